@@ -1,0 +1,140 @@
+#pragma once
+// The validated, immutable configuration: cxgate.yaml plus flows/*.yaml plus the
+// templates directory. A running daemon holds one shared_ptr<const Config> and swaps
+// it on reload; surveys keep the flow version they were created with.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cxgate/config/diagnostics.hpp"
+#include "cxgate/report/metrics.hpp"
+#include "cxgate/scheduler/timing.hpp"
+
+namespace cxgate::config {
+
+enum class ChannelKind { sms, email };
+std::string to_string(ChannelKind kind);
+
+struct ChannelConfig {
+    std::string name;      // key under channels:, used in flows and webhook paths
+    std::string type;      // sandbox (issue 3 adds providers)
+    ChannelKind kind = ChannelKind::sms;
+    std::string from;      // sender number or address
+    int max_segments = 2;  // SMS only
+    std::map<std::string, std::string> settings;  // provider settings, ${ENV} expanded
+};
+
+// Where an alert goes: a staff member (resolved per survey) or a named target.
+struct AlertTarget {
+    std::string name;     // "team-lead", "#sales-alerts"
+    std::string channel;  // channel used to deliver
+    std::string address;  // email or phone; empty for team-lead (resolved from staff)
+};
+
+struct StaffMember {
+    std::string id;
+    std::string name;
+    std::string email;
+    std::string phone;
+    std::string lead;  // staff id of the team lead
+};
+
+struct AlertRule {
+    std::string expression;  // as written: "score <= 2"
+    std::string op;          // <, <=, >, >=, ==, !=
+    int threshold = 0;
+    std::vector<std::string> notify;  // "staff", "team-lead", or a target name
+    bool matches(int score) const;
+};
+
+struct Reminder {
+    timing::Delay after;
+    int max = 0;
+};
+
+struct Step {
+    std::string id;
+    std::vector<std::string> on;  // event types
+    report::Metric metric = report::Metric::csat;
+    report::Scale scale;
+    bool low_is_good = false;
+    std::vector<std::string> channels;  // in order of preference
+    timing::Delay delay;
+    std::optional<Reminder> reminder;
+    timing::Delay expires;
+    bool follow_up_why = false;
+    std::optional<AlertRule> alert;
+    int line = 0;  // where the step starts, for messages
+};
+
+struct Flow {
+    std::string name;
+    std::string file;
+    std::string version;  // content hash of the file; surveys record it
+    std::string timezone;
+    timing::SendWindow send_window;
+    std::optional<timing::Delay> recontact;
+    std::vector<Step> steps;
+    const Step* find_step(const std::string& id) const;
+};
+
+struct Defaults {
+    std::string timezone = "Europe/Helsinki";
+    std::string locale = "fi";
+    std::vector<std::string> locales{"fi", "sv", "en"};
+    std::string region = "FI";  // phone numbers without +country
+    timing::SendWindow send_window;
+    timing::Delay expires{timing::Delay::Unit::days, 7};
+    timing::Delay comment_window{timing::Delay::Unit::hours, 24};
+    // A low score waits this long for its "why?" before the alert goes out without it.
+    timing::Delay alert_comment_wait{timing::Delay::Unit::minutes, 15};
+};
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";
+    std::string public_url = "http://127.0.0.1:8080";
+    size_t max_body_bytes = 64 * 1024;
+    size_t max_connections = 1024;
+};
+
+struct StoreConfig {
+    std::string path = "var/cxgate.db";
+    size_t write_queue = 8192;    // jobs waiting for the writer before 503
+    size_t max_batch = 512;       // jobs per group commit
+};
+
+struct Config {
+    std::string file;            // cxgate.yaml path
+    std::string base_dir;        // relative paths resolve against this
+    std::string version;         // hash over all files that make up this config
+    ServerConfig server;
+    StoreConfig store;
+    std::vector<std::string> api_tokens;
+    Defaults defaults;
+    std::map<std::string, ChannelConfig> channels;
+    std::map<std::string, AlertTarget> alert_targets;
+    std::map<std::string, StaffMember> staff;
+    std::string alert_channel;   // channel used for staff alerts (email)
+    std::string flows_dir;
+    std::string templates_dir;
+    std::vector<Flow> flows;
+    std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
+
+    const Flow* find_flow(const std::string& name) const;
+    const ChannelConfig* find_channel(const std::string& name) const;
+    // The first channel of the given kind, for commands such as `cxgate reply`.
+    const ChannelConfig* first_channel(ChannelKind kind) const;
+};
+
+struct LoadResult {
+    std::shared_ptr<const Config> config;  // null when diagnostics has errors
+    Diagnostics diagnostics;
+};
+
+// Reads cxgate.yaml, every flows/*.yaml and templates/, validates all of it and
+// reports every problem found in one pass, each with file:line:column.
+LoadResult load(const std::string& config_file);
+
+}  // namespace cxgate::config

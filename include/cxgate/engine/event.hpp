@@ -1,0 +1,51 @@
+#pragma once
+// A business event as POST /v1/events receives it, validated and normalised.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/scheduler/timing.hpp"
+
+namespace cxgate::engine {
+
+struct Contact {
+    std::string id;        // contact.id, else the phone, else the email
+    std::string phone;     // E.164, empty when none
+    std::string email;     // lower-cased, empty when none
+    std::string name;
+    std::string locale;    // one of the configured locales
+    std::string timezone;  // empty: the flow's
+    std::string segment;
+};
+
+struct Staff {
+    std::string id;
+    std::string name;
+    std::string email;
+    std::string phone;
+};
+
+struct Event {
+    std::string id;
+    std::string type;
+    timing::TimePoint occurred_at;
+    timing::TimePoint received_at;
+    Contact contact;
+    std::optional<Staff> staff;
+    nlohmann::json attributes = nlohmann::json::object();
+    nlohmann::json raw;  // the body as received, kept for audit
+};
+
+// Either an event or an error that names the field ("contact.phone: not a valid phone
+// number for region FI: \"040 123\"").
+struct ParsedEvent {
+    std::optional<Event> event;
+    std::string error;
+};
+
+ParsedEvent parse_event(const nlohmann::json& body, const config::Config& config,
+                        timing::TimePoint received_at);
+
+}  // namespace cxgate::engine

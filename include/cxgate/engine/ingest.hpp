@@ -1,0 +1,27 @@
+#pragma once
+// Recording an event and the surveys it causes, in one writer transaction.
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/engine/event.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::engine {
+
+struct EventOutcome {
+    std::string event_id;
+    bool duplicate = false;  // the id was seen before: nothing new was scheduled
+    std::vector<store::SurveyRow> surveys;  // scheduled and suppressed ones
+};
+
+// Runs on the writer thread. Idempotent on event.id.
+EventOutcome record_event(SQLite::Database& db, const config::Config& config, const Event& event,
+                          timing::TimePoint now);
+
+// The 202 body: {"event": id, "duplicate": bool, "scheduled": [...], "suppressed": [...]}.
+nlohmann::json to_json(const EventOutcome& outcome);
+nlohmann::json survey_json(const store::SurveyRow& survey);
+
+}  // namespace cxgate::engine

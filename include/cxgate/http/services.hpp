@@ -1,0 +1,40 @@
+#pragma once
+// What the HTTP routes may use. Routes never touch SQL directly: they hand jobs to the
+// writer or reader and the domain functions do the rest.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/config/config.hpp"
+#include "cxgate/scheduler/scheduler.hpp"
+#include "cxgate/store/db_thread.hpp"
+#include "cxgate/util/clock.hpp"
+
+namespace cxgate::http {
+
+struct Counters {
+    std::atomic<unsigned long long> requests{0}, events_accepted{0}, events_duplicate{0},
+        events_rejected{0}, inbound_accepted{0}, inbound_duplicate{0}, inbound_rejected{0},
+        busy_rejections{0}, auth_failures{0};
+};
+
+struct ReloadStatus {
+    std::string result = "ok";  // ok, or the first error of the last failed reload
+    long long at = 0;           // Unix seconds of the last reload attempt
+};
+
+struct Services {
+    std::function<std::shared_ptr<const config::Config>()> config;
+    store::DbThread& writer;
+    store::DbThread& reader;
+    Clock& clock;
+    scheduler::Scheduler& scheduler;
+    channels::Dispatcher& dispatcher;
+    Counters& counters;
+    ReloadStatus& reload;
+    long long started_at = 0;
+};
+
+}  // namespace cxgate::http

@@ -1,0 +1,38 @@
+#pragma once
+// What an inbound message does to the conversation: record the score, ask "why?",
+// take the comment, thank, alert, or opt the address out. Runs on the writer thread
+// inside one transaction together with the inbound row, so a crash between any two of
+// these steps leaves nothing half done.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::replies {
+
+struct InboundMessage {
+    std::string channel;      // the configured channel name it arrived on
+    std::string provider_id;  // the provider's message id: the idempotency key
+    std::string from;         // as the provider sent it; normalised here
+    std::string text;
+};
+
+struct ReplyOutcome {
+    bool duplicate = false;
+    // score, retry, comment, ignored_after_retry, opted_out, opted_in, help, no_open_survey
+    std::string outcome;
+    std::optional<std::int64_t> survey_id;
+    std::optional<int> score;
+    std::vector<std::int64_t> queued_messages;  // to hand to the dispatcher
+};
+
+ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
+                            const InboundMessage& message, store::Seconds now);
+
+// Queues the alert messages of a survey and marks its alert sent.
+std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
+                                     store::SurveyRow& survey, store::Seconds now);
+
+}  // namespace cxgate::replies

@@ -1,0 +1,37 @@
+#pragma once
+// Reports over recorded answers: one row per group (step, staff, segment, channel,
+// outcome or week) and metric, each figure with n and its 95% margin of error.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <nlohmann/json.hpp>
+
+#include "cxgate/report/metrics.hpp"
+
+namespace cxgate::report {
+
+struct ReportRow {
+    std::string group;  // the step id, staff id, segment, channel, outcome or ISO week
+    std::string flow;
+    MetricResult result;
+    Scale scale;
+    bool low_is_good = false;
+};
+
+struct ReportQuery {
+    std::string flow;                      // empty: every flow
+    std::string by = "step";               // step, staff, segment, channel, outcome, week
+    std::optional<long long> since, until;  // answered_at bounds, Unix seconds
+};
+
+// Returns an error text in *error for an unknown `by`.
+std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query, std::string* error);
+bool valid_dimension(const std::string& by);
+
+nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& query);
+// A fixed-width table for terminals.
+std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& query);
+
+}  // namespace cxgate::report

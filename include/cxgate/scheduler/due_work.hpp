@@ -1,0 +1,24 @@
+#pragma once
+// One scheduler pass: everything that has come due by `now`, done in one writer
+// transaction. Surveys are claimed (scheduled -> sending) together with the message
+// that carries them, so a crash can never leave a claimed survey without its message
+// or send one survey twice.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::scheduler {
+
+struct PassResult {
+    std::vector<std::int64_t> queued_messages;
+    std::optional<store::Seconds> next_due;  // the earliest future instant with work
+    int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
+};
+
+PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,
+                        size_t limit = 500);
+
+}  // namespace cxgate::scheduler

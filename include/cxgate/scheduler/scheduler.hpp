@@ -1,0 +1,41 @@
+#pragma once
+// Wakes up when the next survey, reminder, expiry or alert is due, and runs one pass
+// of due work through the writer. Timers wait on real (steady) time; what is "due" is
+// decided by the Clock, so a manual clock moved forward pokes the scheduler instead.
+#include <functional>
+#include <memory>
+
+#include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/scheduler/due_work.hpp"
+#include "cxgate/store/db_thread.hpp"
+#include "cxgate/util/clock.hpp"
+
+namespace cxgate::scheduler {
+
+class Scheduler {
+public:
+    using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
+
+    Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
+              channels::Dispatcher& dispatcher);
+    void start();
+    // Something changed (a new survey, a reply, the clock moved): run a pass soon.
+    void poke();
+    void stop();
+    unsigned long long passes() const { return passes_; }
+
+private:
+    asio::awaitable<void> loop();
+
+    asio::io_context& io_;
+    store::DbThread& writer_;
+    ConfigSource config_;
+    const Clock& clock_;
+    channels::Dispatcher& dispatcher_;
+    asio::steady_timer timer_;
+    bool poked_ = false;
+    bool stopping_ = false;
+    unsigned long long passes_ = 0;
+};
+
+}  // namespace cxgate::scheduler

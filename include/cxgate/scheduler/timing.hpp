@@ -1,0 +1,79 @@
+#pragma once
+// Time arithmetic for survey scheduling: delays, business days, send windows and
+// time zones. Pure functions: the current instant is always passed in, never read.
+#include <array>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+namespace cxgate::timing {
+
+using TimePoint = std::chrono::sys_seconds;
+
+// A delay as operations write it in a flow. Minutes and hours are elapsed time;
+// days keep the local wall-clock time (a "1d" delay across a DST change is 23 or 25
+// hours); business days skip weekends and the calendar's holidays, also keeping the
+// local wall-clock time.
+struct Delay {
+    enum class Unit { seconds, minutes, hours, days, business_days };
+    Unit unit = Unit::minutes;
+    int amount = 0;
+    bool operator==(const Delay&) const = default;
+};
+
+// Accepts "0", "30s", "10m", "2h", "7d", "1 business day", "2 business days",
+// "10 minutes", "1 hour", "3 days", "1bd". Returns std::nullopt and sets *error
+// to a one-line explanation when the text is not a delay.
+std::optional<Delay> parse_delay(std::string_view text, std::string* error);
+std::string to_string(const Delay& d);
+
+// Days off beyond weekends. Empty for now; holiday calendars come from calendars/*.yaml.
+struct Calendar {
+    std::set<date::sys_days> holidays;
+    bool is_day_off(date::sys_days day) const;  // weekend or holiday
+};
+
+// Weekly send window in local time. days[0] is Monday ... days[6] is Sunday.
+// from/to are minutes after local midnight; the window is [from, to). When
+// to <= from the window crosses midnight (e.g. 22:00-02:00 belongs to the day it opens).
+struct SendWindow {
+    std::array<bool, 7> days{true, true, true, true, true, true, true};
+    int from_minute = 0;
+    int to_minute = 24 * 60;
+    bool respects_holidays = true;  // a holiday closes the window for that day
+};
+
+// "mon-fri", "mon-sun", "mon,wed,fri", "sat-sun", "daily", "weekdays"; times "HH:MM".
+std::optional<SendWindow> parse_send_window(std::string_view days, std::string_view from,
+                                            std::string_view to, std::string* error);
+// "HH:MM" -> minutes after midnight.
+std::optional<int> parse_time_of_day(std::string_view text);
+
+// start + delay, computed in the given zone for day-based units.
+TimePoint add_delay(TimePoint start, const Delay& delay, const date::time_zone& zone,
+                    const Calendar& calendar);
+
+// The earliest instant >= t that lies inside the window (local time of the zone).
+// Local times that do not exist (spring-forward gap) move to the first instant after
+// the gap; ambiguous ones (fall-back) take the earlier instant.
+TimePoint next_in_window(TimePoint t, const SendWindow& window, const date::time_zone& zone,
+                         const Calendar& calendar);
+
+// The full rule used by the scheduler: (start + delay), then moved into the window.
+TimePoint due_time(TimePoint start, const Delay& delay, const SendWindow& window,
+                   const date::time_zone& zone, const Calendar& calendar);
+
+// ISO 8601 with offset or Z ("2026-11-20T19:55:00+02:00", "2026-11-20T17:55:00Z",
+// fractional seconds allowed). Returns std::nullopt on anything else.
+std::optional<TimePoint> parse_iso8601(std::string_view text);
+// UTC, "2026-11-20T17:55:00Z".
+std::string format_iso8601(TimePoint t);
+// Local time in a zone with offset, "2026-11-20T19:55:00+02:00".
+std::string format_local(TimePoint t, const date::time_zone& zone);
+
+}  // namespace cxgate::timing

@@ -1,0 +1,94 @@
+#pragma once
+// A thread that owns one SQLite connection and runs jobs for the event loop, so no
+// SQLite call ever blocks it. The writer flavour runs jobs in groups inside one
+// transaction (group commit): each job gets a SAVEPOINT so one failing job does not
+// undo the others, and every job's completion runs only after COMMIT has returned,
+// which is what "durable before acknowledged" means in this code base.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
+
+#include "cxgate/net.hpp"
+
+namespace cxgate::store {
+
+// Thrown to the caller when the queue is at its bound; HTTP turns it into 503.
+struct QueueFull : std::runtime_error {
+    QueueFull() : std::runtime_error("database queue is full") {}
+};
+
+class DbThread {
+public:
+    enum class Mode { writer, reader };
+    struct Stats {
+        unsigned long long jobs = 0, batches = 0, failed = 0;
+        size_t queued = 0;
+    };
+
+    // Takes ownership of an open connection; starts the thread.
+    DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit, size_t max_batch);
+    ~DbThread();
+    DbThread(const DbThread&) = delete;
+    DbThread& operator=(const DbThread&) = delete;
+
+    // Runs work(db) on the thread and resumes the coroutine with its result once it is
+    // committed (writer) or read (reader). Exceptions from work() and QueueFull are
+    // rethrown in the coroutine.
+    template <typename Work>
+    auto execute(Work work) -> asio::awaitable<decltype(work(std::declval<SQLite::Database&>()))> {
+        using Result = decltype(work(std::declval<SQLite::Database&>()));
+        auto executor = co_await asio::this_coro::executor;
+        auto result = std::make_shared<std::optional<Result>>();
+        auto initiate = [this, executor, result, work = std::move(work)](auto handler) mutable {
+            auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
+            auto done = [executor, shared_handler](std::exception_ptr error) {
+                asio::post(executor, [shared_handler, error]() { (*shared_handler)(error); });
+            };
+            auto run = [result, work = std::move(work)](SQLite::Database& db) mutable {
+                result->emplace(work(db));
+            };
+            if (!push(Job{std::move(run), done})) done(std::make_exception_ptr(QueueFull{}));
+        };
+        co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+            std::move(initiate), asio::use_awaitable);
+        co_return std::move(**result);
+    }
+
+    // Fire-and-forget variant; done(error) runs on the DB thread after commit.
+    bool submit(std::function<void(SQLite::Database&)> work,
+                std::function<void(std::exception_ptr)> done);
+
+    // Runs the queued jobs, then ends the thread. Called on shutdown.
+    void stop();
+    Stats stats() const;
+
+private:
+    struct Job {
+        std::function<void(SQLite::Database&)> work;
+        std::function<void(std::exception_ptr)> done;
+    };
+    bool push(Job job);
+    void run();
+    void run_batch(std::deque<Job>& batch);
+
+    std::unique_ptr<SQLite::Database> db_;
+    Mode mode_;
+    size_t queue_limit_;
+    size_t max_batch_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    bool stopping_ = false;
+    Stats stats_;
+    std::thread thread_;
+};
+
+}  // namespace cxgate::store

@@ -1,0 +1,79 @@
+#pragma once
+// Rows as the rest of the daemon sees them, and the SQL that reads and writes them.
+// Every function here runs on a DB thread, inside whatever transaction the caller's
+// job is in.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+namespace cxgate::store {
+
+using Seconds = std::int64_t;  // Unix time in seconds, UTC
+
+// Survey states, as in DESIGN.md.
+namespace state {
+inline constexpr const char* scheduled = "scheduled";
+inline constexpr const char* sending = "sending";
+inline constexpr const char* sent = "sent";
+inline constexpr const char* delivered = "delivered";
+inline constexpr const char* failed = "failed";
+inline constexpr const char* answered = "answered";
+inline constexpr const char* commented = "commented";
+inline constexpr const char* closed = "closed";
+inline constexpr const char* suppressed = "suppressed";
+inline constexpr const char* expired = "expired";
+inline constexpr const char* opted_out = "opted_out";
+}  // namespace state
+
+struct SurveyRow {
+    std::int64_t id = 0;
+    std::string event_id, event_type, flow, flow_version, step, metric;
+    int scale_min = 0, scale_max = 10;
+    bool low_is_good = false, follow_up_why = false;
+    std::string contact_id, contact_name, locale, segment;
+    std::string staff_id, staff_name, staff_email, staff_phone;
+    std::string channels;  // JSON array of channel names, in order of preference
+    std::string channel, address, state, reason;
+    std::optional<Seconds> due_at, expires_at, sent_at, answered_at, commented_at, closed_at;
+    std::optional<int> score;
+    std::string comment;
+    int retries = 0, reminders_sent = 0, reminders_max = 0;
+    std::optional<Seconds> next_reminder_at, comment_until;
+    std::string alert_state = "none";  // none, pending, sent
+    std::optional<Seconds> alert_due_at;
+    Seconds created_at = 0, updated_at = 0;
+};
+
+struct MessageRow {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> survey_id;
+    std::string kind;  // survey, reminder, why, retry, thanks, alert, optout, help
+    std::string channel, address, locale, subject, body;
+    std::string state = "queued";  // queued, sending, sent, delivered, failed
+    std::string provider_id, error;
+    int attempts = 0;
+    Seconds created_at = 0;
+    std::optional<Seconds> sent_at;
+};
+
+std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);
+void save_survey(SQLite::Database& db, const SurveyRow& row);  // every mutable column
+std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id);
+std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
+                                     const std::vector<std::string>& args = {},
+                                     const std::string& tail_sql = "");
+
+std::int64_t insert_message(SQLite::Database& db, const MessageRow& row);
+std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id);
+std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
+                                       const std::vector<std::string>& args = {},
+                                       const std::string& tail_sql = "");
+void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
+                       const std::string& provider_id, const std::string& error, Seconds now);
+
+bool is_opted_out(SQLite::Database& db, const std::string& address);
+
+}  // namespace cxgate::store

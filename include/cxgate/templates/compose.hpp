@@ -1,0 +1,32 @@
+#pragma once
+// Turning a survey and a message kind into the text a person receives, from the
+// Mustache templates in templates/<locale>/. Missing locales fall back to the default.
+#include <string>
+#include <vector>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::templates {
+
+struct Rendered {
+    std::string subject;  // email only
+    std::string body;
+};
+
+// kind: "survey" uses the template named after the metric (nps, csat, ces, enps);
+// every other kind ("why", "retry", "reminder", "thanks", "optout", "help", "alert")
+// uses the template of that name.
+Rendered render(const config::Config& config, const store::SurveyRow& survey, const std::string& kind,
+                const std::string& locale);
+
+// A queued message of the given kind for the survey, on its current channel and address.
+store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
+                          const std::string& kind, store::Seconds now);
+
+// A message outside any survey (opt-out confirmation, help) in the given locale.
+store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
+                                const std::string& channel, const std::string& address,
+                                const std::string& locale, store::Seconds now);
+
+}  // namespace cxgate::templates

@@ -1,0 +1,72 @@
+#include "cxgate/alerts/alerts.hpp"
+
+#include "cxgate/templates/compose.hpp"
+
+namespace cxgate::alerts {
+
+namespace {
+
+const config::Step* step_of(const config::Config& config, const store::SurveyRow& survey) {
+    const auto* flow = config.find_flow(survey.flow);
+    return flow ? flow->find_step(survey.step) : nullptr;
+}
+
+// The address of a person on a channel: email for email channels, phone for SMS.
+std::string address_on(const config::ChannelConfig& channel, const std::string& email,
+                       const std::string& phone) {
+    return channel.kind == config::ChannelKind::email ? email : phone;
+}
+
+}  // namespace
+
+bool should_alert(const config::Config& config, const store::SurveyRow& survey) {
+    const auto* step = step_of(config, survey);
+    return step && step->alert && survey.score && step->alert->matches(*survey.score);
+}
+
+std::vector<store::MessageRow> alert_messages(const config::Config& config,
+                                              const store::SurveyRow& survey, store::Seconds now,
+                                              std::vector<std::string>* skipped) {
+    std::vector<store::MessageRow> out;
+    const auto* step = step_of(config, survey);
+    if (!step || !step->alert) return out;
+    const auto* staff_channel = config.find_channel(config.alert_channel);
+    for (const auto& target : step->alert->notify) {
+        std::string channel_name, address;
+        if (target == "staff") {
+            if (staff_channel) {
+                channel_name = staff_channel->name;
+                address = address_on(*staff_channel, survey.staff_email, survey.staff_phone);
+            }
+        } else if (target == "team-lead") {
+            auto member = config.staff.find(survey.staff_id);
+            auto lead = member == config.staff.end() ? config.staff.end() : config.staff.find(member->second.lead);
+            if (lead != config.staff.end() && staff_channel) {
+                channel_name = staff_channel->name;
+                address = address_on(*staff_channel, lead->second.email, lead->second.phone);
+            }
+        } else if (auto it = config.alert_targets.find(target); it != config.alert_targets.end()) {
+            channel_name = it->second.channel;
+            address = it->second.address;
+        }
+        if (channel_name.empty() || address.empty()) {
+            if (skipped) skipped->push_back(target);
+            continue;
+        }
+        // Alerts are read by staff, so they use the daemon's default locale.
+        auto rendered = templates::render(config, survey, "alert", config.defaults.locale);
+        store::MessageRow m;
+        m.survey_id = survey.id;
+        m.kind = "alert";
+        m.channel = channel_name;
+        m.address = address;
+        m.locale = config.defaults.locale;
+        m.subject = rendered.subject;
+        m.body = rendered.body;
+        m.created_at = now;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+}  // namespace cxgate::alerts

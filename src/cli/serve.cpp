@@ -1,0 +1,145 @@
+// `cxgate serve`: wires the components onto one io_context and runs until SIGTERM.
+#include "cxgate/cli/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/http/server.hpp"
+#include "cxgate/scheduler/scheduler.hpp"
+#include "cxgate/store/database.hpp"
+
+namespace cxgate::cli {
+
+namespace {
+
+std::shared_ptr<const config::Config> with_overrides(std::shared_ptr<const config::Config> loaded,
+                                                     const ServeOptions& options) {
+    auto copy = std::make_shared<config::Config>(*loaded);
+    if (!options.listen.empty()) copy->server.listen = options.listen;
+    if (!options.db.empty()) copy->store.path = options.db;
+    return copy;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+    auto loaded = config::load(options.config_file);
+    for (const auto& d : loaded.diagnostics.items) std::cerr << d.to_string() << "\n";
+    if (!loaded.config) {
+        std::cerr << "cxgate: configuration has errors; not starting\n";
+        return 2;
+    }
+    auto current = with_overrides(loaded.config, options);
+
+    std::unique_ptr<Clock> clock;
+    Clock::time_point start = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (!options.now.empty()) {
+        auto parsed = timing::parse_iso8601(options.now);
+        if (!parsed) {
+            std::cerr << "cxgate: --now: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00\n";
+            return 2;
+        }
+        start = *parsed;
+    }
+    if (options.manual_clock) clock = std::make_unique<ManualClock>(start);
+    else if (!options.now.empty()) clock = std::make_unique<SystemClock>(start);
+    else clock = std::make_unique<SystemClock>();
+
+    std::unique_ptr<store::DbThread> writer, reader;
+    try {
+        writer = std::make_unique<store::DbThread>(store::open_for_writing(current->store.path),
+                                                   store::DbThread::Mode::writer, current->store.write_queue,
+                                                   current->store.max_batch);
+        reader = std::make_unique<store::DbThread>(store::open_for_reading(current->store.path),
+                                                   store::DbThread::Mode::reader, 1024, 1);
+    } catch (const std::exception& e) {
+        std::cerr << "cxgate: database " << current->store.path << ": " << e.what() << "\n";
+        return 1;
+    }
+
+    asio::io_context io(1);
+    auto config_source = [&current]() { return current; };
+    channels::Dispatcher dispatcher(io, *writer, config_source, *clock);
+    dispatcher.configure(*current);
+    scheduler::Scheduler scheduler(io, *writer, config_source, *clock, dispatcher);
+    http::Counters counters;
+    http::ReloadStatus reload;
+    reload.at = clock->now().time_since_epoch().count();
+    http::Services services{config_source, *writer,   *reader, *clock, scheduler,
+                            dispatcher,    counters, reload,  reload.at};
+    http::Server server(io, services);
+    try {
+        server.listen(current->server.listen);
+    } catch (const std::exception& e) {
+        std::cerr << "cxgate: cannot listen on " << current->server.listen << ": " << e.what() << "\n";
+        return 1;
+    }
+
+    asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    asio::steady_timer grace(io);
+    std::function<void()> wait_for_signal;
+    wait_for_signal = [&]() {
+        signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+            if (ec) return;
+            if (signal == SIGHUP) {
+                auto next = config::load(options.config_file);
+                reload.at = clock->now().time_since_epoch().count();
+                if (!next.config) {
+                    reload.result = next.diagnostics.items.empty() ? "error" : next.diagnostics.items.front().to_string();
+                    spdlog::error("reload rejected; still running config {}", current->version);
+                    for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
+                } else {
+                    current = with_overrides(next.config, options);
+                    dispatcher.configure(*current);
+                    reload.result = "ok";
+                    spdlog::info("reloaded configuration {}", current->version);
+                    scheduler.poke();
+                }
+                wait_for_signal();
+                return;
+            }
+            // Stop taking work, let requests in progress and the writer finish.
+            spdlog::info("signal {}: shutting down", signal);
+            server.stop();
+            scheduler.stop();
+            signals.cancel();
+            // Idle keep-alive connections would otherwise hold the loop until their
+            // read timeout; in-flight requests finish well within this.
+            grace.expires_after(std::chrono::seconds(3));
+            grace.async_wait([&io](const boost::system::error_code& e) {
+                if (!e) io.stop();
+            });
+        });
+    };
+    wait_for_signal();
+
+    auto startup = [&]() -> asio::awaitable<void> {
+        co_await dispatcher.recover();
+        scheduler.start();
+    };
+    asio::co_spawn(io, startup, [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            spdlog::critical("start-up failed: {}", ex.what());
+        }
+    });
+
+    const std::string url = "http://" + current->server.listen.substr(0, current->server.listen.rfind(':')) + ":" +
+                            std::to_string(server.port());
+    spdlog::info("cxgate {} listening on {} (config {}, database {}, clock {}{})", CXGATE_VERSION, url,
+                 current->version, current->store.path, clock->is_manual() ? "manual at " : "",
+                 timing::format_iso8601(clock->now()));
+    std::cout << "cxgate listening on " << url << std::endl;
+
+    io.run();
+    writer->stop();
+    reader->stop();
+    spdlog::info("cxgate stopped");
+    return 0;
+}
+
+}  // namespace cxgate::cli

@@ -1,0 +1,501 @@
+// Loading cxgate.yaml, flows/*.yaml and templates/ into one validated Config.
+// Every check records a diagnostic and carries on, so one run lists all problems.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/config/yaml_reader.hpp"
+
+namespace cxgate::config {
+
+namespace fs = std::filesystem;
+
+std::string to_string(ChannelKind kind) { return kind == ChannelKind::sms ? "sms" : "email"; }
+
+bool AlertRule::matches(int score) const {
+    if (op == "<") return score < threshold;
+    if (op == "<=") return score <= threshold;
+    if (op == ">") return score > threshold;
+    if (op == ">=") return score >= threshold;
+    if (op == "==") return score == threshold;
+    if (op == "!=") return score != threshold;
+    return false;
+}
+
+const Step* Flow::find_step(const std::string& id) const {
+    for (const auto& s : steps)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+const Flow* Config::find_flow(const std::string& name) const {
+    for (const auto& f : flows)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+const ChannelConfig* Config::find_channel(const std::string& name) const {
+    auto it = channels.find(name);
+    return it == channels.end() ? nullptr : &it->second;
+}
+
+const ChannelConfig* Config::first_channel(ChannelKind kind) const {
+    for (const auto& [name, channel] : channels)
+        if (channel.kind == kind) return &channel;
+    return nullptr;
+}
+
+namespace {
+
+// Message templates every locale must provide; see templates/README.md.
+const std::vector<std::string> kRequiredTemplates = {
+    "ces", "csat", "nps", "enps", "why", "reminder", "thanks", "retry", "alert", "optout", "help",
+};
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
+                                     Diagnostics& diag) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        diag.error(file, e.mark.line + 1, e.mark.column + 1, e.msg);
+        return std::nullopt;
+    }
+}
+
+bool valid_zone(const std::string& name) {
+    try {
+        date::locate_zone(name);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& parent,
+                                              const std::string& key) {
+    const YAML::Node node = parent[key];
+    if (!node) return std::nullopt;
+    if (!r.expect_map(node, "\"" + key + "\"")) return std::nullopt;
+    r.check_keys(node, {"days", "from", "to", "holidays"}, "\"" + key + "\"");
+    auto days = r.string(node, "days").value_or("mon-sun");
+    auto from = r.string(node, "from").value_or("00:00");
+    auto to = r.string(node, "to").value_or("24:00");
+    std::string why;
+    auto window = timing::parse_send_window(days, from, to, &why);
+    if (!window) {
+        r.error(node, "\"" + key + "\": " + why);
+        return std::nullopt;
+    }
+    if (auto holidays = r.boolean(node, "holidays")) window->respects_holidays = !*holidays;
+    return window;
+}
+
+std::optional<report::Scale> parse_scale(const std::string& text) {
+    auto dash = text.find('-');
+    if (dash == std::string::npos || dash == 0) return std::nullopt;
+    try {
+        report::Scale s{std::stoi(text.substr(0, dash)), std::stoi(text.substr(dash + 1))};
+        if (s.min < 0 || s.max > 10 || s.min >= s.max) return std::nullopt;
+        return s;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<AlertRule> parse_alert_when(const std::string& text) {
+    std::istringstream in(text);
+    std::string subject, op, number;
+    in >> subject >> op >> number;
+    std::string rest;
+    if (subject != "score" || number.empty() || (in >> rest)) return std::nullopt;
+    static const std::set<std::string> ops{"<", "<=", ">", ">=", "==", "!="};
+    if (!ops.count(op)) return std::nullopt;
+    try {
+        size_t used = 0;
+        int threshold = std::stoi(number, &used);
+        if (used != number.size()) return std::nullopt;
+        AlertRule rule;
+        rule.expression = text;
+        rule.op = op;
+        rule.threshold = threshold;
+        return rule;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"server\"")) return;
+    r.check_keys(node, {"listen", "public_url", "max_body_bytes", "max_connections"}, "\"server\"");
+    if (auto v = r.string(node, "listen")) c.server.listen = *v;
+    if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
+    if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024)) c.server.max_body_bytes = *v;
+    if (auto v = r.integer(node, "max_connections", 1, 100000)) c.server.max_connections = *v;
+}
+
+void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"database\"")) return;
+    r.check_keys(node, {"path", "write_queue", "max_batch"}, "\"database\"");
+    if (auto v = r.string(node, "path")) c.store.path = *v;
+    if (auto v = r.integer(node, "write_queue", 16, 1000000)) c.store.write_queue = *v;
+    if (auto v = r.integer(node, "max_batch", 1, 100000)) c.store.max_batch = *v;
+}
+
+void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"defaults\"")) return;
+    r.check_keys(node,
+                 {"timezone", "locale", "locales", "region", "send_window", "expires",
+                  "comment_window", "alert_comment_wait"},
+                 "\"defaults\"");
+    if (auto v = r.string(node, "timezone")) {
+        if (valid_zone(*v)) c.defaults.timezone = *v;
+        else r.error(node["timezone"], "unknown time zone \"" + *v + "\" (use an IANA name such as Europe/Helsinki)");
+    }
+    if (auto v = r.string(node, "locale")) c.defaults.locale = *v;
+    if (auto v = r.string_list(node, "locales")) c.defaults.locales = *v;
+    if (auto v = r.string(node, "region")) c.defaults.region = *v;
+    if (auto w = read_window(r, node, "send_window")) c.defaults.send_window = *w;
+    if (auto d = r.delay(node, "expires")) c.defaults.expires = *d;
+    if (auto d = r.delay(node, "comment_window")) c.defaults.comment_window = *d;
+    if (auto d = r.delay(node, "alert_comment_wait")) c.defaults.alert_comment_wait = *d;
+    if (std::find(c.defaults.locales.begin(), c.defaults.locales.end(), c.defaults.locale) ==
+        c.defaults.locales.end())
+        r.error(node, "default locale \"" + c.defaults.locale + "\" is not in \"locales\"");
+}
+
+void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node) {
+        r.error(YAML::Mark(), "missing required key \"channels\"");
+        return;
+    }
+    if (!r.expect_map(node, "\"channels\"")) return;
+    static const std::set<std::string> kTypes{"sandbox"};
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        ChannelConfig ch;
+        ch.name = it->first.Scalar();
+        const YAML::Node body = it->second;
+        const std::string where = "channel \"" + ch.name + "\"";
+        if (!r.expect_map(body, where)) continue;
+        r.check_keys(body, {"type", "kind", "from", "max_segments"}, where);
+        auto type = r.string(body, "type", true);
+        if (type && !kTypes.count(*type))
+            r.error(body["type"], where + ": unknown type \"" + *type + "\" (known: sandbox)");
+        if (type) ch.type = *type;
+        auto kind = r.string(body, "kind", true);
+        if (kind == "sms") ch.kind = ChannelKind::sms;
+        else if (kind == "email") ch.kind = ChannelKind::email;
+        else if (kind) r.error(body["kind"], where + ": \"kind\" must be sms or email, got \"" + *kind + "\"");
+        if (auto v = r.string(body, "from")) ch.from = *v;
+        if (auto v = r.integer(body, "max_segments", 1, 10)) ch.max_segments = *v;
+        c.channels[ch.name] = ch;
+    }
+}
+
+void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
+    if (const YAML::Node alerts = root["alerts"]) {
+        if (r.expect_map(alerts, "\"alerts\"")) {
+            r.check_keys(alerts, {"channel", "targets"}, "\"alerts\"");
+            if (auto v = r.string(alerts, "channel")) {
+                c.alert_channel = *v;
+                if (!c.channels.count(*v)) r.error(alerts["channel"], "alerts: undefined channel \"" + *v + "\"");
+            }
+            if (const YAML::Node targets = alerts["targets"]; targets && r.expect_map(targets, "\"targets\"")) {
+                for (auto it = targets.begin(); it != targets.end(); ++it) {
+                    AlertTarget t;
+                    t.name = it->first.Scalar();
+                    const std::string where = "alert target \"" + t.name + "\"";
+                    if (!r.expect_map(it->second, where)) continue;
+                    r.check_keys(it->second, {"channel", "address"}, where);
+                    t.channel = r.string(it->second, "channel", true).value_or("");
+                    t.address = r.string(it->second, "address", true).value_or("");
+                    if (!t.channel.empty() && !c.channels.count(t.channel))
+                        r.error(it->second["channel"], where + ": undefined channel \"" + t.channel + "\"");
+                    c.alert_targets[t.name] = t;
+                }
+            }
+        }
+    }
+    if (c.alert_channel.empty()) {
+        if (auto* email = c.first_channel(ChannelKind::email)) c.alert_channel = email->name;
+    }
+    if (const YAML::Node staff = root["staff"]) {
+        if (!staff.IsSequence()) {
+            r.error(staff, "\"staff\" must be a list of staff members");
+            return;
+        }
+        for (const auto& item : staff) {
+            if (!r.expect_map(item, "a staff member")) continue;
+            r.check_keys(item, {"id", "name", "email", "phone", "lead"}, "a staff member");
+            StaffMember m;
+            m.id = r.string(item, "id", true).value_or("");
+            m.name = r.string(item, "name").value_or("");
+            m.email = r.string(item, "email").value_or("");
+            m.phone = r.string(item, "phone").value_or("");
+            m.lead = r.string(item, "lead").value_or("");
+            if (!m.id.empty()) c.staff[m.id] = m;
+        }
+        for (const auto& item : staff) {
+            if (!item.IsMap() || !item["lead"]) continue;
+            auto lead = item["lead"].Scalar();
+            if (!c.staff.count(lead)) r.error(item["lead"], "unknown staff id \"" + lead + "\" as lead");
+        }
+    }
+}
+
+Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std::string& flow) {
+    Step s;
+    s.line = node.Mark().line + 1;
+    r.check_keys(node,
+                 {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder",
+                  "expires"},
+                 "a step");
+    s.id = r.string(node, "id", true).value_or("");
+    const std::string where = "step \"" + s.id + "\"";
+    if (auto on = r.string_list(node, "on", true)) s.on = *on;
+    if (const YAML::Node survey = node["survey"]; !survey) {
+        r.error(node, where + ": missing required key \"survey\"");
+    } else if (r.expect_map(survey, where + ": \"survey\"")) {
+        r.check_keys(survey, {"metric", "scale", "low_is_good"}, where + ": \"survey\"");
+        if (auto m = r.string(survey, "metric", true)) {
+            if (auto metric = report::parse_metric(*m)) s.metric = *metric;
+            else r.error(survey["metric"], where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
+        }
+        s.scale = (s.metric == report::Metric::nps || s.metric == report::Metric::enps)
+                      ? report::Scale{0, 10}
+                      : report::Scale{1, 5};
+        if (auto text = r.string(survey, "scale")) {
+            if (auto scale = parse_scale(*text)) s.scale = *scale;
+            else r.error(survey["scale"], where + ": \"scale\" must look like 1-5 or 0-10 (0..10), got \"" + *text + "\"");
+        }
+        if ((s.metric == report::Metric::nps || s.metric == report::Metric::enps) &&
+            !(s.scale == report::Scale{0, 10}))
+            r.error(survey, where + ": NPS and eNPS are always asked on 0-10");
+        if (auto v = r.boolean(survey, "low_is_good")) s.low_is_good = *v;
+    }
+    if (auto channels = r.string_list(node, "channel", true)) {
+        s.channels = *channels;
+        for (size_t i = 0; i < s.channels.size(); ++i) {
+            if (c.channels.count(s.channels[i])) continue;
+            const YAML::Node at = node["channel"].IsSequence() ? node["channel"][i] : node["channel"];
+            std::string message = where + ": undefined channel \"" + s.channels[i] + "\"";
+            std::set<std::string> names;
+            for (const auto& [name, ch] : c.channels) names.insert(name);
+            if (auto suggestion = closest(s.channels[i], names)) message += " (did you mean \"" + *suggestion + "\"?)";
+            r.error(at, message);
+        }
+    }
+    if (auto d = r.delay(node, "delay")) s.delay = *d;
+    s.expires = c.defaults.expires;
+    if (auto d = r.delay(node, "expires")) s.expires = *d;
+    if (auto f = r.string(node, "follow_up")) {
+        if (*f == "why") s.follow_up_why = true;
+        else if (*f != "none") r.error(node["follow_up"], where + ": \"follow_up\" must be why or none, got \"" + *f + "\"");
+    }
+    if (const YAML::Node reminder = node["reminder"]) {
+        if (r.expect_map(reminder, where + ": \"reminder\"")) {
+            r.check_keys(reminder, {"after", "max"}, where + ": \"reminder\"");
+            Reminder rem;
+            if (auto d = r.delay(reminder, "after", true)) rem.after = *d;
+            rem.max = r.integer(reminder, "max", 0, 5).value_or(1);
+            s.reminder = rem;
+        }
+    }
+    if (const YAML::Node alert = node["alert"]) {
+        if (r.expect_map(alert, where + ": \"alert\"")) {
+            r.check_keys(alert, {"when", "notify"}, where + ": \"alert\"");
+            auto when = r.string(alert, "when", true);
+            std::optional<AlertRule> rule;
+            if (when) {
+                rule = parse_alert_when(*when);
+                if (!rule)
+                    r.error(alert["when"], where + ": alert condition must look like \"score <= 6\" (<, <=, >, >=, ==, !=), got \"" + *when + "\"");
+                else if (rule->threshold < s.scale.min || rule->threshold > s.scale.max)
+                    r.warning(alert["when"], where + ": alert threshold " + std::to_string(rule->threshold) + " is outside the scale");
+            }
+            if (auto notify = r.string_list(alert, "notify", true)) {
+                for (size_t i = 0; i < notify->size(); ++i) {
+                    const auto& target = (*notify)[i];
+                    if (target == "staff" || target == "team-lead" || c.alert_targets.count(target)) continue;
+                    const YAML::Node at = alert["notify"].IsSequence() ? alert["notify"][i] : alert["notify"];
+                    r.error(at, where + ": unknown alert target \"" + target + "\" (staff, team-lead, or a name under alerts.targets)");
+                }
+                if (rule) rule->notify = *notify;
+            }
+            if (rule) s.alert = rule;
+            if (s.alert && c.alert_channel.empty())
+                r.error(alert, where + ": alerts need an email channel or alerts.channel");
+        }
+    }
+    (void)flow;
+    return s;
+}
+
+std::optional<Flow> read_flow(const fs::path& path, const std::string& display, const Config& c,
+                              Diagnostics& diag) {
+    auto text = read_file(path);
+    if (!text) {
+        diag.error(display, 0, 0, "cannot read file");
+        return std::nullopt;
+    }
+    auto root = parse_yaml(*text, display, diag);
+    if (!root) return std::nullopt;
+    YamlReader r(display, diag);
+    if (!r.expect_map(*root, "a flow file")) return std::nullopt;
+    r.check_keys(*root, {"flow", "timezone", "send_window", "recontact", "steps", "description"}, "a flow");
+    Flow f;
+    f.file = display;
+    f.version = sha256_hex(*text).substr(0, 12);
+    f.name = r.string(*root, "flow", true).value_or("");
+    f.timezone = c.defaults.timezone;
+    if (auto tz = r.string(*root, "timezone")) {
+        if (valid_zone(*tz)) f.timezone = *tz;
+        else r.error((*root)["timezone"], "unknown time zone \"" + *tz + "\" (use an IANA name such as Europe/Helsinki)");
+    }
+    f.send_window = c.defaults.send_window;
+    if (auto w = read_window(r, *root, "send_window")) f.send_window = *w;
+    f.recontact = r.delay(*root, "recontact");
+    const YAML::Node steps = (*root)["steps"];
+    if (!steps) {
+        r.error(*root, "missing required key \"steps\"");
+    } else if (!steps.IsSequence() || steps.size() == 0) {
+        r.error(steps, "\"steps\" must be a non-empty list");
+    } else {
+        std::set<std::string> ids;
+        for (const auto& node : steps) {
+            if (!r.expect_map(node, "a step")) continue;
+            Step s = read_step(r, node, c, f.name);
+            if (!s.id.empty() && !ids.insert(s.id).second)
+                r.error(node["id"], "duplicate step id \"" + s.id + "\"");
+            f.steps.push_back(std::move(s));
+        }
+    }
+    return f;
+}
+
+void read_templates(const fs::path& dir, const std::string& display_dir, Config& c,
+                    Diagnostics& diag) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        diag.error(display_dir, 0, 0, "templates directory not found");
+        return;
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+        if (!entry.is_regular_file()) continue;
+        auto rel = fs::relative(entry.path(), dir).generic_string();
+        if (auto text = read_file(entry.path())) c.templates[rel] = *text;
+    }
+    for (const auto& locale : c.defaults.locales)
+        for (const auto& name : kRequiredTemplates)
+            if (!c.templates.count(locale + "/" + name + ".txt"))
+                diag.error(display_dir + "/" + locale + "/" + name + ".txt", 0, 0,
+                           "missing template for locale " + locale);
+}
+
+}  // namespace
+
+LoadResult load(const std::string& config_file) {
+    LoadResult result;
+    Diagnostics& diag = result.diagnostics;
+    auto config = std::make_shared<Config>();
+    config->file = config_file;
+    fs::path config_path(config_file);
+    config->base_dir = config_path.parent_path().empty() ? "." : config_path.parent_path().string();
+
+    auto text = read_file(config_path);
+    if (!text) {
+        diag.error(config_file, 0, 0, "cannot read configuration file");
+        return result;
+    }
+    std::string all_content = *text;
+    auto root = parse_yaml(*text, config_file, diag);
+    if (!root) return result;
+    YamlReader r(config_file, diag);
+    if (!r.expect_map(*root, "the configuration")) return result;
+    r.check_keys(*root,
+                 {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
+                  "flows_dir", "templates_dir"},
+                 "the configuration");
+    read_server(r, (*root)["server"], *config);
+    read_database(r, (*root)["database"], *config);
+    if (auto tokens = r.string_list(*root, "api_tokens", true)) {
+        for (size_t i = 0; i < tokens->size(); ++i) {
+            if ((*tokens)[i].size() < 16)
+                r.error((*root)["api_tokens"], "API tokens must be at least 16 characters");
+            else
+                config->api_tokens.push_back((*tokens)[i]);
+        }
+    }
+    read_defaults(r, (*root)["defaults"], *config);
+    read_channels(r, (*root)["channels"], *config);
+    read_alerts_and_staff(r, *root, *config);
+    config->flows_dir = r.string(*root, "flows_dir").value_or("flows");
+    config->templates_dir = r.string(*root, "templates_dir").value_or("templates");
+
+    auto resolve = [&](const std::string& p) {
+        fs::path path(p);
+        return path.is_absolute() ? path : fs::path(config->base_dir) / path;
+    };
+    if (!fs::path(config->store.path).is_absolute())
+        config->store.path = resolve(config->store.path).string();
+
+    fs::path flows_dir = resolve(config->flows_dir);
+    std::error_code ec;
+    std::vector<fs::path> flow_files;
+    if (fs::is_directory(flows_dir, ec)) {
+        for (const auto& entry : fs::directory_iterator(flows_dir, ec)) {
+            auto ext = entry.path().extension();
+            if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+                flow_files.push_back(entry.path());
+        }
+    } else {
+        diag.error(flows_dir.string(), 0, 0, "flows directory not found");
+    }
+    std::sort(flow_files.begin(), flow_files.end());
+    std::map<std::string, std::string> flow_names;
+    std::map<std::string, std::string> event_owner;
+    for (const auto& path : flow_files) {
+        auto display = path.lexically_normal().string();
+        if (auto flow_text = read_file(path)) all_content += *flow_text;
+        auto flow = read_flow(path, display, *config, diag);
+        if (!flow) continue;
+        if (!flow->name.empty()) {
+            auto [it, inserted] = flow_names.emplace(flow->name, display);
+            if (!inserted) diag.error(display, 1, 1, "flow \"" + flow->name + "\" is already defined in " + it->second);
+        }
+        config->flows.push_back(std::move(*flow));
+    }
+
+    read_templates(resolve(config->templates_dir), resolve(config->templates_dir).lexically_normal().string(), *config, diag);
+    for (const auto& [name, source] : config->templates) all_content += name + source;
+
+    config->version = sha256_hex(all_content).substr(0, 12);
+    if (!diag.has_errors()) result.config = std::move(config);
+    return result;
+}
+
+}  // namespace cxgate::config

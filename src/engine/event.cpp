@@ -1,0 +1,128 @@
+#include "cxgate/engine/event.hpp"
+
+#include <algorithm>
+
+#include "cxgate/util/phone.hpp"
+
+namespace cxgate::engine {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct FieldError {
+    std::string message;
+};
+
+// Reads an optional string member; anything but a string or null is a field error.
+std::string optional_string(const json& object, const char* key, const std::string& path) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return {};
+    if (!it->is_string()) throw FieldError{path + key + ": must be a string"};
+    return it->get<std::string>();
+}
+
+std::string required_string(const json& object, const char* key, const std::string& path) {
+    auto value = optional_string(object, key, path);
+    if (value.empty()) throw FieldError{path + key + ": required, a non-empty string"};
+    return value;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool plausible_email(const std::string& s) {
+    auto at = s.find('@');
+    return at != std::string::npos && at > 0 && s.find('.', at) != std::string::npos &&
+           s.find_first_of(" \t\r\n<>,;") == std::string::npos && s.back() != '.';
+}
+
+}  // namespace
+
+ParsedEvent parse_event(const json& body, const config::Config& config, timing::TimePoint received_at) {
+    ParsedEvent out;
+    try {
+        if (!body.is_object()) throw FieldError{"body: must be a JSON object"};
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            static const std::set<std::string> known{"id", "type", "occurred_at", "contact", "staff", "attributes"};
+            if (!known.count(it.key())) throw FieldError{it.key() + ": unknown field"};
+        }
+        Event e;
+        e.raw = body;
+        e.received_at = received_at;
+        e.id = required_string(body, "id", "");
+        if (e.id.size() > 200) throw FieldError{"id: longer than 200 characters"};
+        e.type = required_string(body, "type", "");
+        e.occurred_at = received_at;
+        if (auto when = optional_string(body, "occurred_at", ""); !when.empty()) {
+            auto parsed = timing::parse_iso8601(when);
+            if (!parsed) throw FieldError{"occurred_at: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00"};
+            e.occurred_at = *parsed;
+        }
+
+        auto contact_it = body.find("contact");
+        if (contact_it == body.end() || !contact_it->is_object())
+            throw FieldError{"contact: required, an object with phone and/or email"};
+        const json& c = *contact_it;
+        Contact& contact = e.contact;
+        if (auto phone = optional_string(c, "phone", "contact."); !phone.empty()) {
+            std::string why;
+            auto normalized = phone::normalize(phone, config.defaults.region, &why);
+            if (!normalized) throw FieldError{"contact.phone: " + why};
+            contact.phone = normalized->e164;
+        }
+        if (auto email = optional_string(c, "email", "contact."); !email.empty()) {
+            if (!plausible_email(email)) throw FieldError{"contact.email: not an email address: \"" + email + "\""};
+            contact.email = lower(email);
+        }
+        if (contact.phone.empty() && contact.email.empty())
+            throw FieldError{"contact: needs a phone or an email"};
+        contact.id = optional_string(c, "id", "contact.");
+        if (contact.id.empty()) contact.id = !contact.phone.empty() ? contact.phone : contact.email;
+        contact.name = optional_string(c, "name", "contact.");
+        contact.segment = optional_string(c, "segment", "contact.");
+        contact.locale = lower(optional_string(c, "locale", "contact."));
+        if (contact.locale.empty()) contact.locale = config.defaults.locale;
+        if (std::find(config.defaults.locales.begin(), config.defaults.locales.end(), contact.locale) ==
+            config.defaults.locales.end())
+            throw FieldError{"contact.locale: \"" + contact.locale + "\" is not one of the configured locales"};
+        contact.timezone = optional_string(c, "timezone", "contact.");
+        if (!contact.timezone.empty()) {
+            try {
+                date::locate_zone(contact.timezone);
+            } catch (const std::exception&) {
+                throw FieldError{"contact.timezone: unknown time zone \"" + contact.timezone + "\""};
+            }
+        }
+
+        if (auto staff_it = body.find("staff"); staff_it != body.end() && !staff_it->is_null()) {
+            if (!staff_it->is_object()) throw FieldError{"staff: must be an object"};
+            Staff s;
+            s.id = required_string(*staff_it, "id", "staff.");
+            s.name = optional_string(*staff_it, "name", "staff.");
+            s.email = lower(optional_string(*staff_it, "email", "staff."));
+            s.phone = optional_string(*staff_it, "phone", "staff.");
+            // The staff directory in cxgate.yaml fills what the event leaves out.
+            if (auto known = config.staff.find(s.id); known != config.staff.end()) {
+                if (s.name.empty()) s.name = known->second.name;
+                if (s.email.empty()) s.email = known->second.email;
+                if (s.phone.empty()) s.phone = known->second.phone;
+            }
+            if (!s.email.empty() && !plausible_email(s.email))
+                throw FieldError{"staff.email: not an email address: \"" + s.email + "\""};
+            e.staff = s;
+        }
+        if (auto attrs = body.find("attributes"); attrs != body.end() && !attrs->is_null()) {
+            if (!attrs->is_object()) throw FieldError{"attributes: must be an object"};
+            e.attributes = *attrs;
+        }
+        out.event = std::move(e);
+    } catch (const FieldError& error) {
+        out.error = error.message;
+    }
+    return out;
+}
+
+}  // namespace cxgate::engine

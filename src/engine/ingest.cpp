@@ -1,0 +1,174 @@
+#include "cxgate/engine/ingest.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "cxgate/engine/plan.hpp"
+
+namespace cxgate::engine {
+
+namespace {
+
+using json = nlohmann::json;
+
+store::Seconds secs(timing::TimePoint t) { return t.time_since_epoch().count(); }
+
+void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) {
+    // Later events update what they carry and keep what they leave out.
+    SQLite::Statement st(db,
+                         "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
+                         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                         "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
+                         "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
+                         "timezone = COALESCE(excluded.timezone, timezone), "
+                         "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
+    auto bind = [&](int i, const std::string& v) {
+        if (v.empty()) st.bind(i);
+        else st.bind(i, v);
+    };
+    st.bind(1, c.id);
+    bind(2, c.phone);
+    bind(3, c.email);
+    bind(4, c.name);
+    bind(5, c.locale);
+    bind(6, c.timezone);
+    bind(7, c.segment);
+    st.bind(8, static_cast<std::int64_t>(now));
+    st.exec();
+}
+
+History load_history(SQLite::Database& db, const Event& event) {
+    History h;
+    for (const auto& address : {event.contact.phone, event.contact.email})
+        if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
+    SQLite::Statement st(db,
+                         "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
+                         "WHERE contact_id = ? AND state NOT IN ('suppressed')");
+    st.bind(1, event.contact.id);
+    while (st.executeStep()) {
+        h.surveys.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(),
+                             st.getColumn(2).getString(),
+                             timing::TimePoint{std::chrono::seconds{st.getColumn(3).getInt64()}}});
+    }
+    return h;
+}
+
+store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds now) {
+    store::SurveyRow s;
+    s.event_id = e.id;
+    s.event_type = e.type;
+    s.flow = d.flow->name;
+    s.flow_version = d.flow->version;
+    s.step = d.step->id;
+    s.metric = report::to_string(d.step->metric);
+    s.scale_min = d.step->scale.min;
+    s.scale_max = d.step->scale.max;
+    s.low_is_good = d.step->low_is_good;
+    s.follow_up_why = d.step->follow_up_why;
+    s.contact_id = e.contact.id;
+    s.contact_name = e.contact.name;
+    s.locale = e.contact.locale;
+    s.segment = e.contact.segment;
+    if (e.staff) {
+        s.staff_id = e.staff->id;
+        s.staff_name = e.staff->name;
+        s.staff_email = e.staff->email;
+        s.staff_phone = e.staff->phone;
+    }
+    s.channels = json(d.step->channels).dump();
+    s.channel = d.channel;
+    s.address = d.address;
+    s.state = d.scheduled ? store::state::scheduled : store::state::suppressed;
+    s.reason = d.scheduled ? "" : d.reason + ": " + d.detail;
+    s.due_at = secs(d.due_at);
+    s.expires_at = secs(d.expires_at);
+    s.reminders_max = d.step->reminder ? d.step->reminder->max : 0;
+    s.created_at = now;
+    s.updated_at = now;
+    return s;
+}
+
+std::optional<std::string> iso(const std::optional<store::Seconds>& t) {
+    if (!t) return std::nullopt;
+    return timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*t}});
+}
+
+}  // namespace
+
+EventOutcome record_event(SQLite::Database& db, const config::Config& config, const Event& event,
+                          timing::TimePoint now) {
+    EventOutcome out;
+    out.event_id = event.id;
+    {
+        SQLite::Statement seen(db, "SELECT 1 FROM events WHERE id = ?");
+        seen.bind(1, event.id);
+        if (seen.executeStep()) {
+            out.duplicate = true;
+            out.surveys = store::surveys_where(db, "event_id = ?", {event.id}, "ORDER BY id");
+            return out;
+        }
+    }
+    const store::Seconds now_s = secs(now);
+    upsert_contact(db, event.contact, now_s);
+    SQLite::Statement insert(db,
+                             "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
+                             "VALUES (?,?,?,?,?,?)");
+    insert.bind(1, event.id);
+    insert.bind(2, event.type);
+    insert.bind(3, static_cast<std::int64_t>(secs(event.occurred_at)));
+    insert.bind(4, static_cast<std::int64_t>(secs(event.received_at)));
+    insert.bind(5, event.contact.id);
+    insert.bind(6, event.raw.dump());
+    insert.exec();
+
+    for (const auto& decision : plan(config, event, load_history(db, event), now)) {
+        auto row = survey_from(decision, event, now_s);
+        row.id = store::insert_survey(db, row);
+        out.surveys.push_back(std::move(row));
+    }
+    return out;
+}
+
+json survey_json(const store::SurveyRow& s) {
+    json j{{"id", s.id},
+           {"flow", s.flow},
+           {"step", s.step},
+           {"metric", s.metric},
+           {"scale", std::to_string(s.scale_min) + "-" + std::to_string(s.scale_max)},
+           {"state", s.state},
+           {"contact", s.contact_id},
+           {"locale", s.locale}};
+    if (!s.channel.empty()) j["channel"] = s.channel;
+    if (!s.address.empty()) j["address"] = s.address;
+    if (!s.reason.empty()) {
+        auto colon = s.reason.find(':');
+        j["reason"] = s.reason.substr(0, colon);
+        if (colon != std::string::npos) j["detail"] = s.reason.substr(colon + 2);
+    }
+    auto put = [&](const char* key, const std::optional<store::Seconds>& t) {
+        if (auto v = iso(t)) j[key] = *v;
+    };
+    put("due_at", s.due_at);
+    put("expires_at", s.expires_at);
+    put("sent_at", s.sent_at);
+    put("answered_at", s.answered_at);
+    put("commented_at", s.commented_at);
+    put("closed_at", s.closed_at);
+    if (s.score) j["score"] = *s.score;
+    if (!s.comment.empty()) j["comment"] = s.comment;
+    if (!s.staff_id.empty()) j["staff"] = s.staff_id;
+    return j;
+}
+
+json to_json(const EventOutcome& outcome) {
+    json scheduled = json::array(), suppressed = json::array();
+    for (const auto& s : outcome.surveys) {
+        if (s.state == store::state::suppressed) suppressed.push_back(survey_json(s));
+        else scheduled.push_back(survey_json(s));
+    }
+    return json{{"event", outcome.event_id},
+                {"duplicate", outcome.duplicate},
+                {"scheduled", scheduled},
+                {"suppressed", suppressed}};
+}
+
+}  // namespace cxgate::engine

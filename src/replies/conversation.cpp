@@ -1,0 +1,229 @@
+#include "cxgate/replies/conversation.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <spdlog/spdlog.h>
+
+#include "cxgate/alerts/alerts.hpp"
+#include "cxgate/replies/parse.hpp"
+#include "cxgate/templates/compose.hpp"
+#include "cxgate/util/phone.hpp"
+
+namespace cxgate::replies {
+
+namespace {
+
+using namespace cxgate::store;
+
+Seconds add(Seconds now, const timing::Delay& d, const config::Config& config) {
+    auto start = timing::TimePoint{std::chrono::seconds{now}};
+    return timing::add_delay(start, d, *date::locate_zone(config.defaults.timezone), {})
+        .time_since_epoch()
+        .count();
+}
+
+std::int64_t queue(SQLite::Database& db, MessageRow m) { return insert_message(db, m); }
+
+std::string normalize_from(const config::Config& config, const config::ChannelConfig* channel,
+                           const std::string& from) {
+    if (channel && channel->kind == config::ChannelKind::email) {
+        std::string lower = from;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return lower;
+    }
+    if (auto n = phone::normalize(from, config.defaults.region, nullptr)) return n->e164;
+    return from;
+}
+
+// The newest survey on this channel and address that still waits for something from
+// the customer: a score (sent, delivered) or a comment (answered, within its window).
+std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& channel,
+                                     const std::string& address, Seconds now) {
+    auto rows = surveys_where(db,
+                              "address = ? AND channel = ? AND (state IN ('sent', 'delivered') "
+                              "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
+                              {address, channel, std::to_string(now)},
+                              "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::string latest_locale(SQLite::Database& db, const std::string& address, const std::string& fallback) {
+    SQLite::Statement st(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
+    st.bind(1, address);
+    return st.executeStep() ? st.getColumn(0).getString() : fallback;
+}
+
+void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
+                    Seconds now, const ReplyOutcome& out) {
+    SQLite::Statement st(db,
+                         "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
+                         "WHERE channel = ? AND provider_id = ?");
+    st.bind(1, from);
+    if (out.survey_id) st.bind(2, static_cast<std::int64_t>(*out.survey_id));
+    else st.bind(2);
+    st.bind(3, out.outcome);
+    st.bind(4, m.channel);
+    st.bind(5, m.provider_id);
+    st.exec();
+    (void)now;
+}
+
+void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
+             const std::string& address, Seconds now, ReplyOutcome& out) {
+    SQLite::Statement insert(db,
+                             "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
+                             "ON CONFLICT(address) DO NOTHING");
+    insert.bind(1, address);
+    insert.bind(2, static_cast<std::int64_t>(now));
+    insert.bind(3, "reply:" + channel);
+    bool first_time = insert.exec() > 0;
+    // Every survey that could still write to or wait on this address stops here.
+    SQLite::Statement close(db,
+                            "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: customer replied with an opt-out keyword', "
+                            "updated_at = ? WHERE address = ? AND state IN "
+                            "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
+    close.bind(1, static_cast<std::int64_t>(now));
+    close.bind(2, address);
+    close.exec();
+    SQLite::Statement drop(db,
+                           "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
+                           "WHERE address = ? AND state = 'queued'");
+    drop.bind(1, static_cast<std::int64_t>(now));
+    drop.bind(2, address);
+    drop.exec();
+    out.outcome = "opted_out";
+    // Confirmed once: a second STOP gets no second message.
+    if (first_time) {
+        auto locale = latest_locale(db, address, config.defaults.locale);
+        out.queued_messages.push_back(
+            queue(db, templates::compose_plain(config, "optout", channel, address, locale, now)));
+    }
+}
+
+}  // namespace
+
+std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
+                                     SurveyRow& survey, Seconds now) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> skipped;
+    for (auto& m : alerts::alert_messages(config, survey, now, &skipped)) ids.push_back(queue(db, m));
+    for (const auto& target : skipped)
+        spdlog::warn("survey {}: alert target {} has no address; skipped", survey.id, target);
+    survey.alert_state = "sent";
+    survey.alert_due_at.reset();
+    return ids;
+}
+
+ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
+                            const InboundMessage& message, Seconds now) {
+    ReplyOutcome out;
+    {
+        SQLite::Statement insert(db,
+                                 "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
+                                 "VALUES (?,?,?,?,?, 'received') ON CONFLICT(channel, provider_id) DO NOTHING");
+        insert.bind(1, message.channel);
+        insert.bind(2, message.provider_id);
+        insert.bind(3, message.from);
+        insert.bind(4, message.text);
+        insert.bind(5, static_cast<std::int64_t>(now));
+        if (insert.exec() == 0) {
+            out.duplicate = true;
+            out.outcome = "duplicate";
+            return out;
+        }
+    }
+    const auto* channel = config.find_channel(message.channel);
+    const std::string from = normalize_from(config, channel, message.from);
+
+    // Opt-out words work whatever state the conversation is in, and before any parsing.
+    if (auto keyword = keyword_intent(message.text)) {
+        if (*keyword == Intent::opt_out) {
+            opt_out(db, config, message.channel, from, now, out);
+        } else if (*keyword == Intent::opt_in) {
+            SQLite::Statement del(db, "DELETE FROM optouts WHERE address = ?");
+            del.bind(1, from);
+            del.exec();
+            out.outcome = "opted_in";
+        } else if (*keyword == Intent::help) {
+            auto locale = latest_locale(db, from, config.defaults.locale);
+            out.queued_messages.push_back(
+                queue(db, templates::compose_plain(config, "help", message.channel, from, locale, now)));
+            out.outcome = "help";
+        }
+        if (!out.outcome.empty()) {
+            record_inbound(db, message, from, now, out);
+            return out;
+        }
+    }
+
+    auto survey = open_survey(db, message.channel, from, now);
+    if (!survey) {
+        out.outcome = "no_open_survey";
+        record_inbound(db, message, from, now, out);
+        return out;
+    }
+    out.survey_id = survey->id;
+    SurveyRow& s = *survey;
+    s.updated_at = now;
+
+    if (s.state == state::answered) {
+        // The reply after a score is its "why?".
+        s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
+        s.commented_at = now;
+        s.state = state::commented;
+        s.comment_until.reset();
+        out.outcome = "comment";
+        out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
+        if (s.alert_state == "pending") {
+            auto ids = send_alert(db, config, s, now);
+            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+        }
+        save_survey(db, s);
+        record_inbound(db, message, from, now, out);
+        return out;
+    }
+
+    auto parsed = parse_reply(message.text, report::Scale{s.scale_min, s.scale_max});
+    if (parsed.intent == Intent::score && parsed.score) {
+        s.score = *parsed.score;
+        out.score = s.score;
+        s.answered_at = now;
+        s.next_reminder_at.reset();
+        if (!parsed.comment.empty())
+            s.comment = s.comment.empty() ? parsed.comment : s.comment + "\n" + parsed.comment;
+        out.outcome = "score";
+        const bool alert = alerts::should_alert(config, s);
+        if (s.follow_up_why && parsed.comment.empty()) {
+            s.state = state::answered;
+            s.comment_until = add(now, config.defaults.comment_window, config);
+            out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
+            if (alert) {
+                // Wait a little for the "why?", so the alert can carry it.
+                s.alert_state = "pending";
+                s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
+            }
+        } else {
+            s.state = parsed.comment.empty() ? state::answered : state::commented;
+            if (!parsed.comment.empty()) s.commented_at = now;
+            out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
+            if (alert) {
+                auto ids = send_alert(db, config, s, now);
+                out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+            }
+        }
+    } else if (s.retries == 0) {
+        // Ask once more, keeping what they wrote.
+        s.retries = 1;
+        s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
+        out.outcome = "retry";
+        out.queued_messages.push_back(queue(db, templates::compose(config, s, "retry", now)));
+    } else {
+        s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
+        out.outcome = "ignored_after_retry";
+    }
+    save_survey(db, s);
+    record_inbound(db, message, from, now, out);
+    return out;
+}
+
+}  // namespace cxgate::replies

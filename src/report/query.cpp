@@ -1,0 +1,142 @@
+#include "cxgate/report/query.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+namespace cxgate::report {
+
+namespace {
+
+// SQL that yields the group value of an answered survey for each dimension. Outcome is
+// the event that caused the survey (deal.won, deal.lost, meeting.completed, ...).
+std::optional<std::string> group_expression(const std::string& by) {
+    if (by == "step") return "step";
+    if (by == "staff") return "COALESCE(staff_id, '(none)')";
+    if (by == "segment") return "COALESCE(segment, '(none)')";
+    if (by == "channel") return "COALESCE(channel, '(none)')";
+    if (by == "outcome") return "event_type";
+    if (by == "week") return "strftime('%Y-W%W', answered_at, 'unixepoch')";
+    return std::nullopt;
+}
+
+std::string fmt(double v, int decimals = 1) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+    return buffer;
+}
+
+std::string figure(const std::optional<Figure>& f, const char* unit = "") {
+    if (!f) return "-";
+    std::string out = fmt(f->value) + unit;
+    if (f->margin) out += " ±" + fmt(*f->margin);
+    return out;
+}
+
+nlohmann::json figure_json(const std::optional<Figure>& f) {
+    if (!f) return nullptr;
+    nlohmann::json j{{"value", std::round(f->value * 10) / 10}};
+    j["margin"] = f->margin ? nlohmann::json(std::round(*f->margin * 10) / 10) : nlohmann::json(nullptr);
+    return j;
+}
+
+}  // namespace
+
+bool valid_dimension(const std::string& by) { return group_expression(by).has_value(); }
+
+std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query, std::string* error) {
+    auto group = group_expression(query.by);
+    if (!group) {
+        if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
+        return {};
+    }
+    std::string sql = "SELECT " + *group + ", flow, metric, scale_min, scale_max, low_is_good, score, "
+                      "MIN(id) OVER (PARTITION BY flow, step) AS step_order "
+                      "FROM surveys WHERE score IS NOT NULL";
+    if (!query.flow.empty()) sql += " AND flow = :flow";
+    if (query.since) sql += " AND answered_at >= :since";
+    if (query.until) sql += " AND answered_at < :until";
+    sql += " ORDER BY flow, step_order, id";
+    SQLite::Statement st(db, sql);
+    if (!query.flow.empty()) st.bind(":flow", query.flow);
+    if (query.since) st.bind(":since", static_cast<std::int64_t>(*query.since));
+    if (query.until) st.bind(":until", static_cast<std::int64_t>(*query.until));
+
+    // Groups keep the order in which they first appear (steps in funnel order).
+    using Key = std::tuple<std::string, std::string, std::string, int, int, bool>;
+    std::vector<Key> order;
+    std::map<Key, std::vector<int>> scores;
+    while (st.executeStep()) {
+        Key key{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                st.getColumn(3).getInt(), st.getColumn(4).getInt(), st.getColumn(5).getInt() != 0};
+        auto [it, inserted] = scores.try_emplace(key);
+        if (inserted) order.push_back(key);
+        it->second.push_back(st.getColumn(6).getInt());
+    }
+    std::vector<ReportRow> rows;
+    for (const auto& key : order) {
+        const auto& [group_value, flow, metric_name, min, max, low_is_good] = key;
+        auto metric = parse_metric(metric_name).value_or(Metric::csat);
+        ReportRow row;
+        row.group = group_value;
+        row.flow = flow;
+        row.scale = Scale{min, max};
+        row.low_is_good = low_is_good;
+        row.result = compute(metric, row.scale, low_is_good, scores[key]);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& query) {
+    nlohmann::json out{{"by", query.by}, {"rows", nlohmann::json::array()}};
+    if (!query.flow.empty()) out["flow"] = query.flow;
+    for (const auto& row : rows) {
+        const auto& r = row.result;
+        nlohmann::json j{{query.by, row.group},
+                         {"flow", row.flow},
+                         {"metric", to_string(r.metric)},
+                         {"scale", std::to_string(row.scale.min) + "-" + std::to_string(row.scale.max)},
+                         {"n", r.n}};
+        if (r.metric == Metric::nps || r.metric == Metric::enps) {
+            j["nps"] = figure_json(r.nps);
+            j["promoters_pct"] = std::round(r.promoters_pct * 10) / 10;
+            j["passives_pct"] = std::round(r.passives_pct * 10) / 10;
+            j["detractors_pct"] = std::round(r.detractors_pct * 10) / 10;
+        } else if (r.metric == Metric::csat) {
+            j["satisfied_pct"] = figure_json(r.satisfied_pct);
+            j["mean"] = figure_json(r.mean);
+        } else {
+            j["mean"] = figure_json(r.mean);
+            j["easy_pct"] = figure_json(r.easy_pct);
+            j["low_is_good"] = row.low_is_good;
+        }
+        out["rows"].push_back(j);
+    }
+    return out;
+}
+
+std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& query) {
+    char line[256];
+    std::string out;
+    std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5s  %-16s %-16s\n", query.by.c_str(), "flow",
+                  "metric", "n", "score (95% MoE)", "mean (95% MoE)");
+    out += line;
+    for (const auto& row : rows) {
+        const auto& r = row.result;
+        std::string headline, mean = figure(r.mean);
+        if (r.metric == Metric::nps || r.metric == Metric::enps) headline = "NPS " + figure(r.nps);
+        else if (r.metric == Metric::csat) headline = figure(r.satisfied_pct, "%") + " sat";
+        else headline = figure(r.easy_pct, "%") + " easy";
+        std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5d  %-16s %-16s\n", row.group.c_str(),
+                      row.flow.c_str(), to_string(r.metric).c_str(), r.n, headline.c_str(), mean.c_str());
+        out += line;
+    }
+    if (rows.empty()) out += "(no answers yet)\n";
+    return out;
+}
+
+}  // namespace cxgate::report

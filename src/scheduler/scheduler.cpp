@@ -1,0 +1,74 @@
+#include "cxgate/scheduler/scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace cxgate::scheduler {
+
+namespace {
+// Even with nothing due the scheduler looks again this often, so work written to the
+// database by another route (or a clock that was set) is never missed for long.
+constexpr std::chrono::seconds kMaxSleep{30};
+}  // namespace
+
+Scheduler::Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource config,
+                     const Clock& clock, channels::Dispatcher& dispatcher)
+    : io_(io), writer_(writer), config_(std::move(config)), clock_(clock), dispatcher_(dispatcher),
+      timer_(io) {}
+
+void Scheduler::start() {
+    auto task = [this]() -> asio::awaitable<void> { co_await loop(); };
+    asio::co_spawn(io_, std::move(task), [](std::exception_ptr error) {
+        if (!error) return;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            spdlog::critical("scheduler stopped: {}", e.what());
+        }
+    });
+}
+
+void Scheduler::poke() {
+    poked_ = true;
+    timer_.cancel();
+}
+
+void Scheduler::stop() {
+    stopping_ = true;
+    timer_.cancel();
+}
+
+asio::awaitable<void> Scheduler::loop() {
+    constexpr size_t kLimit = 500;
+    while (!stopping_) {
+        poked_ = false;
+        auto config = config_();
+        auto now = clock_.now().time_since_epoch().count();
+        PassResult result;
+        try {
+            auto pass = [config, now](SQLite::Database& db) { return run_due_work(db, *config, now, kLimit); };
+            result = co_await writer_.execute(pass);
+            ++passes_;
+        } catch (const std::exception& e) {
+            spdlog::error("scheduler pass failed: {}", e.what());
+            result.next_due = now + 1;
+        }
+        if (result.claimed || result.reminded || result.expired || result.closed || result.alerted)
+            spdlog::info("scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts", result.claimed,
+                         result.reminded, result.expired, result.closed, result.alerted);
+        dispatcher_.enqueue(result.queued_messages);
+        if (stopping_) break;
+        if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;
+
+        auto wait = kMaxSleep;
+        if (result.next_due) {
+            auto until = std::chrono::seconds(*result.next_due - clock_.now().time_since_epoch().count());
+            wait = std::clamp(until, std::chrono::seconds(0), kMaxSleep);
+        }
+        if (wait.count() == 0 && result.next_due) wait = std::chrono::seconds(1);  // due now but not claimable yet
+        timer_.expires_after(wait);
+        boost::system::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace cxgate::scheduler

@@ -1,0 +1,437 @@
+#include "cxgate/scheduler/timing.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace cxgate::timing {
+
+namespace {
+
+using std::chrono::seconds;
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Operators type "1  business   day" as readily as "1 business day"; treat both alike.
+std::string collapse_spaces(std::string_view s) {
+    std::string out;
+    bool in_space = false;
+    for (char c : s) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            in_space = true;
+            continue;
+        }
+        if (in_space && !out.empty()) out.push_back(' ');
+        in_space = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+void set_error(std::string* error, std::string message) {
+    if (error) *error = std::move(message);
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// Fixed-width unsigned field; the ISO and HH:MM grammars never allow signs or spaces here,
+// which std::from_chars alone would not enforce for the width.
+std::optional<int> fixed_digits(std::string_view s, std::size_t pos, std::size_t width) {
+    if (pos + width > s.size()) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        if (!is_digit(s[i])) return std::nullopt;
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
+// Local wall time that may not exist or may exist twice; the scheduler's documented rule
+// is "first instant after a gap, earlier of two", which is exactly choose::earliest.
+TimePoint resolve_local(date::local_seconds local, const date::time_zone& zone) {
+    return zone.to_sys(local, date::choose::earliest);
+}
+
+date::sys_days as_sys_days(date::local_days day) {
+    // Holidays are stored as sys_days that name a local calendar date, not a UTC instant.
+    return date::sys_days{day.time_since_epoch()};
+}
+
+int monday_based_index(date::local_days day) {
+    return static_cast<int>(date::weekday{day}.iso_encoding()) - 1;
+}
+
+struct UnitName {
+    std::string_view text;
+    Delay::Unit unit;
+};
+
+constexpr UnitName kUnitNames[] = {
+    {"s", Delay::Unit::seconds},
+    {"sec", Delay::Unit::seconds},
+    {"secs", Delay::Unit::seconds},
+    {"second", Delay::Unit::seconds},
+    {"seconds", Delay::Unit::seconds},
+    {"m", Delay::Unit::minutes},
+    {"min", Delay::Unit::minutes},
+    {"mins", Delay::Unit::minutes},
+    {"minute", Delay::Unit::minutes},
+    {"minutes", Delay::Unit::minutes},
+    {"h", Delay::Unit::hours},
+    {"hr", Delay::Unit::hours},
+    {"hrs", Delay::Unit::hours},
+    {"hour", Delay::Unit::hours},
+    {"hours", Delay::Unit::hours},
+    {"d", Delay::Unit::days},
+    {"day", Delay::Unit::days},
+    {"days", Delay::Unit::days},
+    {"bd", Delay::Unit::business_days},
+    {"business day", Delay::Unit::business_days},
+    {"business days", Delay::Unit::business_days},
+};
+
+// Caps keep the chrono arithmetic far from overflow and the business-day walk short;
+// ten years is well beyond any survey follow-up.
+int max_amount(Delay::Unit unit) {
+    switch (unit) {
+        case Delay::Unit::seconds:
+            return 10 * 366 * 24 * 3600;
+        case Delay::Unit::minutes:
+            return 10 * 366 * 24 * 60;
+        case Delay::Unit::hours:
+            return 10 * 366 * 24;
+        case Delay::Unit::days:
+            return 10 * 366;
+        case Delay::Unit::business_days:
+            return 10 * 262;
+    }
+    return 0;
+}
+
+constexpr std::string_view kDayNames[7][2] = {
+    {"mon", "monday"}, {"tue", "tuesday"},  {"wed", "wednesday"}, {"thu", "thursday"},
+    {"fri", "friday"}, {"sat", "saturday"}, {"sun", "sunday"},
+};
+
+std::optional<int> parse_day_name(std::string_view s) {
+    s = trim(s);
+    for (int i = 0; i < 7; ++i) {
+        if (s == kDayNames[i][0] || s == kDayNames[i][1]) return i;
+    }
+    return std::nullopt;
+}
+
+// Enough days to pass a full year of holidays plus slack; beyond that the window can never
+// open (no day enabled, or every enabled day a holiday) and searching further is pointless.
+constexpr int kWindowSearchDays = 400;
+
+}  // namespace
+
+std::optional<Delay> parse_delay(std::string_view text, std::string* error) {
+    const std::string original(text);
+    const auto fail = [&](std::string message) -> std::optional<Delay> {
+        set_error(error, std::move(message));
+        return std::nullopt;
+    };
+    const auto garbage = [&] {
+        return fail(R"(expected a duration like "10m", "2h", "7d" or "1 business day", got ")" +
+                    original + "\"");
+    };
+
+    const std::string s = lower(trim(text));
+    if (s.empty()) return garbage();
+    if (s.front() == '-') return fail("a delay cannot be negative, got \"" + original + "\"");
+
+    std::size_t digits = 0;
+    while (digits < s.size() && is_digit(s[digits])) ++digits;
+    if (digits == 0) return garbage();
+
+    int amount = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + digits, amount);
+    if (ec == std::errc::result_out_of_range) {
+        return fail("delay \"" + original + "\" is too long (at most 10 years)");
+    }
+    if (ec != std::errc{} || ptr != s.data() + digits) return garbage();
+
+    const std::string unit_text = collapse_spaces(std::string_view(s).substr(digits));
+    if (unit_text.empty()) {
+        // A bare "0" is unambiguous; any other bare number could mean minutes or days.
+        if (amount == 0) return Delay{Delay::Unit::minutes, 0};
+        return fail("delay \"" + original + "\" has no unit; write e.g. \"" + s + "m\" or \"" + s +
+                    "d\"");
+    }
+    for (const auto& name : kUnitNames) {
+        if (unit_text == name.text) {
+            if (amount > max_amount(name.unit)) {
+                return fail("delay \"" + original + "\" is too long (at most 10 years)");
+            }
+            return Delay{name.unit, amount};
+        }
+    }
+    return garbage();
+}
+
+std::string to_string(const Delay& d) {
+    const std::string n = std::to_string(d.amount);
+    switch (d.unit) {
+        case Delay::Unit::seconds:
+            return n + "s";
+        case Delay::Unit::minutes:
+            return n + "m";
+        case Delay::Unit::hours:
+            return n + "h";
+        case Delay::Unit::days:
+            return n + "d";
+        case Delay::Unit::business_days:
+            return n + (d.amount == 1 ? " business day" : " business days");
+    }
+    return n;
+}
+
+bool Calendar::is_day_off(date::sys_days day) const {
+    const date::weekday wd{day};
+    return wd == date::Saturday || wd == date::Sunday || holidays.count(day) != 0;
+}
+
+std::optional<int> parse_time_of_day(std::string_view text) {
+    const std::string_view s = trim(text);
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 2) return std::nullopt;
+    if (s.size() != colon + 3) return std::nullopt;
+    const auto hour = fixed_digits(s, 0, colon);
+    const auto minute = fixed_digits(s, colon + 1, 2);
+    if (!hour || !minute) return std::nullopt;
+    // "24:00" is the only way to say "until the end of the day" in HH:MM.
+    if (*hour == 24 && *minute == 0) return 24 * 60;
+    if (*hour > 23 || *minute > 59) return std::nullopt;
+    return *hour * 60 + *minute;
+}
+
+std::optional<SendWindow> parse_send_window(std::string_view days, std::string_view from,
+                                            std::string_view to, std::string* error) {
+    const auto fail = [&](std::string message) -> std::optional<SendWindow> {
+        set_error(error, std::move(message));
+        return std::nullopt;
+    };
+    const std::string days_text(trim(days));
+    const auto bad_days = [&](std::string_view what) {
+        return fail("unknown send window day \"" + std::string(trim(what)) + "\" in \"" +
+                    days_text +
+                    "\"; expected day names (mon..sun), ranges like \"mon-fri\", lists like "
+                    "\"mon,wed,fri\", or daily/weekdays/weekends");
+    };
+
+    SendWindow window;
+    window.days.fill(false);
+    const std::string d = lower(days_text);
+    if (d == "daily") {
+        window.days.fill(true);
+    } else if (d == "weekdays") {
+        for (int i = 0; i < 5; ++i) window.days[i] = true;
+    } else if (d == "weekends") {
+        window.days[5] = window.days[6] = true;
+    } else {
+        if (d.empty()) return bad_days("");
+        std::string_view rest = d;
+        while (true) {
+            const auto comma = rest.find(',');
+            const std::string_view item = trim(rest.substr(0, comma));
+            if (item.empty()) return bad_days(item);
+            const auto dash = item.find('-');
+            if (dash == std::string_view::npos) {
+                const auto day = parse_day_name(item);
+                if (!day) return bad_days(item);
+                window.days[*day] = true;
+            } else {
+                const auto first = parse_day_name(item.substr(0, dash));
+                const auto last = parse_day_name(item.substr(dash + 1));
+                // Name the misspelled end when there is one; "mon-" has none to name.
+                if (!first || !last) {
+                    const std::string_view bad =
+                        trim(!first ? item.substr(0, dash) : item.substr(dash + 1));
+                    return bad_days(bad.empty() ? item : bad);
+                }
+                // Ranges may wrap ("fri-mon") because the week is a cycle.
+                for (int i = *first;; i = (i + 1) % 7) {
+                    window.days[i] = true;
+                    if (i == *last) break;
+                }
+            }
+            if (comma == std::string_view::npos) break;
+            rest = rest.substr(comma + 1);
+        }
+    }
+
+    const auto from_minute = parse_time_of_day(from);
+    if (!from_minute || *from_minute == 24 * 60) {
+        return fail("invalid send window start \"" + std::string(trim(from)) +
+                    "\"; expected HH:MM between 00:00 and 23:59");
+    }
+    const auto to_minute = parse_time_of_day(to);
+    if (!to_minute) {
+        return fail("invalid send window end \"" + std::string(trim(to)) +
+                    "\"; expected HH:MM between 00:00 and 24:00");
+    }
+    // Equal bounds would read as either "never" or "all day"; make the operator say which.
+    if (*from_minute == *to_minute) {
+        return fail("send window start and end are the same (" + std::string(trim(from)) + "-" +
+                    std::string(trim(to)) + "); use 00:00-24:00 for the whole day");
+    }
+    window.from_minute = *from_minute;
+    window.to_minute = *to_minute;
+    window.respects_holidays = true;
+    return window;
+}
+
+TimePoint add_delay(TimePoint start, const Delay& delay, const date::time_zone& zone,
+                    const Calendar& calendar) {
+    switch (delay.unit) {
+        case Delay::Unit::seconds:
+            return start + seconds{delay.amount};
+        case Delay::Unit::minutes:
+            return start + std::chrono::minutes{delay.amount};
+        case Delay::Unit::hours:
+            return start + std::chrono::hours{delay.amount};
+        case Delay::Unit::days:
+        case Delay::Unit::business_days:
+            break;
+    }
+    // Round-tripping through local time would move an instant in the repeated fall-back hour
+    // to its earlier twin, so a zero delay must not touch it.
+    if (delay.amount == 0) return start;
+
+    const date::local_seconds local = zone.to_local(start);
+    date::local_days day = date::floor<date::days>(local);
+    const seconds time_of_day = local - day;
+
+    if (delay.unit == Delay::Unit::days) {
+        day += date::days{delay.amount};
+    } else {
+        // Walk day by day: holidays are arbitrary dates, so there is no closed form. Negative
+        // amounts (never produced by parse_delay) walk backwards symmetrically.
+        const int step = delay.amount > 0 ? 1 : -1;
+        for (long long remaining = std::llabs(delay.amount); remaining > 0; --remaining) {
+            do {
+                day += date::days{step};
+            } while (calendar.is_day_off(as_sys_days(day)));
+        }
+    }
+    return resolve_local(day + time_of_day, zone);
+}
+
+TimePoint next_in_window(TimePoint t, const SendWindow& window, const date::time_zone& zone,
+                         const Calendar& calendar) {
+    const int from = std::clamp(window.from_minute, 0, 24 * 60 - 1);
+    const int to = std::clamp(window.to_minute, 0, 24 * 60);
+    const bool crosses_midnight = to <= from;
+
+    // A window that crosses midnight may have opened yesterday and still be open at t.
+    const date::local_days today = date::floor<date::days>(zone.to_local(t));
+    for (date::local_days day = today - date::days{1}; day <= today + date::days{kWindowSearchDays};
+         day += date::days{1}) {
+        if (!window.days[monday_based_index(day)]) continue;
+        if (window.respects_holidays && calendar.holidays.count(as_sys_days(day)) != 0) continue;
+
+        const TimePoint open = resolve_local(day + std::chrono::minutes{from}, zone);
+        const date::local_days close_day = crosses_midnight ? day + date::days{1} : day;
+        const TimePoint close = resolve_local(close_day + std::chrono::minutes{to}, zone);
+        // Both bounds can fall in the same DST gap, leaving nothing to send in that day.
+        if (open >= close) continue;
+        // Windows are visited in chronological order and do not overlap, so the first one
+        // that is still open at t is the answer.
+        if (t < close) return std::max(t, open);
+    }
+    // No window opens within the search horizon (no day selected, or every selected day a
+    // holiday): returning t sends rather than parking the message forever. parse_send_window
+    // never yields a window without days, so only a hand-built window or calendar gets here.
+    return t;
+}
+
+TimePoint due_time(TimePoint start, const Delay& delay, const SendWindow& window,
+                   const date::time_zone& zone, const Calendar& calendar) {
+    return next_in_window(add_delay(start, delay, zone, calendar), window, zone, calendar);
+}
+
+std::optional<TimePoint> parse_iso8601(std::string_view text) {
+    const std::string_view s = trim(text);
+    // YYYY-MM-DDTHH:MM:SS is 19 characters; an offset or Z must follow.
+    if (s.size() < 20) return std::nullopt;
+    if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return std::nullopt;
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+    const auto year = fixed_digits(s, 0, 4);
+    const auto month = fixed_digits(s, 5, 2);
+    const auto mday = fixed_digits(s, 8, 2);
+    const auto hour = fixed_digits(s, 11, 2);
+    const auto minute = fixed_digits(s, 14, 2);
+    const auto second = fixed_digits(s, 17, 2);
+    if (!year || !month || !mday || !hour || !minute || !second) return std::nullopt;
+    if (*hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+    const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                                   date::day{static_cast<unsigned>(*mday)}};
+    if (!ymd.ok()) return std::nullopt;
+
+    std::size_t pos = 19;
+    if (s[pos] == '.' || s[pos] == ',') {
+        // Sub-second precision is dropped: the scheduler works in whole seconds and the
+        // fraction is non-negative, so truncation is the floor.
+        ++pos;
+        const std::size_t digits_start = pos;
+        while (pos < s.size() && is_digit(s[pos])) ++pos;
+        if (pos == digits_start) return std::nullopt;
+    }
+    if (pos >= s.size()) return std::nullopt;
+
+    seconds offset{0};
+    const char sign = s[pos];
+    if (sign == 'Z' || sign == 'z') {
+        ++pos;
+    } else if (sign == '+' || sign == '-') {
+        ++pos;
+        const auto off_hour = fixed_digits(s, pos, 2);
+        if (!off_hour || *off_hour > 23) return std::nullopt;
+        pos += 2;
+        int off_minute = 0;
+        if (pos < s.size()) {
+            if (s[pos] == ':') ++pos;
+            const auto m = fixed_digits(s, pos, 2);
+            if (!m || *m > 59) return std::nullopt;
+            off_minute = *m;
+            pos += 2;
+        }
+        offset = std::chrono::hours{*off_hour} + std::chrono::minutes{off_minute};
+        if (sign == '-') offset = -offset;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size()) return std::nullopt;
+
+    const seconds local = date::sys_days{ymd}.time_since_epoch() + std::chrono::hours{*hour} +
+                          std::chrono::minutes{*minute} + seconds{*second};
+    return TimePoint{local - offset};
+}
+
+std::string format_iso8601(TimePoint t) {
+    return date::format("%FT%TZ", t);
+}
+
+std::string format_local(TimePoint t, const date::time_zone& zone) {
+    return date::format("%FT%T%Ez", date::zoned_seconds{&zone, t});
+}
+
+}  // namespace cxgate::timing

@@ -1,0 +1,160 @@
+#include "cxgate/store/database.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+namespace cxgate::store {
+
+namespace {
+
+// Each entry moves the schema from version i to i+1. Never edit a released entry;
+// append a new one.
+const std::vector<const char*> kMigrations = {
+    // 1: events, contacts, surveys, messages, inbound replies, opt-outs.
+    R"sql(
+CREATE TABLE events (
+  id          TEXT PRIMARY KEY,
+  type        TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  contact_id  TEXT NOT NULL,
+  body        TEXT NOT NULL
+);
+CREATE TABLE contacts (
+  id         TEXT PRIMARY KEY,
+  phone      TEXT,
+  email      TEXT,
+  name       TEXT,
+  locale     TEXT,
+  timezone   TEXT,
+  segment    TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE surveys (
+  id              INTEGER PRIMARY KEY,
+  event_id        TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  flow            TEXT NOT NULL,
+  flow_version    TEXT NOT NULL,
+  step            TEXT NOT NULL,
+  metric          TEXT NOT NULL,
+  scale_min       INTEGER NOT NULL,
+  scale_max       INTEGER NOT NULL,
+  low_is_good     INTEGER NOT NULL,
+  follow_up_why   INTEGER NOT NULL,
+  contact_id      TEXT NOT NULL,
+  contact_name    TEXT,
+  locale          TEXT NOT NULL,
+  segment         TEXT,
+  staff_id        TEXT,
+  staff_name      TEXT,
+  staff_email     TEXT,
+  staff_phone     TEXT,
+  channels        TEXT NOT NULL,
+  channel         TEXT,
+  address         TEXT,
+  state           TEXT NOT NULL,
+  reason          TEXT,
+  due_at          INTEGER,
+  expires_at      INTEGER,
+  sent_at         INTEGER,
+  answered_at     INTEGER,
+  commented_at    INTEGER,
+  closed_at       INTEGER,
+  score           INTEGER,
+  comment         TEXT,
+  retries         INTEGER NOT NULL DEFAULT 0,
+  reminders_sent  INTEGER NOT NULL DEFAULT 0,
+  reminders_max   INTEGER NOT NULL DEFAULT 0,
+  next_reminder_at INTEGER,
+  comment_until   INTEGER,
+  alert_state     TEXT NOT NULL DEFAULT 'none',
+  alert_due_at    INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX surveys_by_event ON surveys(event_id);
+CREATE INDEX surveys_by_due ON surveys(state, due_at);
+CREATE INDEX surveys_by_address ON surveys(address, state);
+CREATE INDEX surveys_by_contact ON surveys(contact_id, flow);
+CREATE TABLE messages (
+  id          INTEGER PRIMARY KEY,
+  survey_id   INTEGER REFERENCES surveys(id),
+  kind        TEXT NOT NULL,
+  channel     TEXT NOT NULL,
+  address     TEXT NOT NULL,
+  locale      TEXT,
+  subject     TEXT,
+  body        TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  provider_id TEXT,
+  error       TEXT,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  sent_at     INTEGER,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX messages_by_state ON messages(state) WHERE state IN ('queued', 'sending');
+CREATE INDEX messages_by_survey ON messages(survey_id);
+CREATE TABLE inbound (
+  id          INTEGER PRIMARY KEY,
+  channel     TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  from_addr   TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  survey_id   INTEGER,
+  outcome     TEXT NOT NULL,
+  UNIQUE (channel, provider_id)
+);
+CREATE TABLE optouts (
+  address      TEXT PRIMARY KEY,
+  opted_out_at INTEGER NOT NULL,
+  source       TEXT NOT NULL
+);
+)sql",
+};
+
+void configure(SQLite::Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    // FULL: in WAL mode NORMAL may lose the last commits on power loss, and we answer
+    // 202/200 only after COMMIT returns, so the commit must be on disk by then.
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.setBusyTimeout(5000);
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    configure(*db);
+    int version = db->execAndGet("PRAGMA user_version").getInt();
+    if (version > schema_version())
+        throw std::runtime_error(path + " has schema version " + std::to_string(version) +
+                                 ", newer than this build (" + std::to_string(schema_version()) +
+                                 "); refusing to touch it");
+    for (int v = version; v < schema_version(); ++v) {
+        SQLite::Transaction tx(*db);
+        db->exec(kMigrations[v]);
+        db->exec("PRAGMA user_version=" + std::to_string(v + 1));
+        tx.commit();
+    }
+    return db;
+}
+
+std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
+    if (!std::filesystem::exists(path)) throw std::runtime_error("database " + path + " does not exist");
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    db->setBusyTimeout(5000);
+    return db;
+}
+
+}  // namespace cxgate::store

@@ -1,0 +1,117 @@
+#include "cxgate/store/db_thread.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace cxgate::store {
+
+DbThread::DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit,
+                   size_t max_batch)
+    : db_(std::move(db)), mode_(mode), queue_limit_(queue_limit), max_batch_(max_batch) {
+    thread_ = std::thread([this] { run(); });
+}
+
+DbThread::~DbThread() { stop(); }
+
+void DbThread::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !thread_.joinable()) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool DbThread::push(Job job) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= queue_limit_) return false;
+        queue_.push_back(std::move(job));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+bool DbThread::submit(std::function<void(SQLite::Database&)> work,
+                      std::function<void(std::exception_ptr)> done) {
+    return push(Job{std::move(work), std::move(done)});
+}
+
+DbThread::Stats DbThread::stats() const {
+    std::lock_guard lock(mutex_);
+    Stats s = stats_;
+    s.queued = queue_.size();
+    return s;
+}
+
+void DbThread::run() {
+    std::deque<Job> batch;
+    while (true) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty() && stopping_) return;
+            // Everything that arrived while the last commit was on disk goes into this
+            // one: under load the batches grow by themselves, idle they stay at one.
+            size_t take = mode_ == Mode::writer ? std::min(max_batch_, queue_.size()) : 1;
+            for (size_t i = 0; i < take; ++i) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+}
+
+void DbThread::run_batch(std::deque<Job>& batch) {
+    std::vector<std::exception_ptr> errors(batch.size());
+    if (mode_ == Mode::reader) {
+        for (size_t i = 0; i < batch.size(); ++i) {
+            try {
+                batch[i].work(*db_);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    } else {
+        std::exception_ptr commit_error;
+        try {
+            db_->exec("BEGIN IMMEDIATE");
+            for (size_t i = 0; i < batch.size(); ++i) {
+                db_->exec("SAVEPOINT job");
+                try {
+                    batch[i].work(*db_);
+                    db_->exec("RELEASE job");
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                    db_->exec("ROLLBACK TO job");
+                    db_->exec("RELEASE job");
+                }
+            }
+            db_->exec("COMMIT");
+        } catch (...) {
+            // The commit itself failed (disk full, I/O error): nothing of the batch is
+            // durable, so every job fails and no caller acknowledges anything.
+            commit_error = std::current_exception();
+            try {
+                db_->exec("ROLLBACK");
+            } catch (...) {
+            }
+            spdlog::error("group commit of {} jobs failed", batch.size());
+        }
+        if (commit_error)
+            for (auto& e : errors) e = commit_error;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        stats_.jobs += batch.size();
+        stats_.batches += 1;
+        for (auto& e : errors)
+            if (e) ++stats_.failed;
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+        if (batch[i].done) batch[i].done(errors[i]);
+}
+
+}  // namespace cxgate::store

@@ -1,0 +1,265 @@
+#include "cxgate/store/records.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace cxgate::store {
+
+namespace {
+
+const char* kSurveyColumns =
+    "id, event_id, event_type, flow, flow_version, step, metric, scale_min, scale_max, "
+    "low_is_good, follow_up_why, contact_id, contact_name, locale, segment, staff_id, "
+    "staff_name, staff_email, staff_phone, channels, channel, address, state, reason, due_at, "
+    "expires_at, sent_at, answered_at, commented_at, closed_at, score, comment, retries, "
+    "reminders_sent, reminders_max, next_reminder_at, comment_until, alert_state, alert_due_at, "
+    "created_at, updated_at";
+
+const char* kMessageColumns =
+    "id, survey_id, kind, channel, address, locale, subject, body, state, provider_id, error, "
+    "attempts, created_at, sent_at";
+
+template <typename T>
+void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& value) {
+    if (value) st.bind(index, static_cast<std::int64_t>(*value));
+    else st.bind(index);
+}
+
+void bind_text(SQLite::Statement& st, int index, const std::string& value) {
+    if (value.empty()) st.bind(index);
+    else st.bind(index, value);
+}
+
+std::optional<Seconds> optional_int(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getInt64();
+}
+
+std::string text(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+
+// Binds every column after id, in kSurveyColumns order, starting at index 1.
+void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
+    int i = 1;
+    st.bind(i++, r.event_id);
+    st.bind(i++, r.event_type);
+    st.bind(i++, r.flow);
+    st.bind(i++, r.flow_version);
+    st.bind(i++, r.step);
+    st.bind(i++, r.metric);
+    st.bind(i++, r.scale_min);
+    st.bind(i++, r.scale_max);
+    st.bind(i++, r.low_is_good ? 1 : 0);
+    st.bind(i++, r.follow_up_why ? 1 : 0);
+    st.bind(i++, r.contact_id);
+    bind_text(st, i++, r.contact_name);
+    st.bind(i++, r.locale);
+    bind_text(st, i++, r.segment);
+    bind_text(st, i++, r.staff_id);
+    bind_text(st, i++, r.staff_name);
+    bind_text(st, i++, r.staff_email);
+    bind_text(st, i++, r.staff_phone);
+    st.bind(i++, r.channels);
+    bind_text(st, i++, r.channel);
+    bind_text(st, i++, r.address);
+    st.bind(i++, r.state);
+    bind_text(st, i++, r.reason);
+    bind_optional(st, i++, r.due_at);
+    bind_optional(st, i++, r.expires_at);
+    bind_optional(st, i++, r.sent_at);
+    bind_optional(st, i++, r.answered_at);
+    bind_optional(st, i++, r.commented_at);
+    bind_optional(st, i++, r.closed_at);
+    bind_optional(st, i++, r.score);
+    bind_text(st, i++, r.comment);
+    st.bind(i++, r.retries);
+    st.bind(i++, r.reminders_sent);
+    st.bind(i++, r.reminders_max);
+    bind_optional(st, i++, r.next_reminder_at);
+    bind_optional(st, i++, r.comment_until);
+    st.bind(i++, r.alert_state);
+    bind_optional(st, i++, r.alert_due_at);
+    st.bind(i++, static_cast<std::int64_t>(r.created_at));
+    st.bind(i++, static_cast<std::int64_t>(r.updated_at));
+}
+
+SurveyRow read_survey(SQLite::Statement& st) {
+    SurveyRow r;
+    int i = 0;
+    r.id = st.getColumn(i++).getInt64();
+    r.event_id = text(st.getColumn(i++));
+    r.event_type = text(st.getColumn(i++));
+    r.flow = text(st.getColumn(i++));
+    r.flow_version = text(st.getColumn(i++));
+    r.step = text(st.getColumn(i++));
+    r.metric = text(st.getColumn(i++));
+    r.scale_min = st.getColumn(i++).getInt();
+    r.scale_max = st.getColumn(i++).getInt();
+    r.low_is_good = st.getColumn(i++).getInt() != 0;
+    r.follow_up_why = st.getColumn(i++).getInt() != 0;
+    r.contact_id = text(st.getColumn(i++));
+    r.contact_name = text(st.getColumn(i++));
+    r.locale = text(st.getColumn(i++));
+    r.segment = text(st.getColumn(i++));
+    r.staff_id = text(st.getColumn(i++));
+    r.staff_name = text(st.getColumn(i++));
+    r.staff_email = text(st.getColumn(i++));
+    r.staff_phone = text(st.getColumn(i++));
+    r.channels = text(st.getColumn(i++));
+    r.channel = text(st.getColumn(i++));
+    r.address = text(st.getColumn(i++));
+    r.state = text(st.getColumn(i++));
+    r.reason = text(st.getColumn(i++));
+    r.due_at = optional_int(st.getColumn(i++));
+    r.expires_at = optional_int(st.getColumn(i++));
+    r.sent_at = optional_int(st.getColumn(i++));
+    r.answered_at = optional_int(st.getColumn(i++));
+    r.commented_at = optional_int(st.getColumn(i++));
+    r.closed_at = optional_int(st.getColumn(i++));
+    if (auto score = optional_int(st.getColumn(i++))) r.score = static_cast<int>(*score);
+    r.comment = text(st.getColumn(i++));
+    r.retries = st.getColumn(i++).getInt();
+    r.reminders_sent = st.getColumn(i++).getInt();
+    r.reminders_max = st.getColumn(i++).getInt();
+    r.next_reminder_at = optional_int(st.getColumn(i++));
+    r.comment_until = optional_int(st.getColumn(i++));
+    r.alert_state = text(st.getColumn(i++));
+    r.alert_due_at = optional_int(st.getColumn(i++));
+    r.created_at = st.getColumn(i++).getInt64();
+    r.updated_at = st.getColumn(i++).getInt64();
+    return r;
+}
+
+MessageRow read_message(SQLite::Statement& st) {
+    MessageRow m;
+    int i = 0;
+    m.id = st.getColumn(i++).getInt64();
+    m.survey_id = optional_int(st.getColumn(i++));
+    m.kind = text(st.getColumn(i++));
+    m.channel = text(st.getColumn(i++));
+    m.address = text(st.getColumn(i++));
+    m.locale = text(st.getColumn(i++));
+    m.subject = text(st.getColumn(i++));
+    m.body = text(st.getColumn(i++));
+    m.state = text(st.getColumn(i++));
+    m.provider_id = text(st.getColumn(i++));
+    m.error = text(st.getColumn(i++));
+    m.attempts = st.getColumn(i++).getInt();
+    m.created_at = st.getColumn(i++).getInt64();
+    m.sent_at = optional_int(st.getColumn(i++));
+    return m;
+}
+
+}  // namespace
+
+std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row) {
+    std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
+    std::string placeholders;
+    for (int i = 0; i < 40; ++i) placeholders += i ? ",?" : "?";
+    SQLite::Statement st(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
+    bind_survey(st, row);
+    st.exec();
+    return db.getLastInsertRowid();
+}
+
+void save_survey(SQLite::Database& db, const SurveyRow& row) {
+    std::string columns = std::string(kSurveyColumns).substr(4);
+    std::string assignments;
+    size_t start = 0;
+    while (start < columns.size()) {
+        size_t comma = columns.find(',', start);
+        std::string name = columns.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+        if (!assignments.empty()) assignments += ", ";
+        assignments += name + " = ?";
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    SQLite::Statement st(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
+    bind_survey(st, row);
+    st.bind(41, static_cast<std::int64_t>(row.id));
+    st.exec();
+}
+
+std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id) {
+    auto rows = surveys_where(db, "id = ?", {std::to_string(id)});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
+                                     const std::vector<std::string>& args,
+                                     const std::string& tail_sql) {
+    SQLite::Statement st(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
+                                 where_sql + " " + tail_sql);
+    for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+    std::vector<SurveyRow> out;
+    while (st.executeStep()) out.push_back(read_survey(st));
+    return out;
+}
+
+std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
+    SQLite::Statement st(db,
+                         "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
+                         "body, state, provider_id, error, attempts, created_at, sent_at, updated_at) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    int i = 1;
+    bind_optional(st, i++, m.survey_id);
+    st.bind(i++, m.kind);
+    st.bind(i++, m.channel);
+    st.bind(i++, m.address);
+    bind_text(st, i++, m.locale);
+    bind_text(st, i++, m.subject);
+    st.bind(i++, m.body);
+    st.bind(i++, m.state);
+    bind_text(st, i++, m.provider_id);
+    bind_text(st, i++, m.error);
+    st.bind(i++, m.attempts);
+    st.bind(i++, static_cast<std::int64_t>(m.created_at));
+    bind_optional(st, i++, m.sent_at);
+    st.bind(i++, static_cast<std::int64_t>(m.created_at));
+    st.exec();
+    return db.getLastInsertRowid();
+}
+
+std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id) {
+    auto rows = messages_where(db, "id = ?", {std::to_string(id)});
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
+                                       const std::vector<std::string>& args,
+                                       const std::string& tail_sql) {
+    SQLite::Statement st(db, std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " +
+                                 where_sql + " " + tail_sql);
+    for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+    std::vector<MessageRow> out;
+    while (st.executeStep()) out.push_back(read_message(st));
+    return out;
+}
+
+void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
+                       const std::string& provider_id, const std::string& error, Seconds now) {
+    SQLite::Statement st(db,
+                         "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
+                         "error = ?, updated_at = ?, "
+                         "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
+                         "attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END "
+                         "WHERE id = ?");
+    st.bind(1, state);
+    bind_text(st, 2, provider_id);
+    bind_text(st, 3, error);
+    st.bind(4, static_cast<std::int64_t>(now));
+    st.bind(5, state);
+    st.bind(6, static_cast<std::int64_t>(now));
+    st.bind(7, state);
+    st.bind(8, static_cast<std::int64_t>(id));
+    st.exec();
+}
+
+bool is_opted_out(SQLite::Database& db, const std::string& address) {
+    SQLite::Statement st(db, "SELECT 1 FROM optouts WHERE address = ?");
+    st.bind(1, address);
+    return st.executeStep();
+}
+
+}  // namespace cxgate::store

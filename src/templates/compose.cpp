@@ -1,0 +1,114 @@
+#include "cxgate/templates/compose.hpp"
+
+#include <mstch/mstch.hpp>
+
+#include <algorithm>
+
+namespace cxgate::templates {
+
+namespace {
+
+const std::string* find_template(const config::Config& config, const std::string& locale,
+                                 const std::string& file) {
+    for (const auto& candidate : {locale, config.defaults.locale, std::string("en")}) {
+        auto it = config.templates.find(candidate + "/" + file);
+        if (it != config.templates.end()) return &it->second;
+    }
+    return nullptr;
+}
+
+std::string first_name(const std::string& name) {
+    auto space = name.find(' ');
+    return space == std::string::npos ? name : name.substr(0, space);
+}
+
+// SMS bodies and subjects are single texts: strip the newline editors leave at the end.
+std::string trim_end(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+mstch::map context(const config::Config& config, const store::SurveyRow& s) {
+    mstch::map contact{{"name", s.contact_name},
+                       {"first_name", first_name(s.contact_name)},
+                       {"address", s.address},
+                       {"segment", s.segment}};
+    mstch::map staff{{"id", s.staff_id},
+                     {"name", s.staff_name},
+                     {"first_name", first_name(s.staff_name)},
+                     {"email", s.staff_email}};
+    mstch::map scale{{"min", std::to_string(s.scale_min)}, {"max", std::to_string(s.scale_max)}};
+    mstch::map ctx{{"contact", contact},
+                   {"staff", staff},
+                   {"scale", scale},
+                   {"flow", s.flow},
+                   {"step", s.step},
+                   {"metric", s.metric},
+                   {"survey_id", std::to_string(s.id)},
+                   {"public_url", config.server.public_url}};
+    if (s.score) ctx.emplace("score", std::to_string(*s.score));
+    if (!s.comment.empty()) ctx.emplace("comment", s.comment);
+    // Templates distinguish "1 = very easy" from "5 = very easy" wordings.
+    ctx.emplace("low_is_good", s.low_is_good);
+    return ctx;
+}
+
+Rendered render_with(const config::Config& config, const std::string& name,
+                     const std::string& locale, const mstch::map& ctx) {
+    // SMS and plain-text email are not HTML: mstch's default HTML escaping would turn a
+    // customer's "&" into "&amp;". Set once; rendering happens on the writer thread.
+    static const bool plain_text = [] {
+        mstch::config::escape = [](const std::string& s) { return s; };
+        return true;
+    }();
+    (void)plain_text;
+    Rendered out;
+    if (const auto* body = find_template(config, locale, name + ".txt"))
+        out.body = trim_end(mstch::render(*body, ctx));
+    if (const auto* subject = find_template(config, locale, name + ".subject.txt"))
+        out.subject = trim_end(mstch::render(*subject, ctx));
+    else if (const auto* fallback = find_template(config, locale, "subject.txt"))
+        out.subject = trim_end(mstch::render(*fallback, ctx));
+    return out;
+}
+
+}  // namespace
+
+Rendered render(const config::Config& config, const store::SurveyRow& survey, const std::string& kind,
+                const std::string& locale) {
+    const std::string name = kind == "survey" ? survey.metric : kind;
+    return render_with(config, name, locale, context(config, survey));
+}
+
+store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
+                          const std::string& kind, store::Seconds now) {
+    auto rendered = render(config, survey, kind, survey.locale);
+    store::MessageRow m;
+    m.survey_id = survey.id;
+    m.kind = kind;
+    m.channel = survey.channel;
+    m.address = survey.address;
+    m.locale = survey.locale;
+    m.subject = rendered.subject;
+    m.body = rendered.body;
+    m.created_at = now;
+    return m;
+}
+
+store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
+                                const std::string& channel, const std::string& address,
+                                const std::string& locale, store::Seconds now) {
+    mstch::map ctx{{"public_url", config.server.public_url}};
+    auto rendered = render_with(config, kind, locale, ctx);
+    store::MessageRow m;
+    m.kind = kind;
+    m.channel = channel;
+    m.address = address;
+    m.locale = locale;
+    m.subject = rendered.subject;
+    m.body = rendered.body;
+    m.created_at = now;
+    return m;
+}
+
+}  // namespace cxgate::templates

@@ -1,0 +1,90 @@
+#include "cxgate/util/phone.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+namespace cxgate::phone {
+
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+std::string ascii_upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The raw number comes from imported customer data and ends up in logs, so keep the
+// message on one line and unambiguous.
+std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            char buf[5];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace
+
+std::optional<Normalized> normalize(std::string_view raw, std::string_view default_region,
+                                    std::string* error) {
+    // libphonenumber only knows upper-case region codes; "fi" would be rejected as
+    // an unknown country rather than used.
+    const std::string region = ascii_upper(default_region);
+    const auto fail = [&]() -> std::optional<Normalized> {
+        if (error) {
+            *error = region.empty()
+                         ? "not a valid phone number: " + quoted(raw)
+                         : "not a valid phone number for region " + region + ": " + quoted(raw);
+        }
+        return std::nullopt;
+    };
+
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util.Parse(std::string(raw), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+        return fail();
+    }
+    // Parse accepts anything digit-shaped ("040 123" becomes +35840123), so only
+    // IsValidNumber tells a real number from a typo.
+    if (!util.IsValidNumber(number)) return fail();
+
+    Normalized out;
+    util.Format(number, PhoneNumberUtil::E164, &out.e164);
+    const auto type = util.GetNumberType(number);
+    out.mobile_capable =
+        type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
+    return out;
+}
+
+std::string region_for_locale(std::string_view locale) {
+    const std::string lang = ascii_lower(locale);
+    if (lang == "fi") return "FI";
+    if (lang == "sv") return "SE";
+    if (lang == "en") return "GB";
+    return "";
+}
+
+}  // namespace cxgate::phone
