@@ -1,0 +1,35 @@
+# The two commands a new user needs (see README.md):
+#   make run   installs what is missing, builds in Release and starts the daemon
+#   make test  installs what is missing, builds with ASan/UBSan and runs every test
+JOBS ?= $(shell nproc)
+
+.PHONY: run test build deps test-deps bench clean format
+
+deps:
+	scripts/install-deps
+
+test-deps:
+	scripts/install-deps --test
+
+build: deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
+	cmake --build build/release -j$(JOBS) --target cxgate
+
+run: build
+	scripts/run-dev
+
+test: test-deps
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCXGATE_SANITIZE=ON
+	cmake --build build/test -j$(JOBS)
+	cd build/test && ctest --output-on-failure --timeout 900
+
+bench: test-deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
+	cmake --build build/release -j$(JOBS)
+	scripts/bench-ingest build/release
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,199 @@
+"""Shared helpers for integration tests: run the real cxgate binary on a free loopback
+port with a temporary database, talk to it over HTTP, and stop it by PID."""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+TOKEN = "integration-test-token-0123456789"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--source", required=True)
+    return parser.parse_args()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def eventually(fn, what, timeout=10.0):
+    """Polls fn until it returns a truthy value; the daemon works asynchronously."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(0.05)
+    raise Failure(f"timed out waiting for {what}; last value: {last!r}")
+
+
+class Daemon:
+    def __init__(self, binary, source, workdir, config=None, now=None, manual_clock=True):
+        self.binary = binary
+        self.source = source
+        self.workdir = workdir
+        self.config = config or os.path.join(source, "cxgate.yaml")
+        self.db = os.path.join(workdir, "cxgate.db")
+        self.now = now
+        self.manual_clock = manual_clock
+        self.port = None
+        self.proc = None
+        self.env = dict(os.environ, CXGATE_API_TOKEN=TOKEN)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.port = free_port()
+        args = [self.binary, "serve", "--config", self.config, "--listen", f"127.0.0.1:{self.port}",
+                "--db", self.db]
+        if self.now:
+            args += ["--now", self.now]
+        if self.manual_clock:
+            args.append("--manual-clock")
+        self.log = open(os.path.join(self.workdir, "daemon.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise Failure(f"daemon exited with {self.proc.returncode}; log:\n{self.read_log()}")
+            try:
+                status, _ = self.request("GET", "/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise Failure("daemon did not become ready")
+
+    def read_log(self):
+        with open(os.path.join(self.workdir, "daemon.log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def request(self, method, path, body=None, token=TOKEN, content_type="application/json", raw=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as res:
+                text = res.read().decode()
+                return res.status, parse_maybe_json(text)
+        except urllib.error.HTTPError as e:
+            return e.code, parse_maybe_json(e.read().decode())
+
+    def event(self, body):
+        return self.request("POST", "/v1/events", body)
+
+    def advance(self, duration):
+        status, body = self.request("POST", "/v1/clock", {"advance": duration})
+        check(status == 200, f"clock advance failed: {status} {body}")
+        return body["now"]
+
+    def cli(self, *args, check_rc=True):
+        cmd = [self.binary, *args]
+        res = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=30)
+        if check_rc and res.returncode != 0:
+            raise Failure(f"{' '.join(cmd)} exited {res.returncode}: {res.stdout}{res.stderr}")
+        return res
+
+    def reply(self, address, text, **kw):
+        args = ["reply", "--config", self.config, "--url", self.url, address, text]
+        for k, v in kw.items():
+            args += [f"--{k}", v]
+        res = self.cli(*args)
+        return json.loads(res.stdout)
+
+    def outbox(self, **filters):
+        args = ["outbox", "--config", self.config, "--db", self.db, "--json", "--limit", "1000"]
+        for k, v in filters.items():
+            args += [f"--{k}", v]
+        return json.loads(self.cli(*args).stdout)
+
+    def wait_outbox(self, predicate, what, timeout=10.0):
+        return eventually(lambda: [m for m in self.outbox() if predicate(m)], what, timeout)
+
+    def report(self, flow, by="step"):
+        res = self.cli("report", "--config", self.config, "--db", self.db, "--flow", flow, "--by", by, "--json")
+        return json.loads(res.stdout)
+
+    def survey(self, survey_id):
+        status, body = self.request("GET", f"/v1/surveys/{survey_id}")
+        check(status == 200, f"GET survey {survey_id}: {status} {body}")
+        return body
+
+
+def parse_maybe_json(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def run(test_fn):
+    """Runs one integration test with a fresh work directory; prints a closing line."""
+    args = parse_args()
+    workdir = tempfile.mkdtemp(prefix="cxgate-it-")
+    daemons = []
+
+    def make_daemon(**kw):
+        d = Daemon(args.binary, args.source, workdir, **kw)
+        daemons.append(d)
+        return d
+
+    ok = False
+    try:
+        test_fn(make_daemon, workdir)
+        ok = True
+    except Exception as e:  # noqa: BLE001 - report every failure the same way
+        print(f"FAILED: {type(e).__name__}: {e}")
+        for d in daemons:
+            if os.path.exists(os.path.join(workdir, "daemon.log")):
+                print("---- daemon log (tail) ----")
+                print(d.read_log()[-6000:])
+                break
+    finally:
+        for d in daemons:
+            d.stop()
+        if ok:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"work directory kept: {workdir}")
+    print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
+    sys.exit(0 if ok else 1)
