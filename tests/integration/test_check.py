@@ -1,0 +1,31 @@
+"""`cxgate check` on a broken flow prints file:line:column for every error and exits
+non-zero; on the bundled configuration it exits 0."""
+import os
+import shutil
+
+from harness import check, run
+
+
+def test(make_daemon, workdir):
+    d = make_daemon()
+    res = d.cli("check", "--config", os.path.join(d.source, "cxgate.yaml"))
+    check("OK" in res.stdout, f"bundled config: {res.stdout}")
+
+    cfg = os.path.join(workdir, "cfg")
+    shutil.copytree(d.source, cfg, ignore=shutil.ignore_patterns("build*", ".git", "var", "tests", "src", "include"))
+    with open(os.path.join(cfg, "flows", "broken.yaml"), "w") as f:
+        f.write("flow: broken\nsteps:\n  - id: a\n    on: x\n    survey: { metric: nsp }\n    channel: smss\n")
+    res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
+    check(res.returncode != 0, "broken flow must fail")
+    out = res.stdout
+    check("flows/broken.yaml:5:23: error: step \"a\": unknown metric \"nsp\"" in out, out)
+    check("flows/broken.yaml:6:14: error: step \"a\": undefined channel \"smss\" (did you mean \"sms\"?)" in out, out)
+
+    # serve refuses to start on it, naming the same errors.
+    res = d.cli("serve", "--config", os.path.join(cfg, "cxgate.yaml"), "--listen", "127.0.0.1:0",
+                "--db", os.path.join(workdir, "x.db"), check_rc=False)
+    check(res.returncode == 2 and "undefined channel" in res.stderr, f"serve: {res.returncode} {res.stderr}")
+
+
+if __name__ == "__main__":
+    run(test)

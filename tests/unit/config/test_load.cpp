@@ -1,0 +1,133 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "cxgate/config/config.hpp"
+
+namespace fs = std::filesystem;
+using cxgate::config::load;
+
+namespace {
+
+// A throwaway configuration directory: the bundled templates, one flow file per test.
+struct ConfigDir {
+    fs::path root;
+    explicit ConfigDir(const std::string& flow_yaml, const std::string& extra_config = "") {
+        root = fs::temp_directory_path() / ("cxgate-config-" + std::to_string(std::rand()));
+        fs::create_directories(root / "flows");
+        fs::copy(fs::path(CXGATE_SOURCE_DIR) / "templates", root / "templates", fs::copy_options::recursive);
+        setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
+        write("cxgate.yaml",
+              "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
+              "channels:\n"
+              "  sms: { type: sandbox, kind: sms }\n"
+              "  email: { type: sandbox, kind: email }\n" +
+                  extra_config);
+        write("flows/f.yaml", flow_yaml);
+    }
+    ~ConfigDir() { fs::remove_all(root); }
+    void write(const std::string& name, const std::string& text) { std::ofstream(root / name) << text; }
+    std::string file() const { return (root / "cxgate.yaml").string(); }
+    std::string flow() const { return (root / "flows/f.yaml").lexically_normal().string(); }
+};
+
+bool has(const cxgate::config::Diagnostics& d, const std::string& text) {
+    return d.to_string().find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("config: the bundled configuration and mortgage funnel load cleanly") {
+    setenv("CXGATE_API_TOKEN", "unit-test-token-0123456789", 1);
+    auto r = load(std::string(CXGATE_SOURCE_DIR) + "/cxgate.yaml");
+    INFO(r.diagnostics.to_string());
+    REQUIRE(r.config);
+    const auto* flow = r.config->find_flow("mortgage-funnel");
+    REQUIRE(flow);
+    REQUIRE(flow->steps.size() == 4);
+    const auto* close = flow->find_step("close");
+    REQUIRE(close);
+    CHECK(close->channels == std::vector<std::string>{"email", "sms"});
+    CHECK(close->delay.unit == cxgate::timing::Delay::Unit::business_days);
+    CHECK(close->reminder->max == 1);
+    CHECK(close->alert->matches(6));
+    CHECK_FALSE(close->alert->matches(7));
+    CHECK(flow->find_step("booking")->low_is_good);
+    CHECK(flow->recontact->amount == 7);
+}
+
+TEST_CASE("config: a broken flow reports every error with file:line:column") {
+    ConfigDir dir(
+        "flow: broken\n"
+        "steps:\n"
+        "  - id: a\n"
+        "    on: x.y\n"
+        "    survey: { metric: nps }\n"
+        "    channel: smss\n"
+        "    delai: 10m\n"
+        "  - id: b\n"
+        "    on: x.z\n"
+        "    survey: { metric: csat, scale: 1-50 }\n"
+        "    channel: sms\n"
+        "    delay: soon\n"
+        "    alert: { when: \"score < two\", notify: [staff, boss] }\n");
+    auto r = load(dir.file());
+    CHECK_FALSE(r.config);
+    const auto& d = r.diagnostics;
+    INFO(d.to_string());
+    CHECK(has(d, dir.flow() + ":6:14: error: step \"a\": undefined channel \"smss\" (did you mean \"sms\"?)"));
+    CHECK(has(d, dir.flow() + ":7:5: error: unknown key \"delai\" in a step (did you mean \"delay\"?)"));
+    CHECK(has(d, dir.flow() + ":10:36: error: step \"b\": \"scale\""));
+    CHECK(has(d, dir.flow() + ":12:12: error: \"delay\": "));
+    CHECK(has(d, dir.flow() + ":13:20: error: step \"b\": alert condition"));
+    CHECK(has(d, "unknown alert target \"boss\""));
+}
+
+TEST_CASE("config: YAML syntax errors carry their position") {
+    ConfigDir dir("flow: x\nsteps:\n  - id: a\n    on: [unclosed\n");
+    auto r = load(dir.file());
+    CHECK_FALSE(r.config);
+    REQUIRE_FALSE(r.diagnostics.items.empty());
+    CHECK(r.diagnostics.items.front().file == dir.flow());
+    CHECK(r.diagnostics.items.front().line > 0);
+}
+
+TEST_CASE("config: secrets come from the environment, and a missing one is an error") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    unsetenv("CXGATE_TEST_TOKEN");
+    auto r = load(dir.file());
+    CHECK_FALSE(r.config);
+    INFO(r.diagnostics.to_string());
+    CHECK(has(r.diagnostics, "cxgate.yaml:1:14: error: each item of \"api_tokens\": environment variable CXGATE_TEST_TOKEN is not set"));
+    setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
+    auto ok = load(dir.file());
+    INFO(ok.diagnostics.to_string());
+    REQUIRE(ok.config);
+    CHECK(ok.config->api_tokens.front() == "unit-test-token-0123456789");
+}
+
+TEST_CASE("config: bad time zone, window, duplicate step and NPS scale") {
+    ConfigDir dir(
+        "flow: t\n"
+        "timezone: Europe/Helsingfors\n"
+        "send_window: { days: mon-fri, from: \"25:00\", to: \"20:00\" }\n"
+        "steps:\n"
+        "  - { id: a, on: x, survey: { metric: nps, scale: 1-5 }, channel: sms }\n"
+        "  - { id: a, on: y, survey: { metric: ces }, channel: email }\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK(has(r.diagnostics, ":2:11: error: unknown time zone \"Europe/Helsingfors\""));
+    CHECK(has(r.diagnostics, ":3:14: error: \"send_window\""));
+    CHECK(has(r.diagnostics, "NPS and eNPS are always asked on 0-10"));
+    CHECK(has(r.diagnostics, ":6:11: error: duplicate step id \"a\""));
+}
+
+TEST_CASE("config: a missing template for a locale is reported") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    fs::remove(dir.root / "templates/sv/why.txt");
+    auto r = load(dir.file());
+    CHECK_FALSE(r.config);
+    CHECK(has(r.diagnostics, "sv/why.txt: error: missing template for locale sv"));
+}
