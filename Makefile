@@ -26,7 +26,7 @@ test: test-deps
 bench: test-deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS)
-	scripts/bench-ingest build/release
+	bench/ingest build/release
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -221,6 +221,7 @@ int run(int argc, char** argv) {
     CLI::App app{"cxgate: customer-experience surveys by SMS and email"};
     app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION);
     app.require_subcommand(1);
+    app.fallthrough();  // --log-level may follow the subcommand
     std::string config_file = default_config();
     std::string log_level = "info";
     app.add_option("--config", config_file, "Configuration file (default: $CXGATE_CONFIG or cxgate.yaml)");

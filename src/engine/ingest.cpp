@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "cxgate/store/statement_cache.hpp"
+
 #include "cxgate/engine/plan.hpp"
 
 namespace cxgate::engine {
@@ -14,40 +16,38 @@ store::Seconds secs(timing::TimePoint t) { return t.time_since_epoch().count(); 
 
 void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) {
     // Later events update what they carry and keep what they leave out.
-    SQLite::Statement st(db,
-                         "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
+    auto st = store::cached(db, "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
                          "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                          "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
                          "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
                          "timezone = COALESCE(excluded.timezone, timezone), "
                          "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
     auto bind = [&](int i, const std::string& v) {
-        if (v.empty()) st.bind(i);
-        else st.bind(i, v);
+        if (v.empty()) st->bind(i);
+        else st->bind(i, v);
     };
-    st.bind(1, c.id);
+    st->bind(1, c.id);
     bind(2, c.phone);
     bind(3, c.email);
     bind(4, c.name);
     bind(5, c.locale);
     bind(6, c.timezone);
     bind(7, c.segment);
-    st.bind(8, static_cast<std::int64_t>(now));
-    st.exec();
+    st->bind(8, static_cast<std::int64_t>(now));
+    st->exec();
 }
 
 History load_history(SQLite::Database& db, const Event& event) {
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
         if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
-    SQLite::Statement st(db,
-                         "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
+    auto st = store::cached(db, "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
                          "WHERE contact_id = ? AND state NOT IN ('suppressed')");
-    st.bind(1, event.contact.id);
-    while (st.executeStep()) {
-        h.surveys.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(),
-                             st.getColumn(2).getString(),
-                             timing::TimePoint{std::chrono::seconds{st.getColumn(3).getInt64()}}});
+    st->bind(1, event.contact.id);
+    while (st->executeStep()) {
+        h.surveys.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(),
+                             st->getColumn(2).getString(),
+                             timing::TimePoint{std::chrono::seconds{st->getColumn(3).getInt64()}}});
     }
     return h;
 }
@@ -99,9 +99,9 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     EventOutcome out;
     out.event_id = event.id;
     {
-        SQLite::Statement seen(db, "SELECT 1 FROM events WHERE id = ?");
-        seen.bind(1, event.id);
-        if (seen.executeStep()) {
+        auto seen = store::cached(db, "SELECT 1 FROM events WHERE id = ?");
+        seen->bind(1, event.id);
+        if (seen->executeStep()) {
             out.duplicate = true;
             out.surveys = store::surveys_where(db, "event_id = ?", {event.id}, "ORDER BY id");
             return out;
@@ -109,16 +109,15 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     }
     const store::Seconds now_s = secs(now);
     upsert_contact(db, event.contact, now_s);
-    SQLite::Statement insert(db,
-                             "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
+    auto insert = store::cached(db, "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
                              "VALUES (?,?,?,?,?,?)");
-    insert.bind(1, event.id);
-    insert.bind(2, event.type);
-    insert.bind(3, static_cast<std::int64_t>(secs(event.occurred_at)));
-    insert.bind(4, static_cast<std::int64_t>(secs(event.received_at)));
-    insert.bind(5, event.contact.id);
-    insert.bind(6, event.raw.dump());
-    insert.exec();
+    insert->bind(1, event.id);
+    insert->bind(2, event.type);
+    insert->bind(3, static_cast<std::int64_t>(secs(event.occurred_at)));
+    insert->bind(4, static_cast<std::int64_t>(secs(event.received_at)));
+    insert->bind(5, event.contact.id);
+    insert->bind(6, event.raw.dump());
+    insert->exec();
 
     for (const auto& decision : plan(config, event, load_history(db, event), now)) {
         auto row = survey_from(decision, event, now_s);

@@ -1,6 +1,10 @@
 #include "cxgate/replies/conversation.hpp"
 
 #include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+
+#include "cxgate/store/statement_cache.hpp"
 #include <spdlog/spdlog.h>
 
 #include "cxgate/alerts/alerts.hpp"
@@ -30,6 +34,10 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return lower;
     }
+    // Providers send E.164 already; libphonenumber (ICU regexes) only for other spellings.
+    const bool e164 = from.size() >= 8 && from.size() <= 16 && from[0] == '+' &&
+                      std::all_of(from.begin() + 1, from.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (e164) return from;
     if (auto n = phone::normalize(from, config.defaults.region, nullptr)) return n->e164;
     return from;
 }
@@ -48,49 +56,45 @@ std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& ch
 }
 
 std::string latest_locale(SQLite::Database& db, const std::string& address, const std::string& fallback) {
-    SQLite::Statement st(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
-    st.bind(1, address);
-    return st.executeStep() ? st.getColumn(0).getString() : fallback;
+    auto st = store::cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
+    st->bind(1, address);
+    return st->executeStep() ? st->getColumn(0).getString() : fallback;
 }
 
 void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
                     Seconds now, const ReplyOutcome& out) {
-    SQLite::Statement st(db,
-                         "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
+    auto st = store::cached(db, "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
                          "WHERE channel = ? AND provider_id = ?");
-    st.bind(1, from);
-    if (out.survey_id) st.bind(2, static_cast<std::int64_t>(*out.survey_id));
-    else st.bind(2);
-    st.bind(3, out.outcome);
-    st.bind(4, m.channel);
-    st.bind(5, m.provider_id);
-    st.exec();
+    st->bind(1, from);
+    if (out.survey_id) st->bind(2, static_cast<std::int64_t>(*out.survey_id));
+    else st->bind(2);
+    st->bind(3, out.outcome);
+    st->bind(4, m.channel);
+    st->bind(5, m.provider_id);
+    st->exec();
     (void)now;
 }
 
 void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
              const std::string& address, Seconds now, ReplyOutcome& out) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
+    auto insert = store::cached(db, "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
                              "ON CONFLICT(address) DO NOTHING");
-    insert.bind(1, address);
-    insert.bind(2, static_cast<std::int64_t>(now));
-    insert.bind(3, "reply:" + channel);
-    bool first_time = insert.exec() > 0;
+    insert->bind(1, address);
+    insert->bind(2, static_cast<std::int64_t>(now));
+    insert->bind(3, "reply:" + channel);
+    bool first_time = insert->exec() > 0;
     // Every survey that could still write to or wait on this address stops here.
-    SQLite::Statement close(db,
-                            "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: customer replied with an opt-out keyword', "
+    auto close = store::cached(db, "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: customer replied with an opt-out keyword', "
                             "updated_at = ? WHERE address = ? AND state IN "
                             "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
-    close.bind(1, static_cast<std::int64_t>(now));
-    close.bind(2, address);
-    close.exec();
-    SQLite::Statement drop(db,
-                           "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
+    close->bind(1, static_cast<std::int64_t>(now));
+    close->bind(2, address);
+    close->exec();
+    auto drop = store::cached(db, "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
                            "WHERE address = ? AND state = 'queued'");
-    drop.bind(1, static_cast<std::int64_t>(now));
-    drop.bind(2, address);
-    drop.exec();
+    drop->bind(1, static_cast<std::int64_t>(now));
+    drop->bind(2, address);
+    drop->exec();
     out.outcome = "opted_out";
     // Confirmed once: a second STOP gets no second message.
     if (first_time) {
@@ -118,15 +122,14 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {
     ReplyOutcome out;
     {
-        SQLite::Statement insert(db,
-                                 "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
+        auto insert = store::cached(db, "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
                                  "VALUES (?,?,?,?,?, 'received') ON CONFLICT(channel, provider_id) DO NOTHING");
-        insert.bind(1, message.channel);
-        insert.bind(2, message.provider_id);
-        insert.bind(3, message.from);
-        insert.bind(4, message.text);
-        insert.bind(5, static_cast<std::int64_t>(now));
-        if (insert.exec() == 0) {
+        insert->bind(1, message.channel);
+        insert->bind(2, message.provider_id);
+        insert->bind(3, message.from);
+        insert->bind(4, message.text);
+        insert->bind(5, static_cast<std::int64_t>(now));
+        if (insert->exec() == 0) {
             out.duplicate = true;
             out.outcome = "duplicate";
             return out;
@@ -140,9 +143,9 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         if (*keyword == Intent::opt_out) {
             opt_out(db, config, message.channel, from, now, out);
         } else if (*keyword == Intent::opt_in) {
-            SQLite::Statement del(db, "DELETE FROM optouts WHERE address = ?");
-            del.bind(1, from);
-            del.exec();
+            auto del = store::cached(db, "DELETE FROM optouts WHERE address = ?");
+            del->bind(1, from);
+            del->exec();
             out.outcome = "opted_in";
         } else if (*keyword == Intent::help) {
             auto locale = latest_locale(db, from, config.defaults.locale);

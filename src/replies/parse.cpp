@@ -183,11 +183,11 @@ bool keyword_filler(std::string_view w) {
                       "meddelanden", "meddelande", "mig", "till", "igen"});
 }
 
-std::optional<Intent> keyword_in(const std::vector<Token>& tokens) {
+// numbers_allowed: look past numbers, to find "STOP 3", which is neither a keyword nor a score.
+std::optional<Intent> keyword_in(const std::vector<Token>& tokens, bool numbers_allowed = false) {
     std::vector<std::string_view> words;
     for (const auto& t : tokens) {
-        // A number makes the message an answer, not a keyword ("STOP 3" is not STOP).
-        if (t.kind == Kind::number) return std::nullopt;
+        if (t.kind == Kind::number && !numbers_allowed) return std::nullopt;
         if (t.kind == Kind::word) words.push_back(t.text);
     }
     std::size_t k = 0;
@@ -255,7 +255,9 @@ std::optional<int> denominator_word(std::string_view w) {
 bool unit_word(std::string_view w) {
     return one_of(w, {"pistettä", "pistetta", "pisteet", "p", "pts", "pt", "points", "point",
                       "poäng", "poang", "tähteä", "tahtea", "tähti", "tähden", "star", "stars",
-                      "stjärna", "stjärnor", "stjarnor"});
+                      "stjärna", "stjärnor", "stjarnor",
+                      // "kympin palvelua": a ten's worth of service, still just the score
+                      "palvelua"});
 }
 
 // Words that lead up to a score and say nothing about the service: "annan 8", "jag ger en
@@ -276,7 +278,8 @@ bool giving_verb(std::string_view w) {
 
 bool politeness(std::string_view w) {
     return one_of(w, {"kiitos", "kiitti", "kiitoksia", "tack", "tackar", "thanks", "thank", "you",
-                      "thx", "ty", "hei", "moi", "terve", "hej", "hi", "hello"});
+                      "thx", "ty", "hei", "moi", "terve", "hej", "hi", "hello", "ja", "och",
+                      "and"});
 }
 
 // ---- reading the tokens ---------------------------------------------------------------------
@@ -499,6 +502,8 @@ ParsedReply parse_reply(std::string_view text, const report::Scale& scale) {
         return r;
     };
     if (trimmed.empty()) return unclear("empty reply");
+    // Recording a score for someone who wrote STOP would be worse than asking again.
+    if (keyword_in(tokens, true) == Intent::opt_out) return unclear("opt-out word with a number");
 
     ignore_phone_numbers(lowered, tokens);
     Reader reader(tokens, scale);

@@ -1,6 +1,8 @@
 #include "cxgate/scheduler/due_work.hpp"
 
 #include <SQLiteCpp/Statement.h>
+
+#include "cxgate/store/statement_cache.hpp"
 #include <nlohmann/json.hpp>
 
 #include "cxgate/engine/plan.hpp"
@@ -23,12 +25,12 @@ const date::time_zone& zone_of(const config::Config& config, const config::Flow*
 // the next channel of the step with an address that has not.
 bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRow& s) {
     if (!s.address.empty() && !is_opted_out(db, s.address)) return true;
-    SQLite::Statement contact(db, "SELECT phone, email FROM contacts WHERE id = ?");
-    contact.bind(1, s.contact_id);
+    auto contact = store::cached(db, "SELECT phone, email FROM contacts WHERE id = ?");
+    contact->bind(1, s.contact_id);
     std::string phone, email;
-    if (contact.executeStep()) {
-        phone = contact.getColumn(0).isNull() ? "" : contact.getColumn(0).getString();
-        email = contact.getColumn(1).isNull() ? "" : contact.getColumn(1).getString();
+    if (contact->executeStep()) {
+        phone = contact->getColumn(0).isNull() ? "" : contact->getColumn(0).getString();
+        email = contact->getColumn(1).isNull() ? "" : contact->getColumn(1).getString();
     }
     for (const auto& name : nlohmann::json::parse(s.channels)) {
         const auto* channel = config.find_channel(name.get<std::string>());
@@ -95,12 +97,11 @@ void send_reminders(SQLite::Database& db, const config::Config& config, Seconds 
 
 void expire_and_close(SQLite::Database& db, const config::Config& config, Seconds now, PassResult& out) {
     // Unanswered surveys expire; answered ones whose comment never came are closed.
-    SQLite::Statement expire(db,
-                             "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before expiry', "
+    auto expire = store::cached(db, "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before expiry', "
                              "next_reminder_at = NULL, updated_at = ?1 "
                              "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
-    expire.bind(1, static_cast<std::int64_t>(now));
-    out.expired += expire.exec();
+    expire->bind(1, static_cast<std::int64_t>(now));
+    out.expired += expire->exec();
 
     auto late_alerts = surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?", {std::to_string(now)});
     for (auto& s : late_alerts) {
@@ -111,22 +112,20 @@ void expire_and_close(SQLite::Database& db, const config::Config& config, Second
         ++out.alerted;
     }
 
-    SQLite::Statement close(db,
-                            "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, updated_at = ?1 "
+    auto close = store::cached(db, "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, updated_at = ?1 "
                             "WHERE state = 'answered' AND comment_until <= ?1");
-    close.bind(1, static_cast<std::int64_t>(now));
-    out.closed += close.exec();
+    close->bind(1, static_cast<std::int64_t>(now));
+    out.closed += close->exec();
 }
 
 std::optional<Seconds> next_due(SQLite::Database& db) {
-    SQLite::Statement st(db,
-                         "SELECT MIN(t) FROM ("
+    auto st = store::cached(db, "SELECT MIN(t) FROM ("
                          " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled'"
                          " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') AND reminders_sent < reminders_max"
                          " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
                          " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
                          " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered')");
-    if (st.executeStep() && !st.getColumn(0).isNull()) return st.getColumn(0).getInt64();
+    if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
     return std::nullopt;
 }
 
@@ -139,10 +138,10 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     expire_and_close(db, config, now, out);
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
-    SQLite::Statement queued(db, "SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT ?");
-    queued.bind(1, static_cast<std::int64_t>(limit));
+    auto queued = store::cached(db, "SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT ?");
+    queued->bind(1, static_cast<std::int64_t>(limit));
     std::vector<std::int64_t> pending;
-    while (queued.executeStep()) pending.push_back(queued.getColumn(0).getInt64());
+    while (queued->executeStep()) pending.push_back(queued->getColumn(0).getInt64());
     out.queued_messages = std::move(pending);
     out.next_due = next_due(db);
     return out;

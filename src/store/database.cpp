@@ -1,6 +1,7 @@
 #include "cxgate/store/database.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -129,12 +130,23 @@ void configure(SQLite::Database& db) {
 
 }  // namespace
 
+// Each connection is owned by one thread (see DbThread), so SQLite's per-call mutexes
+// (NOMUTEX) and its global memory statistics are pure overhead on the hot path.
+static void tune_library_once() {
+    static const bool done = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)done;
+}
+
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
 std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
+    tune_library_once();
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     configure(*db);
     int version = db->execAndGet("PRAGMA user_version").getInt();
     if (version > schema_version())
@@ -152,7 +164,7 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
 
 std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
     if (!std::filesystem::exists(path)) throw std::runtime_error("database " + path + " does not exist");
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
     db->setBusyTimeout(5000);
     return db;
 }

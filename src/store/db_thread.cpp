@@ -34,7 +34,7 @@ bool DbThread::push(Job job) {
 
 bool DbThread::submit(std::function<void(SQLite::Database&)> work,
                       std::function<void(std::exception_ptr)> done) {
-    return push(Job{std::move(work), std::move(done)});
+    return push(Job{std::move(work), std::move(done), std::nullopt});
 }
 
 DbThread::Stats DbThread::stats() const {
@@ -110,8 +110,28 @@ void DbThread::run_batch(std::deque<Job>& batch) {
         for (auto& e : errors)
             if (e) ++stats_.failed;
     }
-    for (size_t i = 0; i < batch.size(); ++i)
-        if (batch[i].done) batch[i].done(errors[i]);
+    // One wake-up of the event loop per batch, not per job: cross-thread posts cost an
+    // eventfd write and an epoll round trip each.
+    using Completion = std::pair<std::function<void(std::exception_ptr)>, std::exception_ptr>;
+    std::vector<Completion> completions;
+    std::optional<asio::any_io_executor> target;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        auto& job = batch[i];
+        if (!job.done) continue;
+        if (!job.executor) {
+            job.done(errors[i]);
+        } else if (!target || *target == *job.executor) {
+            target = *job.executor;
+            completions.emplace_back(std::move(job.done), errors[i]);
+        } else {
+            asio::post(*job.executor, [done = std::move(job.done), error = errors[i]] { done(error); });
+        }
+    }
+    if (target && !completions.empty()) {
+        asio::post(*target, [completions = std::move(completions)] {
+            for (const auto& [done, error] : completions) done(error);
+        });
+    }
 }
 
 }  // namespace cxgate::store

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "cxgate/store/statement_cache.hpp"
+
 namespace cxgate::store {
 
 namespace {
@@ -154,9 +156,9 @@ std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row) {
     std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
     std::string placeholders;
     for (int i = 0; i < 40; ++i) placeholders += i ? ",?" : "?";
-    SQLite::Statement st(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
-    bind_survey(st, row);
-    st.exec();
+    auto st = store::cached(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
+    bind_survey(*st, row);
+    st->exec();
     return db.getLastInsertRowid();
 }
 
@@ -173,10 +175,10 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
         if (comma == std::string::npos) break;
         start = comma + 1;
     }
-    SQLite::Statement st(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
-    bind_survey(st, row);
-    st.bind(41, static_cast<std::int64_t>(row.id));
-    st.exec();
+    auto st = store::cached(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
+    bind_survey(*st, row);
+    st->bind(41, static_cast<std::int64_t>(row.id));
+    st->exec();
 }
 
 std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id) {
@@ -188,35 +190,34 @@ std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id) {
 std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
                                      const std::vector<std::string>& args,
                                      const std::string& tail_sql) {
-    SQLite::Statement st(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
+    auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
                                  where_sql + " " + tail_sql);
-    for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+    for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<SurveyRow> out;
-    while (st.executeStep()) out.push_back(read_survey(st));
+    while (st->executeStep()) out.push_back(read_survey(*st));
     return out;
 }
 
 std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
-    SQLite::Statement st(db,
-                         "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
+    auto st = store::cached(db, "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
                          "body, state, provider_id, error, attempts, created_at, sent_at, updated_at) "
                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     int i = 1;
-    bind_optional(st, i++, m.survey_id);
-    st.bind(i++, m.kind);
-    st.bind(i++, m.channel);
-    st.bind(i++, m.address);
-    bind_text(st, i++, m.locale);
-    bind_text(st, i++, m.subject);
-    st.bind(i++, m.body);
-    st.bind(i++, m.state);
-    bind_text(st, i++, m.provider_id);
-    bind_text(st, i++, m.error);
-    st.bind(i++, m.attempts);
-    st.bind(i++, static_cast<std::int64_t>(m.created_at));
-    bind_optional(st, i++, m.sent_at);
-    st.bind(i++, static_cast<std::int64_t>(m.created_at));
-    st.exec();
+    bind_optional(*st, i++, m.survey_id);
+    st->bind(i++, m.kind);
+    st->bind(i++, m.channel);
+    st->bind(i++, m.address);
+    bind_text(*st, i++, m.locale);
+    bind_text(*st, i++, m.subject);
+    st->bind(i++, m.body);
+    st->bind(i++, m.state);
+    bind_text(*st, i++, m.provider_id);
+    bind_text(*st, i++, m.error);
+    st->bind(i++, m.attempts);
+    st->bind(i++, static_cast<std::int64_t>(m.created_at));
+    bind_optional(*st, i++, m.sent_at);
+    st->bind(i++, static_cast<std::int64_t>(m.created_at));
+    st->exec();
     return db.getLastInsertRowid();
 }
 
@@ -229,37 +230,36 @@ std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id) {
 std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
                                        const std::vector<std::string>& args,
                                        const std::string& tail_sql) {
-    SQLite::Statement st(db, std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " +
+    auto st = store::cached(db, std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " +
                                  where_sql + " " + tail_sql);
-    for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+    for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<MessageRow> out;
-    while (st.executeStep()) out.push_back(read_message(st));
+    while (st->executeStep()) out.push_back(read_message(*st));
     return out;
 }
 
 void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
                        const std::string& provider_id, const std::string& error, Seconds now) {
-    SQLite::Statement st(db,
-                         "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
+    auto st = store::cached(db, "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
                          "error = ?, updated_at = ?, "
                          "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
                          "attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END "
                          "WHERE id = ?");
-    st.bind(1, state);
-    bind_text(st, 2, provider_id);
-    bind_text(st, 3, error);
-    st.bind(4, static_cast<std::int64_t>(now));
-    st.bind(5, state);
-    st.bind(6, static_cast<std::int64_t>(now));
-    st.bind(7, state);
-    st.bind(8, static_cast<std::int64_t>(id));
-    st.exec();
+    st->bind(1, state);
+    bind_text(*st, 2, provider_id);
+    bind_text(*st, 3, error);
+    st->bind(4, static_cast<std::int64_t>(now));
+    st->bind(5, state);
+    st->bind(6, static_cast<std::int64_t>(now));
+    st->bind(7, state);
+    st->bind(8, static_cast<std::int64_t>(id));
+    st->exec();
 }
 
 bool is_opted_out(SQLite::Database& db, const std::string& address) {
-    SQLite::Statement st(db, "SELECT 1 FROM optouts WHERE address = ?");
-    st.bind(1, address);
-    return st.executeStep();
+    auto st = store::cached(db, "SELECT 1 FROM optouts WHERE address = ?");
+    st->bind(1, address);
+    return st->executeStep();
 }
 
 }  // namespace cxgate::store

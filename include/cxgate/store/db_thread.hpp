@@ -49,13 +49,13 @@ public:
         auto result = std::make_shared<std::optional<Result>>();
         auto initiate = [this, executor, result, work = std::move(work)](auto handler) mutable {
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-            auto done = [executor, shared_handler](std::exception_ptr error) {
-                asio::post(executor, [shared_handler, error]() { (*shared_handler)(error); });
-            };
+            // Runs on the executor: the DB thread posts all completions of a batch at once.
+            auto done = [shared_handler](std::exception_ptr error) { (*shared_handler)(error); };
             auto run = [result, work = std::move(work)](SQLite::Database& db) mutable {
                 result->emplace(work(db));
             };
-            if (!push(Job{std::move(run), done})) done(std::make_exception_ptr(QueueFull{}));
+            if (!push(Job{std::move(run), done, executor}))
+                asio::post(executor, [done] { done(std::make_exception_ptr(QueueFull{})); });
         };
         co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
             std::move(initiate), asio::use_awaitable);
@@ -74,6 +74,8 @@ private:
     struct Job {
         std::function<void(SQLite::Database&)> work;
         std::function<void(std::exception_ptr)> done;
+        // Where done runs; empty: on the DB thread itself.
+        std::optional<asio::any_io_executor> executor;
     };
     bool push(Job job);
     void run();
