@@ -103,7 +103,8 @@ std::vector<Token> tokenize(std::string_view lowered) {
             ++i;
             continue;
         }
-        if (c == 0xC2 && i + 1 < lowered.size() && static_cast<unsigned char>(lowered[i + 1]) == 0xA0) {
+        if (c == 0xC2 && i + 1 < lowered.size() &&
+            static_cast<unsigned char>(lowered[i + 1]) == 0xA0) {
             i += 2;  // no-break space, which some phones put after punctuation
             continue;
         }
@@ -112,7 +113,8 @@ std::vector<Token> tokenize(std::string_view lowered) {
         if (digit(c)) {
             t.kind = Kind::number;
             while (i < lowered.size() && digit(static_cast<unsigned char>(lowered[i]))) ++i;
-            if (i - t.begin <= 2) t.value = std::stoi(std::string(lowered.substr(t.begin, i - t.begin)));
+            if (i - t.begin <= 2)
+                t.value = std::stoi(std::string(lowered.substr(t.begin, i - t.begin)));
         } else if (std::size_t n = letter_at(lowered, i); n > 0) {
             t.kind = Kind::word;
             while (i < lowered.size() && (n = letter_at(lowered, i)) > 0) i += n;
@@ -131,10 +133,10 @@ std::vector<Token> tokenize(std::string_view lowered) {
 // would otherwise read as scores; seven digits is shorter than any real phone number.
 void ignore_phone_numbers(std::string_view lowered, std::vector<Token>& tokens) {
     auto phone_char = [](char c) {
-        return digit(static_cast<unsigned char>(c)) || c == ' ' || c == '+' || c == '-' || c == '(' ||
-               c == ')';
+        return digit(static_cast<unsigned char>(c)) || c == ' ' || c == '+' || c == '-' ||
+               c == '(' || c == ')';
     };
-    std::size_t i = 0;
+    std::size_t i = 0, next = 0;
     while (i < lowered.size()) {
         if (!digit(static_cast<unsigned char>(lowered[i])) && lowered[i] != '+') {
             ++i;
@@ -147,8 +149,10 @@ void ignore_phone_numbers(std::string_view lowered, std::vector<Token>& tokens) 
             ++i;
         }
         if (digits >= 7) {
-            for (auto& t : tokens)
-                if (t.kind == Kind::number && t.begin >= begin && t.end <= i) t.ignored = true;
+            // Tokens are in text order, so one pass over them serves every run.
+            while (next < tokens.size() && tokens[next].begin < begin) ++next;
+            for (; next < tokens.size() && tokens[next].end <= i; ++next)
+                if (tokens[next].kind == Kind::number) tokens[next].ignored = true;
         }
     }
 }
@@ -161,26 +165,29 @@ struct Keyword {
 };
 
 constexpr Keyword kKeywords[] = {
-    {"stop", Intent::opt_out},       {"stopp", Intent::opt_out},      {"lopeta", Intent::opt_out},
-    {"lopettakaa", Intent::opt_out}, {"loppu", Intent::opt_out},      {"sluta", Intent::opt_out},
+    {"stop", Intent::opt_out},       {"stopp", Intent::opt_out},       {"lopeta", Intent::opt_out},
+    {"lopettakaa", Intent::opt_out}, {"loppu", Intent::opt_out},       {"sluta", Intent::opt_out},
     {"avsluta", Intent::opt_out},    {"unsubscribe", Intent::opt_out}, {"cancel", Intent::opt_out},
-    {"end", Intent::opt_out},        {"quit", Intent::opt_out},       {"stopall", Intent::opt_out},
-    {"start", Intent::opt_in},       {"aloita", Intent::opt_in},      {"unstop", Intent::opt_in},
-    {"börja", Intent::opt_in},       {"borja", Intent::opt_in},       {"help", Intent::help},
-    {"apua", Intent::help},          {"hjälp", Intent::help},         {"hjalp", Intent::help},
+    {"end", Intent::opt_out},        {"quit", Intent::opt_out},        {"stopall", Intent::opt_out},
+    {"start", Intent::opt_in},       {"aloita", Intent::opt_in},       {"unstop", Intent::opt_in},
+    {"börja", Intent::opt_in},       {"borja", Intent::opt_in},        {"help", Intent::help},
+    {"apua", Intent::help},          {"hjälp", Intent::help},          {"hjalp", Intent::help},
     {"info", Intent::help},          {"ohje", Intent::help},
 };
 
 // Politeness and objects that do not change what a keyword asks for: "stop please",
 // "lopeta viestit", "sluta skicka sms till mig", "help me".
 bool keyword_filler(std::string_view w) {
-    return one_of(w, {"please", "pls", "plz", "now", "all", "it", "me", "to", "again", "thanks",
-                      "thank", "you", "thx", "ty", "messages", "message", "texts", "text",
-                      "texting", "messaging", "sending", "sms", "kiitos", "kiitti", "nyt", "heti",
-                      "kaikki", "viestit", "viestien", "viestejä", "viestit", "viestin",
-                      "lähettäminen", "lähettämästä", "lähettämisen", "mulle", "minulle",
-                      "uudelleen", "tack", "genast", "nu", "alla", "allt", "skicka", "skickar",
-                      "meddelanden", "meddelande", "mig", "till", "igen"});
+    return one_of(
+        w, {"please",  "pls",       "plz",          "now",          "all",          "it",
+            "me",      "to",        "again",        "thanks",       "thank",        "you",
+            "thx",     "ty",        "messages",     "message",      "texts",        "text",
+            "texting", "messaging", "sending",      "sms",          "kiitos",       "kiitti",
+            "nyt",     "heti",      "kaikki",       "viestit",      "viestien",     "viestejä",
+            "viestit", "viestin",   "lähettäminen", "lähettämästä", "lähettämisen", "mulle",
+            "minulle", "uudelleen", "tack",         "genast",       "nu",           "alla",
+            "allt",    "skicka",    "skickar",      "meddelanden",  "meddelande",   "mig",
+            "till",    "igen"});
 }
 
 // numbers_allowed: look past numbers, to find "STOP 3", which is neither a keyword nor a score.
@@ -213,30 +220,26 @@ struct NumberWord {
 };
 
 constexpr NumberWord kNumberWords[] = {
-    {"nolla", 0},       {"nollan", 0},      {"nollaa", 0},       {"noll", 0},
-    {"zero", 0},        {"yksi", 1, true},  {"yks", 1, true},    {"yhden", 1, true},
-    {"ykkönen", 1},     {"ykkösen", 1},     {"ykköstä", 1},      {"ykkonen", 1},
-    {"ykkosen", 1},     {"ett", 1, true},   {"en", 1, true},     {"etta", 1},
-    {"one", 1, true},   {"kaksi", 2},       {"kaks", 2},         {"kahden", 2},
-    {"kakkonen", 2},    {"kakkosen", 2},    {"kakkosta", 2},     {"två", 2},
-    {"tva", 2},         {"tvåa", 2},        {"two", 2},          {"kolme", 3},
-    {"kolmen", 3},      {"kolmonen", 3},    {"kolmosen", 3},     {"kolmosta", 3},
-    {"tre", 3},         {"trea", 3},        {"three", 3},        {"neljä", 4},
-    {"nelja", 4},       {"neljän", 4},      {"nelonen", 4},      {"nelosen", 4},
-    {"nelosta", 4},     {"fyra", 4},        {"four", 4},         {"viisi", 5},
-    {"viis", 5},        {"viiden", 5},      {"vitonen", 5},      {"vitosen", 5},
-    {"vitosta", 5},     {"fem", 5},         {"femma", 5},        {"five", 5},
-    {"kuusi", 6},       {"kuus", 6},        {"kuuden", 6},       {"kutonen", 6},
-    {"kutosen", 6},     {"kutosta", 6},     {"sex", 6},          {"sexa", 6},
-    {"six", 6},         {"seitsemän", 7},   {"seitseman", 7},    {"seittemän", 7},
-    {"seiska", 7},      {"seiskan", 7},     {"seiskaa", 7},      {"sju", 7},
-    {"sjua", 7},        {"seven", 7},       {"kahdeksan", 8},    {"kaheksan", 8},
-    {"kasi", 8},        {"kasin", 8},       {"kasia", 8},        {"åtta", 8},
-    {"atta", 8},        {"eight", 8},       {"yhdeksän", 9},     {"yhdeksan", 9},
-    {"yheksän", 9},     {"ysi", 9},         {"ysin", 9},         {"ysiä", 9},
-    {"ysia", 9},        {"nio", 9},         {"nia", 9},          {"nine", 9},
-    {"kymmenen", 10},   {"kymppi", 10},     {"kympin", 10},      {"kymppiä", 10},
-    {"kymppia", 10},    {"tio", 10},        {"tia", 10},         {"ten", 10},
+    {"nolla", 0},      {"nollan", 0},    {"nollaa", 0},      {"noll", 0},      {"zero", 0},
+    {"yksi", 1, true}, {"yks", 1, true}, {"yhden", 1, true}, {"ykkönen", 1},   {"ykkösen", 1},
+    {"ykköstä", 1},    {"ykkonen", 1},   {"ykkosen", 1},     {"ett", 1, true}, {"en", 1, true},
+    {"etta", 1},       {"one", 1, true}, {"kaksi", 2},       {"kaks", 2},      {"kahden", 2},
+    {"kakkonen", 2},   {"kakkosen", 2},  {"kakkosta", 2},    {"två", 2},       {"tva", 2},
+    {"tvåa", 2},       {"two", 2},       {"kolme", 3},       {"kolmen", 3},    {"kolmonen", 3},
+    {"kolmosen", 3},   {"kolmosta", 3},  {"tre", 3},         {"trea", 3},      {"three", 3},
+    {"neljä", 4},      {"nelja", 4},     {"neljän", 4},      {"nelonen", 4},   {"nelosen", 4},
+    {"nelosta", 4},    {"fyra", 4},      {"four", 4},        {"viisi", 5},     {"viis", 5},
+    {"viiden", 5},     {"vitonen", 5},   {"vitosen", 5},     {"vitosta", 5},   {"fem", 5},
+    {"femma", 5},      {"five", 5},      {"kuusi", 6},       {"kuus", 6},      {"kuuden", 6},
+    {"kutonen", 6},    {"kutosen", 6},   {"kutosta", 6},     {"sex", 6},       {"sexa", 6},
+    {"six", 6},        {"seitsemän", 7}, {"seitseman", 7},   {"seittemän", 7}, {"seiska", 7},
+    {"seiskan", 7},    {"seiskaa", 7},   {"sju", 7},         {"sjua", 7},      {"seven", 7},
+    {"kahdeksan", 8},  {"kaheksan", 8},  {"kasi", 8},        {"kasin", 8},     {"kasia", 8},
+    {"åtta", 8},       {"atta", 8},      {"eight", 8},       {"yhdeksän", 9},  {"yhdeksan", 9},
+    {"yheksän", 9},    {"ysi", 9},       {"ysin", 9},        {"ysiä", 9},      {"ysia", 9},
+    {"nio", 9},        {"nia", 9},       {"nine", 9},        {"kymmenen", 10}, {"kymppi", 10},
+    {"kympin", 10},    {"kymppiä", 10},  {"kymppia", 10},    {"tio", 10},      {"tia", 10},
+    {"ten", 10},
 };
 
 const NumberWord* number_word(std::string_view w) {
@@ -263,12 +266,14 @@ bool unit_word(std::string_view w) {
 // Words that lead up to a score and say nothing about the service: "annan 8", "jag ger en
 // femma", "I'd give it a 9", "arvosana: 7", "vahva kasi".
 bool lead_in_word(std::string_view w) {
-    return one_of(w, {"annan", "antaisin", "annoin", "annetaan", "arvosana", "arvosanaksi",
-                      "arvosanani", "arvio", "arvioni", "numero", "pisteet", "on", "oli", "täyden",
-                      "täydet", "vahva", "vahvan", "ger", "jag", "skulle", "ge", "gav", "betyg",
-                      "betyget", "är", "var", "stark", "en", "i", "d", "ll", "would", "give",
-                      "gave", "it", "s", "a", "an", "my", "rating", "rate", "score", "is", "was",
-                      "solid", "strong"});
+    return one_of(
+        w, {"annan",  "antaisin", "annoin",  "annetaan", "arvosana", "arvosanaksi", "arvosanani",
+            "arvio",  "arvioni",  "numero",  "pisteet",  "on",       "oli",         "täyden",
+            "täydet", "vahva",    "vahvan",  "ger",      "jag",      "skulle",      "ge",
+            "gav",    "betyg",    "betyget", "är",       "var",      "stark",       "en",
+            "i",      "d",        "ll",      "would",    "give",     "gave",        "it",
+            "s",      "a",        "an",      "my",       "rating",   "rate",        "score",
+            "is",     "was",      "solid",   "strong"});
 }
 
 bool giving_verb(std::string_view w) {
@@ -277,9 +282,9 @@ bool giving_verb(std::string_view w) {
 }
 
 bool politeness(std::string_view w) {
-    return one_of(w, {"kiitos", "kiitti", "kiitoksia", "tack", "tackar", "thanks", "thank", "you",
-                      "thx", "ty", "hei", "moi", "terve", "hej", "hi", "hello", "ja", "och",
-                      "and"});
+    return one_of(
+        w, {"kiitos", "kiitti", "kiitoksia", "tack", "tackar", "thanks", "thank", "you", "thx",
+            "ty", "hei", "moi", "terve", "hej", "hi", "hello", "ja", "och", "and"});
 }
 
 // ---- reading the tokens ---------------------------------------------------------------------
@@ -292,7 +297,7 @@ struct Hit {
 };
 
 class Reader {
-public:
+  public:
     Reader(const std::vector<Token>& tokens, const report::Scale& scale)
         : t_(tokens), scale_(scale) {}
 
@@ -398,10 +403,9 @@ public:
             for (std::size_t k = i + 1; k < j; ++k) consumed[k] = true;
 
             if (weak) {
-                const bool given = (i >= 1 && t_[i - 1].kind == Kind::word &&
-                                    giving_verb(t_[i - 1].text)) ||
-                                   (i >= 2 && t_[i - 2].kind == Kind::word &&
-                                    giving_verb(t_[i - 2].text));
+                const bool given =
+                    (i >= 1 && t_[i - 1].kind == Kind::word && giving_verb(t_[i - 1].text)) ||
+                    (i >= 2 && t_[i - 2].kind == Kind::word && giving_verb(t_[i - 2].text));
                 if (given || denom) {
                     hits.push_back(h);
                 } else {
@@ -418,7 +422,7 @@ public:
     bool fraction = false;
     std::optional<int> other_denominator;
 
-private:
+  private:
     const std::vector<Token>& t_;
     const report::Scale& scale_;
 };
@@ -449,7 +453,8 @@ bool trailing_separator(std::string_view s, std::size_t& n) {
     const auto c = static_cast<unsigned char>(s.back());
     n = 1;
     if (ascii_space(c)) return true;
-    if (std::string_view(",;:-([=+*/").find(static_cast<char>(c)) != std::string_view::npos) return true;
+    if (std::string_view(",;:-([=+*/").find(static_cast<char>(c)) != std::string_view::npos)
+        return true;
     for (std::string_view dash : {"\u2013", "\u2014", "\u00a0"})
         if (s.ends_with(dash)) {
             n = dash.size();

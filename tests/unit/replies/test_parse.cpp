@@ -38,7 +38,7 @@ std::string unescape(const std::string& s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\\' && i + 1 < s.size()) {
             const char n = s[++i];
-            out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+            out += n == 'n' ? '\n' : n == 'r' ? '\r' : n == 't' ? '\t' : n;
         } else {
             out += s[i];
         }
@@ -96,14 +96,13 @@ TEST_CASE("replies: corpus of real-world replies") {
                         got.comment == row.comment;
         if (!ok) {
             ++failed;
-            FAIL_CHECK("reply_corpus.tsv line " << row.line << ": \"" << row.text << "\" on "
-                                                << row.scale.min << "-" << row.scale.max
-                                                << " gave " << to_string(got.intent) << " "
-                                                << (got.score ? std::to_string(*got.score) : "-")
-                                                << " comment \"" << got.comment << "\" ("
-                                                << got.why << "), expected " << row.intent << " "
-                                                << (row.score ? std::to_string(*row.score) : "-")
-                                                << " comment \"" << row.comment << "\"");
+            FAIL_CHECK("reply_corpus.tsv line "
+                       << row.line << ": \"" << row.text << "\" on " << row.scale.min << "-"
+                       << row.scale.max << " gave " << to_string(got.intent) << " "
+                       << (got.score ? std::to_string(*got.score) : "-") << " comment \""
+                       << got.comment << "\" (" << got.why << "), expected " << row.intent << " "
+                       << (row.score ? std::to_string(*row.score) : "-") << " comment \""
+                       << row.comment << "\"");
         }
     }
     const auto passed = rows.size() - static_cast<std::size_t>(failed);
@@ -176,8 +175,9 @@ TEST_CASE("replies: keywords carry no score or comment") {
 }
 
 TEST_CASE("replies: broken UTF-8 and odd bytes do not throw") {
-    const std::string inputs[] = {"\xC3", "9 \xC3", "\xFF\xFE 8", std::string("7\0 8", 4),
-                                  "\xF0\x9F", "\xE2\x80", std::string(500, '9')};
+    const std::string inputs[] = {
+        "\xC3",     "9 \xC3",   "\xFF\xFE 8",         std::string("7\0 8", 4),
+        "\xF0\x9F", "\xE2\x80", std::string(500, '9')};
     for (const auto& in : inputs) {
         CHECK_NOTHROW(parse_reply(in, Scale{0, 10}));
         CHECK_NOTHROW(keyword_intent(in));
