@@ -477,7 +477,6 @@ LoadResult load(const std::string& config_file) {
     }
     std::sort(flow_files.begin(), flow_files.end());
     std::map<std::string, std::string> flow_names;
-    std::map<std::string, std::string> event_owner;
     for (const auto& path : flow_files) {
         auto display = path.lexically_normal().string();
         if (auto flow_text = read_file(path)) all_content += *flow_text;

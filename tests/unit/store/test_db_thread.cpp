@@ -1,0 +1,78 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "cxgate/store/database.hpp"
+#include "cxgate/store/db_thread.hpp"
+
+using namespace cxgate;
+
+namespace {
+std::string temp_db(const char* name) {
+    auto path = std::filesystem::temp_directory_path() / name;
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    return path.string();
+}
+}  // namespace
+
+TEST_CASE("store: migrations set the schema version and are idempotent") {
+    auto path = temp_db("cxgate-unit-migrate.db");
+    {
+        auto db = store::open_for_writing(path);
+        CHECK(db->execAndGet("PRAGMA user_version").getInt() == store::schema_version());
+        CHECK(db->execAndGet("PRAGMA journal_mode").getString() == "wal");
+    }
+    auto again = store::open_for_writing(path);
+    CHECK(again->execAndGet("PRAGMA user_version").getInt() == store::schema_version());
+    again->exec("PRAGMA user_version=999");
+    again.reset();
+    CHECK_THROWS_WITH_AS(store::open_for_writing(path), doctest::Contains("newer than this build"), std::runtime_error);
+}
+
+TEST_CASE("store: group commit isolates a failing job and completes every job after commit") {
+    auto path = temp_db("cxgate-unit-group.db");
+    store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 1000, 64);
+    asio::io_context io;
+    int ok = 0, failed = 0;
+    for (int i = 0; i < 50; ++i) {
+        auto task = [&, i]() -> asio::awaitable<void> {
+            auto job = [i](SQLite::Database& db) {
+                db.exec("INSERT INTO optouts (address, opted_out_at, source) VALUES ('a" + std::to_string(i) +
+                        "', 0, 'test')");
+                if (i == 7) throw std::runtime_error("job 7 fails");
+                return i;
+            };
+            try {
+                int value = co_await writer.execute(job);
+                CHECK(value == i);
+                ++ok;
+            } catch (const std::runtime_error& e) {
+                CHECK(std::string(e.what()) == "job 7 fails");
+                ++failed;
+            }
+        };
+        asio::co_spawn(io, task, asio::detached);
+    }
+    io.run();
+    CHECK(ok == 49);
+    CHECK(failed == 1);
+    writer.stop();
+    auto db = store::open_for_reading(path);
+    CHECK(db->execAndGet("SELECT COUNT(*) FROM optouts").getInt() == 49);
+    CHECK(db->execAndGet("SELECT COUNT(*) FROM optouts WHERE address = 'a7'").getInt() == 0);
+}
+
+TEST_CASE("store: a full queue refuses instead of growing") {
+    auto path = temp_db("cxgate-unit-full.db");
+    store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 2, 1);
+    std::atomic<bool> release{false};
+    // The first job holds the thread; two fill the queue; the fourth is refused.
+    writer.submit([&](SQLite::Database&) { while (!release) std::this_thread::yield(); }, nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));
+    release = true;
+    writer.stop();
+    CHECK(writer.stats().failed == 0);
+}
