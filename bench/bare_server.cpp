@@ -20,7 +20,8 @@ asio::awaitable<void> session(tcp::socket socket) {
     for (;;) {
         http::request<http::string_body> req;
         stream.expires_after(std::chrono::seconds(30));
-        co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read(stream, buffer, req,
+                                  asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         http::response<http::empty_body> res{http::status::no_content, req.version()};
         res.keep_alive(req.keep_alive());
@@ -33,7 +34,9 @@ asio::awaitable<void> session(tcp::socket socket) {
 asio::awaitable<void> listen(tcp::acceptor& acceptor) {
     for (;;) {
         auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-        auto run = [s = std::move(socket)]() mutable -> asio::awaitable<void> { co_await session(std::move(s)); };
+        auto run = [s = std::move(socket)]() mutable -> asio::awaitable<void> {
+            co_await session(std::move(s));
+        };
         asio::co_spawn(acceptor.get_executor(), std::move(run), asio::detached);
     }
 }
@@ -44,7 +47,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     asio::io_context io(1);
-    tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(argv[1]))});
+    tcp::acceptor acceptor(
+        io, {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(argv[1]))});
     auto accept = [&acceptor]() -> asio::awaitable<void> { co_await listen(acceptor); };
     asio::co_spawn(io, accept, asio::detached);
     std::cout << "ready" << std::endl;

@@ -1,3 +1,5 @@
 #include "cxgate/cli/commands.hpp"
 
-int main(int argc, char** argv) { return cxgate::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+    return cxgate::cli::run(argc, argv);
+}

@@ -40,7 +40,8 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
             }
         } else if (target == "team-lead") {
             auto member = config.staff.find(survey.staff_id);
-            auto lead = member == config.staff.end() ? config.staff.end() : config.staff.find(member->second.lead);
+            auto lead = member == config.staff.end() ? config.staff.end()
+                                                     : config.staff.find(member->second.lead);
             if (lead != config.staff.end() && staff_channel) {
                 channel_name = staff_channel->name;
                 address = address_on(*staff_channel, lead->second.email, lead->second.phone);

@@ -6,10 +6,13 @@ namespace cxgate::channels {
 
 namespace {
 
-store::Seconds seconds(const Clock& clock) { return clock.now().time_since_epoch().count(); }
+store::Seconds seconds(const Clock& clock) {
+    return clock.now().time_since_epoch().count();
+}
 
 // What a finished send means for the survey it belongs to.
-void apply_result(SQLite::Database& db, const store::MessageRow& m, const SendResult& r, store::Seconds now) {
+void apply_result(SQLite::Database& db, const store::MessageRow& m, const SendResult& r,
+                  store::Seconds now) {
     const bool ok = r.status == SendResult::Status::sent;
     store::set_message_state(db, m.id, ok ? "sent" : "failed", r.provider_id, r.error, now);
     if (!m.survey_id) return;
@@ -40,8 +43,12 @@ void apply_result(SQLite::Database& db, const store::MessageRow& m, const SendRe
 
 Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
                        const Clock& clock, size_t max_in_flight, size_t max_pending)
-    : io_(io), writer_(writer), config_(std::move(config)), clock_(clock),
-      max_in_flight_(max_in_flight), max_pending_(max_pending) {}
+    : io_(io),
+      writer_(writer),
+      config_(std::move(config)),
+      clock_(clock),
+      max_in_flight_(max_in_flight),
+      max_pending_(max_pending) {}
 
 void Dispatcher::configure(const config::Config& config) {
     std::map<std::string, std::shared_ptr<Channel>> channels;
@@ -99,7 +106,8 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     if (auto it = channels_.find(message->channel); it != channels_.end()) channel = it->second;
     SendResult result;
     if (!channel) {
-        result = {SendResult::Status::permanent_failure, "", "channel " + message->channel + " is not configured"};
+        result = {SendResult::Status::permanent_failure, "",
+                  "channel " + message->channel + " is not configured"};
     } else {
         result = co_await channel->send(*message);
     }
@@ -111,10 +119,12 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     co_await writer_.execute(record);
     if (result.status == SendResult::Status::sent) {
         ++stats_.sent;
-        spdlog::info("message {} ({}) sent on {} to {}", id, message->kind, message->channel, message->address);
+        spdlog::info("message {} ({}) sent on {} to {}", id, message->kind, message->channel,
+                     message->address);
     } else {
         ++stats_.failed;
-        spdlog::warn("message {} ({}) failed on {}: {}", id, message->kind, message->channel, result.error);
+        spdlog::warn("message {} ({}) failed on {}: {}", id, message->kind, message->channel,
+                     result.error);
     }
 }
 
@@ -126,7 +136,8 @@ asio::awaitable<void> Dispatcher::recover() {
     auto job = [replayable, now](SQLite::Database& db) {
         int requeued = 0, unknown = 0;
         for (auto& m : store::messages_where(db, "state = 'sending'")) {
-            bool replay = std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
+            bool replay =
+                std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
             store::set_message_state(db, m.id, replay ? "queued" : "unknown", "",
                                      replay ? "" : "in flight at a crash; not sent again", now);
             replay ? ++requeued : ++unknown;

@@ -8,7 +8,7 @@ namespace cxgate::channels {
 namespace {
 
 class SandboxChannel final : public Channel {
-public:
+  public:
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
         co_return SendResult{SendResult::Status::sent, "sandbox-" + std::to_string(message.id), ""};
     }

@@ -1,8 +1,8 @@
 #include "cxgate/cli/commands.hpp"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -51,7 +51,8 @@ std::string api_token(const config::Config& config) {
 }
 
 std::string local_time(store::Seconds t, const std::string& zone) {
-    return timing::format_local(timing::TimePoint{std::chrono::seconds{t}}, *date::locate_zone(zone));
+    return timing::format_local(timing::TimePoint{std::chrono::seconds{t}},
+                                *date::locate_zone(zone));
 }
 
 int check(const std::string& file) {
@@ -59,7 +60,8 @@ int check(const std::string& file) {
     for (const auto& d : loaded.diagnostics.items) std::cout << d.to_string() << "\n";
     if (!loaded.config) {
         size_t errors = 0;
-        for (const auto& d : loaded.diagnostics.items) errors += d.severity == config::Diagnostic::Severity::error;
+        for (const auto& d : loaded.diagnostics.items)
+            errors += d.severity == config::Diagnostic::Severity::error;
         std::cout << "cxgate check: " << errors << " error(s)\n";
         return 1;
     }
@@ -67,13 +69,13 @@ int check(const std::string& file) {
     size_t steps = 0;
     for (const auto& f : c.flows) steps += f.steps.size();
     std::cout << "cxgate check: OK: " << c.flows.size() << " flow(s), " << steps << " step(s), "
-              << c.channels.size() << " channel(s), " << c.templates.size() << " template(s); config version "
-              << c.version << "\n";
+              << c.channels.size() << " channel(s), " << c.templates.size()
+              << " template(s); config version " << c.version << "\n";
     return 0;
 }
 
-int outbox(const std::string& file, const std::string& db_override, bool as_json, const std::string& to,
-           const std::string& kind, int limit) {
+int outbox(const std::string& file, const std::string& db_override, bool as_json,
+           const std::string& to, const std::string& kind, int limit) {
     auto config = load_or_report(file);
     if (!config) return 2;
     const std::string path = db_override.empty() ? config->store.path : db_override;
@@ -94,15 +96,22 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
         where += " AND kind = ?";
         args.push_back(kind);
     }
-    auto rows = store::messages_where(*db, "id IN (SELECT id FROM messages WHERE " + where +
-                                               " ORDER BY id DESC LIMIT " + std::to_string(limit) + ")",
+    auto rows = store::messages_where(*db,
+                                      "id IN (SELECT id FROM messages WHERE " + where +
+                                          " ORDER BY id DESC LIMIT " + std::to_string(limit) + ")",
                                       args, "ORDER BY id");
     if (as_json) {
         json out = json::array();
         for (const auto& m : rows) {
-            json j{{"id", m.id},           {"kind", m.kind},   {"channel", m.channel}, {"to", m.address},
-                   {"locale", m.locale},   {"state", m.state}, {"body", m.body},
-                   {"created_at", timing::format_iso8601(timing::TimePoint{std::chrono::seconds{m.created_at}})}};
+            json j{{"id", m.id},
+                   {"kind", m.kind},
+                   {"channel", m.channel},
+                   {"to", m.address},
+                   {"locale", m.locale},
+                   {"state", m.state},
+                   {"body", m.body},
+                   {"created_at",
+                    timing::format_iso8601(timing::TimePoint{std::chrono::seconds{m.created_at}})}};
             if (m.survey_id) j["survey"] = *m.survey_id;
             if (!m.subject.empty()) j["subject"] = m.subject;
             if (!m.provider_id.empty()) j["provider_id"] = m.provider_id;
@@ -114,8 +123,9 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
     }
     if (rows.empty()) std::cout << "(outbox is empty)\n";
     for (const auto& m : rows) {
-        std::cout << "#" << m.id << "  " << local_time(m.created_at, config->defaults.timezone) << "  " << m.kind
-                  << " via " << m.channel << " to " << m.address << "  [" << m.state << "]"
+        std::cout << "#" << m.id << "  " << local_time(m.created_at, config->defaults.timezone)
+                  << "  " << m.kind << " via " << m.channel << " to " << m.address << "  ["
+                  << m.state << "]"
                   << (m.survey_id ? "  survey " + std::to_string(*m.survey_id) : "") << "\n";
         if (!m.subject.empty()) std::cout << "    Subject: " << m.subject << "\n";
         std::istringstream body(m.body);
@@ -139,7 +149,8 @@ int report_command(const std::string& file, const std::string& db_override, cons
         }
         query.since = t->time_since_epoch().count();
     }
-    if (!flow.empty() && !config->find_flow(flow)) std::cerr << "cxgate report: note: no flow " << flow << " in the configuration\n";
+    if (!flow.empty() && !config->find_flow(flow))
+        std::cerr << "cxgate report: note: no flow " << flow << " in the configuration\n";
     std::unique_ptr<SQLite::Database> db;
     try {
         db = store::open_for_reading(db_override.empty() ? config->store.path : db_override);
@@ -153,14 +164,17 @@ int report_command(const std::string& file, const std::string& db_override, cons
         std::cerr << "cxgate report: --" << error << "\n";
         return 2;
     }
-    if (as_json) std::cout << report::to_json(rows, query).dump(2) << "\n";
-    else std::cout << report::to_table(rows, query);
+    if (as_json)
+        std::cout << report::to_json(rows, query).dump(2) << "\n";
+    else
+        std::cout << report::to_table(rows, query);
     return 0;
 }
 
-int post_json(const std::string& url, const std::string& token, const std::string& body, bool quiet = false) {
-    auto result = http_request("POST", url, body,
-                               {"Content-Type: application/json", "Authorization: Bearer " + token});
+int post_json(const std::string& url, const std::string& token, const std::string& body,
+              bool quiet = false) {
+    auto result = http_request(
+        "POST", url, body, {"Content-Type: application/json", "Authorization: Bearer " + token});
     if (!result.error.empty()) {
         std::cerr << "cxgate: " << url << ": " << result.error << " (is `cxgate serve` running?)\n";
         return 1;
@@ -178,7 +192,8 @@ int reply(const std::string& file, const std::string& override_url, const std::s
     auto config = load_or_report(file);
     if (!config) return 2;
     if (channel.empty()) {
-        auto kind = address.find('@') != std::string::npos ? config::ChannelKind::email : config::ChannelKind::sms;
+        auto kind = address.find('@') != std::string::npos ? config::ChannelKind::email
+                                                           : config::ChannelKind::sms;
         const auto* ch = config->first_channel(kind);
         if (!ch) {
             std::cerr << "cxgate reply: no " << config::to_string(kind) << " channel configured\n";
@@ -188,8 +203,9 @@ int reply(const std::string& file, const std::string& override_url, const std::s
     }
     if (id.empty()) id = "cli-" + random_hex(8);
     json body{{"from", address}, {"text", text}, {"id", id}};
-    return post_json(base_url(*config, override_url) + "/webhooks/" + url::encode(channel) + "/inbound",
-                     api_token(*config), body.dump());
+    return post_json(
+        base_url(*config, override_url) + "/webhooks/" + url::encode(channel) + "/inbound",
+        api_token(*config), body.dump());
 }
 
 int event(const std::string& file, const std::string& override_url, const std::string& source) {
@@ -224,16 +240,20 @@ int run(int argc, char** argv) {
     app.fallthrough();  // --log-level may follow the subcommand
     std::string config_file = default_config();
     std::string log_level = "info";
-    app.add_option("--config", config_file, "Configuration file (default: $CXGATE_CONFIG or cxgate.yaml)");
-    app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+    app.add_option("--config", config_file,
+                   "Configuration file (default: $CXGATE_CONFIG or cxgate.yaml)");
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
 
     ServeOptions serve_options;
     auto* serve_cmd = app.add_subcommand("serve", "Run the daemon");
     serve_cmd->add_option("--config", config_file, "Configuration file");
-    serve_cmd->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (port 0: any free port)");
+    serve_cmd->add_option("--listen", serve_options.listen,
+                          "HOST:PORT to listen on (port 0: any free port)");
     serve_cmd->add_option("--db", serve_options.db, "SQLite database file");
-    serve_cmd->add_option("--now", serve_options.now,
-                          "Start the clock at this ISO 8601 instant (e.g. 2026-11-20T19:55:00+02:00)");
+    serve_cmd->add_option(
+        "--now", serve_options.now,
+        "Start the clock at this ISO 8601 instant (e.g. 2026-11-20T19:55:00+02:00)");
     serve_cmd->add_flag("--manual-clock", serve_options.manual_clock,
                         "Time stands still until moved with POST /v1/clock (tests and demos)");
 
@@ -243,33 +263,40 @@ int run(int argc, char** argv) {
     std::string db_override, to, kind, flow, by = "step", since, url_override, channel, id;
     bool as_json = false;
     int limit = 50;
-    auto* outbox_cmd = app.add_subcommand("outbox", "Show messages sent or queued (sandbox channels land here)");
+    auto* outbox_cmd =
+        app.add_subcommand("outbox", "Show messages sent or queued (sandbox channels land here)");
     outbox_cmd->add_option("--config", config_file, "Configuration file");
     outbox_cmd->add_option("--db", db_override, "SQLite database file");
     outbox_cmd->add_flag("--json", as_json, "JSON output");
     outbox_cmd->add_option("--to", to, "Only messages to this address");
-    outbox_cmd->add_option("--kind", kind, "survey, reminder, why, retry, thanks, alert, optout, help");
+    outbox_cmd->add_option("--kind", kind,
+                           "survey, reminder, why, retry, thanks, alert, optout, help");
     outbox_cmd->add_option("--limit", limit, "Newest N messages")->capture_default_str();
 
-    auto* report_cmd = app.add_subcommand("report", "Metrics per step, staff, segment, channel, outcome or week");
+    auto* report_cmd =
+        app.add_subcommand("report", "Metrics per step, staff, segment, channel, outcome or week");
     report_cmd->add_option("--config", config_file, "Configuration file");
     report_cmd->add_option("--db", db_override, "SQLite database file");
     report_cmd->add_option("--flow", flow, "Only this flow");
-    report_cmd->add_option("--by", by, "step, staff, segment, channel, outcome, week")->capture_default_str();
+    report_cmd->add_option("--by", by, "step, staff, segment, channel, outcome, week")
+        ->capture_default_str();
     report_cmd->add_option("--since", since, "Answers since this date or time");
     report_cmd->add_flag("--json", as_json, "JSON output");
 
     std::string address, text;
-    auto* reply_cmd = app.add_subcommand("reply", "Send a reply as a customer, through the inbound webhook");
+    auto* reply_cmd =
+        app.add_subcommand("reply", "Send a reply as a customer, through the inbound webhook");
     reply_cmd->add_option("--config", config_file, "Configuration file");
     reply_cmd->add_option("address", address, "The customer's phone or email")->required();
     reply_cmd->add_option("text", text, "The reply text")->required();
     reply_cmd->add_option("--url", url_override, "Daemon base URL (default: from server.listen)");
-    reply_cmd->add_option("--channel", channel, "Channel name (default: the first sms or email channel)");
+    reply_cmd->add_option("--channel", channel,
+                          "Channel name (default: the first sms or email channel)");
     reply_cmd->add_option("--id", id, "Provider message id (default: random)");
 
     std::string source;
-    auto* event_cmd = app.add_subcommand("event", "Post an event (JSON file, inline JSON, or - for stdin)");
+    auto* event_cmd =
+        app.add_subcommand("event", "Post an event (JSON file, inline JSON, or - for stdin)");
     event_cmd->add_option("--config", config_file, "Configuration file");
     event_cmd->add_option("source", source, "Event JSON")->required();
     event_cmd->add_option("--url", url_override, "Daemon base URL (default: from server.listen)");

@@ -34,8 +34,10 @@ HttpResult http_request(const std::string& method, const std::string& url, const
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     CURLcode code = curl_easy_perform(curl);
-    if (code != CURLE_OK) result.error = curl_easy_strerror(code);
-    else curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+    if (code != CURLE_OK)
+        result.error = curl_easy_strerror(code);
+    else
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
     curl_slist_free_all(list);
     curl_easy_cleanup(curl);
     return result;

@@ -34,24 +34,29 @@ int serve(const ServeOptions& options) {
     auto current = with_overrides(loaded.config, options);
 
     std::unique_ptr<Clock> clock;
-    Clock::time_point start = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    Clock::time_point start =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (!options.now.empty()) {
         auto parsed = timing::parse_iso8601(options.now);
         if (!parsed) {
-            std::cerr << "cxgate: --now: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00\n";
+            std::cerr
+                << "cxgate: --now: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00\n";
             return 2;
         }
         start = *parsed;
     }
-    if (options.manual_clock) clock = std::make_unique<ManualClock>(start);
-    else if (!options.now.empty()) clock = std::make_unique<SystemClock>(start);
-    else clock = std::make_unique<SystemClock>();
+    if (options.manual_clock)
+        clock = std::make_unique<ManualClock>(start);
+    else if (!options.now.empty())
+        clock = std::make_unique<SystemClock>(start);
+    else
+        clock = std::make_unique<SystemClock>();
 
     std::unique_ptr<store::DbThread> writer, reader;
     try {
-        writer = std::make_unique<store::DbThread>(store::open_for_writing(current->store.path),
-                                                   store::DbThread::Mode::writer, current->store.write_queue,
-                                                   current->store.max_batch);
+        writer = std::make_unique<store::DbThread>(
+            store::open_for_writing(current->store.path), store::DbThread::Mode::writer,
+            current->store.write_queue, current->store.max_batch);
         reader = std::make_unique<store::DbThread>(store::open_for_reading(current->store.path),
                                                    store::DbThread::Mode::reader, 1024, 1);
     } catch (const std::exception& e) {
@@ -67,13 +72,14 @@ int serve(const ServeOptions& options) {
     http::Counters counters;
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
-    http::Services services{config_source, *writer,   *reader, *clock, scheduler,
+    http::Services services{config_source, *writer,  *reader, *clock,   scheduler,
                             dispatcher,    counters, reload,  reload.at};
     http::Server server(io, services);
     try {
         server.listen(current->server.listen);
     } catch (const std::exception& e) {
-        std::cerr << "cxgate: cannot listen on " << current->server.listen << ": " << e.what() << "\n";
+        std::cerr << "cxgate: cannot listen on " << current->server.listen << ": " << e.what()
+                  << "\n";
         return 1;
     }
 
@@ -87,7 +93,9 @@ int serve(const ServeOptions& options) {
                 auto next = config::load(options.config_file);
                 reload.at = clock->now().time_since_epoch().count();
                 if (!next.config) {
-                    reload.result = next.diagnostics.items.empty() ? "error" : next.diagnostics.items.front().to_string();
+                    reload.result = next.diagnostics.items.empty()
+                                        ? "error"
+                                        : next.diagnostics.items.front().to_string();
                     spdlog::error("reload rejected; still running config {}", current->version);
                     for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
                 } else {
@@ -128,10 +136,11 @@ int serve(const ServeOptions& options) {
         }
     });
 
-    const std::string url = "http://" + current->server.listen.substr(0, current->server.listen.rfind(':')) + ":" +
-                            std::to_string(server.port());
-    spdlog::info("cxgate {} listening on {} (config {}, database {}, clock {}{})", CXGATE_VERSION, url,
-                 current->version, current->store.path, clock->is_manual() ? "manual at " : "",
+    const std::string url = "http://" +
+                            current->server.listen.substr(0, current->server.listen.rfind(':')) +
+                            ":" + std::to_string(server.port());
+    spdlog::info("cxgate {} listening on {} (config {}, database {}, clock {}{})", CXGATE_VERSION,
+                 url, current->version, current->store.path, clock->is_manual() ? "manual at " : "",
                  timing::format_iso8601(clock->now()));
     std::cout << "cxgate listening on " << url << std::endl;
 

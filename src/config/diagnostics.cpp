@@ -13,7 +13,8 @@ std::string Diagnostic::to_string() const {
 }
 
 void Diagnostics::error(std::string file, int line, int column, std::string message) {
-    items.push_back({Diagnostic::Severity::error, std::move(file), line, column, std::move(message)});
+    items.push_back(
+        {Diagnostic::Severity::error, std::move(file), line, column, std::move(message)});
 }
 
 void Diagnostics::warning(std::string file, int line, int column, std::string message) {

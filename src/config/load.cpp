@@ -14,7 +14,9 @@ namespace cxgate::config {
 
 namespace fs = std::filesystem;
 
-std::string to_string(ChannelKind kind) { return kind == ChannelKind::sms ? "sms" : "email"; }
+std::string to_string(ChannelKind kind) {
+    return kind == ChannelKind::sms ? "sms" : "email";
+}
 
 bool AlertRule::matches(int score) const {
     if (op == "<") return score < threshold;
@@ -154,7 +156,8 @@ void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
     r.check_keys(node, {"listen", "public_url", "max_body_bytes", "max_connections"}, "\"server\"");
     if (auto v = r.string(node, "listen")) c.server.listen = *v;
     if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
-    if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024)) c.server.max_body_bytes = *v;
+    if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024))
+        c.server.max_body_bytes = *v;
     if (auto v = r.integer(node, "max_connections", 1, 100000)) c.server.max_connections = *v;
 }
 
@@ -173,8 +176,11 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
                   "comment_window", "alert_comment_wait"},
                  "\"defaults\"");
     if (auto v = r.string(node, "timezone")) {
-        if (valid_zone(*v)) c.defaults.timezone = *v;
-        else r.error(node["timezone"], "unknown time zone \"" + *v + "\" (use an IANA name such as Europe/Helsinki)");
+        if (valid_zone(*v))
+            c.defaults.timezone = *v;
+        else
+            r.error(node["timezone"],
+                    "unknown time zone \"" + *v + "\" (use an IANA name such as Europe/Helsinki)");
     }
     if (auto v = r.string(node, "locale")) c.defaults.locale = *v;
     if (auto v = r.string_list(node, "locales")) c.defaults.locales = *v;
@@ -207,9 +213,12 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
             r.error(body["type"], where + ": unknown type \"" + *type + "\" (known: sandbox)");
         if (type) ch.type = *type;
         auto kind = r.string(body, "kind", true);
-        if (kind == "sms") ch.kind = ChannelKind::sms;
-        else if (kind == "email") ch.kind = ChannelKind::email;
-        else if (kind) r.error(body["kind"], where + ": \"kind\" must be sms or email, got \"" + *kind + "\"");
+        if (kind == "sms")
+            ch.kind = ChannelKind::sms;
+        else if (kind == "email")
+            ch.kind = ChannelKind::email;
+        else if (kind)
+            r.error(body["kind"], where + ": \"kind\" must be sms or email, got \"" + *kind + "\"");
         if (auto v = r.string(body, "from")) ch.from = *v;
         if (auto v = r.integer(body, "max_segments", 1, 10)) ch.max_segments = *v;
         c.channels[ch.name] = ch;
@@ -222,9 +231,11 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
             r.check_keys(alerts, {"channel", "targets"}, "\"alerts\"");
             if (auto v = r.string(alerts, "channel")) {
                 c.alert_channel = *v;
-                if (!c.channels.count(*v)) r.error(alerts["channel"], "alerts: undefined channel \"" + *v + "\"");
+                if (!c.channels.count(*v))
+                    r.error(alerts["channel"], "alerts: undefined channel \"" + *v + "\"");
             }
-            if (const YAML::Node targets = alerts["targets"]; targets && r.expect_map(targets, "\"targets\"")) {
+            if (const YAML::Node targets = alerts["targets"];
+                targets && r.expect_map(targets, "\"targets\"")) {
                 for (auto it = targets.begin(); it != targets.end(); ++it) {
                     AlertTarget t;
                     t.name = it->first.Scalar();
@@ -234,7 +245,8 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
                     t.channel = r.string(it->second, "channel", true).value_or("");
                     t.address = r.string(it->second, "address", true).value_or("");
                     if (!t.channel.empty() && !c.channels.count(t.channel))
-                        r.error(it->second["channel"], where + ": undefined channel \"" + t.channel + "\"");
+                        r.error(it->second["channel"],
+                                where + ": undefined channel \"" + t.channel + "\"");
                     c.alert_targets[t.name] = t;
                 }
             }
@@ -262,7 +274,8 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
         for (const auto& item : staff) {
             if (!item.IsMap() || !item["lead"]) continue;
             auto lead = item["lead"].Scalar();
-            if (!c.staff.count(lead)) r.error(item["lead"], "unknown staff id \"" + lead + "\" as lead");
+            if (!c.staff.count(lead))
+                r.error(item["lead"], "unknown staff id \"" + lead + "\" as lead");
         }
     }
 }
@@ -270,10 +283,10 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std::string& flow) {
     Step s;
     s.line = node.Mark().line + 1;
-    r.check_keys(node,
-                 {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder",
-                  "expires"},
-                 "a step");
+    r.check_keys(
+        node,
+        {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder", "expires"},
+        "a step");
     s.id = r.string(node, "id", true).value_or("");
     const std::string where = "step \"" + s.id + "\"";
     if (auto on = r.string_list(node, "on", true)) s.on = *on;
@@ -282,15 +295,22 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std
     } else if (r.expect_map(survey, where + ": \"survey\"")) {
         r.check_keys(survey, {"metric", "scale", "low_is_good"}, where + ": \"survey\"");
         if (auto m = r.string(survey, "metric", true)) {
-            if (auto metric = report::parse_metric(*m)) s.metric = *metric;
-            else r.error(survey["metric"], where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
+            if (auto metric = report::parse_metric(*m))
+                s.metric = *metric;
+            else
+                r.error(survey["metric"],
+                        where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
         }
         s.scale = (s.metric == report::Metric::nps || s.metric == report::Metric::enps)
                       ? report::Scale{0, 10}
                       : report::Scale{1, 5};
         if (auto text = r.string(survey, "scale")) {
-            if (auto scale = parse_scale(*text)) s.scale = *scale;
-            else r.error(survey["scale"], where + ": \"scale\" must look like 1-5 or 0-10 (0..10), got \"" + *text + "\"");
+            if (auto scale = parse_scale(*text))
+                s.scale = *scale;
+            else
+                r.error(survey["scale"],
+                        where + ": \"scale\" must look like 1-5 or 0-10 (0..10), got \"" + *text +
+                            "\"");
         }
         if ((s.metric == report::Metric::nps || s.metric == report::Metric::enps) &&
             !(s.scale == report::Scale{0, 10}))
@@ -301,11 +321,13 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std
         s.channels = *channels;
         for (size_t i = 0; i < s.channels.size(); ++i) {
             if (c.channels.count(s.channels[i])) continue;
-            const YAML::Node at = node["channel"].IsSequence() ? node["channel"][i] : node["channel"];
+            const YAML::Node at =
+                node["channel"].IsSequence() ? node["channel"][i] : node["channel"];
             std::string message = where + ": undefined channel \"" + s.channels[i] + "\"";
             std::set<std::string> names;
             for (const auto& [name, ch] : c.channels) names.insert(name);
-            if (auto suggestion = closest(s.channels[i], names)) message += " (did you mean \"" + *suggestion + "\"?)";
+            if (auto suggestion = closest(s.channels[i], names))
+                message += " (did you mean \"" + *suggestion + "\"?)";
             r.error(at, message);
         }
     }
@@ -313,8 +335,11 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std
     s.expires = c.defaults.expires;
     if (auto d = r.delay(node, "expires")) s.expires = *d;
     if (auto f = r.string(node, "follow_up")) {
-        if (*f == "why") s.follow_up_why = true;
-        else if (*f != "none") r.error(node["follow_up"], where + ": \"follow_up\" must be why or none, got \"" + *f + "\"");
+        if (*f == "why")
+            s.follow_up_why = true;
+        else if (*f != "none")
+            r.error(node["follow_up"],
+                    where + ": \"follow_up\" must be why or none, got \"" + *f + "\"");
     }
     if (const YAML::Node reminder = node["reminder"]) {
         if (r.expect_map(reminder, where + ": \"reminder\"")) {
@@ -333,16 +358,24 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std
             if (when) {
                 rule = parse_alert_when(*when);
                 if (!rule)
-                    r.error(alert["when"], where + ": alert condition must look like \"score <= 6\" (<, <=, >, >=, ==, !=), got \"" + *when + "\"");
+                    r.error(alert["when"], where +
+                                               ": alert condition must look like \"score <= 6\" "
+                                               "(<, <=, >, >=, ==, !=), got \"" +
+                                               *when + "\"");
                 else if (rule->threshold < s.scale.min || rule->threshold > s.scale.max)
-                    r.warning(alert["when"], where + ": alert threshold " + std::to_string(rule->threshold) + " is outside the scale");
+                    r.warning(alert["when"], where + ": alert threshold " +
+                                                 std::to_string(rule->threshold) +
+                                                 " is outside the scale");
             }
             if (auto notify = r.string_list(alert, "notify", true)) {
                 for (size_t i = 0; i < notify->size(); ++i) {
                     const auto& target = (*notify)[i];
-                    if (target == "staff" || target == "team-lead" || c.alert_targets.count(target)) continue;
-                    const YAML::Node at = alert["notify"].IsSequence() ? alert["notify"][i] : alert["notify"];
-                    r.error(at, where + ": unknown alert target \"" + target + "\" (staff, team-lead, or a name under alerts.targets)");
+                    if (target == "staff" || target == "team-lead" || c.alert_targets.count(target))
+                        continue;
+                    const YAML::Node at =
+                        alert["notify"].IsSequence() ? alert["notify"][i] : alert["notify"];
+                    r.error(at, where + ": unknown alert target \"" + target +
+                                    "\" (staff, team-lead, or a name under alerts.targets)");
                 }
                 if (rule) rule->notify = *notify;
             }
@@ -366,15 +399,19 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!root) return std::nullopt;
     YamlReader r(display, diag);
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
-    r.check_keys(*root, {"flow", "timezone", "send_window", "recontact", "steps", "description"}, "a flow");
+    r.check_keys(*root, {"flow", "timezone", "send_window", "recontact", "steps", "description"},
+                 "a flow");
     Flow f;
     f.file = display;
     f.version = sha256_hex(*text).substr(0, 12);
     f.name = r.string(*root, "flow", true).value_or("");
     f.timezone = c.defaults.timezone;
     if (auto tz = r.string(*root, "timezone")) {
-        if (valid_zone(*tz)) f.timezone = *tz;
-        else r.error((*root)["timezone"], "unknown time zone \"" + *tz + "\" (use an IANA name such as Europe/Helsinki)");
+        if (valid_zone(*tz))
+            f.timezone = *tz;
+        else
+            r.error((*root)["timezone"],
+                    "unknown time zone \"" + *tz + "\" (use an IANA name such as Europe/Helsinki)");
     }
     f.send_window = c.defaults.send_window;
     if (auto w = read_window(r, *root, "send_window")) f.send_window = *w;
@@ -484,12 +521,15 @@ LoadResult load(const std::string& config_file) {
         if (!flow) continue;
         if (!flow->name.empty()) {
             auto [it, inserted] = flow_names.emplace(flow->name, display);
-            if (!inserted) diag.error(display, 1, 1, "flow \"" + flow->name + "\" is already defined in " + it->second);
+            if (!inserted)
+                diag.error(display, 1, 1,
+                           "flow \"" + flow->name + "\" is already defined in " + it->second);
         }
         config->flows.push_back(std::move(*flow));
     }
 
-    read_templates(resolve(config->templates_dir), resolve(config->templates_dir).lexically_normal().string(), *config, diag);
+    read_templates(resolve(config->templates_dir),
+                   resolve(config->templates_dir).lexically_normal().string(), *config, diag);
     for (const auto& [name, source] : config->templates) all_content += name + source;
 
     config->version = sha256_hex(all_content).substr(0, 12);

@@ -20,7 +20,9 @@ int edit_distance(const std::string& a, const std::string& b) {
     return prev[b.size()];
 }
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+    return "\"" + s + "\"";
+}
 }  // namespace
 
 std::optional<std::string> closest(const std::string& word, const std::set<std::string>& options) {
@@ -61,7 +63,9 @@ std::optional<std::string> expand_env(const std::string& text, std::string* miss
 void YamlReader::error(const YAML::Mark& at, const std::string& message) {
     diag_.error(file_, at.line + 1, at.column + 1, message);
 }
-void YamlReader::error(const YAML::Node& at, const std::string& message) { error(at.Mark(), message); }
+void YamlReader::error(const YAML::Node& at, const std::string& message) {
+    error(at.Mark(), message);
+}
 void YamlReader::warning(const YAML::Node& at, const std::string& message) {
     diag_.warning(file_, at.Mark().line + 1, at.Mark().column + 1, message);
 }
@@ -79,7 +83,8 @@ void YamlReader::check_keys(const YAML::Node& map, const std::set<std::string>& 
         const std::string key = it->first.Scalar();
         if (allowed.count(key)) continue;
         std::string message = "unknown key " + quoted(key) + " in " + where;
-        if (auto suggestion = closest(key, allowed)) message += " (did you mean " + quoted(*suggestion) + "?)";
+        if (auto suggestion = closest(key, allowed))
+            message += " (did you mean " + quoted(*suggestion) + "?)";
         error(it->first, message);
     }
 }

@@ -41,12 +41,14 @@ bool plausible_email(const std::string& s) {
 
 }  // namespace
 
-ParsedEvent parse_event(const json& body, const config::Config& config, timing::TimePoint received_at) {
+ParsedEvent parse_event(const json& body, const config::Config& config,
+                        timing::TimePoint received_at) {
     ParsedEvent out;
     try {
         if (!body.is_object()) throw FieldError{"body: must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
-            static const std::set<std::string> known{"id", "type", "occurred_at", "contact", "staff", "attributes"};
+            static const std::set<std::string> known{"id",      "type",  "occurred_at",
+                                                     "contact", "staff", "attributes"};
             if (!known.count(it.key())) throw FieldError{it.key() + ": unknown field"};
         }
         Event e;
@@ -58,7 +60,9 @@ ParsedEvent parse_event(const json& body, const config::Config& config, timing::
         e.occurred_at = received_at;
         if (auto when = optional_string(body, "occurred_at", ""); !when.empty()) {
             auto parsed = timing::parse_iso8601(when);
-            if (!parsed) throw FieldError{"occurred_at: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00"};
+            if (!parsed)
+                throw FieldError{
+                    "occurred_at: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00"};
             e.occurred_at = *parsed;
         }
 
@@ -74,7 +78,8 @@ ParsedEvent parse_event(const json& body, const config::Config& config, timing::
             contact.phone = normalized->e164;
         }
         if (auto email = optional_string(c, "email", "contact."); !email.empty()) {
-            if (!plausible_email(email)) throw FieldError{"contact.email: not an email address: \"" + email + "\""};
+            if (!plausible_email(email))
+                throw FieldError{"contact.email: not an email address: \"" + email + "\""};
             contact.email = lower(email);
         }
         if (contact.phone.empty() && contact.email.empty())
@@ -85,15 +90,17 @@ ParsedEvent parse_event(const json& body, const config::Config& config, timing::
         contact.segment = optional_string(c, "segment", "contact.");
         contact.locale = lower(optional_string(c, "locale", "contact."));
         if (contact.locale.empty()) contact.locale = config.defaults.locale;
-        if (std::find(config.defaults.locales.begin(), config.defaults.locales.end(), contact.locale) ==
-            config.defaults.locales.end())
-            throw FieldError{"contact.locale: \"" + contact.locale + "\" is not one of the configured locales"};
+        if (std::find(config.defaults.locales.begin(), config.defaults.locales.end(),
+                      contact.locale) == config.defaults.locales.end())
+            throw FieldError{"contact.locale: \"" + contact.locale +
+                             "\" is not one of the configured locales"};
         contact.timezone = optional_string(c, "timezone", "contact.");
         if (!contact.timezone.empty()) {
             try {
                 date::locate_zone(contact.timezone);
             } catch (const std::exception&) {
-                throw FieldError{"contact.timezone: unknown time zone \"" + contact.timezone + "\""};
+                throw FieldError{"contact.timezone: unknown time zone \"" + contact.timezone +
+                                 "\""};
             }
         }
 

@@ -12,19 +12,25 @@ namespace {
 
 using json = nlohmann::json;
 
-store::Seconds secs(timing::TimePoint t) { return t.time_since_epoch().count(); }
+store::Seconds secs(timing::TimePoint t) {
+    return t.time_since_epoch().count();
+}
 
 void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) {
     // Later events update what they carry and keep what they leave out.
-    auto st = store::cached(db, "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
-                         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                         "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
-                         "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
-                         "timezone = COALESCE(excluded.timezone, timezone), "
-                         "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
+    auto st = store::cached(
+        db,
+        "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+        "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
+        "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
+        "timezone = COALESCE(excluded.timezone, timezone), "
+        "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
     auto bind = [&](int i, const std::string& v) {
-        if (v.empty()) st->bind(i);
-        else st->bind(i, v);
+        if (v.empty())
+            st->bind(i);
+        else
+            st->bind(i, v);
     };
     st->bind(1, c.id);
     bind(2, c.phone);
@@ -41,8 +47,9 @@ History load_history(SQLite::Database& db, const Event& event) {
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
         if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
-    auto st = store::cached(db, "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
-                         "WHERE contact_id = ? AND state NOT IN ('suppressed')");
+    auto st = store::cached(db,
+                            "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
+                            "WHERE contact_id = ? AND state NOT IN ('suppressed')");
     st->bind(1, event.contact.id);
     while (st->executeStep()) {
         h.surveys.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(),
@@ -109,8 +116,10 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     }
     const store::Seconds now_s = secs(now);
     upsert_contact(db, event.contact, now_s);
-    auto insert = store::cached(db, "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
-                             "VALUES (?,?,?,?,?,?)");
+    auto insert =
+        store::cached(db,
+                      "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
+                      "VALUES (?,?,?,?,?,?)");
     insert->bind(1, event.id);
     insert->bind(2, event.type);
     insert->bind(3, static_cast<std::int64_t>(secs(event.occurred_at)));
@@ -161,8 +170,10 @@ json survey_json(const store::SurveyRow& s) {
 json to_json(const EventOutcome& outcome) {
     json scheduled = json::array(), suppressed = json::array();
     for (const auto& s : outcome.surveys) {
-        if (s.state == store::state::suppressed) suppressed.push_back(survey_json(s));
-        else scheduled.push_back(survey_json(s));
+        if (s.state == store::state::suppressed)
+            suppressed.push_back(survey_json(s));
+        else
+            scheduled.push_back(survey_json(s));
     }
     return json{{"event", outcome.event_id},
                 {"duplicate", outcome.duplicate},

@@ -61,10 +61,12 @@ std::vector<Decision> plan(const config::Config& config, const Event& event, con
             d.step = &step;
             const auto& zone = zone_for(flow, event.contact);
 
-            d.due_at = timing::due_time(event.occurred_at, step.delay, flow.send_window, zone, calendar);
+            d.due_at =
+                timing::due_time(event.occurred_at, step.delay, flow.send_window, zone, calendar);
             d.expires_at = timing::add_delay(d.due_at, step.expires, zone, calendar);
             // Late events (a CRM replaying yesterday) go out now, inside the window.
-            if (d.due_at < now) d.due_at = timing::next_in_window(now, flow.send_window, zone, calendar);
+            if (d.due_at < now)
+                d.due_at = timing::next_in_window(now, flow.send_window, zone, calendar);
 
             bool any_address = false;
             for (const auto& name : step.channels) {
@@ -88,7 +90,8 @@ std::vector<Decision> plan(const config::Config& config, const Event& event, con
                 d.detail = "every address of the contact for this step has opted out";
             } else if (d.expires_at <= now) {
                 d.reason = "expired";
-                d.detail = "the survey would have expired at " + timing::format_iso8601(d.expires_at);
+                d.detail =
+                    "the survey would have expired at " + timing::format_iso8601(d.expires_at);
             } else if (recently_surveyed(flow, seen, d.due_at, zone, &last)) {
                 d.reason = "recontact";
                 d.detail = "contact already surveyed in flow " + flow.name + " at " +

@@ -4,8 +4,8 @@
 
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
-#include "cxgate/report/query.hpp"
 #include "cxgate/replies/conversation.hpp"
+#include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
@@ -29,15 +29,16 @@ Target parse_target(const Request& request) {
 
 Response busy(const Request& request, Services& s) {
     s.counters.busy_rejections++;
-    auto res = error_response(request, status::service_unavailable, "the server is busy; retry shortly");
+    auto res =
+        error_response(request, status::service_unavailable, "the server is busy; retry shortly");
     res.set(beast_http::field::retry_after, "1");
     return res;
 }
 
 Response unauthorized(const Request& request, Services& s) {
     s.counters.auth_failures++;
-    spdlog::warn("401 for {} {}: missing or wrong bearer token", std::string(request.method_string()),
-                 std::string(request.target()));
+    spdlog::warn("401 for {} {}: missing or wrong bearer token",
+                 std::string(request.method_string()), std::string(request.target()));
     auto res = error_response(request, status::unauthorized, "missing or wrong bearer token");
     res.set(beast_http::field::www_authenticate, "Bearer");
     return res;
@@ -56,7 +57,8 @@ std::optional<long long> parse_time_param(const std::string& text) {
     if (text.empty()) return std::nullopt;
     if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
     if (text.size() == 10) {
-        if (auto t = timing::parse_iso8601(text + "T00:00:00Z")) return t->time_since_epoch().count();
+        if (auto t = timing::parse_iso8601(text + "T00:00:00Z"))
+            return t->time_since_epoch().count();
     }
     return std::nullopt;
 }
@@ -76,7 +78,8 @@ asio::awaitable<Response> post_event(const Request& request, Services& s) {
     if (!parsed.event) {
         s.counters.events_rejected++;
         auto colon = parsed.error.find(':');
-        co_return error_response(request, status::bad_request, parsed.error, parsed.error.substr(0, colon));
+        co_return error_response(request, status::bad_request, parsed.error,
+                                 parsed.error.substr(0, colon));
     }
     auto job = [config, event = std::move(*parsed.event), now](SQLite::Database& db) {
         return engine::record_event(db, *config, event, now);
@@ -87,14 +90,17 @@ asio::awaitable<Response> post_event(const Request& request, Services& s) {
     } catch (const store::QueueFull&) {
         co_return busy(request, s);
     }
-    if (outcome.duplicate) s.counters.events_duplicate++;
-    else s.counters.events_accepted++;
+    if (outcome.duplicate)
+        s.counters.events_duplicate++;
+    else
+        s.counters.events_accepted++;
     s.scheduler.poke();
     co_return json_response(request, status::accepted, engine::to_json(outcome).dump());
 }
 
 // GET /v1/surveys/{id}
-asio::awaitable<Response> get_survey(const Request& request, Services& s, const std::string& id_text) {
+asio::awaitable<Response> get_survey(const Request& request, Services& s,
+                                     const std::string& id_text) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
     long long id = 0;
     try {
@@ -107,9 +113,13 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s, const 
         if (!survey) return std::nullopt;
         json j = engine::survey_json(*survey);
         j["messages"] = json::array();
-        for (const auto& m : store::messages_where(db, "survey_id = ?", {std::to_string(id)}, "ORDER BY id")) {
-            j["messages"].push_back({{"id", m.id}, {"kind", m.kind}, {"channel", m.channel},
-                                     {"state", m.state}, {"body", m.body}});
+        for (const auto& m :
+             store::messages_where(db, "survey_id = ?", {std::to_string(id)}, "ORDER BY id")) {
+            j["messages"].push_back({{"id", m.id},
+                                     {"kind", m.kind},
+                                     {"channel", m.channel},
+                                     {"state", m.state},
+                                     {"body", m.body}});
         }
         return j;
     };
@@ -127,10 +137,12 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
     };
     const std::string flow = get("flow"), format = get("format").empty() ? "json" : get("format");
     if (format != "json" && format != "csv")
-        co_return error_response(request, status::bad_request, "format: must be json or csv", "format");
+        co_return error_response(request, status::bad_request, "format: must be json or csv",
+                                 "format");
     auto since = parse_time_param(get("since"));
     if (!get("since").empty() && !since)
-        co_return error_response(request, status::bad_request, "since: expected ISO 8601 date or time", "since");
+        co_return error_response(request, status::bad_request,
+                                 "since: expected ISO 8601 date or time", "since");
     auto job = [flow, since](SQLite::Database& db) {
         std::string where = "score IS NOT NULL";
         std::vector<std::string> args;
@@ -155,13 +167,19 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
         for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
         return out + "\"";
     };
-    std::string csv = "survey_id,flow,step,metric,scale,score,comment,contact,staff,segment,channel,event_type,answered_at\n";
+    std::string csv =
+        "survey_id,flow,step,metric,scale,score,comment,contact,staff,segment,channel,event_type,"
+        "answered_at\n";
     for (const auto& r : rows) {
-        auto answered = r.answered_at ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*r.answered_at}}) : "";
-        csv += std::to_string(r.id) + "," + csv_field(r.flow) + "," + csv_field(r.step) + "," + r.metric + "," +
-               std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max) + "," + std::to_string(*r.score) +
-               "," + csv_field(r.comment) + "," + csv_field(r.contact_id) + "," + csv_field(r.staff_id) + "," +
-               csv_field(r.segment) + "," + csv_field(r.channel) + "," + csv_field(r.event_type) + "," + answered + "\n";
+        auto answered =
+            r.answered_at
+                ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*r.answered_at}})
+                : "";
+        csv += std::to_string(r.id) + "," + csv_field(r.flow) + "," + csv_field(r.step) + "," +
+               r.metric + "," + std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max) +
+               "," + std::to_string(*r.score) + "," + csv_field(r.comment) + "," +
+               csv_field(r.contact_id) + "," + csv_field(r.staff_id) + "," + csv_field(r.segment) +
+               "," + csv_field(r.channel) + "," + csv_field(r.event_type) + "," + answered + "\n";
     }
     Response res{status::ok, request.version()};
     res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
@@ -177,10 +195,13 @@ asio::awaitable<Response> get_reports(const Request& request, Services& s, const
     if (auto it = target.query.find("by"); it != target.query.end()) query.by = it->second;
     if (!report::valid_dimension(query.by))
         co_return error_response(request, status::bad_request,
-                                 "by: must be one of step, staff, segment, channel, outcome, week", "by");
+                                 "by: must be one of step, staff, segment, channel, outcome, week",
+                                 "by");
     if (auto it = target.query.find("since"); it != target.query.end()) {
         query.since = parse_time_param(it->second);
-        if (!query.since) co_return error_response(request, status::bad_request, "since: expected ISO 8601", "since");
+        if (!query.since)
+            co_return error_response(request, status::bad_request, "since: expected ISO 8601",
+                                     "since");
     }
     auto job = [query](SQLite::Database& db) {
         std::string error;
@@ -192,10 +213,12 @@ asio::awaitable<Response> get_reports(const Request& request, Services& s, const
 
 // POST /webhooks/{channel}/inbound for the sandbox: the same route a provider would
 // call; its body is JSON or a form with from, text and an optional id.
-asio::awaitable<Response> post_inbound(const Request& request, Services& s, const std::string& channel_name) {
+asio::awaitable<Response> post_inbound(const Request& request, Services& s,
+                                       const std::string& channel_name) {
     auto config = s.config();
     const auto* channel = config->find_channel(channel_name);
-    if (!channel) co_return error_response(request, status::not_found, "no channel " + channel_name);
+    if (!channel)
+        co_return error_response(request, status::not_found, "no channel " + channel_name);
     if (!authorized(request, *config)) {
         s.counters.inbound_rejected++;
         co_return unauthorized(request, s);
@@ -213,7 +236,8 @@ asio::awaitable<Response> post_inbound(const Request& request, Services& s, cons
         auto body = parse_json_body(request, &error);
         if (!body || !body->is_object()) {
             s.counters.inbound_rejected++;
-            co_return error_response(request, status::bad_request, body ? "body: must be a JSON object" : error, "body");
+            co_return error_response(request, status::bad_request,
+                                     body ? "body: must be a JSON object" : error, "body");
         }
         auto field = [&](const char* key) -> std::optional<std::string> {
             auto it = body->find(key);
@@ -223,10 +247,15 @@ asio::awaitable<Response> post_inbound(const Request& request, Services& s, cons
         };
         for (const char* key : {"from", "text", "id"}) {
             auto value = field(key);
-            if (!value) co_return error_response(request, status::bad_request, std::string(key) + ": must be a string", key);
-            if (std::string(key) == "from") message.from = *value;
-            else if (std::string(key) == "text") message.text = *value;
-            else message.provider_id = *value;
+            if (!value)
+                co_return error_response(request, status::bad_request,
+                                         std::string(key) + ": must be a string", key);
+            if (std::string(key) == "from")
+                message.from = *value;
+            else if (std::string(key) == "text")
+                message.text = *value;
+            else
+                message.provider_id = *value;
         }
     }
     if (message.from.empty()) {
@@ -244,36 +273,47 @@ asio::awaitable<Response> post_inbound(const Request& request, Services& s, cons
     } catch (const store::QueueFull&) {
         co_return busy(request, s);
     }
-    if (outcome.duplicate) s.counters.inbound_duplicate++;
-    else s.counters.inbound_accepted++;
+    if (outcome.duplicate)
+        s.counters.inbound_duplicate++;
+    else
+        s.counters.inbound_accepted++;
     s.dispatcher.enqueue(outcome.queued_messages);
     if (!outcome.queued_messages.empty()) s.scheduler.poke();
-    json body{{"outcome", outcome.outcome}, {"duplicate", outcome.duplicate}, {"id", message.provider_id}};
+    json body{{"outcome", outcome.outcome},
+              {"duplicate", outcome.duplicate},
+              {"id", message.provider_id}};
     if (outcome.survey_id) body["survey"] = *outcome.survey_id;
     if (outcome.score) body["score"] = *outcome.score;
     co_return json_response(request, status::ok, body.dump());
 }
 
 // POST /webhooks/{channel}/status for the sandbox: {"id": provider id, "status": delivered|failed}.
-asio::awaitable<Response> post_status(const Request& request, Services& s, const std::string& channel_name) {
+asio::awaitable<Response> post_status(const Request& request, Services& s,
+                                      const std::string& channel_name) {
     auto config = s.config();
-    if (!config->find_channel(channel_name)) co_return error_response(request, status::not_found, "no channel " + channel_name);
+    if (!config->find_channel(channel_name))
+        co_return error_response(request, status::not_found, "no channel " + channel_name);
     if (!authorized(request, *config)) co_return unauthorized(request, s);
     std::string error;
     auto body = parse_json_body(request, &error);
     if (!body || !body->is_object() || !(*body)["id"].is_string() || !(*body)["status"].is_string())
-        co_return error_response(request, status::bad_request, body ? "id and status: required strings" : error,
+        co_return error_response(request, status::bad_request,
+                                 body ? "id and status: required strings" : error,
                                  body ? "id" : "body");
     std::string provider_id = (*body)["id"], state = (*body)["status"];
     if (state != "delivered" && state != "failed")
-        co_return error_response(request, status::bad_request, "status: must be delivered or failed", "status");
+        co_return error_response(request, status::bad_request,
+                                 "status: must be delivered or failed", "status");
     const auto now = s.clock.now().time_since_epoch().count();
     auto job = [provider_id, state, now, channel_name](SQLite::Database& db) {
-        auto rows = store::messages_where(db, "provider_id = ? AND channel = ?", {provider_id, channel_name});
+        auto rows = store::messages_where(db, "provider_id = ? AND channel = ?",
+                                          {provider_id, channel_name});
         for (const auto& m : rows) {
-            store::set_message_state(db, m.id, state, "", state == "failed" ? "reported failed" : "", now);
+            store::set_message_state(db, m.id, state, "",
+                                     state == "failed" ? "reported failed" : "", now);
             if (m.survey_id && m.kind == "survey" && state == "delivered") {
-                if (auto survey = store::find_survey(db, *m.survey_id); survey && survey->state == store::state::sent) {
+                if (auto survey = store::find_survey(db, *m.survey_id);
+                    survey && survey->state == store::state::sent) {
                     survey->state = store::state::delivered;
                     survey->updated_at = now;
                     store::save_survey(db, *survey);
@@ -293,28 +333,38 @@ asio::awaitable<Response> post_status(const Request& request, Services& s, const
 
 // POST /v1/clock: only when the daemon runs on a manual clock (serve --manual-clock).
 asio::awaitable<Response> post_clock(const Request& request, Services& s) {
-    if (!s.clock.is_manual()) co_return error_response(request, status::not_found, "the clock is not manual");
+    if (!s.clock.is_manual())
+        co_return error_response(request, status::not_found, "the clock is not manual");
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
     std::string error;
     auto body = parse_json_body(request, &error);
-    if (!body || !body->is_object()) co_return error_response(request, status::bad_request, body ? "body: object expected" : error, "body");
+    if (!body || !body->is_object())
+        co_return error_response(request, status::bad_request,
+                                 body ? "body: object expected" : error, "body");
     if (auto it = body->find("advance"); it != body->end()) {
         std::string why;
-        auto delay = it->is_string() ? timing::parse_delay(it->get<std::string>(), &why) : std::nullopt;
+        auto delay =
+            it->is_string() ? timing::parse_delay(it->get<std::string>(), &why) : std::nullopt;
         if (!delay || delay->unit == timing::Delay::Unit::business_days)
-            co_return error_response(request, status::bad_request, "advance: " + (why.empty() ? "elapsed duration expected" : why), "advance");
+            co_return error_response(
+                request, status::bad_request,
+                "advance: " + (why.empty() ? "elapsed duration expected" : why), "advance");
         const auto& zone = *date::locate_zone(s.config()->defaults.timezone);
         auto target = timing::add_delay(s.clock.now(), *delay, zone, {});
         s.clock.set(target);
     } else if (auto set = body->find("set"); set != body->end()) {
         auto t = set->is_string() ? timing::parse_iso8601(set->get<std::string>()) : std::nullopt;
-        if (!t) co_return error_response(request, status::bad_request, "set: ISO 8601 with offset expected", "set");
+        if (!t)
+            co_return error_response(request, status::bad_request,
+                                     "set: ISO 8601 with offset expected", "set");
         s.clock.set(*t);
     } else {
-        co_return error_response(request, status::bad_request, "advance or set: required", "advance");
+        co_return error_response(request, status::bad_request, "advance or set: required",
+                                 "advance");
     }
     s.scheduler.poke();
-    co_return json_response(request, status::ok, json{{"now", timing::format_iso8601(s.clock.now())}}.dump());
+    co_return json_response(request, status::ok,
+                            json{{"now", timing::format_iso8601(s.clock.now())}}.dump());
 }
 
 Response healthz(const Request& request, Services& s) {
@@ -335,19 +385,26 @@ Response metrics(const Request& request, Services& s) {
     auto w = s.writer.stats();
     auto d = s.dispatcher.stats();
     std::string out;
-    auto counter = [&](const char* name, const char* help, unsigned long long value, const char* type = "counter") {
-        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
-               std::to_string(value) + "\n";
+    auto counter = [&](const char* name, const char* help, unsigned long long value,
+                       const char* type = "counter") {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+               name + " " + std::to_string(value) + "\n";
     };
     counter("cxgate_http_requests_total", "HTTP requests handled.", s.counters.requests);
     counter("cxgate_events_accepted_total", "Events recorded.", s.counters.events_accepted);
-    counter("cxgate_events_duplicate_total", "Events seen before (idempotent replays).", s.counters.events_duplicate);
+    counter("cxgate_events_duplicate_total", "Events seen before (idempotent replays).",
+            s.counters.events_duplicate);
     counter("cxgate_events_rejected_total", "Events refused with 400.", s.counters.events_rejected);
-    counter("cxgate_inbound_accepted_total", "Inbound messages recorded.", s.counters.inbound_accepted);
-    counter("cxgate_inbound_duplicate_total", "Inbound messages seen before.", s.counters.inbound_duplicate);
-    counter("cxgate_inbound_rejected_total", "Inbound messages refused.", s.counters.inbound_rejected);
-    counter("cxgate_busy_rejections_total", "Requests answered 503 because a queue was full.", s.counters.busy_rejections);
-    counter("cxgate_auth_failures_total", "Requests refused for a missing or wrong token.", s.counters.auth_failures);
+    counter("cxgate_inbound_accepted_total", "Inbound messages recorded.",
+            s.counters.inbound_accepted);
+    counter("cxgate_inbound_duplicate_total", "Inbound messages seen before.",
+            s.counters.inbound_duplicate);
+    counter("cxgate_inbound_rejected_total", "Inbound messages refused.",
+            s.counters.inbound_rejected);
+    counter("cxgate_busy_rejections_total", "Requests answered 503 because a queue was full.",
+            s.counters.busy_rejections);
+    counter("cxgate_auth_failures_total", "Requests refused for a missing or wrong token.",
+            s.counters.auth_failures);
     counter("cxgate_db_write_jobs_total", "Jobs committed by the writer.", w.jobs);
     counter("cxgate_db_write_batches_total", "Group commits.", w.batches);
     counter("cxgate_db_write_queue", "Jobs waiting for the writer.", w.queued, "gauge");
@@ -400,14 +457,17 @@ asio::awaitable<Response> handle_request(Request request, Services& s) {
         size_t start = 1;
         while (start <= path.size()) {
             auto slash = path.find('/', start);
-            parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+            parts.push_back(
+                path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
             if (slash == std::string::npos) break;
             start = slash + 1;
         }
         return parts;
     }();
     auto allow = [&](beast_http::verb verb) { return method == verb; };
-    auto wrong_method = [&]() { return error_response(request, status::method_not_allowed, "method not allowed"); };
+    auto wrong_method = [&]() {
+        return error_response(request, status::method_not_allowed, "method not allowed");
+    };
 
     if (path == "/healthz") co_return healthz(request, s);
     if (path == "/metrics") co_return metrics(request, s);

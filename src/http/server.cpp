@@ -1,8 +1,8 @@
 #include "cxgate/http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "cxgate/http/router.hpp"
 
@@ -35,20 +35,24 @@ struct Server::Impl {
             parser.body_limit(config->server.max_body_bytes);
             parser.header_limit(16 * 1024);
             stream.expires_after(kReadTimeout);
-            co_await beast_http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            co_await beast_http::async_read(stream, buffer, parser,
+                                            asio::redirect_error(asio::use_awaitable, ec));
             if (ec == beast_http::error::end_of_stream) break;
             if (ec == beast_http::error::body_limit) {
                 Request shell;
                 shell.version(11);
-                auto res = error_response(shell, beast_http::status::payload_too_large,
-                                          "body larger than " + std::to_string(config->server.max_body_bytes) + " bytes");
+                auto res = error_response(
+                    shell, beast_http::status::payload_too_large,
+                    "body larger than " + std::to_string(config->server.max_body_bytes) + " bytes");
                 res.keep_alive(false);
                 stream.expires_after(kWriteTimeout);
-                co_await beast_http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+                co_await beast_http::async_write(stream, res,
+                                                 asio::redirect_error(asio::use_awaitable, ec));
                 break;
             }
             if (ec) {
-                if (ec != beast::error::timeout && ec != asio::error::connection_reset && ec != asio::error::eof)
+                if (ec != beast::error::timeout && ec != asio::error::connection_reset &&
+                    ec != asio::error::eof)
                     spdlog::debug("http read: {}", ec.message());
                 break;
             }
@@ -63,18 +67,21 @@ struct Server::Impl {
                 services.counters.busy_rejections++;
                 Request shell;
                 shell.version(11);
-                response = error_response(shell, beast_http::status::service_unavailable, "the server is busy; retry shortly");
+                response = error_response(shell, beast_http::status::service_unavailable,
+                                          "the server is busy; retry shortly");
                 response.set(beast_http::field::retry_after, "1");
             } catch (const std::exception& e) {
                 spdlog::error("request failed: {}", e.what());
                 Request shell;
                 shell.version(11);
-                response = error_response(shell, beast_http::status::internal_server_error, "internal error");
+                response = error_response(shell, beast_http::status::internal_server_error,
+                                          "internal error");
             }
             response.keep_alive(keep_alive && !stopping);
             response.prepare_payload();
             stream.expires_after(kWriteTimeout);
-            co_await beast_http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+            co_await beast_http::async_write(stream, response,
+                                             asio::redirect_error(asio::use_awaitable, ec));
             if (ec || !response.keep_alive()) break;
         }
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -83,7 +90,8 @@ struct Server::Impl {
     asio::awaitable<void> accept_loop() {
         while (!stopping) {
             boost::system::error_code ec;
-            tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            tcp::socket socket =
+                co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (ec == asio::error::operation_aborted) break;
                 spdlog::warn("accept: {}", ec.message());
@@ -111,12 +119,14 @@ struct Server::Impl {
     }
 };
 
-Server::Server(asio::io_context& io, Services& services) : impl_(std::make_unique<Impl>(io, services)) {}
+Server::Server(asio::io_context& io, Services& services)
+    : impl_(std::make_unique<Impl>(io, services)) {}
 Server::~Server() = default;
 
 void Server::listen(const std::string& host_port) {
     auto colon = host_port.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("listen address must be HOST:PORT, got " + host_port);
+    if (colon == std::string::npos)
+        throw std::runtime_error("listen address must be HOST:PORT, got " + host_port);
     auto host = host_port.substr(0, colon);
     if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
     auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
@@ -136,7 +146,9 @@ void Server::listen(const std::string& host_port) {
     });
 }
 
-unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short Server::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::stop() {
     impl_->stopping = true;

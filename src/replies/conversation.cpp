@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "cxgate/store/statement_cache.hpp"
 #include <spdlog/spdlog.h>
+#include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/alerts/alerts.hpp"
 #include "cxgate/replies/parse.hpp"
@@ -25,7 +25,9 @@ Seconds add(Seconds now, const timing::Delay& d, const config::Config& config) {
         .count();
 }
 
-std::int64_t queue(SQLite::Database& db, MessageRow m) { return insert_message(db, m); }
+std::int64_t queue(SQLite::Database& db, MessageRow m) {
+    return insert_message(db, m);
+}
 
 std::string normalize_from(const config::Config& config, const config::ChannelConfig* channel,
                            const std::string& from) {
@@ -35,8 +37,9 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
         return lower;
     }
     // Providers send E.164 already; libphonenumber (ICU regexes) only for other spellings.
-    const bool e164 = from.size() >= 8 && from.size() <= 16 && from[0] == '+' &&
-                      std::all_of(from.begin() + 1, from.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool e164 =
+        from.size() >= 8 && from.size() <= 16 && from[0] == '+' &&
+        std::all_of(from.begin() + 1, from.end(), [](unsigned char c) { return std::isdigit(c); });
     if (e164) return from;
     if (auto n = phone::normalize(from, config.defaults.region, nullptr)) return n->e164;
     return from;
@@ -46,28 +49,34 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
 // the customer: a score (sent, delivered) or a comment (answered, within its window).
 std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& channel,
                                      const std::string& address, Seconds now) {
-    auto rows = surveys_where(db,
-                              "address = ? AND channel = ? AND (state IN ('sent', 'delivered') "
-                              "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
-                              {address, channel, std::to_string(now)},
-                              "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+    auto rows =
+        surveys_where(db,
+                      "address = ? AND channel = ? AND (state IN ('sent', 'delivered') "
+                      "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
+                      {address, channel, std::to_string(now)},
+                      "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
 
-std::string latest_locale(SQLite::Database& db, const std::string& address, const std::string& fallback) {
-    auto st = store::cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
+std::string latest_locale(SQLite::Database& db, const std::string& address,
+                          const std::string& fallback) {
+    auto st =
+        store::cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
     st->bind(1, address);
     return st->executeStep() ? st->getColumn(0).getString() : fallback;
 }
 
 void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
                     Seconds now, const ReplyOutcome& out) {
-    auto st = store::cached(db, "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
-                         "WHERE channel = ? AND provider_id = ?");
+    auto st = store::cached(db,
+                            "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
+                            "WHERE channel = ? AND provider_id = ?");
     st->bind(1, from);
-    if (out.survey_id) st->bind(2, static_cast<std::int64_t>(*out.survey_id));
-    else st->bind(2);
+    if (out.survey_id)
+        st->bind(2, static_cast<std::int64_t>(*out.survey_id));
+    else
+        st->bind(2);
     st->bind(3, out.outcome);
     st->bind(4, m.channel);
     st->bind(5, m.provider_id);
@@ -77,21 +86,27 @@ void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::st
 
 void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
              const std::string& address, Seconds now, ReplyOutcome& out) {
-    auto insert = store::cached(db, "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
-                             "ON CONFLICT(address) DO NOTHING");
+    auto insert =
+        store::cached(db,
+                      "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
+                      "ON CONFLICT(address) DO NOTHING");
     insert->bind(1, address);
     insert->bind(2, static_cast<std::int64_t>(now));
     insert->bind(3, "reply:" + channel);
     bool first_time = insert->exec() > 0;
     // Every survey that could still write to or wait on this address stops here.
-    auto close = store::cached(db, "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: customer replied with an opt-out keyword', "
-                            "updated_at = ? WHERE address = ? AND state IN "
-                            "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
+    auto close = store::cached(db,
+                               "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: "
+                               "customer replied with an opt-out keyword', "
+                               "updated_at = ? WHERE address = ? AND state IN "
+                               "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
     close->bind(1, static_cast<std::int64_t>(now));
     close->bind(2, address);
     close->exec();
-    auto drop = store::cached(db, "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
-                           "WHERE address = ? AND state = 'queued'");
+    auto drop = store::cached(
+        db,
+        "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
+        "WHERE address = ? AND state = 'queued'");
     drop->bind(1, static_cast<std::int64_t>(now));
     drop->bind(2, address);
     drop->exec();
@@ -110,7 +125,8 @@ std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config&
                                      SurveyRow& survey, Seconds now) {
     std::vector<std::int64_t> ids;
     std::vector<std::string> skipped;
-    for (auto& m : alerts::alert_messages(config, survey, now, &skipped)) ids.push_back(queue(db, m));
+    for (auto& m : alerts::alert_messages(config, survey, now, &skipped))
+        ids.push_back(queue(db, m));
     for (const auto& target : skipped)
         spdlog::warn("survey {}: alert target {} has no address; skipped", survey.id, target);
     survey.alert_state = "sent";
@@ -122,8 +138,10 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {
     ReplyOutcome out;
     {
-        auto insert = store::cached(db, "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
-                                 "VALUES (?,?,?,?,?, 'received') ON CONFLICT(channel, provider_id) DO NOTHING");
+        auto insert = store::cached(
+            db,
+            "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
+            "VALUES (?,?,?,?,?, 'received') ON CONFLICT(channel, provider_id) DO NOTHING");
         insert->bind(1, message.channel);
         insert->bind(2, message.provider_id);
         insert->bind(3, message.from);
@@ -149,8 +167,8 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
             out.outcome = "opted_in";
         } else if (*keyword == Intent::help) {
             auto locale = latest_locale(db, from, config.defaults.locale);
-            out.queued_messages.push_back(
-                queue(db, templates::compose_plain(config, "help", message.channel, from, locale, now)));
+            out.queued_messages.push_back(queue(
+                db, templates::compose_plain(config, "help", message.channel, from, locale, now)));
             out.outcome = "help";
         }
         if (!out.outcome.empty()) {

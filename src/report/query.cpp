@@ -39,21 +39,26 @@ std::string figure(const std::optional<Figure>& f, const char* unit = "") {
 nlohmann::json figure_json(const std::optional<Figure>& f) {
     if (!f) return nullptr;
     nlohmann::json j{{"value", std::round(f->value * 10) / 10}};
-    j["margin"] = f->margin ? nlohmann::json(std::round(*f->margin * 10) / 10) : nlohmann::json(nullptr);
+    j["margin"] =
+        f->margin ? nlohmann::json(std::round(*f->margin * 10) / 10) : nlohmann::json(nullptr);
     return j;
 }
 
 }  // namespace
 
-bool valid_dimension(const std::string& by) { return group_expression(by).has_value(); }
+bool valid_dimension(const std::string& by) {
+    return group_expression(by).has_value();
+}
 
-std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query, std::string* error) {
+std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query,
+                                  std::string* error) {
     auto group = group_expression(query.by);
     if (!group) {
         if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
         return {};
     }
-    std::string sql = "SELECT " + *group + ", flow, metric, scale_min, scale_max, low_is_good, score, "
+    std::string sql = "SELECT " + *group +
+                      ", flow, metric, scale_min, scale_max, low_is_good, score, "
                       "MIN(id) OVER (PARTITION BY flow, step) AS step_order "
                       "FROM surveys WHERE score IS NOT NULL";
     if (!query.flow.empty()) sql += " AND flow = :flow";
@@ -70,8 +75,9 @@ std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query
     std::vector<Key> order;
     std::map<Key, std::vector<int>> scores;
     while (st.executeStep()) {
-        Key key{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                st.getColumn(3).getInt(), st.getColumn(4).getInt(), st.getColumn(5).getInt() != 0};
+        Key key{st.getColumn(0).getString(), st.getColumn(1).getString(),
+                st.getColumn(2).getString(), st.getColumn(3).getInt(),
+                st.getColumn(4).getInt(),    st.getColumn(5).getInt() != 0};
         auto [it, inserted] = scores.try_emplace(key);
         if (inserted) order.push_back(key);
         it->second.push_back(st.getColumn(6).getInt());
@@ -96,11 +102,12 @@ nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& qu
     if (!query.flow.empty()) out["flow"] = query.flow;
     for (const auto& row : rows) {
         const auto& r = row.result;
-        nlohmann::json j{{query.by, row.group},
-                         {"flow", row.flow},
-                         {"metric", to_string(r.metric)},
-                         {"scale", std::to_string(row.scale.min) + "-" + std::to_string(row.scale.max)},
-                         {"n", r.n}};
+        nlohmann::json j{
+            {query.by, row.group},
+            {"flow", row.flow},
+            {"metric", to_string(r.metric)},
+            {"scale", std::to_string(row.scale.min) + "-" + std::to_string(row.scale.max)},
+            {"n", r.n}};
         if (r.metric == Metric::nps || r.metric == Metric::enps) {
             j["nps"] = figure_json(r.nps);
             j["promoters_pct"] = std::round(r.promoters_pct * 10) / 10;
@@ -122,17 +129,21 @@ nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& qu
 std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& query) {
     char line[256];
     std::string out;
-    std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5s  %-16s %-16s\n", query.by.c_str(), "flow",
-                  "metric", "n", "score (95% MoE)", "mean (95% MoE)");
+    std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5s  %-16s %-16s\n", query.by.c_str(),
+                  "flow", "metric", "n", "score (95% MoE)", "mean (95% MoE)");
     out += line;
     for (const auto& row : rows) {
         const auto& r = row.result;
         std::string headline, mean = figure(r.mean);
-        if (r.metric == Metric::nps || r.metric == Metric::enps) headline = "NPS " + figure(r.nps);
-        else if (r.metric == Metric::csat) headline = figure(r.satisfied_pct, "%") + " sat";
-        else headline = figure(r.easy_pct, "%") + " easy";
+        if (r.metric == Metric::nps || r.metric == Metric::enps)
+            headline = "NPS " + figure(r.nps);
+        else if (r.metric == Metric::csat)
+            headline = figure(r.satisfied_pct, "%") + " sat";
+        else
+            headline = figure(r.easy_pct, "%") + " easy";
         std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5d  %-16s %-16s\n", row.group.c_str(),
-                      row.flow.c_str(), to_string(r.metric).c_str(), r.n, headline.c_str(), mean.c_str());
+                      row.flow.c_str(), to_string(r.metric).c_str(), r.n, headline.c_str(),
+                      mean.c_str());
         out += line;
     }
     if (rows.empty()) out += "(no answers yet)\n";

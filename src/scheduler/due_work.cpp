@@ -2,8 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
 #include <nlohmann/json.hpp>
+#include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/replies/conversation.hpp"
@@ -15,7 +15,9 @@ namespace {
 
 using namespace cxgate::store;
 
-timing::TimePoint tp(Seconds s) { return timing::TimePoint{std::chrono::seconds{s}}; }
+timing::TimePoint tp(Seconds s) {
+    return timing::TimePoint{std::chrono::seconds{s}};
+}
 
 const date::time_zone& zone_of(const config::Config& config, const config::Flow* flow) {
     return *date::locate_zone(flow ? flow->timezone : config.defaults.timezone);
@@ -44,7 +46,8 @@ bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRo
     return false;
 }
 
-std::optional<Seconds> next_reminder(const config::Config& config, const SurveyRow& s, Seconds from) {
+std::optional<Seconds> next_reminder(const config::Config& config, const SurveyRow& s,
+                                     Seconds from) {
     if (s.reminders_sent >= s.reminders_max) return std::nullopt;
     const auto* flow = config.find_flow(s.flow);
     const auto* step = flow ? flow->find_step(s.step) : nullptr;
@@ -69,7 +72,8 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.reason = "opted_out: every address of the contact has opted out";
         } else {
             s.state = state::sending;
-            out.queued_messages.push_back(insert_message(db, templates::compose(config, s, "survey", now)));
+            out.queued_messages.push_back(
+                insert_message(db, templates::compose(config, s, "survey", now)));
             s.next_reminder_at = next_reminder(config, s, now);
             ++out.claimed;
         }
@@ -79,14 +83,16 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
 
 void send_reminders(SQLite::Database& db, const config::Config& config, Seconds now, size_t limit,
                     PassResult& out) {
-    auto due = surveys_where(db,
-                             "state IN ('sent', 'delivered') AND next_reminder_at <= ? "
-                             "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?)",
-                             {std::to_string(now), std::to_string(now)},
-                             "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
+    auto due = surveys_where(
+        db,
+        "state IN ('sent', 'delivered') AND next_reminder_at <= ? "
+        "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?)",
+        {std::to_string(now), std::to_string(now)},
+        "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
     for (auto& s : due) {
         if (is_opted_out(db, s.address)) continue;
-        out.queued_messages.push_back(insert_message(db, templates::compose(config, s, "reminder", now)));
+        out.queued_messages.push_back(
+            insert_message(db, templates::compose(config, s, "reminder", now)));
         s.reminders_sent += 1;
         s.next_reminder_at = next_reminder(config, s, now);
         s.updated_at = now;
@@ -95,15 +101,19 @@ void send_reminders(SQLite::Database& db, const config::Config& config, Seconds 
     }
 }
 
-void expire_and_close(SQLite::Database& db, const config::Config& config, Seconds now, PassResult& out) {
+void expire_and_close(SQLite::Database& db, const config::Config& config, Seconds now,
+                      PassResult& out) {
     // Unanswered surveys expire; answered ones whose comment never came are closed.
-    auto expire = store::cached(db, "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before expiry', "
-                             "next_reminder_at = NULL, updated_at = ?1 "
-                             "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
+    auto expire = store::cached(
+        db,
+        "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before expiry', "
+        "next_reminder_at = NULL, updated_at = ?1 "
+        "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
     expire->bind(1, static_cast<std::int64_t>(now));
     out.expired += expire->exec();
 
-    auto late_alerts = surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?", {std::to_string(now)});
+    auto late_alerts =
+        surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?", {std::to_string(now)});
     for (auto& s : late_alerts) {
         auto ids = replies::send_alert(db, config, s, now);
         out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
@@ -112,33 +122,40 @@ void expire_and_close(SQLite::Database& db, const config::Config& config, Second
         ++out.alerted;
     }
 
-    auto close = store::cached(db, "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, updated_at = ?1 "
-                            "WHERE state = 'answered' AND comment_until <= ?1");
+    auto close = store::cached(db,
+                               "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until "
+                               "= NULL, updated_at = ?1 "
+                               "WHERE state = 'answered' AND comment_until <= ?1");
     close->bind(1, static_cast<std::int64_t>(now));
     out.closed += close->exec();
 }
 
 std::optional<Seconds> next_due(SQLite::Database& db) {
-    auto st = store::cached(db, "SELECT MIN(t) FROM ("
-                         " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled'"
-                         " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') AND reminders_sent < reminders_max"
-                         " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
-                         " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
-                         " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered')");
+    auto st = store::cached(
+        db,
+        "SELECT MIN(t) FROM ("
+        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled'"
+        " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
+        "AND reminders_sent < reminders_max"
+        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
+        " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
+        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered')");
     if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
     return std::nullopt;
 }
 
 }  // namespace
 
-PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seconds now, size_t limit) {
+PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seconds now,
+                        size_t limit) {
     PassResult out;
     claim_due_surveys(db, config, now, limit, out);
     send_reminders(db, config, now, limit, out);
     expire_and_close(db, config, now, out);
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
-    auto queued = store::cached(db, "SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT ?");
+    auto queued =
+        store::cached(db, "SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT ?");
     queued->bind(1, static_cast<std::int64_t>(limit));
     std::vector<std::int64_t> pending;
     while (queued->executeStep()) pending.push_back(queued->getColumn(0).getInt64());

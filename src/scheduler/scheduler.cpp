@@ -12,7 +12,11 @@ constexpr std::chrono::seconds kMaxSleep{30};
 
 Scheduler::Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource config,
                      const Clock& clock, channels::Dispatcher& dispatcher)
-    : io_(io), writer_(writer), config_(std::move(config)), clock_(clock), dispatcher_(dispatcher),
+    : io_(io),
+      writer_(writer),
+      config_(std::move(config)),
+      clock_(clock),
+      dispatcher_(dispatcher),
       timer_(io) {}
 
 void Scheduler::start() {
@@ -45,7 +49,9 @@ asio::awaitable<void> Scheduler::loop() {
         auto now = clock_.now().time_since_epoch().count();
         PassResult result;
         try {
-            auto pass = [config, now](SQLite::Database& db) { return run_due_work(db, *config, now, kLimit); };
+            auto pass = [config, now](SQLite::Database& db) {
+                return run_due_work(db, *config, now, kLimit);
+            };
             result = co_await writer_.execute(pass);
             ++passes_;
         } catch (const std::exception& e) {
@@ -53,18 +59,21 @@ asio::awaitable<void> Scheduler::loop() {
             result.next_due = now + 1;
         }
         if (result.claimed || result.reminded || result.expired || result.closed || result.alerted)
-            spdlog::info("scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts", result.claimed,
-                         result.reminded, result.expired, result.closed, result.alerted);
+            spdlog::info("scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts",
+                         result.claimed, result.reminded, result.expired, result.closed,
+                         result.alerted);
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
         if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;
 
         auto wait = kMaxSleep;
         if (result.next_due) {
-            auto until = std::chrono::seconds(*result.next_due - clock_.now().time_since_epoch().count());
+            auto until =
+                std::chrono::seconds(*result.next_due - clock_.now().time_since_epoch().count());
             wait = std::clamp(until, std::chrono::seconds(0), kMaxSleep);
         }
-        if (wait.count() == 0 && result.next_due) wait = std::chrono::seconds(1);  // due now but not claimable yet
+        if (wait.count() == 0 && result.next_due)
+            wait = std::chrono::seconds(1);  // due now but not claimable yet
         timer_.expires_after(wait);
         boost::system::error_code ec;
         co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));

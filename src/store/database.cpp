@@ -140,13 +140,16 @@ static void tune_library_once() {
     (void)done;
 }
 
-int schema_version() { return static_cast<int>(kMigrations.size()); }
+int schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
 
 std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
     tune_library_once();
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     configure(*db);
     int version = db->execAndGet("PRAGMA user_version").getInt();
     if (version > schema_version())
@@ -163,7 +166,8 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
 }
 
 std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
-    if (!std::filesystem::exists(path)) throw std::runtime_error("database " + path + " does not exist");
+    if (!std::filesystem::exists(path))
+        throw std::runtime_error("database " + path + " does not exist");
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
     db->setBusyTimeout(5000);
     return db;

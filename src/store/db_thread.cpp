@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cxgate/store/statement_cache.hpp"
+
 namespace cxgate::store {
 
 DbThread::DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit,
@@ -10,7 +12,9 @@ DbThread::DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue
     thread_ = std::thread([this] { run(); });
 }
 
-DbThread::~DbThread() { stop(); }
+DbThread::~DbThread() {
+    stop();
+}
 
 void DbThread::stop() {
     {
@@ -45,12 +49,16 @@ DbThread::Stats DbThread::stats() const {
 }
 
 void DbThread::run() {
+    enable_statement_cache(*db_);
     std::deque<Job> batch;
     while (true) {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty() && stopping_) return;
+            if (queue_.empty() && stopping_) {
+                clear_statement_cache();
+                return;
+            }
             // Everything that arrived while the last commit was on disk goes into this
             // one: under load the batches grow by themselves, idle they stay at one.
             size_t take = mode_ == Mode::writer ? std::min(max_batch_, queue_.size()) : 1;
@@ -124,7 +132,8 @@ void DbThread::run_batch(std::deque<Job>& batch) {
             target = *job.executor;
             completions.emplace_back(std::move(job.done), errors[i]);
         } else {
-            asio::post(*job.executor, [done = std::move(job.done), error = errors[i]] { done(error); });
+            asio::post(*job.executor,
+                       [done = std::move(job.done), error = errors[i]] { done(error); });
         }
     }
     if (target && !completions.empty()) {

@@ -22,13 +22,17 @@ const char* kMessageColumns =
 
 template <typename T>
 void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& value) {
-    if (value) st.bind(index, static_cast<std::int64_t>(*value));
-    else st.bind(index);
+    if (value)
+        st.bind(index, static_cast<std::int64_t>(*value));
+    else
+        st.bind(index);
 }
 
 void bind_text(SQLite::Statement& st, int index, const std::string& value) {
-    if (value.empty()) st.bind(index);
-    else st.bind(index, value);
+    if (value.empty())
+        st.bind(index);
+    else
+        st.bind(index, value);
 }
 
 std::optional<Seconds> optional_int(const SQLite::Column& c) {
@@ -36,7 +40,9 @@ std::optional<Seconds> optional_int(const SQLite::Column& c) {
     return c.getInt64();
 }
 
-std::string text(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+std::string text(const SQLite::Column& c) {
+    return c.isNull() ? std::string() : c.getString();
+}
 
 // Binds every column after id, in kSurveyColumns order, starting at index 1.
 void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
@@ -156,7 +162,8 @@ std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row) {
     std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
     std::string placeholders;
     for (int i = 0; i < 40; ++i) placeholders += i ? ",?" : "?";
-    auto st = store::cached(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
+    auto st =
+        store::cached(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
     bind_survey(*st, row);
     st->exec();
     return db.getLastInsertRowid();
@@ -168,7 +175,8 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
     size_t start = 0;
     while (start < columns.size()) {
         size_t comma = columns.find(',', start);
-        std::string name = columns.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string name =
+            columns.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         while (!name.empty() && name.front() == ' ') name.erase(0, 1);
         if (!assignments.empty()) assignments += ", ";
         assignments += name + " = ?";
@@ -191,7 +199,7 @@ std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& wh
                                      const std::vector<std::string>& args,
                                      const std::string& tail_sql) {
     auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
-                                 where_sql + " " + tail_sql);
+                                    where_sql + " " + tail_sql);
     for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<SurveyRow> out;
     while (st->executeStep()) out.push_back(read_survey(*st));
@@ -199,9 +207,11 @@ std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& wh
 }
 
 std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
-    auto st = store::cached(db, "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
-                         "body, state, provider_id, error, attempts, created_at, sent_at, updated_at) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto st =
+        store::cached(db,
+                      "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
+                      "body, state, provider_id, error, attempts, created_at, sent_at, updated_at) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     int i = 1;
     bind_optional(*st, i++, m.survey_id);
     st->bind(i++, m.kind);
@@ -231,7 +241,7 @@ std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& 
                                        const std::vector<std::string>& args,
                                        const std::string& tail_sql) {
     auto st = store::cached(db, std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " +
-                                 where_sql + " " + tail_sql);
+                                    where_sql + " " + tail_sql);
     for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<MessageRow> out;
     while (st->executeStep()) out.push_back(read_message(*st));
@@ -240,11 +250,13 @@ std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& 
 
 void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
                        const std::string& provider_id, const std::string& error, Seconds now) {
-    auto st = store::cached(db, "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
-                         "error = ?, updated_at = ?, "
-                         "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
-                         "attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END "
-                         "WHERE id = ?");
+    auto st =
+        store::cached(db,
+                      "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
+                      "error = ?, updated_at = ?, "
+                      "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
+                      "attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END "
+                      "WHERE id = ?");
     st->bind(1, state);
     bind_text(*st, 2, provider_id);
     bind_text(*st, 3, error);

@@ -16,8 +16,18 @@ struct Cache {
 thread_local Cache cache;
 }  // namespace
 
+void enable_statement_cache(SQLite::Database& db) {
+    cache.statements.clear();
+    cache.db = &db;
+}
+
+void clear_statement_cache() {
+    cache.statements.clear();
+    cache.db = nullptr;
+}
+
 CachedStatement::~CachedStatement() {
-    if (!st_) return;
+    if (!st_ || owned_) return;
     try {
         st_->reset();
         st_->clearBindings();
@@ -27,10 +37,7 @@ CachedStatement::~CachedStatement() {
 }
 
 CachedStatement cached(SQLite::Database& db, const std::string& sql) {
-    if (cache.db != &db) {
-        cache.statements.clear();
-        cache.db = &db;
-    }
+    if (cache.db != &db) return CachedStatement(std::make_unique<SQLite::Statement>(db, sql));
     auto it = cache.statements.find(sql);
     if (it == cache.statements.end()) {
         if (cache.statements.size() >= kMaxStatements) cache.statements.clear();

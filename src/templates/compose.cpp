@@ -74,8 +74,8 @@ Rendered render_with(const config::Config& config, const std::string& name,
 
 }  // namespace
 
-Rendered render(const config::Config& config, const store::SurveyRow& survey, const std::string& kind,
-                const std::string& locale) {
+Rendered render(const config::Config& config, const store::SurveyRow& survey,
+                const std::string& kind, const std::string& locale) {
     const std::string name = kind == "survey" ? survey.metric : kind;
     return render_with(config, name, locale, context(config, survey));
 }

@@ -10,6 +10,8 @@ Clock::time_point wall_now() {
 
 SystemClock::SystemClock(time_point start) : offset_(start - wall_now()) {}
 
-Clock::time_point SystemClock::now() const { return wall_now() + offset_; }
+Clock::time_point SystemClock::now() const {
+    return wall_now() + offset_;
+}
 
 }  // namespace cxgate

@@ -10,7 +10,8 @@ namespace cxgate {
 
 std::string random_hex(size_t bytes) {
     std::vector<unsigned char> buffer(bytes);
-    if (RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1)
+        throw std::runtime_error("RAND_bytes failed");
     static const char* hex = "0123456789abcdef";
     std::string out;
     for (auto b : buffer) {

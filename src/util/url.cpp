@@ -18,7 +18,8 @@ std::string decode(std::string_view text) {
         char c = text[i];
         if (c == '+') {
             out += ' ';
-        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+                   hex_value(text[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
             i += 2;
         } else {
@@ -48,11 +49,14 @@ std::map<std::string, std::string> parse_form(std::string_view text) {
     size_t start = 0;
     while (start <= text.size()) {
         size_t amp = text.find('&', start);
-        auto pair = text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        auto pair = text.substr(
+            start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
         if (!pair.empty()) {
             auto eq = pair.find('=');
-            if (eq == std::string_view::npos) out[decode(pair)] = "";
-            else out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
+            if (eq == std::string_view::npos)
+                out[decode(pair)] = "";
+            else
+                out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
         }
         if (amp == std::string_view::npos) break;
         start = amp + 1;

@@ -95,14 +95,22 @@ class Daemon:
             return f.read().decode(errors="replace")
 
     def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.proc = None
+        """Stops the daemon by PID. A SIGTERM must end it cleanly: exit 0 and no
+        sanitizer report in its log."""
+        proc, self.proc = self.proc, None
+        if not proc or proc.poll() is not None:
+            return
+        os.kill(proc.pid, sig)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise Failure("daemon did not stop within 15 s of SIGTERM")
+        if sig == signal.SIGTERM:
+            log = self.read_log()
+            check(proc.returncode == 0, f"daemon exited {proc.returncode} on SIGTERM")
+            check("Sanitizer" not in log and "runtime error:" not in log, "sanitizer report in daemon log")
 
     def request(self, method, path, body=None, token=TOKEN, content_type="application/json", raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -190,7 +198,11 @@ def run(test_fn):
                 break
     finally:
         for d in daemons:
-            d.stop()
+            try:
+                d.stop()
+            except Failure as e:
+                print(f"FAILED at shutdown: {e}")
+                ok = False
         if ok:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

@@ -19,7 +19,7 @@ struct SendResult {
 };
 
 class Channel {
-public:
+  public:
     virtual ~Channel() = default;
     virtual asio::awaitable<SendResult> send(const store::MessageRow& message) = 0;
     // Whether a request in flight at a crash may have reached the provider. The sandbox

@@ -18,15 +18,15 @@
 namespace cxgate::channels {
 
 class Dispatcher {
-public:
+  public:
     using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
     struct Stats {
         unsigned long long sent = 0, failed = 0, dropped = 0;
         size_t pending = 0, in_flight = 0;
     };
 
-    Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
-               size_t max_in_flight = 64, size_t max_pending = 10000);
+    Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
+               const Clock& clock, size_t max_in_flight = 64, size_t max_pending = 10000);
 
     // Builds channel objects for the configuration; called at start and on reload.
     void configure(const config::Config& config);
@@ -39,7 +39,7 @@ public:
     asio::awaitable<void> recover();
     Stats stats() const;
 
-private:
+  private:
     void pump();
     asio::awaitable<void> deliver(std::int64_t id);
 

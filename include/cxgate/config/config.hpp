@@ -18,11 +18,11 @@ enum class ChannelKind { sms, email };
 std::string to_string(ChannelKind kind);
 
 struct ChannelConfig {
-    std::string name;      // key under channels:, used in flows and webhook paths
-    std::string type;      // sandbox (issue 3 adds providers)
+    std::string name;  // key under channels:, used in flows and webhook paths
+    std::string type;  // sandbox (issue 3 adds providers)
     ChannelKind kind = ChannelKind::sms;
-    std::string from;      // sender number or address
-    int max_segments = 2;  // SMS only
+    std::string from;                             // sender number or address
+    int max_segments = 2;                         // SMS only
     std::map<std::string, std::string> settings;  // provider settings, ${ENV} expanded
 };
 
@@ -101,14 +101,14 @@ struct ServerConfig {
 
 struct StoreConfig {
     std::string path = "var/cxgate.db";
-    size_t write_queue = 8192;    // jobs waiting for the writer before 503
-    size_t max_batch = 512;       // jobs per group commit
+    size_t write_queue = 8192;  // jobs waiting for the writer before 503
+    size_t max_batch = 512;     // jobs per group commit
 };
 
 struct Config {
-    std::string file;            // cxgate.yaml path
-    std::string base_dir;        // relative paths resolve against this
-    std::string version;         // hash over all files that make up this config
+    std::string file;      // cxgate.yaml path
+    std::string base_dir;  // relative paths resolve against this
+    std::string version;   // hash over all files that make up this config
     ServerConfig server;
     StoreConfig store;
     std::vector<std::string> api_tokens;
@@ -116,7 +116,7 @@ struct Config {
     std::map<std::string, ChannelConfig> channels;
     std::map<std::string, AlertTarget> alert_targets;
     std::map<std::string, StaffMember> staff;
-    std::string alert_channel;   // channel used for staff alerts (email)
+    std::string alert_channel;  // channel used for staff alerts (email)
     std::string flows_dir;
     std::string templates_dir;
     std::vector<Flow> flows;

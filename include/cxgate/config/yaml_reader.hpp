@@ -14,8 +14,9 @@
 namespace cxgate::config {
 
 class YamlReader {
-public:
-    YamlReader(std::string file, Diagnostics& diagnostics) : file_(std::move(file)), diag_(diagnostics) {}
+  public:
+    YamlReader(std::string file, Diagnostics& diagnostics)
+        : file_(std::move(file)), diag_(diagnostics) {}
 
     const std::string& file() const { return file_; }
     Diagnostics& diagnostics() { return diag_; }
@@ -44,7 +45,7 @@ public:
                                                         bool required = false);
     std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
 
-private:
+  private:
     std::string file_;
     Diagnostics& diag_;
 };

@@ -11,9 +11,9 @@
 namespace cxgate::engine {
 
 struct Contact {
-    std::string id;        // contact.id, else the phone, else the email
-    std::string phone;     // E.164, empty when none
-    std::string email;     // lower-cased, empty when none
+    std::string id;     // contact.id, else the phone, else the email
+    std::string phone;  // E.164, empty when none
+    std::string email;  // lower-cased, empty when none
     std::string name;
     std::string locale;    // one of the configured locales
     std::string timezone;  // empty: the flow's

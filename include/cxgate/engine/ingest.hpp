@@ -12,7 +12,7 @@ namespace cxgate::engine {
 
 struct EventOutcome {
     std::string event_id;
-    bool duplicate = false;  // the id was seen before: nothing new was scheduled
+    bool duplicate = false;                 // the id was seen before: nothing new was scheduled
     std::vector<store::SurveyRow> surveys;  // scheduled and suppressed ones
 };
 

@@ -20,7 +20,7 @@ struct PriorSurvey {
 };
 
 struct History {
-    std::set<std::string> opted_out;  // addresses (E.164 phones, emails)
+    std::set<std::string> opted_out;   // addresses (E.164 phones, emails)
     std::vector<PriorSurvey> surveys;  // this contact's surveys that were not suppressed
 };
 

@@ -15,8 +15,8 @@ asio::awaitable<Response> handle_request(Request request, Services& services);
 
 // Helpers shared by the route files.
 Response json_response(const Request& request, beast_http::status status, const std::string& body);
-Response error_response(const Request& request, beast_http::status status, const std::string& message,
-                        const std::string& field = "");
+Response error_response(const Request& request, beast_http::status status,
+                        const std::string& message, const std::string& field = "");
 bool authorized(const Request& request, const config::Config& config);
 
 }  // namespace cxgate::http

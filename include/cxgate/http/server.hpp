@@ -10,7 +10,7 @@
 namespace cxgate::http {
 
 class Server {
-public:
+  public:
     Server(asio::io_context& io, Services& services);
     ~Server();
     // "127.0.0.1:8080"; port 0 picks a free port. Throws on a bad address or bind error.
@@ -19,7 +19,7 @@ public:
     // Stops accepting; open sessions finish their current request.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

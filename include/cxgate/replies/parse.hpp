@@ -19,8 +19,8 @@ enum class Intent {
 struct ParsedReply {
     Intent intent = Intent::unclear;
     std::optional<int> score;
-    std::string comment;  // text after the score ("9, nopea palvelu" -> "nopea palvelu"),
-                          // or the whole text when unclear
+    std::string comment;    // text after the score ("9, nopea palvelu" -> "nopea palvelu"),
+                            // or the whole text when unclear
     double confidence = 0;  // 0..1: 1 for a bare number, lower for words in a sentence
     std::string why;        // for logs when unclear: "out of range", "two numbers", ...
 };

@@ -21,13 +21,14 @@ struct ReportRow {
 };
 
 struct ReportQuery {
-    std::string flow;                      // empty: every flow
-    std::string by = "step";               // step, staff, segment, channel, outcome, week
+    std::string flow;                       // empty: every flow
+    std::string by = "step";                // step, staff, segment, channel, outcome, week
     std::optional<long long> since, until;  // answered_at bounds, Unix seconds
 };
 
 // Returns an error text in *error for an unknown `by`.
-std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query, std::string* error);
+std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query,
+                                  std::string* error);
 bool valid_dimension(const std::string& by);
 
 nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& query);

@@ -13,18 +13,18 @@
 namespace cxgate::scheduler {
 
 class Scheduler {
-public:
+  public:
     using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
 
-    Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
-              channels::Dispatcher& dispatcher);
+    Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource config,
+              const Clock& clock, channels::Dispatcher& dispatcher);
     void start();
     // Something changed (a new survey, a reply, the clock moved): run a pass soon.
     void poke();
     void stop();
     unsigned long long passes() const { return passes_; }
 
-private:
+  private:
     asio::awaitable<void> loop();
 
     asio::io_context& io_;

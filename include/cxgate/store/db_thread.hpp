@@ -26,7 +26,7 @@ struct QueueFull : std::runtime_error {
 };
 
 class DbThread {
-public:
+  public:
     enum class Mode { writer, reader };
     struct Stats {
         unsigned long long jobs = 0, batches = 0, failed = 0;
@@ -70,7 +70,7 @@ public:
     void stop();
     Stats stats() const;
 
-private:
+  private:
     struct Job {
         std::function<void(SQLite::Database&)> work;
         std::function<void(std::exception_ptr)> done;

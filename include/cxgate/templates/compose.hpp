@@ -17,8 +17,8 @@ struct Rendered {
 // kind: "survey" uses the template named after the metric (nps, csat, ces, enps);
 // every other kind ("why", "retry", "reminder", "thanks", "optout", "help", "alert")
 // uses the template of that name.
-Rendered render(const config::Config& config, const store::SurveyRow& survey, const std::string& kind,
-                const std::string& locale);
+Rendered render(const config::Config& config, const store::SurveyRow& survey,
+                const std::string& kind, const std::string& locale);
 
 // A queued message of the given kind for the survey, on its current channel and address.
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,

@@ -8,7 +8,7 @@
 namespace cxgate {
 
 class Clock {
-public:
+  public:
     using time_point = std::chrono::sys_seconds;
     virtual ~Clock() = default;
     virtual time_point now() const = 0;
@@ -21,18 +21,18 @@ public:
 // Wall-clock time, optionally shifted so that it reads `start` at construction and
 // then runs at the normal rate.
 class SystemClock final : public Clock {
-public:
+  public:
     SystemClock() = default;
     explicit SystemClock(time_point start);
     time_point now() const override;
 
-private:
+  private:
     std::chrono::seconds offset_{0};
 };
 
 // Time that stands still until advanced. Safe to read from any thread.
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(time_point start) : now_(start.time_since_epoch().count()) {}
     time_point now() const override { return time_point{std::chrono::seconds{now_.load()}}; }
     bool advance(std::chrono::seconds by) override {
@@ -45,7 +45,7 @@ public:
     }
     bool is_manual() const override { return true; }
 
-private:
+  private:
     std::atomic<long long> now_;
 };
 

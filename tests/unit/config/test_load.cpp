@@ -17,7 +17,8 @@ struct ConfigDir {
     explicit ConfigDir(const std::string& flow_yaml, const std::string& extra_config = "") {
         root = fs::temp_directory_path() / ("cxgate-config-" + std::to_string(std::rand()));
         fs::create_directories(root / "flows");
-        fs::copy(fs::path(CXGATE_SOURCE_DIR) / "templates", root / "templates", fs::copy_options::recursive);
+        fs::copy(fs::path(CXGATE_SOURCE_DIR) / "templates", root / "templates",
+                 fs::copy_options::recursive);
         setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
         write("cxgate.yaml",
               "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
@@ -28,7 +29,9 @@ struct ConfigDir {
         write("flows/f.yaml", flow_yaml);
     }
     ~ConfigDir() { fs::remove_all(root); }
-    void write(const std::string& name, const std::string& text) { std::ofstream(root / name) << text; }
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(root / name) << text;
+    }
     std::string file() const { return (root / "cxgate.yaml").string(); }
     std::string flow() const { return (root / "flows/f.yaml").lexically_normal().string(); }
 };
@@ -77,8 +80,11 @@ TEST_CASE("config: a broken flow reports every error with file:line:column") {
     CHECK_FALSE(r.config);
     const auto& d = r.diagnostics;
     INFO(d.to_string());
-    CHECK(has(d, dir.flow() + ":6:14: error: step \"a\": undefined channel \"smss\" (did you mean \"sms\"?)"));
-    CHECK(has(d, dir.flow() + ":7:5: error: unknown key \"delai\" in a step (did you mean \"delay\"?)"));
+    CHECK(
+        has(d, dir.flow() +
+                   ":6:14: error: step \"a\": undefined channel \"smss\" (did you mean \"sms\"?)"));
+    CHECK(has(
+        d, dir.flow() + ":7:5: error: unknown key \"delai\" in a step (did you mean \"delay\"?)"));
     CHECK(has(d, dir.flow() + ":10:36: error: step \"b\": \"scale\""));
     CHECK(has(d, dir.flow() + ":12:12: error: \"delay\": "));
     CHECK(has(d, dir.flow() + ":13:20: error: step \"b\": alert condition"));
@@ -95,12 +101,15 @@ TEST_CASE("config: YAML syntax errors carry their position") {
 }
 
 TEST_CASE("config: secrets come from the environment, and a missing one is an error") {
-    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    ConfigDir dir(
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
     unsetenv("CXGATE_TEST_TOKEN");
     auto r = load(dir.file());
     CHECK_FALSE(r.config);
     INFO(r.diagnostics.to_string());
-    CHECK(has(r.diagnostics, "cxgate.yaml:1:14: error: each item of \"api_tokens\": environment variable CXGATE_TEST_TOKEN is not set"));
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:1:14: error: each item of \"api_tokens\": environment variable "
+              "CXGATE_TEST_TOKEN is not set"));
     setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
     auto ok = load(dir.file());
     INFO(ok.diagnostics.to_string());
@@ -125,7 +134,8 @@ TEST_CASE("config: bad time zone, window, duplicate step and NPS scale") {
 }
 
 TEST_CASE("config: a missing template for a locale is reported") {
-    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    ConfigDir dir(
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
     fs::remove(dir.root / "templates/sv/why.txt");
     auto r = load(dir.file());
     CHECK_FALSE(r.config);

@@ -17,7 +17,9 @@ std::shared_ptr<const config::Config> bundled() {
     return loaded.config;
 }
 
-timing::TimePoint at(const char* iso) { return *timing::parse_iso8601(iso); }
+timing::TimePoint at(const char* iso) {
+    return *timing::parse_iso8601(iso);
+}
 
 engine::Event event(const config::Config& c, const std::string& json_text, timing::TimePoint now) {
     auto parsed = engine::parse_event(nlohmann::json::parse(json_text), c, now);
@@ -31,7 +33,10 @@ engine::Event event(const config::Config& c, const std::string& json_text, timin
 TEST_CASE("engine: an event is normalised, phone to E.164, locale defaulted") {
     auto c = bundled();
     auto now = at("2026-11-16T10:00:00+02:00");
-    auto e = event(*c, R"({"id":"e","type":"meeting.completed","contact":{"phone":"040 123 4567","email":"A@B.fi"}})", now);
+    auto e = event(
+        *c,
+        R"({"id":"e","type":"meeting.completed","contact":{"phone":"040 123 4567","email":"A@B.fi"}})",
+        now);
     CHECK(e.contact.phone == "+358401234567");
     CHECK(e.contact.email == "a@b.fi");
     CHECK(e.contact.id == "+358401234567");
@@ -47,17 +52,24 @@ TEST_CASE("engine: invalid events name the field") {
     };
     CHECK(error(R"({"type":"x","contact":{"phone":"0401234567"}})").rfind("id:", 0) == 0);
     CHECK(error(R"({"id":"e","type":"x","contact":{}})").rfind("contact:", 0) == 0);
-    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"12"}})").rfind("contact.phone:", 0) == 0);
-    CHECK(error(R"({"id":"e","type":"x","contact":{"email":"nope"}})").rfind("contact.email:", 0) == 0);
-    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"0401234567","locale":"de"}})").rfind("contact.locale:", 0) == 0);
-    CHECK(error(R"({"id":"e","type":"x","occurred_at":"yesterday","contact":{"phone":"0401234567"}})").rfind("occurred_at:", 0) == 0);
-    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"0401234567"},"staff":{"name":"x"}})").rfind("staff.id:", 0) == 0);
+    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"12"}})").rfind("contact.phone:", 0) ==
+          0);
+    CHECK(error(R"({"id":"e","type":"x","contact":{"email":"nope"}})").rfind("contact.email:", 0) ==
+          0);
+    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"0401234567","locale":"de"}})")
+              .rfind("contact.locale:", 0) == 0);
+    CHECK(
+        error(R"({"id":"e","type":"x","occurred_at":"yesterday","contact":{"phone":"0401234567"}})")
+            .rfind("occurred_at:", 0) == 0);
+    CHECK(error(R"({"id":"e","type":"x","contact":{"phone":"0401234567"},"staff":{"name":"x"}})")
+              .rfind("staff.id:", 0) == 0);
 }
 
 TEST_CASE("engine: delay, business day and window decide the due time") {
     auto c = bundled();
     auto now = at("2026-11-20T19:55:00+02:00");  // Friday evening
-    auto booking = event(*c, R"({"id":"e","type":"appointment.booked","contact":{"phone":"0401234567"}})", now);
+    auto booking = event(
+        *c, R"({"id":"e","type":"appointment.booked","contact":{"phone":"0401234567"}})", now);
     auto d = engine::plan(*c, booking, {}, now);
     REQUIRE(d.size() == 1);
     CHECK(d[0].scheduled);
@@ -65,7 +77,9 @@ TEST_CASE("engine: delay, business day and window decide the due time") {
     CHECK(timing::format_iso8601(d[0].due_at) == "2026-11-23T07:00:00Z");  // Monday 09:00 Helsinki
 
     auto thursday = at("2026-11-19T15:00:00+02:00");
-    auto won = event(*c, R"({"id":"w","type":"deal.won","contact":{"phone":"0401234567","email":"m@x.fi"}})", thursday);
+    auto won = event(
+        *c, R"({"id":"w","type":"deal.won","contact":{"phone":"0401234567","email":"m@x.fi"}})",
+        thursday);
     auto close = engine::plan(*c, won, {}, thursday);
     REQUIRE(close.size() == 1);
     CHECK(close[0].channel == "email");  // first channel with an address
@@ -76,7 +90,9 @@ TEST_CASE("engine: delay, business day and window decide the due time") {
 TEST_CASE("engine: suppression reasons") {
     auto c = bundled();
     auto now = at("2026-11-16T10:00:00+02:00");
-    auto e = event(*c, R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567","email":"m@x.fi"}})", now);
+    auto e = event(
+        *c, R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567","email":"m@x.fi"}})",
+        now);
 
     engine::History opted;
     opted.opted_out = {"m@x.fi"};
@@ -89,19 +105,27 @@ TEST_CASE("engine: suppression reasons") {
     CHECK(d[0].reason == "opted_out");
 
     engine::History recent;
-    recent.surveys.push_back({"mortgage-funnel", "meeting", "sent", at("2026-11-12T10:00:00+02:00")});
+    recent.surveys.push_back(
+        {"mortgage-funnel", "meeting", "sent", at("2026-11-12T10:00:00+02:00")});
     d = engine::plan(*c, e, recent, now);
     CHECK(d[0].reason == "recontact");
     recent.surveys[0].at = at("2026-11-01T10:00:00+02:00");
     CHECK(engine::plan(*c, e, recent, now)[0].scheduled);
 
-    auto email_only = event(*c, R"({"id":"e2","type":"meeting.completed","contact":{"email":"m@x.fi"}})", now);
+    auto email_only =
+        event(*c, R"({"id":"e2","type":"meeting.completed","contact":{"email":"m@x.fi"}})", now);
     CHECK(engine::plan(*c, email_only, {}, now)[0].reason == "no_address");
 
-    auto late = event(*c, R"({"id":"e3","type":"deal.won","occurred_at":"2026-10-01T10:00:00+03:00","contact":{"phone":"0401234567"}})", now);
+    auto late = event(
+        *c,
+        R"({"id":"e3","type":"deal.won","occurred_at":"2026-10-01T10:00:00+03:00","contact":{"phone":"0401234567"}})",
+        now);
     CHECK(engine::plan(*c, late, {}, now)[0].reason == "expired");
 
-    auto recent_past = event(*c, R"({"id":"e4","type":"deal.won","occurred_at":"2026-11-12T10:00:00+02:00","contact":{"phone":"0401234567"}})", now);
+    auto recent_past = event(
+        *c,
+        R"({"id":"e4","type":"deal.won","occurred_at":"2026-11-12T10:00:00+02:00","contact":{"phone":"0401234567"}})",
+        now);
     auto r = engine::plan(*c, recent_past, {}, now);
     CHECK(r[0].scheduled);
     CHECK(r[0].due_at == now);  // overdue but not expired: at once

@@ -26,7 +26,8 @@ TEST_CASE("store: migrations set the schema version and are idempotent") {
     CHECK(again->execAndGet("PRAGMA user_version").getInt() == store::schema_version());
     again->exec("PRAGMA user_version=999");
     again.reset();
-    CHECK_THROWS_WITH_AS(store::open_for_writing(path), doctest::Contains("newer than this build"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(store::open_for_writing(path), doctest::Contains("newer than this build"),
+                         std::runtime_error);
 }
 
 TEST_CASE("store: group commit isolates a failing job and completes every job after commit") {
@@ -37,8 +38,8 @@ TEST_CASE("store: group commit isolates a failing job and completes every job af
     for (int i = 0; i < 50; ++i) {
         auto task = [&, i]() -> asio::awaitable<void> {
             auto job = [i](SQLite::Database& db) {
-                db.exec("INSERT INTO optouts (address, opted_out_at, source) VALUES ('a" + std::to_string(i) +
-                        "', 0, 'test')");
+                db.exec("INSERT INTO optouts (address, opted_out_at, source) VALUES ('a" +
+                        std::to_string(i) + "', 0, 'test')");
                 if (i == 7) throw std::runtime_error("job 7 fails");
                 return i;
             };
@@ -67,7 +68,11 @@ TEST_CASE("store: a full queue refuses instead of growing") {
     store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 2, 1);
     std::atomic<bool> release{false};
     // The first job holds the thread; two fill the queue; the fourth is refused.
-    writer.submit([&](SQLite::Database&) { while (!release) std::this_thread::yield(); }, nullptr);
+    writer.submit(
+        [&](SQLite::Database&) {
+            while (!release) std::this_thread::yield();
+        },
+        nullptr);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
     CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
