@@ -62,7 +62,9 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
         m.channel = channel_name;
         m.address = address;
         m.locale = config.defaults.locale;
-        m.subject = rendered.subject;
+        if (const auto* ch = config.find_channel(channel_name);
+            ch && ch->kind == config::ChannelKind::email)
+            m.subject = rendered.subject;
         m.body = rendered.body;
         m.created_at = now;
         out.push_back(std::move(m));

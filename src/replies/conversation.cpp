@@ -67,21 +67,25 @@ std::string latest_locale(SQLite::Database& db, const std::string& address,
     return st->executeStep() ? st->getColumn(0).getString() : fallback;
 }
 
+// The inbound row is written once, with its outcome, at the end of the same
+// transaction that applied it; the duplicate check at the start reads the same index.
 void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
                     Seconds now, const ReplyOutcome& out) {
-    auto st = store::cached(db,
-                            "UPDATE inbound SET from_addr = ?, survey_id = ?, outcome = ? "
-                            "WHERE channel = ? AND provider_id = ?");
-    st->bind(1, from);
+    auto st =
+        store::cached(db,
+                      "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, "
+                      "survey_id, outcome) VALUES (?,?,?,?,?,?,?)");
+    st->bind(1, m.channel);
+    st->bind(2, m.provider_id);
+    st->bind(3, from);
+    st->bind(4, m.text);
+    st->bind(5, static_cast<std::int64_t>(now));
     if (out.survey_id)
-        st->bind(2, static_cast<std::int64_t>(*out.survey_id));
+        st->bind(6, static_cast<std::int64_t>(*out.survey_id));
     else
-        st->bind(2);
-    st->bind(3, out.outcome);
-    st->bind(4, m.channel);
-    st->bind(5, m.provider_id);
+        st->bind(6);
+    st->bind(7, out.outcome);
     st->exec();
-    (void)now;
 }
 
 void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
@@ -138,16 +142,11 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {
     ReplyOutcome out;
     {
-        auto insert = store::cached(
-            db,
-            "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, outcome) "
-            "VALUES (?,?,?,?,?, 'received') ON CONFLICT(channel, provider_id) DO NOTHING");
-        insert->bind(1, message.channel);
-        insert->bind(2, message.provider_id);
-        insert->bind(3, message.from);
-        insert->bind(4, message.text);
-        insert->bind(5, static_cast<std::int64_t>(now));
-        if (insert->exec() == 0) {
+        auto seen =
+            store::cached(db, "SELECT 1 FROM inbound WHERE channel = ? AND provider_id = ?");
+        seen->bind(1, message.channel);
+        seen->bind(2, message.provider_id);
+        if (seen->executeStep()) {
             out.duplicate = true;
             out.outcome = "duplicate";
             return out;

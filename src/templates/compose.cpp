@@ -72,6 +72,13 @@ Rendered render_with(const config::Config& config, const std::string& name,
     return out;
 }
 
+// Only email has a subject; an SMS carries the body alone.
+std::string subject_for(const config::Config& config, const std::string& channel,
+                        std::string subject) {
+    const auto* ch = config.find_channel(channel);
+    return ch && ch->kind == config::ChannelKind::email ? std::move(subject) : std::string();
+}
+
 }  // namespace
 
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
@@ -89,7 +96,7 @@ store::MessageRow compose(const config::Config& config, const store::SurveyRow& 
     m.channel = survey.channel;
     m.address = survey.address;
     m.locale = survey.locale;
-    m.subject = rendered.subject;
+    m.subject = subject_for(config, survey.channel, rendered.subject);
     m.body = rendered.body;
     m.created_at = now;
     return m;
@@ -105,7 +112,7 @@ store::MessageRow compose_plain(const config::Config& config, const std::string&
     m.channel = channel;
     m.address = address;
     m.locale = locale;
-    m.subject = rendered.subject;
+    m.subject = subject_for(config, channel, rendered.subject);
     m.body = rendered.body;
     m.created_at = now;
     return m;

@@ -46,20 +46,28 @@ class DbThread {
     auto execute(Work work) -> asio::awaitable<decltype(work(std::declval<SQLite::Database&>()))> {
         using Result = decltype(work(std::declval<SQLite::Database&>()));
         auto executor = co_await asio::this_coro::executor;
-        auto result = std::make_shared<std::optional<Result>>();
-        auto initiate = [this, executor, result, work = std::move(work)](auto handler) mutable {
-            auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
+        auto initiate = [this, executor, work = std::move(work)](auto completion) mutable {
+            using Handler = decltype(completion);
+            // One allocation holds the work, its result and the coroutine's handler; the
+            // two std::functions below only carry a shared_ptr (no further allocation).
+            struct State {
+                Work work;
+                Result result{};
+                Handler handler;
+            };
+            auto state =
+                std::make_shared<State>(State{std::move(work), Result{}, std::move(completion)});
+            auto run = [state](SQLite::Database& db) { state->result = state->work(db); };
             // Runs on the executor: the DB thread posts all completions of a batch at once.
-            auto done = [shared_handler](std::exception_ptr error) { (*shared_handler)(error); };
-            auto run = [result, work = std::move(work)](SQLite::Database& db) mutable {
-                result->emplace(work(db));
+            auto done = [state](std::exception_ptr error) {
+                state->handler(error, error ? Result{} : std::move(state->result));
             };
             if (!push(Job{std::move(run), done, executor}))
                 asio::post(executor, [done] { done(std::make_exception_ptr(QueueFull{})); });
         };
-        co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                                void(std::exception_ptr, Result)>(
             std::move(initiate), asio::use_awaitable);
-        co_return std::move(**result);
     }
 
     // Fire-and-forget variant; done(error) runs on the DB thread after commit.
