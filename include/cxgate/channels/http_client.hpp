@@ -1,0 +1,74 @@
+#pragma once
+// Outbound HTTP(S) and SMTP(S) for provider APIs: libcurl's multi interface driven by the
+// daemon's io_context (socket and timer callbacks on Asio), so no provider call ever
+// blocks the event loop. Connections are reused; every transfer has a connect and a total
+// timeout; TLS peers are verified.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cxgate/net.hpp"
+
+namespace cxgate::channels {
+
+struct HttpRequest {
+    std::string method = "POST";
+    std::string url;
+    std::vector<std::string> headers;  // "Name: value"
+    std::string body;
+    std::string basic_auth;  // "user:password", empty for none
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds total_timeout{15000};
+};
+
+struct HttpResponse {
+    long status = 0;          // 0 when no HTTP response arrived
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names, last value wins
+    int curl_code = 0;        // CURLcode; 0 = OK
+    std::string error;        // transport error text when curl_code != 0
+    bool timed_out = false;
+};
+
+// An email as libcurl's MIME API builds it: multipart/alternative text + HTML, UTF-8.
+struct MailMessage {
+    std::string url;       // smtp://host:port or smtps://host:port
+    bool require_tls = false;  // STARTTLS required (CURLUSESSL_ALL) on smtp://
+    std::string username, password;
+    std::string from;      // envelope and From address
+    std::string from_name;
+    std::vector<std::string> to;
+    std::string subject;   // UTF-8; encoded per RFC 2047 by the client
+    std::string text;      // text/plain; charset=UTF-8
+    std::string html;      // text/html; charset=UTF-8 (optional)
+    std::vector<std::string> headers;  // extra headers: Message-ID, Reply-To, List-Unsubscribe...
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds total_timeout{30000};
+};
+
+struct MailResult {
+    int curl_code = 0;
+    long smtp_code = 0;  // last SMTP response code
+    std::string error;
+};
+
+class HttpClient {
+public:
+    // max_connections: total open connections kept by the multi handle.
+    explicit HttpClient(asio::io_context& io, long max_connections = 64);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    asio::awaitable<HttpResponse> request(HttpRequest request);
+    asio::awaitable<MailResult> send_mail(MailMessage message);
+    size_t in_flight() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cxgate::channels
