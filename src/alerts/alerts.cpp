@@ -67,6 +67,7 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
             m.subject = rendered.subject;
         m.body = rendered.body;
         m.created_at = now;
+        templates::finish_message(config, m);
         out.push_back(std::move(m));
     }
     return out;

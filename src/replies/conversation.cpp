@@ -90,30 +90,8 @@ void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::st
 
 void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
              const std::string& address, Seconds now, ReplyOutcome& out) {
-    auto insert =
-        store::cached(db,
-                      "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
-                      "ON CONFLICT(address) DO NOTHING");
-    insert->bind(1, address);
-    insert->bind(2, static_cast<std::int64_t>(now));
-    insert->bind(3, "reply:" + channel);
-    bool first_time = insert->exec() > 0;
-    // Every survey that could still write to or wait on this address stops here.
-    auto close = store::cached(db,
-                               "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: "
-                               "customer replied with an opt-out keyword', "
-                               "updated_at = ? WHERE address = ? AND state IN "
-                               "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
-    close->bind(1, static_cast<std::int64_t>(now));
-    close->bind(2, address);
-    close->exec();
-    auto drop = store::cached(
-        db,
-        "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
-        "WHERE address = ? AND state = 'queued'");
-    drop->bind(1, static_cast<std::int64_t>(now));
-    drop->bind(2, address);
-    drop->exec();
+    const bool first_time =
+        opt_out_address(db, address, "customer replied with an opt-out keyword on " + channel, now);
     out.outcome = "opted_out";
     // Confirmed once: a second STOP gets no second message.
     if (first_time) {

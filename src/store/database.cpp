@@ -117,6 +117,30 @@ CREATE TABLE optouts (
   source       TEXT NOT NULL
 );
 )sql",
+    // 2: provider delivery: retries, provider error codes, SMS encoding, status reports
+    //    that may arrive before the send's provider id is stored, a per-install secret.
+    R"sql(
+ALTER TABLE messages ADD COLUMN next_attempt_at INTEGER;
+ALTER TABLE messages ADD COLUMN error_code TEXT;
+ALTER TABLE messages ADD COLUMN encoding TEXT;
+ALTER TABLE messages ADD COLUMN segments INTEGER;
+ALTER TABLE messages ADD COLUMN delivered_at INTEGER;
+CREATE INDEX messages_by_provider_id ON messages(channel, provider_id);
+CREATE TABLE status_reports (
+  id          INTEGER PRIMARY KEY,
+  channel     TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  error       TEXT,
+  received_at INTEGER NOT NULL,
+  applied     INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (channel, provider_id, status)
+);
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -18,7 +18,7 @@ const char* kSurveyColumns =
 
 const char* kMessageColumns =
     "id, survey_id, kind, channel, address, locale, subject, body, state, provider_id, error, "
-    "attempts, created_at, sent_at";
+    "attempts, created_at, sent_at, next_attempt_at, error_code, encoding, segments, delivered_at";
 
 template <typename T>
 void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& value) {
@@ -153,6 +153,11 @@ MessageRow read_message(SQLite::Statement& st) {
     m.attempts = st.getColumn(i++).getInt();
     m.created_at = st.getColumn(i++).getInt64();
     m.sent_at = optional_int(st.getColumn(i++));
+    m.next_attempt_at = optional_int(st.getColumn(i++));
+    m.error_code = text(st.getColumn(i++));
+    m.encoding = text(st.getColumn(i++));
+    if (auto segments = optional_int(st.getColumn(i++))) m.segments = static_cast<int>(*segments);
+    m.delivered_at = optional_int(st.getColumn(i++));
     return m;
 }
 
@@ -210,8 +215,9 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
     auto st =
         store::cached(db,
                       "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
-                      "body, state, provider_id, error, attempts, created_at, sent_at, updated_at) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                      "body, state, provider_id, error, attempts, created_at, sent_at, updated_at, "
+                      "next_attempt_at, error_code, encoding, segments) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     int i = 1;
     bind_optional(*st, i++, m.survey_id);
     st->bind(i++, m.kind);
@@ -227,8 +233,74 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
     st->bind(i++, static_cast<std::int64_t>(m.created_at));
     bind_optional(*st, i++, m.sent_at);
     st->bind(i++, static_cast<std::int64_t>(m.created_at));
+    bind_optional(*st, i++, m.next_attempt_at);
+    bind_text(*st, i++, m.error_code);
+    bind_text(*st, i++, m.encoding);
+    bind_optional(*st, i++, m.segments);
     st->exec();
     return db.getLastInsertRowid();
+}
+
+void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
+    auto st = store::cached(db,
+                            "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
+                            "error = ?, attempts = ?, sent_at = ?, next_attempt_at = ?, error_code = ?, "
+                            "delivered_at = ?, updated_at = ? WHERE id = ?");
+    int i = 1;
+    st->bind(i++, m.channel);
+    st->bind(i++, m.address);
+    st->bind(i++, m.state);
+    bind_text(*st, i++, m.provider_id);
+    bind_text(*st, i++, m.error);
+    st->bind(i++, m.attempts);
+    bind_optional(*st, i++, m.sent_at);
+    bind_optional(*st, i++, m.next_attempt_at);
+    bind_text(*st, i++, m.error_code);
+    bind_optional(*st, i++, m.delivered_at);
+    st->bind(i++, static_cast<std::int64_t>(now));
+    st->bind(i++, static_cast<std::int64_t>(m.id));
+    st->exec();
+}
+
+bool opt_out_address(SQLite::Database& db, const std::string& address, const std::string& source,
+                     Seconds now) {
+    auto insert = store::cached(db,
+                                "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
+                                "ON CONFLICT(address) DO NOTHING");
+    insert->bind(1, address);
+    insert->bind(2, static_cast<std::int64_t>(now));
+    insert->bind(3, source);
+    const bool first_time = insert->exec() > 0;
+    // Every survey that could still write to or wait on this address stops here.
+    auto close = store::cached(db,
+                               "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: ' || ?, "
+                               "updated_at = ? WHERE address = ? AND state IN "
+                               "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
+    close->bind(1, source);
+    close->bind(2, static_cast<std::int64_t>(now));
+    close->bind(3, address);
+    close->exec();
+    auto drop = store::cached(db,
+                              "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
+                              "WHERE address = ? AND state = 'queued'");
+    drop->bind(1, static_cast<std::int64_t>(now));
+    drop->bind(2, address);
+    drop->exec();
+    return first_time;
+}
+
+std::string setting(SQLite::Database& db, const std::string& key, const std::function<std::string()>& make) {
+    {
+        auto get = store::cached(db, "SELECT value FROM settings WHERE key = ?");
+        get->bind(1, key);
+        if (get->executeStep()) return get->getColumn(0).getString();
+    }
+    auto value = make();
+    auto put = store::cached(db, "INSERT INTO settings (key, value) VALUES (?, ?)");
+    put->bind(1, key);
+    put->bind(2, value);
+    put->exec();
+    return value;
 }
 
 std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id) {

@@ -2,6 +2,8 @@
 
 #include <mstch/mstch.hpp>
 
+#include "cxgate/channels/sms_encoding.hpp"
+
 #include <algorithm>
 
 namespace cxgate::templates {
@@ -72,11 +74,16 @@ Rendered render_with(const config::Config& config, const std::string& name,
     return out;
 }
 
-// Only email has a subject; an SMS carries the body alone.
-std::string subject_for(const config::Config& config, const std::string& channel,
-                        std::string subject) {
-    const auto* ch = config.find_channel(channel);
-    return ch && ch->kind == config::ChannelKind::email ? std::move(subject) : std::string();
+// Only email has a subject; an SMS carries the body alone, with LF newlines, and is
+// stored with its encoding and segment count (what the provider will bill).
+void finish(const config::Config& config, store::MessageRow& m) {
+    const auto* ch = config.find_channel(m.channel);
+    if (ch && ch->kind == config::ChannelKind::email) return;
+    m.subject.clear();
+    m.body = sms::normalize_newlines(m.body);
+    auto info = sms::analyze(m.body);
+    m.encoding = sms::to_string(info.encoding);
+    m.segments = info.segments;
 }
 
 }  // namespace
@@ -96,11 +103,14 @@ store::MessageRow compose(const config::Config& config, const store::SurveyRow& 
     m.channel = survey.channel;
     m.address = survey.address;
     m.locale = survey.locale;
-    m.subject = subject_for(config, survey.channel, rendered.subject);
+    m.subject = rendered.subject;
     m.body = rendered.body;
     m.created_at = now;
+    finish(config, m);
     return m;
 }
+
+void finish_message(const config::Config& config, store::MessageRow& message) { finish(config, message); }
 
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,
@@ -112,9 +122,10 @@ store::MessageRow compose_plain(const config::Config& config, const std::string&
     m.channel = channel;
     m.address = address;
     m.locale = locale;
-    m.subject = subject_for(config, channel, rendered.subject);
+    m.subject = rendered.subject;
     m.body = rendered.body;
     m.created_at = now;
+    finish(config, m);
     return m;
 }
 

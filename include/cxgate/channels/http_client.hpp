@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cxgate/net.hpp"
@@ -54,6 +55,13 @@ struct MailResult {
     std::string error;
 };
 
+// Responses larger than this fail with an error instead of growing without bound; provider
+// API answers are a few kilobytes.
+inline constexpr size_t max_response_body = 1 << 20;
+
+// Transfers still running when the HttpClient is destroyed complete with curl_code
+// CURLE_ABORTED_BY_CALLBACK (the awaiting coroutines resume on the io_context as usual).
+// request() and send_mail() must be started while the client is alive.
 class HttpClient {
 public:
     // max_connections: total open connections kept by the multi handle.
@@ -70,5 +78,14 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// Header building blocks for send_mail, pure functions exposed for tests.
+// A header value as RFC 2047 "B" encoded-words when it is not plain printable ASCII: each
+// word at most 75 characters, never splitting a UTF-8 character, folded onto continuation
+// lines of at most 76 characters; first_line_used counts "Subject: " already on the first
+// line. CR and LF become spaces so that a value can never start another header.
+std::string encode_header_value(std::string_view utf8, size_t first_line_used = 0);
+// RFC 5322 date-time in UTC, e.g. "Tue, 14 Nov 2023 22:13:20 +0000".
+std::string rfc5322_date(std::chrono::system_clock::time_point time);
 
 }  // namespace cxgate::channels

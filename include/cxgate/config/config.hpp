@@ -17,14 +17,41 @@ namespace cxgate::config {
 enum class ChannelKind { sms, email };
 std::string to_string(ChannelKind kind);
 
+// Retry policy for temporary failures (connection errors, timeouts, 429, 5xx).
+struct RetryPolicy {
+    int max_attempts = 5;
+    timing::Delay base_delay{timing::Delay::Unit::seconds, 30};
+    timing::Delay max_delay{timing::Delay::Unit::hours, 1};
+};
+
 struct ChannelConfig {
     std::string name;  // key under channels:, used in flows and webhook paths
-    std::string type;  // sandbox (issue 3 adds providers)
+    std::string type;  // sandbox, twilio, vonage, kannel, http, smtp, sendgrid, mailgun, postmark
     ChannelKind kind = ChannelKind::sms;
-    std::string from;                             // sender number or address
-    int max_segments = 2;                         // SMS only
+    std::string from;       // sender number or address
+    std::string from_name;  // email display name
+    std::string reply_to;   // email Reply-To
+    int max_segments = 2;   // SMS: `cxgate check` warns above this
+    double rate = 10;       // messages per second (token bucket)
+    int burst = 10;         // bucket size
+    int max_concurrent = 8; // requests in flight
+    RetryPolicy retry;
+    // After a send, a bounce or undelivered report within this window sends the survey
+    // on the step's next channel.
+    timing::Delay failover_window{timing::Delay::Unit::hours, 24};
     std::map<std::string, std::string> settings;  // provider settings, ${ENV} expanded
+
+    const std::string& setting(const std::string& key) const;  // "" when absent
 };
+
+// Channel types and the settings each takes; `secret` ones must come from ${ENV}.
+struct ChannelSchema {
+    ChannelKind kind;
+    std::vector<std::string> required;
+    std::vector<std::string> optional;
+    std::vector<std::string> secrets;
+};
+const std::map<std::string, ChannelSchema>& channel_schemas();
 
 // Where an alert goes: a staff member (resolved per survey) or a named target.
 struct AlertTarget {

@@ -3,6 +3,7 @@
 // Every function here runs on a DB thread, inside whatever transaction the caller's
 // job is in.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,11 @@ struct MessageRow {
     int attempts = 0;
     Seconds created_at = 0;
     std::optional<Seconds> sent_at;
+    std::optional<Seconds> next_attempt_at;  // a retry waits until then
+    std::string error_code;                  // the provider's own code ("21610", "406")
+    std::string encoding;                    // SMS: gsm7 or ucs2
+    std::optional<int> segments;             // SMS parts
+    std::optional<Seconds> delivered_at;
 };
 
 std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);
@@ -74,6 +80,16 @@ std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& 
 void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
                        const std::string& provider_id, const std::string& error, Seconds now);
 
+// Writes every mutable column of a message (state, provider id, errors, retry time).
+void update_message(SQLite::Database& db, const MessageRow& row, Seconds now);
+
 bool is_opted_out(SQLite::Database& db, const std::string& address);
+// Opts an address out of everything pending; returns true the first time.
+bool opt_out_address(SQLite::Database& db, const std::string& address, const std::string& source,
+                     Seconds now);
+
+// A value kept in the database across restarts (e.g. the secret for unsubscribe links),
+// created with make() the first time it is asked for.
+std::string setting(SQLite::Database& db, const std::string& key, const std::function<std::string()>& make);
 
 }  // namespace cxgate::store

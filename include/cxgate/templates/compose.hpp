@@ -29,4 +29,8 @@ store::MessageRow compose_plain(const config::Config& config, const std::string&
                                 const std::string& channel, const std::string& address,
                                 const std::string& locale, store::Seconds now);
 
+// Channel-specific finishing of a message built elsewhere (alerts): drops the subject
+// and records encoding and segments for SMS.
+void finish_message(const config::Config& config, store::MessageRow& message);
+
 }  // namespace cxgate::templates
