@@ -2,59 +2,61 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
+#include "cxgate/channels/delivery.hpp"
+
 namespace cxgate::channels {
 
+struct Dispatcher::ChannelState {
+    std::shared_ptr<Channel> channel;
+    double rate = 10;
+    double burst = 10;
+    double tokens = 10;
+    std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
+    int max_concurrent = 8;
+    int in_flight = 0;
+    // Waiters sleep on this timer; a release or a refill time wakes them.
+    std::unique_ptr<asio::steady_timer> wake;
+};
+
 namespace {
-
-store::Seconds seconds(const Clock& clock) {
-    return clock.now().time_since_epoch().count();
-}
-
-// What a finished send means for the survey it belongs to.
-void apply_result(SQLite::Database& db, const store::MessageRow& m, const SendResult& r,
-                  store::Seconds now) {
-    const bool ok = r.status == SendResult::Status::sent;
-    store::set_message_state(db, m.id, ok ? "sent" : "failed", r.provider_id, r.error, now);
-    if (!m.survey_id) return;
-    auto survey = store::find_survey(db, *m.survey_id);
-    if (!survey) return;
-    auto& s = *survey;
-    if (m.kind == "survey" && s.state == store::state::sending) {
-        if (ok) {
-            s.state = store::state::sent;
-            s.sent_at = now;
-        } else {
-            s.state = store::state::failed;
-            s.reason = "failed: " + r.error;
-            s.next_reminder_at.reset();
-        }
-    } else if (m.kind == "thanks" && ok &&
-               (s.state == store::state::answered || s.state == store::state::commented)) {
-        s.state = store::state::closed;
-        s.closed_at = now;
-    } else {
-        return;
-    }
-    s.updated_at = now;
-    store::save_survey(db, s);
-}
-
+store::Seconds seconds(const Clock& clock) { return clock.now().time_since_epoch().count(); }
 }  // namespace
 
-Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
-                       const Clock& clock, size_t max_in_flight, size_t max_pending)
-    : io_(io),
-      writer_(writer),
-      config_(std::move(config)),
-      clock_(clock),
-      max_in_flight_(max_in_flight),
-      max_pending_(max_pending) {}
+Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
+                       size_t max_in_flight, size_t max_pending)
+    : io_(io), writer_(writer), config_(std::move(config)), clock_(clock), max_in_flight_(max_in_flight),
+      max_pending_(max_pending), http_(std::make_unique<HttpClient>(io)) {}
 
-void Dispatcher::configure(const config::Config& config) {
-    std::map<std::string, std::shared_ptr<Channel>> channels;
-    for (const auto& [name, channel] : config.channels) channels[name] = make_channel(channel, io_);
-    // Deliveries in flight keep their own shared_ptr to the old channel object.
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::configure(std::shared_ptr<const config::Config> config, const std::string& link_secret) {
+    std::map<std::string, std::shared_ptr<ChannelState>> channels;
+    ChannelContext context{io_, http_.get(), config, link_secret};
+    for (const auto& [name, cfg] : config->channels) {
+        auto state = std::make_shared<ChannelState>();
+        state->channel = make_channel(cfg, context);
+        state->rate = cfg.rate;
+        state->burst = cfg.burst;
+        state->tokens = cfg.burst;
+        state->max_concurrent = cfg.max_concurrent;
+        state->wake = std::make_unique<asio::steady_timer>(io_);
+        // Keep the live counters of a channel that survives a reload.
+        if (auto old = channels_.find(name); old != channels_.end()) state->in_flight = old->second->in_flight;
+        channels[name] = state;
+    }
+    // Deliveries in flight keep their own shared_ptr to the old state.
     channels_ = std::move(channels);
+}
+
+std::shared_ptr<Channel> Dispatcher::channel(const std::string& name) const {
+    auto it = channels_.find(name);
+    return it == channels_.end() ? nullptr : it->second->channel;
+}
+
+void Dispatcher::on_new_messages(std::function<void(const std::vector<std::int64_t>&)> callback) {
+    new_messages_ = std::move(callback);
 }
 
 void Dispatcher::enqueue(const std::vector<std::int64_t>& ids) {
@@ -80,6 +82,8 @@ void Dispatcher::pump() {
             if (error) {
                 try {
                     std::rethrow_exception(error);
+                } catch (const store::QueueFull&) {
+                    // Still queued in the database; the scheduler offers it again.
                 } catch (const std::exception& e) {
                     spdlog::error("message {}: delivery failed: {}", id, e.what());
                 }
@@ -91,62 +95,98 @@ void Dispatcher::pump() {
     }
 }
 
-asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
-    auto now = seconds(clock_);
-    auto claim = [id, now](SQLite::Database& db) -> std::optional<store::MessageRow> {
-        auto m = store::find_message(db, id);
-        if (!m || m->state != "queued") return std::nullopt;
-        store::set_message_state(db, id, "sending", "", "", now);
-        return m;
-    };
-    auto message = co_await writer_.execute(claim);
-    if (!message) co_return;
-
-    std::shared_ptr<Channel> channel;
-    if (auto it = channels_.find(message->channel); it != channels_.end()) channel = it->second;
-    SendResult result;
-    if (!channel) {
-        result = {SendResult::Status::permanent_failure, "",
-                  "channel " + message->channel + " is not configured"};
-    } else {
-        result = co_await channel->send(*message);
+asio::awaitable<void> Dispatcher::acquire(ChannelState& state) {
+    while (true) {
+        auto now = std::chrono::steady_clock::now();
+        std::chrono::duration<double> elapsed = now - state.refilled;
+        state.tokens = std::min(state.burst, state.tokens + elapsed.count() * state.rate);
+        state.refilled = now;
+        if (state.tokens >= 1 && state.in_flight < state.max_concurrent) {
+            state.tokens -= 1;
+            ++state.in_flight;
+            co_return;
+        }
+        auto wait = state.tokens >= 1 ? std::chrono::milliseconds(50)
+                                      : std::chrono::milliseconds(
+                                            static_cast<long>(std::ceil((1 - state.tokens) / state.rate * 1000)));
+        state.wake->expires_after(wait);
+        boost::system::error_code ec;
+        co_await state.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+void Dispatcher::release(ChannelState& state) {
+    --state.in_flight;
+    state.wake->cancel();  // let a waiter try again
+}
+
+asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
+    // Peek without claiming, so a crash while waiting for the rate limit leaves the
+    // message queued (sent later), not 'sending' (never sent).
+    auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
+    auto message = co_await writer_.execute(peek);
+    if (!message || message->state != "queued") co_return;
+    if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
+
+    auto found = channels_.find(message->channel);
+    std::shared_ptr<ChannelState> state = found == channels_.end() ? nullptr : found->second;
+    if (state) co_await acquire(*state);
+
+    auto now = seconds(clock_);
+    auto claim = [id, now](SQLite::Database& db) { return claim_message(db, id, now); };
+    auto claimed = co_await writer_.execute(claim);
+    if (!claimed) {
+        if (state) release(*state);
+        co_return;
+    }
+
+    SendResult result;
+    if (!state) {
+        result = {SendResult::Status::permanent_failure, "", "channel " + claimed->channel + " is not configured",
+                  "config", {}, false};
+    } else {
+        try {
+            result = co_await state->channel->send(*claimed);
+        } catch (const std::exception& e) {
+            result = {SendResult::Status::temporary_failure, "", e.what(), "exception", {}, false};
+        }
+        release(*state);
+    }
+    auto config = config_();
     auto done_at = seconds(clock_);
-    auto record = [m = *message, result, done_at](SQLite::Database& db) {
-        apply_result(db, m, result, done_at);
-        return true;
+    double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
+    auto record = [config, m = *claimed, result, done_at, jitter](SQLite::Database& db) {
+        return record_send_result(db, *config, m, result, done_at, jitter);
     };
-    co_await writer_.execute(record);
+    auto outcome = co_await writer_.execute(record);
     if (result.status == SendResult::Status::sent) {
         ++stats_.sent;
-        spdlog::info("message {} ({}) sent on {} to {}", id, message->kind, message->channel,
-                     message->address);
+        spdlog::info("message {} ({}) sent on {} to {} [{}]", id, claimed->kind, claimed->channel, claimed->address,
+                     result.provider_id);
+    } else if (outcome.retry_at) {
+        ++stats_.retried;
+        spdlog::warn("message {} on {}: {} {}; {}", id, claimed->channel, result.error_code, result.error, outcome.note);
     } else {
         ++stats_.failed;
-        spdlog::warn("message {} ({}) failed on {}: {}", id, message->kind, message->channel,
-                     result.error);
+        spdlog::warn("message {} ({}) failed on {}: {} {} {}", id, claimed->kind, claimed->channel, result.error_code,
+                     result.error, outcome.note);
+    }
+    if (!outcome.queued_messages.empty()) {
+        enqueue(outcome.queued_messages);
+        if (new_messages_) new_messages_(outcome.queued_messages);
     }
 }
 
 asio::awaitable<void> Dispatcher::recover() {
     std::vector<std::string> replayable;
-    for (const auto& [name, channel] : channels_)
-        if (!channel->has_outside_effect()) replayable.push_back(name);
+    for (const auto& [name, state] : channels_)
+        if (!state->channel->has_outside_effect()) replayable.push_back(name);
     auto now = seconds(clock_);
-    auto job = [replayable, now](SQLite::Database& db) {
-        int requeued = 0, unknown = 0;
-        for (auto& m : store::messages_where(db, "state = 'sending'")) {
-            bool replay =
-                std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
-            store::set_message_state(db, m.id, replay ? "queued" : "unknown", "",
-                                     replay ? "" : "in flight at a crash; not sent again", now);
-            replay ? ++requeued : ++unknown;
-        }
-        return std::pair{requeued, unknown};
-    };
+    auto job = [replayable, now](SQLite::Database& db) { return recover_in_flight(db, replayable, now); };
     auto [requeued, unknown] = co_await writer_.execute(job);
     if (requeued || unknown)
-        spdlog::warn("recovery: {} message(s) queued again, {} marked unknown", requeued, unknown);
+        spdlog::warn("recovery: {} message(s) queued again, {} in flight at the crash marked unknown (not resent)",
+                     requeued, unknown);
 }
 
 Dispatcher::Stats Dispatcher::stats() const {

@@ -1,26 +1,82 @@
 // The sandbox channel: the message row in the database is the delivery. Operators read
 // it with `cxgate outbox`; replies come in through the same webhook route as a real
-// provider's (see `cxgate reply`).
+// provider's (see `cxgate reply`), authenticated with an API token.
+#include <nlohmann/json.hpp>
+
 #include "cxgate/channels/channel.hpp"
+#include "cxgate/channels/webhook_util.hpp"
 
 namespace cxgate::channels {
 
 namespace {
 
 class SandboxChannel final : public Channel {
-  public:
+public:
+    explicit SandboxChannel(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {}
+
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
-        co_return SendResult{SendResult::Status::sent, "sandbox-" + std::to_string(message.id), ""};
+        co_return SendResult{SendResult::Status::sent, "sandbox-" + std::to_string(message.id), "", "", {}, false};
     }
     bool has_outside_effect() const override { return false; }
+
+    InboundResult parse_inbound(const WebhookRequest& request, long long) override {
+        if (!authorized(request)) return WebhookError{403, "missing or wrong bearer token"};
+        auto fields = read(request);
+        if (auto* error = std::get_if<WebhookError>(&fields)) return *error;
+        auto& f = std::get<std::map<std::string, std::string>>(fields);
+        if (f["from"].empty()) return WebhookError{400, "from: required"};
+        return std::vector<InboundReply>{{f["id"], f["from"], f["text"]}};
+    }
+
+    StatusResult parse_status(const WebhookRequest& request, long long) override {
+        if (!authorized(request)) return WebhookError{403, "missing or wrong bearer token"};
+        auto fields = read(request);
+        if (auto* error = std::get_if<WebhookError>(&fields)) return *error;
+        auto& f = std::get<std::map<std::string, std::string>>(fields);
+        if (f["id"].empty()) return WebhookError{400, "id: required"};
+        static const std::set<std::string> known{"delivered", "failed", "undelivered", "bounced", "complained", "sent"};
+        if (!known.count(f["status"]))
+            return WebhookError{400, "status: must be delivered, failed, undelivered, bounced, complained or sent"};
+        return std::vector<StatusReport>{{f["id"], f["status"], f["error"], f["error_code"]}};
+    }
+
+private:
+    bool authorized(const WebhookRequest& request) const {
+        auto token = bearer_token(request);
+        bool ok = false;
+        for (const auto& t : config_->api_tokens) ok |= !token.empty() && signatures::constant_time_equals(token, t);
+        return ok;
+    }
+
+    // JSON or form with string fields.
+    static std::variant<std::map<std::string, std::string>, WebhookError> read(const WebhookRequest& request) {
+        std::map<std::string, std::string> out;
+        if (is_form(request)) {
+            for (auto& [k, v] : form_params(request.body)) out[k] = v;
+            return out;
+        }
+        nlohmann::json body;
+        try {
+            body = nlohmann::json::parse(request.body);
+        } catch (const nlohmann::json::parse_error& e) {
+            return WebhookError{400, "body: malformed JSON at byte " + std::to_string(e.byte)};
+        }
+        if (!body.is_object()) return WebhookError{400, "body: must be a JSON object"};
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            if (it->is_null()) continue;
+            if (!it->is_string()) return WebhookError{400, it.key() + ": must be a string"};
+            out[it.key()] = it->get<std::string>();
+        }
+        return out;
+    }
+
+    std::shared_ptr<const config::Config> config_;
 };
 
 }  // namespace
 
-std::unique_ptr<Channel> make_channel(const config::ChannelConfig& config, asio::io_context& io) {
-    (void)io;
-    if (config.type == "sandbox") return std::make_unique<SandboxChannel>();
-    throw std::runtime_error("channel " + config.name + ": unsupported type " + config.type);
+std::unique_ptr<Channel> make_sandbox_channel(const config::ChannelConfig&, const ChannelContext& context) {
+    return std::make_unique<SandboxChannel>(context.config);
 }
 
 }  // namespace cxgate::channels

@@ -9,12 +9,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/templates/compose.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
 
@@ -55,8 +57,53 @@ std::string local_time(store::Seconds t, const std::string& zone) {
                                 *date::locate_zone(zone));
 }
 
+// Renders every SMS a step can send with sample data and warns when it needs more parts
+// than the channel allows: each part is billed, and long surveys are answered less.
+std::vector<config::Diagnostic> segment_warnings(const config::Config& c) {
+    std::vector<config::Diagnostic> out;
+    for (const auto& flow : c.flows) {
+        for (const auto& step : flow.steps) {
+            for (const auto& channel_name : step.channels) {
+                const auto* channel = c.find_channel(channel_name);
+                if (!channel || channel->kind != config::ChannelKind::sms) continue;
+                for (const auto& locale : c.defaults.locales) {
+                    store::SurveyRow sample;
+                    sample.flow = flow.name;
+                    sample.step = step.id;
+                    sample.metric = report::to_string(step.metric);
+                    sample.scale_min = step.scale.min;
+                    sample.scale_max = step.scale.max;
+                    sample.low_is_good = step.low_is_good;
+                    sample.contact_name = "Annamaria Korhonen-Lindqvist";
+                    sample.staff_name = "Johanna Virtanen-Björklund";
+                    sample.channel = channel_name;
+                    sample.locale = locale;
+                    for (const char* kind : {"survey", "why", "reminder", "thanks", "retry"}) {
+                        auto rendered = templates::render(c, sample, kind, locale);
+                        auto info = sms::analyze(sms::normalize_newlines(rendered.body));
+                        if (info.segments <= channel->max_segments) continue;
+                        config::Diagnostic d;
+                        d.severity = config::Diagnostic::Severity::warning;
+                        d.file = flow.file;
+                        d.line = step.line;
+                        d.column = 1;
+                        d.message = "step \"" + step.id + "\": the " + locale + " " + kind + " SMS on channel " +
+                                    channel_name + " is " + std::to_string(info.segments) + " parts (" +
+                                    sms::to_string(info.encoding) + ", " + std::to_string(info.units) +
+                                    " units); the channel allows " + std::to_string(channel->max_segments);
+                        out.push_back(d);
+                    }
+                }
+            }
+        }
+    }
+    return out;
+}
+
 int check(const std::string& file) {
     auto loaded = config::load(file);
+    if (loaded.config)
+        for (auto& w : segment_warnings(*loaded.config)) loaded.diagnostics.items.push_back(w);
     for (const auto& d : loaded.diagnostics.items) std::cout << d.to_string() << "\n";
     if (!loaded.config) {
         size_t errors = 0;

@@ -9,6 +9,8 @@
 #include "cxgate/http/server.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
+#include "cxgate/store/records.hpp"
+#include "cxgate/util/random.hpp"
 
 namespace cxgate::cli {
 
@@ -53,9 +55,13 @@ int serve(const ServeOptions& options) {
         clock = std::make_unique<SystemClock>();
 
     std::unique_ptr<store::DbThread> writer, reader;
+    std::string link_secret;
     try {
+        auto write_connection = store::open_for_writing(current->store.path);
+        // Signs unsubscribe links; kept in the database so links survive restarts.
+        link_secret = store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
         writer = std::make_unique<store::DbThread>(
-            store::open_for_writing(current->store.path), store::DbThread::Mode::writer,
+            std::move(write_connection), store::DbThread::Mode::writer,
             current->store.write_queue, current->store.max_batch);
         reader = std::make_unique<store::DbThread>(store::open_for_reading(current->store.path),
                                                    store::DbThread::Mode::reader, 1024, 1);
@@ -67,8 +73,9 @@ int serve(const ServeOptions& options) {
     asio::io_context io(1);
     auto config_source = [&current]() { return current; };
     channels::Dispatcher dispatcher(io, *writer, config_source, *clock);
-    dispatcher.configure(*current);
+    dispatcher.configure(current, link_secret);
     scheduler::Scheduler scheduler(io, *writer, config_source, *clock, dispatcher);
+    dispatcher.on_new_messages([&scheduler](const std::vector<std::int64_t>&) { scheduler.poke(); });
     http::Counters counters;
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
@@ -100,7 +107,7 @@ int serve(const ServeOptions& options) {
                     for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
                 } else {
                     current = with_overrides(next.config, options);
-                    dispatcher.configure(*current);
+                    dispatcher.configure(current, link_secret);
                     reload.result = "ok";
                     spdlog::info("reloaded configuration {}", current->version);
                     scheduler.poke();

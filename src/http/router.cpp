@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cxgate/channels/delivery.hpp"
+#include "cxgate/channels/email_format.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/util/random.hpp"
+#include "cxgate/util/links.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::http {
@@ -211,124 +214,153 @@ asio::awaitable<Response> get_reports(const Request& request, Services& s, const
     co_return json_response(request, status::ok, body.dump());
 }
 
-// POST /webhooks/{channel}/inbound for the sandbox: the same route a provider would
-// call; its body is JSON or a form with from, text and an optional id.
-asio::awaitable<Response> post_inbound(const Request& request, Services& s,
-                                       const std::string& channel_name) {
-    auto config = s.config();
-    const auto* channel = config->find_channel(channel_name);
-    if (!channel)
-        co_return error_response(request, status::not_found, "no channel " + channel_name);
-    if (!authorized(request, *config)) {
-        s.counters.inbound_rejected++;
-        co_return unauthorized(request, s);
+channels::WebhookRequest webhook_request(const Request& request, const Target& target) {
+    channels::WebhookRequest w;
+    w.method = std::string(request.method_string());
+    auto [path, query] = url::split_target(request.target());
+    w.path = path;
+    w.query = query;
+    for (const auto& field : request) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        w.headers[name] = std::string(field.value());
     }
-    replies::InboundMessage message;
-    message.channel = channel_name;
-    const auto content_type = std::string(request[beast_http::field::content_type]);
-    if (content_type.find("application/x-www-form-urlencoded") != std::string::npos) {
-        auto form = url::parse_form(request.body());
-        message.from = form["from"];
-        message.text = form["text"];
-        message.provider_id = form["id"];
-    } else {
-        std::string error;
-        auto body = parse_json_body(request, &error);
-        if (!body || !body->is_object()) {
-            s.counters.inbound_rejected++;
-            co_return error_response(request, status::bad_request,
-                                     body ? "body: must be a JSON object" : error, "body");
-        }
-        auto field = [&](const char* key) -> std::optional<std::string> {
-            auto it = body->find(key);
-            if (it == body->end() || it->is_null()) return std::string();
-            if (!it->is_string()) return std::nullopt;
-            return it->get<std::string>();
-        };
-        for (const char* key : {"from", "text", "id"}) {
-            auto value = field(key);
-            if (!value)
-                co_return error_response(request, status::bad_request,
-                                         std::string(key) + ": must be a string", key);
-            if (std::string(key) == "from")
-                message.from = *value;
-            else if (std::string(key) == "text")
-                message.text = *value;
-            else
-                message.provider_id = *value;
-        }
-    }
-    if (message.from.empty()) {
-        s.counters.inbound_rejected++;
-        co_return error_response(request, status::bad_request, "from: required", "from");
-    }
-    if (message.provider_id.empty()) message.provider_id = "sandbox-" + random_hex(12);
-    const auto now = s.clock.now().time_since_epoch().count();
-    auto job = [config, message, now](SQLite::Database& db) {
-        return replies::handle_inbound(db, *config, message, now);
-    };
-    replies::ReplyOutcome outcome;
-    try {
-        outcome = co_await s.writer.execute(std::move(job));
-    } catch (const store::QueueFull&) {
-        co_return busy(request, s);
-    }
-    if (outcome.duplicate)
-        s.counters.inbound_duplicate++;
-    else
-        s.counters.inbound_accepted++;
-    s.dispatcher.enqueue(outcome.queued_messages);
-    if (!outcome.queued_messages.empty()) s.scheduler.poke();
-    json body{{"outcome", outcome.outcome},
-              {"duplicate", outcome.duplicate},
-              {"id", message.provider_id}};
-    if (outcome.survey_id) body["survey"] = *outcome.survey_id;
-    if (outcome.score) body["score"] = *outcome.score;
-    co_return json_response(request, status::ok, body.dump());
+    w.body = request.body();
+    (void)target;
+    return w;
 }
 
-// POST /webhooks/{channel}/status for the sandbox: {"id": provider id, "status": delivered|failed}.
-asio::awaitable<Response> post_status(const Request& request, Services& s,
-                                      const std::string& channel_name) {
+Response webhook_error(const Request& request, Services& s, const std::string& channel,
+                       const channels::WebhookError& error) {
+    if (error.status == 403) {
+        s.counters.auth_failures++;
+        spdlog::warn("webhook {} on channel {}: 403 {}", std::string(request.target()).substr(0, 80), channel,
+                     error.message);
+    }
+    s.counters.inbound_rejected++;
+    return error_response(request, static_cast<status>(error.status), error.message);
+}
+
+Response webhook_ok(const Request& request, const channels::Channel& channel) {
+    auto reply = channel.webhook_reply();
+    Response res{status::ok, request.version()};
+    res.set(beast_http::field::content_type, reply.content_type);
+    res.body() = reply.body;
+    return res;
+}
+
+// POST (or GET, for Kannel's get-url) /webhooks/{channel}/inbound: the provider's own
+// format, verified the way the provider signs it; nothing is recorded on a bad one.
+asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, const Target& target,
+                                          const std::string& channel_name) {
     auto config = s.config();
-    if (!config->find_channel(channel_name))
+    auto channel = s.dispatcher.channel(channel_name);
+    if (!channel || !config->find_channel(channel_name))
         co_return error_response(request, status::not_found, "no channel " + channel_name);
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
-    std::string error;
-    auto body = parse_json_body(request, &error);
-    if (!body || !body->is_object() || !(*body)["id"].is_string() || !(*body)["status"].is_string())
-        co_return error_response(request, status::bad_request,
-                                 body ? "id and status: required strings" : error,
-                                 body ? "id" : "body");
-    std::string provider_id = (*body)["id"], state = (*body)["status"];
-    if (state != "delivered" && state != "failed")
-        co_return error_response(request, status::bad_request,
-                                 "status: must be delivered or failed", "status");
     const auto now = s.clock.now().time_since_epoch().count();
-    auto job = [provider_id, state, now, channel_name](SQLite::Database& db) {
-        auto rows = store::messages_where(db, "provider_id = ? AND channel = ?",
-                                          {provider_id, channel_name});
-        for (const auto& m : rows) {
-            store::set_message_state(db, m.id, state, "",
-                                     state == "failed" ? "reported failed" : "", now);
-            if (m.survey_id && m.kind == "survey" && state == "delivered") {
-                if (auto survey = store::find_survey(db, *m.survey_id);
-                    survey && survey->state == store::state::sent) {
-                    survey->state = store::state::delivered;
-                    survey->updated_at = now;
-                    store::save_survey(db, *survey);
-                }
-            }
+    auto parsed = channel->parse_inbound(webhook_request(request, target), now);
+    if (auto* error = std::get_if<channels::WebhookError>(&parsed))
+        co_return webhook_error(request, s, channel_name, *error);
+    auto replies = std::get<std::vector<channels::InboundReply>>(std::move(parsed));
+    json results = json::array();
+    for (auto& reply : replies) {
+        replies::InboundMessage message{channel_name, reply.provider_id, reply.from, reply.text};
+        if (message.provider_id.empty()) message.provider_id = "anon-" + random_hex(12);
+        auto job = [config, message, now](SQLite::Database& db) {
+            return replies::handle_inbound(db, *config, message, now);
+        };
+        replies::ReplyOutcome outcome;
+        try {
+            outcome = co_await s.writer.execute(std::move(job));
+        } catch (const store::QueueFull&) {
+            co_return busy(request, s);
         }
-        return rows.size();
+        if (outcome.duplicate) s.counters.inbound_duplicate++;
+        else s.counters.inbound_accepted++;
+        s.dispatcher.enqueue(outcome.queued_messages);
+        if (!outcome.queued_messages.empty()) s.scheduler.poke();
+        json r{{"outcome", outcome.outcome}, {"duplicate", outcome.duplicate}, {"id", message.provider_id}};
+        if (outcome.survey_id) r["survey"] = *outcome.survey_id;
+        if (outcome.score) r["score"] = *outcome.score;
+        results.push_back(r);
+    }
+    // The sandbox answers with what happened (for `cxgate reply`); providers get the
+    // answer their API expects.
+    if (config->find_channel(channel_name)->type == "sandbox")
+        co_return json_response(request, status::ok, results.size() == 1 ? results[0].dump() : results.dump());
+    co_return webhook_ok(request, *channel);
+}
+
+// POST /webhooks/{channel}/status: delivery reports, idempotent on (message id, status).
+asio::awaitable<Response> webhook_status(const Request& request, Services& s, const Target& target,
+                                         const std::string& channel_name) {
+    auto config = s.config();
+    auto channel = s.dispatcher.channel(channel_name);
+    if (!channel || !config->find_channel(channel_name))
+        co_return error_response(request, status::not_found, "no channel " + channel_name);
+    const auto now = s.clock.now().time_since_epoch().count();
+    auto parsed = channel->parse_status(webhook_request(request, target), now);
+    if (auto* error = std::get_if<channels::WebhookError>(&parsed))
+        co_return webhook_error(request, s, channel_name, *error);
+    auto reports = std::get<std::vector<channels::StatusReport>>(std::move(parsed));
+    size_t matched = 0, duplicates = 0;
+    for (const auto& report : reports) {
+        auto job = [config, channel_name, report, now](SQLite::Database& db) {
+            return channels::apply_status_report(db, *config, channel_name, report, now);
+        };
+        channels::StatusOutcome outcome;
+        try {
+            outcome = co_await s.writer.execute(std::move(job));
+        } catch (const store::QueueFull&) {
+            co_return busy(request, s);
+        }
+        matched += outcome.matched;
+        duplicates += outcome.duplicate;
+        if (!outcome.queued_messages.empty()) {
+            s.dispatcher.enqueue(outcome.queued_messages);
+            s.scheduler.poke();
+        }
+    }
+    if (config->find_channel(channel_name)->type == "sandbox")
+        co_return json_response(request, status::ok,
+                                json{{"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}.dump());
+    co_return webhook_ok(request, *channel);
+}
+
+// One-click unsubscribe (RFC 8058). GET only shows a page with a button, because link
+// scanners fetch every link; POST (the mail client's one-click, or the button) opts out.
+asio::awaitable<Response> unsubscribe(const Request& request, Services& s, const std::string& token) {
+    auto address = links::unsubscribe_address(s.link_secret, token);
+    Response res{status::ok, request.version()};
+    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
+    res.set(beast_http::field::cache_control, "no-store");
+    if (!address) {
+        res.result(status::not_found);
+        res.body() = "<!doctype html><meta name=viewport content=\"width=device-width\"><p>This link is not valid.</p>";
+        co_return res;
+    }
+    if (request.method() == beast_http::verb::get) {
+        res.body() = "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+                     "<title>Unsubscribe</title><form method=post><p>Stop surveys to " + channels::html_escape(*address) +
+                     "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe value=One-Click>"
+                     "Unsubscribe / Peru tilaus / Avsluta</button></form>";
+        co_return res;
+    }
+    if (request.method() != beast_http::verb::post)
+        co_return error_response(request, status::method_not_allowed, "GET or POST");
+    const auto now = s.clock.now().time_since_epoch().count();
+    auto job = [addr = *address, now](SQLite::Database& db) {
+        return store::opt_out_address(db, addr, "one-click unsubscribe", now);
     };
-    size_t matched = 0;
     try {
-        matched = co_await s.writer.execute(std::move(job));
+        co_await s.writer.execute(std::move(job));
     } catch (const store::QueueFull&) {
         co_return busy(request, s);
     }
-    co_return json_response(request, status::ok, json{{"matched", matched}}.dump());
+    spdlog::info("unsubscribed {} by one-click link", *address);
+    res.body() = "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+                 "<p>Unsubscribed. / Tilaus peruttu. / Avslutat.</p>";
+    co_return res;
 }
 
 // POST /v1/clock: only when the daemon runs on a manual clock (serve --manual-clock).
@@ -484,10 +516,12 @@ asio::awaitable<Response> handle_request(Request request, Services& s) {
     if (segments.size() == 3 && segments[0] == "v1" && segments[1] == "surveys")
         co_return co_await get_survey(request, s, segments[2]);
     if (segments.size() == 3 && segments[0] == "webhooks") {
-        if (!allow(beast_http::verb::post)) co_return wrong_method();
-        if (segments[2] == "inbound") co_return co_await post_inbound(request, s, segments[1]);
-        if (segments[2] == "status") co_return co_await post_status(request, s, segments[1]);
+        // Kannel's sms-service and dlr-url fetch with GET; everyone else POSTs.
+        if (!allow(beast_http::verb::post) && !allow(beast_http::verb::get)) co_return wrong_method();
+        if (segments[2] == "inbound") co_return co_await webhook_inbound(request, s, target, segments[1]);
+        if (segments[2] == "status") co_return co_await webhook_status(request, s, target, segments[1]);
     }
+    if (segments.size() == 2 && segments[0] == "u") co_return co_await unsubscribe(request, s, segments[1]);
     co_return error_response(request, status::not_found, "no route for " + path);
 }
 

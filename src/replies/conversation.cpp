@@ -47,13 +47,15 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
 
 // The newest survey on this channel and address that still waits for something from
 // the customer: a score (sent, delivered) or a comment (answered, within its window).
-std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& channel,
-                                     const std::string& address, Seconds now) {
+// Matched on the address alone: an email reply may arrive through another email
+// channel's inbound route than the one that sent it, and a survey that failed over
+// from email to SMS is answered on its new address.
+std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address, Seconds now) {
     auto rows =
         surveys_where(db,
-                      "address = ? AND channel = ? AND (state IN ('sent', 'delivered') "
+                      "address = ? AND (state IN ('sent', 'delivered') "
                       "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
-                      {address, channel, std::to_string(now)},
+                      {address, std::to_string(now)},
                       "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
@@ -154,7 +156,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         }
     }
 
-    auto survey = open_survey(db, message.channel, from, now);
+    auto survey = open_survey(db, from, now);
     if (!survey) {
         out.outcome = "no_open_survey";
         record_inbound(db, message, from, now, out);

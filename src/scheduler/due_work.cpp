@@ -139,7 +139,8 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
         "AND reminders_sent < reminders_max"
         " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
         " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
-        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered')");
+        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered'"
+        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued')");
     if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
     return std::nullopt;
 }
@@ -155,8 +156,9 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
     auto queued =
-        store::cached(db, "SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT ?");
-    queued->bind(1, static_cast<std::int64_t>(limit));
+        store::cached(db, "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
+    queued->bind(1, static_cast<std::int64_t>(now));
+    queued->bind(2, static_cast<std::int64_t>(limit));
     std::vector<std::int64_t> pending;
     while (queued->executeStep()) pending.push_back(queued->getColumn(0).getInt64());
     out.queued_messages = std::move(pending);

@@ -25,25 +25,25 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-    long status = 0;          // 0 when no HTTP response arrived
+    long status = 0;  // 0 when no HTTP response arrived
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
-    int curl_code = 0;        // CURLcode; 0 = OK
-    std::string error;        // transport error text when curl_code != 0
+    int curl_code = 0;                           // CURLcode; 0 = OK
+    std::string error;                           // transport error text when curl_code != 0
     bool timed_out = false;
 };
 
 // An email as libcurl's MIME API builds it: multipart/alternative text + HTML, UTF-8.
 struct MailMessage {
-    std::string url;       // smtp://host:port or smtps://host:port
+    std::string url;           // smtp://host:port or smtps://host:port
     bool require_tls = false;  // STARTTLS required (CURLUSESSL_ALL) on smtp://
     std::string username, password;
-    std::string from;      // envelope and From address
+    std::string from;  // envelope and From address
     std::string from_name;
     std::vector<std::string> to;
-    std::string subject;   // UTF-8; encoded per RFC 2047 by the client
-    std::string text;      // text/plain; charset=UTF-8
-    std::string html;      // text/html; charset=UTF-8 (optional)
+    std::string subject;               // UTF-8; encoded per RFC 2047 by the client
+    std::string text;                  // text/plain; charset=UTF-8
+    std::string html;                  // text/html; charset=UTF-8 (optional)
     std::vector<std::string> headers;  // extra headers: Message-ID, Reply-To, List-Unsubscribe...
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds total_timeout{30000};
@@ -61,9 +61,13 @@ inline constexpr size_t max_response_body = 1 << 20;
 
 // Transfers still running when the HttpClient is destroyed complete with curl_code
 // CURLE_ABORTED_BY_CALLBACK (the awaiting coroutines resume on the io_context as usual).
-// request() and send_mail() must be started while the client is alive.
+// request() and send_mail() must be started while the client is alive, on the thread that
+// runs the io_context. Invalid input (a method that is not a token, CR/LF in a header, mail
+// without recipients) completes with CURLE_BAD_FUNCTION_ARGUMENT before any I/O. The total
+// timeout also covers waiting for a free connection when max_connections are busy; such
+// waiting transfers count in in_flight().
 class HttpClient {
-public:
+  public:
     // max_connections: total open connections kept by the multi handle.
     explicit HttpClient(asio::io_context& io, long max_connections = 64);
     ~HttpClient();
@@ -74,7 +78,7 @@ public:
     asio::awaitable<MailResult> send_mail(MailMessage message);
     size_t in_flight() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
