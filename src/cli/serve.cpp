@@ -59,10 +59,11 @@ int serve(const ServeOptions& options) {
     try {
         auto write_connection = store::open_for_writing(current->store.path);
         // Signs unsubscribe links; kept in the database so links survive restarts.
-        link_secret = store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
+        link_secret =
+            store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
         writer = std::make_unique<store::DbThread>(
-            std::move(write_connection), store::DbThread::Mode::writer,
-            current->store.write_queue, current->store.max_batch);
+            std::move(write_connection), store::DbThread::Mode::writer, current->store.write_queue,
+            current->store.max_batch);
         reader = std::make_unique<store::DbThread>(store::open_for_reading(current->store.path),
                                                    store::DbThread::Mode::reader, 1024, 1);
     } catch (const std::exception& e) {
@@ -75,12 +76,13 @@ int serve(const ServeOptions& options) {
     channels::Dispatcher dispatcher(io, *writer, config_source, *clock);
     dispatcher.configure(current, link_secret);
     scheduler::Scheduler scheduler(io, *writer, config_source, *clock, dispatcher);
-    dispatcher.on_new_messages([&scheduler](const std::vector<std::int64_t>&) { scheduler.poke(); });
+    dispatcher.on_new_messages(
+        [&scheduler](const std::vector<std::int64_t>&) { scheduler.poke(); });
     http::Counters counters;
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
-    http::Services services{config_source, *writer,  *reader, *clock,   scheduler,
-                            dispatcher,    counters, reload,  reload.at};
+    http::Services services{config_source, *writer,  *reader, *clock,    scheduler,
+                            dispatcher,    counters, reload,  reload.at, link_secret};
     http::Server server(io, services);
     try {
         server.listen(current->server.listen);

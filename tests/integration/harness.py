@@ -20,7 +20,10 @@ def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--source", required=True)
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    args.source = os.path.abspath(args.source)
+    return args
 
 
 def free_port():
@@ -67,8 +70,8 @@ class Daemon:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self):
-        self.port = free_port()
+    def start(self, port=None):
+        self.port = port or self.port or free_port()
         args = [self.binary, "serve", "--config", self.config, "--listen", f"127.0.0.1:{self.port}",
                 "--db", self.db]
         if self.now:
@@ -209,3 +212,43 @@ def run(test_fn):
             print(f"work directory kept: {workdir}")
     print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
     sys.exit(0 if ok else 1)
+
+
+def write_config(workdir, source, channels_yaml, flows=None, alerts_channel="email", extra=""):
+    """A cxgate.yaml in workdir using the project's templates, with the given channels
+    block (YAML text, indented two spaces) and flows {name: yaml text}."""
+    flows_dir = os.path.join(workdir, "flows")
+    os.makedirs(flows_dir, exist_ok=True)
+    for name, text in (flows or {}).items():
+        with open(os.path.join(flows_dir, f"{name}.yaml"), "w") as f:
+            f.write(text)
+    path = os.path.join(workdir, "cxgate.yaml")
+    with open(path, "w") as f:
+        f.write(f"""server:
+  listen: 127.0.0.1:0
+  public_url: http://127.0.0.1:{{PORT}}
+database:
+  path: cxgate.db
+api_tokens: ["${{CXGATE_API_TOKEN}}"]
+defaults:
+  timezone: Europe/Helsinki
+  locale: fi
+  send_window: {{ days: mon-sun, from: "00:00", to: "24:00" }}
+channels:
+{channels_yaml}
+alerts:
+  channel: {alerts_channel}
+staff:
+  - {{ id: s-7, name: Advisor, email: advisor@example.com }}
+flows_dir: flows
+templates_dir: {os.path.join(source, 'templates')}
+{extra}""")
+    return path
+
+
+def set_public_port(config_path, port):
+    """The public URL must name the daemon's port (webhook URLs, signatures)."""
+    with open(config_path) as f:
+        text = f.read()
+    with open(config_path, "w") as f:
+        f.write(text.replace("{PORT}", str(port)))
