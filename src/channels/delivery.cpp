@@ -15,14 +15,20 @@ namespace {
 
 using namespace cxgate::store;
 
-timing::TimePoint tp(Seconds s) { return timing::TimePoint{std::chrono::seconds{s}}; }
+timing::TimePoint tp(Seconds s) {
+    return timing::TimePoint{std::chrono::seconds{s}};
+}
 
 Seconds seconds_of(const timing::Delay& d) {
     switch (d.unit) {
-        case timing::Delay::Unit::seconds: return d.amount;
-        case timing::Delay::Unit::minutes: return d.amount * 60LL;
-        case timing::Delay::Unit::hours: return d.amount * 3600LL;
-        default: return d.amount * 86400LL;
+        case timing::Delay::Unit::seconds:
+            return d.amount;
+        case timing::Delay::Unit::minutes:
+            return d.amount * 60LL;
+        case timing::Delay::Unit::hours:
+            return d.amount * 3600LL;
+        default:
+            return d.amount * 86400LL;
     }
 }
 
@@ -31,7 +37,8 @@ Seconds into_window(const config::Config& config, const SurveyRow* survey, Secon
     if (!survey) return at;
     const auto* flow = config.find_flow(survey->flow);
     if (!flow) return at;
-    auto t = timing::next_in_window(tp(at), flow->send_window, *date::locate_zone(flow->timezone), {});
+    auto t =
+        timing::next_in_window(tp(at), flow->send_window, *date::locate_zone(flow->timezone), {});
     return t.time_since_epoch().count();
 }
 
@@ -51,7 +58,9 @@ void fail_survey(SQLite::Database& db, SurveyRow& s, const std::string& why, Sec
     save_survey(db, s);
 }
 
-bool carries_survey(const MessageRow& m) { return m.kind == "survey"; }
+bool carries_survey(const MessageRow& m) {
+    return m.kind == "survey";
+}
 
 }  // namespace
 
@@ -65,8 +74,8 @@ std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, S
     return m;
 }
 
-std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config, SurveyRow& survey,
-                                     Seconds now, const std::string& why) {
+std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config,
+                                     SurveyRow& survey, Seconds now, const std::string& why) {
     auto channels = nlohmann::json::parse(survey.channels, nullptr, false);
     if (!channels.is_array()) return std::nullopt;
     std::string phone, email;
@@ -104,8 +113,9 @@ std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config&
     return std::nullopt;
 }
 
-DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& config, const MessageRow& sent,
-                                   const SendResult& result, Seconds now, double jitter) {
+DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& config,
+                                   const MessageRow& sent, const SendResult& result, Seconds now,
+                                   double jitter) {
     DeliveryOutcome out;
     MessageRow m = sent;
     std::optional<SurveyRow> survey;
@@ -120,22 +130,25 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
         m.next_attempt_at.reset();
         update_message(db, m, now);
         if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
-        if (survey && m.kind == "thanks" && (survey->state == state::answered || survey->state == state::commented)) {
+        if (survey && m.kind == "thanks" &&
+            (survey->state == state::answered || survey->state == state::commented)) {
             survey->state = state::closed;
             survey->closed_at = now;
             survey->updated_at = now;
             save_survey(db, *survey);
         }
         // A report may have beaten the send's answer here; apply it now.
-        auto pending = store::cached(db,
-                                     "SELECT status, error FROM status_reports WHERE channel = ? AND provider_id = ? "
-                                     "AND applied = 0 ORDER BY id");
+        auto pending = store::cached(
+            db,
+            "SELECT status, error FROM status_reports WHERE channel = ? AND provider_id = ? "
+            "AND applied = 0 ORDER BY id");
         pending->bind(1, m.channel);
         pending->bind(2, m.provider_id);
         std::vector<StatusReport> reports;
         while (pending->executeStep())
-            reports.push_back({m.provider_id, pending->getColumn(0).getString(),
-                               pending->getColumn(1).isNull() ? "" : pending->getColumn(1).getString(), ""});
+            reports.push_back(
+                {m.provider_id, pending->getColumn(0).getString(),
+                 pending->getColumn(1).isNull() ? "" : pending->getColumn(1).getString(), ""});
         for (const auto& report : reports) {
             auto applied = apply_status_report(db, config, m.channel, report, now);
             out.queued_messages.insert(out.queued_messages.end(), applied.queued_messages.begin(),
@@ -146,15 +159,26 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
 
     m.error = result.error;
     m.error_code = result.error_code;
+    if (result.status == SendResult::Status::unknown) {
+        m.state = "unknown";
+        m.error += " (sent, no answer: not sent again)";
+        m.next_attempt_at.reset();
+        update_message(db, m, now);
+        if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
+        out.note = "outcome unknown; not resent";
+        return out;
+    }
     if (result.status == SendResult::Status::temporary_failure) {
         const auto& policy = channel ? channel->retry : config::RetryPolicy{};
         if (m.attempts < policy.max_attempts) {
             // Exponential backoff with jitter; a provider's Retry-After wins when longer.
-            double base = static_cast<double>(seconds_of(policy.base_delay)) * std::pow(2.0, m.attempts - 1);
+            double base =
+                static_cast<double>(seconds_of(policy.base_delay)) * std::pow(2.0, m.attempts - 1);
             base = std::min(base, static_cast<double>(seconds_of(policy.max_delay)));
             Seconds wait = static_cast<Seconds>(base * (0.5 + 0.5 * jitter));
             if (result.retry_after) wait = std::max<Seconds>(wait, *result.retry_after);
-            Seconds at = into_window(config, survey ? &*survey : nullptr, now + std::max<Seconds>(wait, 1));
+            Seconds at =
+                into_window(config, survey ? &*survey : nullptr, now + std::max<Seconds>(wait, 1));
             if (!(survey && survey->expires_at && at >= *survey->expires_at)) {
                 m.state = "queued";
                 m.next_attempt_at = at;
@@ -174,37 +198,46 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     m.next_attempt_at.reset();
     update_message(db, m, now);
     if (result.opt_out)
-        opt_out_address(db, m.address, "provider " + m.channel + " reports the recipient unsubscribed (" +
-                                           result.error_code + ")", now);
-    if (survey && carries_survey(m) && survey->state == state::sending) {
+        opt_out_address(db, m.address,
+                        "provider " + m.channel + " reports the recipient unsubscribed (" +
+                            result.error_code + ")",
+                        now);
+    // An opted-out recipient said stop: the survey ends there (opt_out_address closed
+    // it), it does not move to their other address.
+    if (survey && carries_survey(m) && survey->state == state::sending && !result.opt_out) {
         if (auto next = failover(db, config, *survey, now, m.channel + " " + result.error_code)) {
             out.queued_messages.push_back(*next);
             out.note = "failover to " + survey->channel;
-        } else if (!result.opt_out) {
+        } else {
             fail_survey(db, *survey, m.error_code + " " + m.error, now);
         }
     }
     return out;
 }
 
-StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& config, const std::string& channel,
-                                  const StatusReport& report, Seconds now) {
+StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& config,
+                                  const std::string& channel, const StatusReport& report,
+                                  Seconds now) {
     StatusOutcome out;
     {
-        auto insert = store::cached(db,
-                                    "INSERT INTO status_reports (channel, provider_id, status, error, received_at) "
-                                    "VALUES (?,?,?,?,?) ON CONFLICT(channel, provider_id, status) DO NOTHING");
+        auto insert = store::cached(
+            db,
+            "INSERT INTO status_reports (channel, provider_id, status, error, received_at) "
+            "VALUES (?,?,?,?,?) ON CONFLICT(channel, provider_id, status) DO NOTHING");
         insert->bind(1, channel);
         insert->bind(2, report.provider_id);
         insert->bind(3, report.status);
-        if (report.error.empty()) insert->bind(4);
-        else insert->bind(4, report.error);
+        if (report.error.empty())
+            insert->bind(4);
+        else
+            insert->bind(4, report.error);
         insert->bind(5, static_cast<std::int64_t>(now));
         // Replays of a report we already have change nothing. A report kept unmatched
         // earlier is applied by record_send_result, which calls back in here.
         if (insert->exec() == 0) {
             auto applied = store::cached(db,
-                                         "SELECT applied FROM status_reports WHERE channel = ? AND provider_id = ? AND status = ?");
+                                         "SELECT applied FROM status_reports WHERE channel = ? AND "
+                                         "provider_id = ? AND status = ?");
             applied->bind(1, channel);
             applied->bind(2, report.provider_id);
             applied->bind(3, report.status);
@@ -214,12 +247,14 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
             }
         }
     }
-    auto rows = messages_where(db, "channel = ? AND provider_id = ?", {channel, report.provider_id});
+    auto rows =
+        messages_where(db, "channel = ? AND provider_id = ?", {channel, report.provider_id});
     if (rows.empty()) return out;  // kept unapplied until the send's id is known
     out.matched = true;
     {
         auto mark = store::cached(db,
-                                  "UPDATE status_reports SET applied = 1 WHERE channel = ? AND provider_id = ? AND status = ?");
+                                  "UPDATE status_reports SET applied = 1 WHERE channel = ? AND "
+                                  "provider_id = ? AND status = ?");
         mark->bind(1, channel);
         mark->bind(2, report.provider_id);
         mark->bind(3, report.status);
@@ -243,7 +278,8 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
             }
         } else if (report.status == "complained") {
             opt_out_address(db, m.address, "spam complaint reported by " + channel, now);
-        } else if (report.status == "failed" || report.status == "undelivered" || report.status == "bounced") {
+        } else if (report.status == "failed" || report.status == "undelivered" ||
+                   report.status == "bounced") {
             m.state = "failed";
             m.error = report.error.empty() ? report.status : report.status + ": " + report.error;
             if (!report.error_code.empty()) m.error_code = report.error_code;
@@ -252,11 +288,14 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
             // unless the customer already answered.
             const auto* ch = config.find_channel(channel);
             if (survey && carries_survey(m) && survey->channel == m.channel &&
-                (survey->state == state::sent || survey->state == state::delivered || survey->state == state::sending) &&
+                (survey->state == state::sent || survey->state == state::delivered ||
+                 survey->state == state::sending) &&
                 ch && m.sent_at) {
-                auto window_end = timing::add_delay(tp(*m.sent_at), ch->failover_window, *date::locate_zone("UTC"), {});
+                auto window_end = timing::add_delay(tp(*m.sent_at), ch->failover_window,
+                                                    *date::locate_zone("UTC"), {});
                 if (tp(now) <= window_end) {
-                    if (auto next = failover(db, config, *survey, now, channel + " reported " + report.status))
+                    if (auto next = failover(db, config, *survey, now,
+                                             channel + " reported " + report.status))
                         out.queued_messages.push_back(*next);
                     else
                         fail_survey(db, *survey, channel + " reported " + report.status, now);
@@ -267,10 +306,12 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
     return out;
 }
 
-std::pair<int, int> recover_in_flight(SQLite::Database& db, const std::vector<std::string>& replayable, Seconds now) {
+std::pair<int, int> recover_in_flight(SQLite::Database& db,
+                                      const std::vector<std::string>& replayable, Seconds now) {
     int requeued = 0, unknown = 0;
     for (auto& m : messages_where(db, "state = 'sending'")) {
-        const bool replay = std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
+        const bool replay =
+            std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
         if (replay) {
             m.state = "queued";
             ++requeued;

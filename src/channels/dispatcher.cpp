@@ -21,17 +21,25 @@ struct Dispatcher::ChannelState {
 };
 
 namespace {
-store::Seconds seconds(const Clock& clock) { return clock.now().time_since_epoch().count(); }
+store::Seconds seconds(const Clock& clock) {
+    return clock.now().time_since_epoch().count();
+}
 }  // namespace
 
-Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
-                       size_t max_in_flight, size_t max_pending)
-    : io_(io), writer_(writer), config_(std::move(config)), clock_(clock), max_in_flight_(max_in_flight),
-      max_pending_(max_pending), http_(std::make_unique<HttpClient>(io)) {}
+Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
+                       const Clock& clock, size_t max_in_flight, size_t max_pending)
+    : io_(io),
+      writer_(writer),
+      config_(std::move(config)),
+      clock_(clock),
+      max_in_flight_(max_in_flight),
+      max_pending_(max_pending),
+      http_(std::make_unique<HttpClient>(io)) {}
 
 Dispatcher::~Dispatcher() = default;
 
-void Dispatcher::configure(std::shared_ptr<const config::Config> config, const std::string& link_secret) {
+void Dispatcher::configure(std::shared_ptr<const config::Config> config,
+                           const std::string& link_secret) {
     std::map<std::string, std::shared_ptr<ChannelState>> channels;
     ChannelContext context{io_, http_.get(), config, link_secret};
     for (const auto& [name, cfg] : config->channels) {
@@ -43,7 +51,8 @@ void Dispatcher::configure(std::shared_ptr<const config::Config> config, const s
         state->max_concurrent = cfg.max_concurrent;
         state->wake = std::make_unique<asio::steady_timer>(io_);
         // Keep the live counters of a channel that survives a reload.
-        if (auto old = channels_.find(name); old != channels_.end()) state->in_flight = old->second->in_flight;
+        if (auto old = channels_.find(name); old != channels_.end())
+            state->in_flight = old->second->in_flight;
         channels[name] = state;
     }
     // Deliveries in flight keep their own shared_ptr to the old state.
@@ -107,8 +116,8 @@ asio::awaitable<void> Dispatcher::acquire(ChannelState& state) {
             co_return;
         }
         auto wait = state.tokens >= 1 ? std::chrono::milliseconds(50)
-                                      : std::chrono::milliseconds(
-                                            static_cast<long>(std::ceil((1 - state.tokens) / state.rate * 1000)));
+                                      : std::chrono::milliseconds(static_cast<long>(
+                                            std::ceil((1 - state.tokens) / state.rate * 1000)));
         state.wake->expires_after(wait);
         boost::system::error_code ec;
         co_await state.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -142,8 +151,12 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
 
     SendResult result;
     if (!state) {
-        result = {SendResult::Status::permanent_failure, "", "channel " + claimed->channel + " is not configured",
-                  "config", {}, false};
+        result = {SendResult::Status::permanent_failure,
+                  "",
+                  "channel " + claimed->channel + " is not configured",
+                  "config",
+                  {},
+                  false};
     } else {
         try {
             result = co_await state->channel->send(*claimed);
@@ -161,20 +174,22 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     auto outcome = co_await writer_.execute(record);
     if (result.status == SendResult::Status::sent) {
         ++stats_.sent;
-        spdlog::info("message {} ({}) sent on {} to {} [{}]", id, claimed->kind, claimed->channel, claimed->address,
-                     result.provider_id);
+        spdlog::info("message {} ({}) sent on {} to {} [{}]", id, claimed->kind, claimed->channel,
+                     claimed->address, result.provider_id);
     } else if (outcome.retry_at) {
         ++stats_.retried;
-        spdlog::warn("message {} on {}: {} {}; {}", id, claimed->channel, result.error_code, result.error, outcome.note);
+        spdlog::warn("message {} on {}: {} {}; {}", id, claimed->channel, result.error_code,
+                     result.error, outcome.note);
     } else {
         ++stats_.failed;
-        spdlog::warn("message {} ({}) failed on {}: {} {} {}", id, claimed->kind, claimed->channel, result.error_code,
-                     result.error, outcome.note);
+        spdlog::warn("message {} ({}) failed on {}: {} {} {}", id, claimed->kind, claimed->channel,
+                     result.error_code, result.error, outcome.note);
     }
-    if (!outcome.queued_messages.empty()) {
-        enqueue(outcome.queued_messages);
-        if (new_messages_) new_messages_(outcome.queued_messages);
-    }
+    if (!outcome.queued_messages.empty()) enqueue(outcome.queued_messages);
+    // The scheduler sleeps until the earliest due work it knew of; a retry time or a new
+    // message may be earlier, so it must look again.
+    if ((!outcome.queued_messages.empty() || outcome.retry_at) && new_messages_)
+        new_messages_(outcome.queued_messages);
 }
 
 asio::awaitable<void> Dispatcher::recover() {
@@ -182,11 +197,15 @@ asio::awaitable<void> Dispatcher::recover() {
     for (const auto& [name, state] : channels_)
         if (!state->channel->has_outside_effect()) replayable.push_back(name);
     auto now = seconds(clock_);
-    auto job = [replayable, now](SQLite::Database& db) { return recover_in_flight(db, replayable, now); };
+    auto job = [replayable, now](SQLite::Database& db) {
+        return recover_in_flight(db, replayable, now);
+    };
     auto [requeued, unknown] = co_await writer_.execute(job);
     if (requeued || unknown)
-        spdlog::warn("recovery: {} message(s) queued again, {} in flight at the crash marked unknown (not resent)",
-                     requeued, unknown);
+        spdlog::warn(
+            "recovery: {} message(s) queued again, {} in flight at the crash marked unknown (not "
+            "resent)",
+            requeued, unknown);
 }
 
 Dispatcher::Stats Dispatcher::stats() const {

@@ -4,17 +4,20 @@
 
 namespace cxgate::channels {
 
-std::unique_ptr<Channel> make_channel(const config::ChannelConfig& channel, const ChannelContext& context) {
-    using Factory = std::unique_ptr<Channel> (*)(const config::ChannelConfig&, const ChannelContext&);
+std::unique_ptr<Channel> make_channel(const config::ChannelConfig& channel,
+                                      const ChannelContext& context) {
+    using Factory =
+        std::unique_ptr<Channel> (*)(const config::ChannelConfig&, const ChannelContext&);
     static const std::map<std::string, Factory> factories = {
-        {"sandbox", make_sandbox_channel}, {"twilio", make_twilio_channel},
-        {"kannel", make_kannel_channel},   {"smtp", make_smtp_channel},
-        {"vonage", make_vonage_channel},   {"http", make_http_channel},
+        {"sandbox", make_sandbox_channel},   {"twilio", make_twilio_channel},
+        {"kannel", make_kannel_channel},     {"smtp", make_smtp_channel},
+        {"vonage", make_vonage_channel},     {"http", make_http_channel},
         {"sendgrid", make_sendgrid_channel}, {"mailgun", make_mailgun_channel},
         {"postmark", make_postmark_channel},
     };
     auto it = factories.find(channel.type);
-    if (it == factories.end()) throw std::runtime_error("channel " + channel.name + ": unsupported type " + channel.type);
+    if (it == factories.end())
+        throw std::runtime_error("channel " + channel.name + ": unsupported type " + channel.type);
     if (channel.type != "sandbox" && !context.http)
         throw std::runtime_error("channel " + channel.name + ": needs the HTTP client");
     return it->second(channel, context);
@@ -38,8 +41,10 @@ SendResult classify_http(const HttpResponse& response, const std::string& error_
     r.error = error_text;
     r.error_code = error_code;
     if (response.curl_code != 0 || response.status == 0) {
-        r.status = SendResult::Status::temporary_failure;
-        r.error = response.timed_out ? "timeout: " + response.error : "transport: " + response.error;
+        r.status = response.request_sent ? SendResult::Status::unknown
+                                         : SendResult::Status::temporary_failure;
+        r.error =
+            response.timed_out ? "timeout: " + response.error : "transport: " + response.error;
         r.error_code = response.timed_out ? "timeout" : "transport";
         return r;
     }
@@ -54,7 +59,8 @@ SendResult classify_http(const HttpResponse& response, const std::string& error_
     return r;
 }
 
-std::string webhook_url(const config::Config& config, const std::string& channel, const std::string& kind) {
+std::string webhook_url(const config::Config& config, const std::string& channel,
+                        const std::string& kind) {
     std::string base = config.server.public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + "/webhooks/" + channel + "/" + kind;

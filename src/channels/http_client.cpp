@@ -146,6 +146,7 @@ struct Transfer {
 
     std::string body;
     bool body_too_large = false;
+    bool request_sent = false;
     std::map<std::string, std::string> response_headers;
     std::string last_header;  // for obsolete folded continuation lines
 
@@ -210,6 +211,7 @@ HttpResponse to_response(Transfer& t) {
         r.error = error_text(t);
         r.timed_out = t.code == CURLE_OPERATION_TIMEDOUT;
     }
+    r.request_sent = t.request_sent;
     // A truncated body must not be mistaken for the provider's answer.
     if (!t.body_too_large) r.body = std::move(t.body);
     return r;
@@ -513,6 +515,12 @@ struct HttpClient::Impl {
 
     // The transfer is out of the multi handle: free curl's side, wake the coroutine.
     static void complete(Transfer& t) {
+        // Pre-transfer is reached once connected (and TLS is done), just before the
+        // request is written; REQUEST_SIZE is only filled in on success, so it cannot tell.
+        curl_off_t pretransfer = 0;
+        if (t.easy &&
+            curl_easy_getinfo(t.easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK)
+            t.request_sent = pretransfer > 0;
         t.free_handles();
         t.finished = true;
         t.done.cancel();  // posts the coroutine's resumption; nothing runs inline

@@ -11,11 +11,13 @@ namespace cxgate::channels {
 namespace {
 
 class SandboxChannel final : public Channel {
-public:
-    explicit SandboxChannel(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {}
+  public:
+    explicit SandboxChannel(std::shared_ptr<const config::Config> config)
+        : config_(std::move(config)) {}
 
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
-        co_return SendResult{SendResult::Status::sent, "sandbox-" + std::to_string(message.id), "", "", {}, false};
+        co_return SendResult{
+            SendResult::Status::sent, "sandbox-" + std::to_string(message.id), "", "", {}, false};
     }
     bool has_outside_effect() const override { return false; }
 
@@ -34,22 +36,26 @@ public:
         if (auto* error = std::get_if<WebhookError>(&fields)) return *error;
         auto& f = std::get<std::map<std::string, std::string>>(fields);
         if (f["id"].empty()) return WebhookError{400, "id: required"};
-        static const std::set<std::string> known{"delivered", "failed", "undelivered", "bounced", "complained", "sent"};
+        static const std::set<std::string> known{"delivered", "failed",     "undelivered",
+                                                 "bounced",   "complained", "sent"};
         if (!known.count(f["status"]))
-            return WebhookError{400, "status: must be delivered, failed, undelivered, bounced, complained or sent"};
+            return WebhookError{
+                400, "status: must be delivered, failed, undelivered, bounced, complained or sent"};
         return std::vector<StatusReport>{{f["id"], f["status"], f["error"], f["error_code"]}};
     }
 
-private:
+  private:
     bool authorized(const WebhookRequest& request) const {
         auto token = bearer_token(request);
         bool ok = false;
-        for (const auto& t : config_->api_tokens) ok |= !token.empty() && signatures::constant_time_equals(token, t);
+        for (const auto& t : config_->api_tokens)
+            ok |= !token.empty() && signatures::constant_time_equals(token, t);
         return ok;
     }
 
     // JSON or form with string fields.
-    static std::variant<std::map<std::string, std::string>, WebhookError> read(const WebhookRequest& request) {
+    static std::variant<std::map<std::string, std::string>, WebhookError> read(
+        const WebhookRequest& request) {
         std::map<std::string, std::string> out;
         if (is_form(request)) {
             for (auto& [k, v] : form_params(request.body)) out[k] = v;
@@ -75,7 +81,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Channel> make_sandbox_channel(const config::ChannelConfig&, const ChannelContext& context) {
+std::unique_ptr<Channel> make_sandbox_channel(const config::ChannelConfig&,
+                                              const ChannelContext& context) {
     return std::make_unique<SandboxChannel>(context.config);
 }
 

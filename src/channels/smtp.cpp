@@ -12,7 +12,7 @@ namespace cxgate::channels {
 namespace {
 
 class SmtpChannel final : public Channel {
-public:
+  public:
     SmtpChannel(const config::ChannelConfig& channel, const ChannelContext& context)
         : channel_(channel), context_(context) {}
 
@@ -48,20 +48,23 @@ public:
     bool has_outside_effect() const override { return true; }
 
     InboundResult parse_inbound(const WebhookRequest&, long long) override {
-        return WebhookError{404, "an smtp channel has no inbound webhook; route replies through a mailgun or sendgrid channel"};
+        return WebhookError{404,
+                            "an smtp channel has no inbound webhook; route replies through a "
+                            "mailgun or sendgrid channel"};
     }
     StatusResult parse_status(const WebhookRequest&, long long) override {
         return WebhookError{404, "an smtp channel has no status webhook"};
     }
 
-private:
+  private:
     config::ChannelConfig channel_;
     ChannelContext context_;
 };
 
 }  // namespace
 
-std::unique_ptr<Channel> make_smtp_channel(const config::ChannelConfig& channel, const ChannelContext& context) {
+std::unique_ptr<Channel> make_smtp_channel(const config::ChannelConfig& channel,
+                                           const ChannelContext& context) {
     return std::make_unique<SmtpChannel>(channel, context);
 }
 

@@ -12,8 +12,10 @@ signatures::Params form_params(const std::string& body) {
         auto pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
         if (!pair.empty()) {
             auto eq = pair.find('=');
-            if (eq == std::string::npos) out.emplace_back(url::decode(pair), "");
-            else out.emplace_back(url::decode(pair.substr(0, eq)), url::decode(pair.substr(eq + 1)));
+            if (eq == std::string::npos)
+                out.emplace_back(url::decode(pair), "");
+            else
+                out.emplace_back(url::decode(pair.substr(0, eq)), url::decode(pair.substr(eq + 1)));
         }
         if (amp == std::string::npos) break;
         start = amp + 1;
@@ -34,7 +36,8 @@ const std::string& header(const WebhookRequest& request, const std::string& lowe
 }
 
 bool is_form(const WebhookRequest& request) {
-    return header(request, "content-type").find("application/x-www-form-urlencoded") != std::string::npos;
+    return header(request, "content-type").find("application/x-www-form-urlencoded") !=
+           std::string::npos;
 }
 
 std::string bearer_token(const WebhookRequest& request) {

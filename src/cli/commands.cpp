@@ -87,10 +87,12 @@ std::vector<config::Diagnostic> segment_warnings(const config::Config& c) {
                         d.file = flow.file;
                         d.line = step.line;
                         d.column = 1;
-                        d.message = "step \"" + step.id + "\": the " + locale + " " + kind + " SMS on channel " +
-                                    channel_name + " is " + std::to_string(info.segments) + " parts (" +
-                                    sms::to_string(info.encoding) + ", " + std::to_string(info.units) +
-                                    " units); the channel allows " + std::to_string(channel->max_segments);
+                        d.message = "step \"" + step.id + "\": the " + locale + " " + kind +
+                                    " SMS on channel " + channel_name + " is " +
+                                    std::to_string(info.segments) + " parts (" +
+                                    sms::to_string(info.encoding) + ", " +
+                                    std::to_string(info.units) + " units); the channel allows " +
+                                    std::to_string(channel->max_segments);
                         out.push_back(d);
                     }
                 }
@@ -163,6 +165,13 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
             if (!m.subject.empty()) j["subject"] = m.subject;
             if (!m.provider_id.empty()) j["provider_id"] = m.provider_id;
             if (!m.error.empty()) j["error"] = m.error;
+            if (!m.error_code.empty()) j["error_code"] = m.error_code;
+            if (m.attempts) j["attempts"] = m.attempts;
+            if (!m.encoding.empty()) j["encoding"] = m.encoding;
+            if (m.segments) j["segments"] = *m.segments;
+            if (m.next_attempt_at)
+                j["next_attempt_at"] = timing::format_iso8601(
+                    timing::TimePoint{std::chrono::seconds{*m.next_attempt_at}});
             out.push_back(j);
         }
         std::cout << out.dump(2) << "\n";

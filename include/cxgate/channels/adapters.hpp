@@ -23,6 +23,7 @@ SendResult classify_http(const HttpResponse& response, const std::string& error_
                          const std::string& error_code);
 std::optional<int> retry_after_seconds(const HttpResponse& response);
 // The public URL of one of this channel's webhooks, as the provider will call it.
-std::string webhook_url(const config::Config& config, const std::string& channel, const std::string& kind);
+std::string webhook_url(const config::Config& config, const std::string& channel,
+                        const std::string& kind);
 
 }  // namespace cxgate::channels

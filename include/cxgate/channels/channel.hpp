@@ -19,20 +19,23 @@ namespace cxgate::channels {
 class HttpClient;
 
 struct SendResult {
-    enum class Status { sent, temporary_failure, permanent_failure };
+    // unknown: the request reached the provider but no answer came back (timeout or a
+    // closed connection after sending). Sending again could reach the customer twice,
+    // so such a message is treated like one in flight at a crash: never resent.
+    enum class Status { sent, temporary_failure, permanent_failure, unknown };
     Status status = Status::sent;
     std::string provider_id;
-    std::string error;       // the provider's text, or the transport error
-    std::string error_code;  // the provider's own code ("21610", "406", "HTTP 500")
+    std::string error;               // the provider's text, or the transport error
+    std::string error_code;          // the provider's own code ("21610", "406", "HTTP 500")
     std::optional<int> retry_after;  // seconds, from a 429's Retry-After
-    bool opt_out = false;    // the provider says the recipient unsubscribed or is inactive
+    bool opt_out = false;            // the provider says the recipient unsubscribed or is inactive
 };
 
 // A webhook as the HTTP layer received it, independent of Beast.
 struct WebhookRequest {
     std::string method;
-    std::string path;   // "/webhooks/sms/inbound"
-    std::string query;  // raw, without '?'
+    std::string path;                            // "/webhooks/sms/inbound"
+    std::string query;                           // raw, without '?'
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
 };
@@ -64,7 +67,7 @@ struct WebhookReply {
 };
 
 class Channel {
-public:
+  public:
     virtual ~Channel() = default;
     virtual asio::awaitable<SendResult> send(const store::MessageRow& message) = 0;
     // Whether a request in flight at a crash may have reached the provider. The sandbox
@@ -87,6 +90,7 @@ struct ChannelContext {
     std::string link_secret;  // signs unsubscribe links (kept in the database's settings)
 };
 
-std::unique_ptr<Channel> make_channel(const config::ChannelConfig& channel, const ChannelContext& context);
+std::unique_ptr<Channel> make_channel(const config::ChannelConfig& channel,
+                                      const ChannelContext& context);
 
 }  // namespace cxgate::channels

@@ -19,7 +19,8 @@ struct DeliveryOutcome {
 };
 
 // Marks the message sending (durable) if it is still queued and due. Returns it.
-std::optional<store::MessageRow> claim_message(SQLite::Database& db, std::int64_t id, store::Seconds now);
+std::optional<store::MessageRow> claim_message(SQLite::Database& db, std::int64_t id,
+                                               store::Seconds now);
 
 // Records the result of one send attempt: sent (and any status report that arrived
 // before we knew the provider id), a retry with backoff and jitter (never past the
@@ -42,12 +43,14 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
 // Sends the survey on the next channel of its step that has an address not opted out.
 // Returns the new message id, or nothing when no channel is left.
 std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config,
-                                     store::SurveyRow& survey, store::Seconds now, const std::string& why);
+                                     store::SurveyRow& survey, store::Seconds now,
+                                     const std::string& why);
 
 // Start-up: messages left 'sending' by a crash. Channels without outside effect send
 // again; for the others the request may have reached the provider, so the message is
 // marked 'unknown' and its survey counted as sent: never sent twice.
-std::pair<int, int> recover_in_flight(SQLite::Database& db, const std::vector<std::string>& replayable_channels,
+std::pair<int, int> recover_in_flight(SQLite::Database& db,
+                                      const std::vector<std::string>& replayable_channels,
                                       store::Seconds now);
 
 }  // namespace cxgate::channels

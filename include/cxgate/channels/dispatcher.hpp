@@ -22,15 +22,15 @@
 namespace cxgate::channels {
 
 class Dispatcher {
-public:
+  public:
     using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
     struct Stats {
         unsigned long long sent = 0, failed = 0, retried = 0, dropped = 0;
         size_t pending = 0, in_flight = 0;
     };
 
-    Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config, const Clock& clock,
-               size_t max_in_flight = 256, size_t max_pending = 20000);
+    Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
+               const Clock& clock, size_t max_in_flight = 256, size_t max_pending = 20000);
     ~Dispatcher();
 
     // Builds channel objects for the configuration; called at start and on reload.
@@ -40,11 +40,12 @@ public:
     void enqueue(const std::vector<std::int64_t>& ids);
     asio::awaitable<void> recover();
     std::shared_ptr<Channel> channel(const std::string& name) const;
-    // Called with messages a delivery created (failover) so the scheduler can be poked.
+    // Called after a delivery created messages (failover) or set a retry time, so the
+    // scheduler can be poked.
     void on_new_messages(std::function<void(const std::vector<std::int64_t>&)> callback);
     Stats stats() const;
 
-private:
+  private:
     struct ChannelState;
     void pump();
     asio::awaitable<void> deliver(std::int64_t id);

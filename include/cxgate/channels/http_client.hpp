@@ -31,6 +31,9 @@ struct HttpResponse {
     int curl_code = 0;                           // CURLcode; 0 = OK
     std::string error;                           // transport error text when curl_code != 0
     bool timed_out = false;
+    // The request left this host (curl wrote it to the socket): a failure after that
+    // point leaves open whether the provider acted on it.
+    bool request_sent = false;
 };
 
 // An email as libcurl's MIME API builds it: multipart/alternative text + HTML, UTF-8.

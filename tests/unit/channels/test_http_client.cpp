@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/http_client.hpp"
 // clang-format off: Beast after net.hpp, which must come first on Boost 1.74
 #include <boost/beast/core.hpp>
@@ -482,6 +483,8 @@ TEST_CASE("http_client: a closed port fails fast with a curl error") {
     CHECK(res.curl_code == 7);  // CURLE_COULDNT_CONNECT
     CHECK(res.status == 0);
     CHECK_FALSE(res.timed_out);
+    CHECK_FALSE(res.request_sent);  // safe to send again
+    CHECK(classify_http(res, "", "").status == SendResult::Status::temporary_failure);
     CHECK_FALSE(res.error.empty());
 }
 
@@ -497,6 +500,8 @@ TEST_CASE("http_client: the total timeout ends a request the server never answer
     CHECK(res.timed_out);
     CHECK(res.curl_code == 28);  // CURLE_OPERATION_TIMEDOUT
     CHECK(res.status == 0);
+    CHECK(res.request_sent);  // the provider may have acted: never sent again
+    CHECK(classify_http(res, "", "").status == SendResult::Status::unknown);
     CHECK(elapsed >= 290);
     CHECK(elapsed < 1500);
 }
