@@ -307,11 +307,15 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
 }
 
 std::pair<int, int> recover_in_flight(SQLite::Database& db,
-                                      const std::vector<std::string>& replayable, Seconds now) {
+                                      const std::vector<std::string>& replayable, Seconds now,
+                                      const std::unordered_set<std::int64_t>* started) {
     int requeued = 0, unknown = 0;
     for (auto& m : messages_where(db, "state = 'sending'")) {
+        // Claimed but its request never started (the journal of the crashed run proves
+        // it): nothing reached the provider, so it goes out now.
         const bool replay =
-            std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end();
+            std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end() ||
+            (started && !started->count(m.id));
         if (replay) {
             m.state = "queued";
             ++requeued;

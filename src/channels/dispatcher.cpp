@@ -5,8 +5,18 @@
 #include <cmath>
 
 #include "cxgate/channels/delivery.hpp"
+#include "cxgate/channels/inflight_journal.hpp"
 
 namespace cxgate::channels {
+
+// Deliveries waiting for a gate queue in arrival order, each on its own timer, and only
+// the head may pass: one release wakes one waiter, not all of them (with hundreds
+// queued behind a busy channel a shared timer turned every release into a storm).
+struct Dispatcher::Gate {
+    int limit = 1;
+    int used = 0;
+    std::deque<std::shared_ptr<asio::steady_timer>> waiters;
+};
 
 struct Dispatcher::ChannelState {
     std::shared_ptr<Channel> channel;
@@ -14,22 +24,29 @@ struct Dispatcher::ChannelState {
     double burst = 10;
     double tokens = 10;
     std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
-    int max_concurrent = 8;
-    int in_flight = 0;
-    // Waiters sleep on this timer; a release or a refill time wakes them.
-    std::unique_ptr<asio::steady_timer> wake;
+    // Claimed messages (claimed, in a request, or being recorded): the claim is
+    // committed ahead of a free request slot, so commit latency is not paid inside one.
+    Gate claims;
+    // Requests in flight at the provider: max_concurrent.
+    Gate requests;
 };
 
 namespace {
+// How many claimed messages a request slot may have waiting: enough that a slot never
+// waits for a commit; bounded, as every queue is.
+constexpr int kClaimsPerSlot = 4;
+
 store::Seconds seconds(const Clock& clock) {
     return clock.now().time_since_epoch().count();
 }
 }  // namespace
 
-Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
-                       const Clock& clock, size_t max_in_flight, size_t max_pending)
+Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, store::DbThread& reader,
+                       ConfigSource config, const Clock& clock, size_t max_in_flight,
+                       size_t max_pending)
     : io_(io),
       writer_(writer),
+      reader_(reader),
       config_(std::move(config)),
       clock_(clock),
       max_in_flight_(max_in_flight),
@@ -48,11 +65,13 @@ void Dispatcher::configure(std::shared_ptr<const config::Config> config,
         state->rate = cfg.rate;
         state->burst = cfg.burst;
         state->tokens = cfg.burst;
-        state->max_concurrent = cfg.max_concurrent;
-        state->wake = std::make_unique<asio::steady_timer>(io_);
+        state->requests.limit = cfg.max_concurrent;
+        state->claims.limit = cfg.max_concurrent * kClaimsPerSlot;
         // Keep the live counters of a channel that survives a reload.
-        if (auto old = channels_.find(name); old != channels_.end())
-            state->in_flight = old->second->in_flight;
+        if (auto old = channels_.find(name); old != channels_.end()) {
+            state->requests.used = old->second->requests.used;
+            state->claims.used = old->second->claims.used;
+        }
         channels[name] = state;
     }
     // Deliveries in flight keep their own shared_ptr to the old state.
@@ -104,48 +123,71 @@ void Dispatcher::pump() {
     }
 }
 
-asio::awaitable<void> Dispatcher::acquire(ChannelState& state) {
+asio::awaitable<void> Dispatcher::acquire(ChannelState& state, Gate& gate, bool take_token) {
+    auto me = std::make_shared<asio::steady_timer>(io_);
+    gate.waiters.push_back(me);
     while (true) {
-        auto now = std::chrono::steady_clock::now();
-        std::chrono::duration<double> elapsed = now - state.refilled;
-        state.tokens = std::min(state.burst, state.tokens + elapsed.count() * state.rate);
-        state.refilled = now;
-        if (state.tokens >= 1 && state.in_flight < state.max_concurrent) {
-            state.tokens -= 1;
-            ++state.in_flight;
+        if (take_token) {
+            auto now = std::chrono::steady_clock::now();
+            std::chrono::duration<double> elapsed = now - state.refilled;
+            state.tokens = std::min(state.burst, state.tokens + elapsed.count() * state.rate);
+            state.refilled = now;
+        }
+        const bool at_head = gate.waiters.front() == me;
+        const bool token_ok = !take_token || state.tokens >= 1;
+        if (at_head && token_ok && gate.used < gate.limit) {
+            if (take_token) state.tokens -= 1;
+            ++gate.used;
+            gate.waiters.pop_front();
+            wake_next(gate);  // there may be room for the next one as well
             co_return;
         }
-        auto wait = state.tokens >= 1 ? std::chrono::milliseconds(50)
-                                      : std::chrono::milliseconds(static_cast<long>(
-                                            std::ceil((1 - state.tokens) / state.rate * 1000)));
-        state.wake->expires_after(wait);
+        // The head waits for a token (a known time) or a free place (a release); the
+        // others wait until they reach the head.
+        if (at_head && !token_ok)
+            me->expires_after(std::chrono::milliseconds(
+                static_cast<long>(std::ceil((1 - state.tokens) / state.rate * 1000))));
+        else
+            me->expires_at(asio::steady_timer::time_point::max());
         boost::system::error_code ec;
-        co_await state.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await me->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 }
 
-void Dispatcher::release(ChannelState& state) {
-    --state.in_flight;
-    state.wake->cancel();  // let a waiter try again
+void Dispatcher::wake_next(Gate& gate) {
+    if (!gate.waiters.empty()) gate.waiters.front()->cancel();
+}
+
+void Dispatcher::release(Gate& gate) {
+    --gate.used;
+    wake_next(gate);
 }
 
 asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
-    // Peek without claiming, so a crash while waiting for the rate limit leaves the
-    // message queued (sent later), not 'sending' (never sent).
+    // Look without claiming, on the read connection (no commit), to learn the channel:
+    // the token and the slot come first and the claim second, so a crash while waiting
+    // for the rate limit leaves the message queued (sent later), not 'sending' (never
+    // sent). The claim re-checks the state in the write transaction.
     auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
-    auto message = co_await writer_.execute(peek);
+    auto message = co_await reader_.execute(peek);
     if (!message || message->state != "queued") co_return;
     if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
 
     auto found = channels_.find(message->channel);
     std::shared_ptr<ChannelState> state = found == channels_.end() ? nullptr : found->second;
-    if (state) co_await acquire(*state);
+    if (state) co_await acquire(*state, state->claims, true);
 
     auto now = seconds(clock_);
     auto claim = [id, now](SQLite::Database& db) { return claim_message(db, id, now); };
-    auto claimed = co_await writer_.execute(claim);
+    std::optional<store::MessageRow> claimed;
+    try {
+        claimed = co_await writer_.execute(claim);
+    } catch (...) {
+        if (state) release(state->claims);
+        throw;
+    }
     if (!claimed) {
-        if (state) release(*state);
+        if (state) release(state->claims);
         co_return;
     }
 
@@ -158,12 +200,14 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
                   {},
                   false};
     } else {
+        co_await acquire(*state, state->requests, false);
+        journal_.started(id);
         try {
             result = co_await state->channel->send(*claimed);
         } catch (const std::exception& e) {
             result = {SendResult::Status::temporary_failure, "", e.what(), "exception", {}, false};
         }
-        release(*state);
+        release(state->requests);
     }
     auto config = config_();
     auto done_at = seconds(clock_);
@@ -171,7 +215,28 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     auto record = [config, m = *claimed, result, done_at, jitter](SQLite::Database& db) {
         return record_send_result(db, *config, m, result, done_at, jitter);
     };
-    auto outcome = co_await writer_.execute(record);
+    DeliveryOutcome outcome;
+    try {
+        // The result must be recorded: a full writer queue is waited out, not given up.
+        for (;;) {
+            bool full = false;
+            try {
+                outcome = co_await writer_.execute(record);
+            } catch (const store::QueueFull&) {
+                full = true;
+            }
+            if (!full) break;
+            asio::steady_timer pause(io_, std::chrono::milliseconds(20));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+    } catch (...) {
+        // Not recorded: the message stays 'sending' and its journal line stays, so
+        // recovery after a restart treats it as possibly sent.
+        if (state) release(state->claims);
+        throw;
+    }
+    journal_.finished(id);
+    if (state) release(state->claims);
     if (result.status == SendResult::Status::sent) {
         ++stats_.sent;
         spdlog::info("message {} ({}) sent on {} to {} [{}]", id, claimed->kind, claimed->channel,
@@ -197,10 +262,19 @@ asio::awaitable<void> Dispatcher::recover() {
     for (const auto& [name, state] : channels_)
         if (!state->channel->has_outside_effect()) replayable.push_back(name);
     auto now = seconds(clock_);
-    auto job = [replayable, now](SQLite::Database& db) {
-        return recover_in_flight(db, replayable, now);
+    // The crashed run's journal is trusted only on the same boot of the machine (an OS
+    // crash may have lost its unsynced lines) and for this database.
+    const std::string journal_path = config_()->store.path + "-inflight";
+    auto started = InFlightJournal::read(journal_path);
+    const std::string boot = InFlightJournal::boot_id();
+    auto job = [replayable, now, started, boot](SQLite::Database& db) {
+        const auto previous_boot = store::setting(db, "boot_id", [&] { return std::string(); });
+        const bool trusted = started && !boot.empty() && previous_boot == boot;
+        store::put_setting(db, "boot_id", boot);
+        return recover_in_flight(db, replayable, now, trusted ? &*started : nullptr);
     };
     auto [requeued, unknown] = co_await writer_.execute(job);
+    journal_.open(journal_path);
     if (requeued || unknown)
         spdlog::warn(
             "recovery: {} message(s) queued again, {} in flight at the crash marked unknown (not "

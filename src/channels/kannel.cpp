@@ -66,7 +66,7 @@ class KannelChannel final : public Channel {
         auto from = field(params, "from");
         auto id = field(params, "id");
         if (from.empty() || id.empty())
-            return WebhookError{400, "from and id: required (get-url ...&from=%p&text=%a&id=%I)"};
+            return WebhookError{400, "from and id: required (get-url ...&from=%p&text=%b&id=%I)"};
         return std::vector<InboundReply>{{id, from, field(params, "text")}};
     }
 

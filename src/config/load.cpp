@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,14 +31,48 @@ const std::map<std::string, ChannelSchema>& channel_schemas() {
     // not sign (Kannel, SendGrid Inbound Parse, Postmark inbound).
     static const std::map<std::string, ChannelSchema> schemas = {
         {"sandbox", {ChannelKind::sms, {}, {}, {}}},
-        {"twilio", {ChannelKind::sms, {"account_sid", "auth_token"}, {"messaging_service_sid", "base_url", "status_callback"}, {"auth_token"}}},
-        {"vonage", {ChannelKind::sms, {"api_key", "api_secret"}, {"signature_secret", "signature_method", "base_url"}, {"api_secret", "signature_secret"}}},
-        {"kannel", {ChannelKind::sms, {"sendsms_url", "username", "password", "secret"}, {"dlr_mask", "smsc"}, {"password", "secret"}}},
-        {"http", {ChannelKind::sms, {"url"}, {"method", "content_type", "body", "headers", "success_status", "message_id_path", "from_field", "text_field", "id_field", "status_id_field", "status_field", "hmac_secret", "signature_header"}, {"hmac_secret"}}},
-        {"smtp", {ChannelKind::email, {"url"}, {"username", "password", "require_tls", "secret"}, {"password", "secret"}}},
-        {"sendgrid", {ChannelKind::email, {"api_key"}, {"base_url", "secret"}, {"api_key", "secret"}}},
-        {"mailgun", {ChannelKind::email, {"api_key", "domain", "webhook_signing_key"}, {"base_url"}, {"api_key", "webhook_signing_key"}}},
-        {"postmark", {ChannelKind::email, {"server_token"}, {"base_url", "message_stream", "secret"}, {"server_token", "secret"}}},
+        {"twilio",
+         {ChannelKind::sms,
+          {"account_sid", "auth_token"},
+          {"messaging_service_sid", "base_url", "status_callback"},
+          {"auth_token"}}},
+        {"vonage",
+         {ChannelKind::sms,
+          {"api_key", "api_secret"},
+          {"signature_secret", "signature_method", "base_url"},
+          {"api_secret", "signature_secret"}}},
+        {"kannel",
+         {ChannelKind::sms,
+          {"sendsms_url", "username", "password", "secret"},
+          {"dlr_mask", "smsc"},
+          {"password", "secret"}}},
+        {"http",
+         {ChannelKind::sms,
+          {"url"},
+          {"method", "content_type", "body", "headers", "success_status", "message_id_path",
+           "from_field", "text_field", "id_field", "status_id_field", "status_field", "hmac_secret",
+           "signature_header"},
+          {"hmac_secret"}}},
+        {"smtp",
+         {ChannelKind::email,
+          {"url"},
+          {"username", "password", "require_tls", "secret"},
+          {"password", "secret"}}},
+        {"sendgrid",
+         {ChannelKind::email,
+          {"api_key"},
+          {"base_url", "secret", "webhook_public_key"},
+          {"api_key", "secret"}}},
+        {"mailgun",
+         {ChannelKind::email,
+          {"api_key", "domain", "webhook_signing_key"},
+          {"base_url"},
+          {"api_key", "webhook_signing_key"}}},
+        {"postmark",
+         {ChannelKind::email,
+          {"server_token"},
+          {"base_url", "message_stream", "secret"},
+          {"server_token", "secret"}}},
     };
     return schemas;
 }
@@ -227,9 +262,9 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
     const auto& schemas = channel_schemas();
     std::set<std::string> type_names;
     for (const auto& [name, schema] : schemas) type_names.insert(name);
-    static const std::set<std::string> kCommon{"type", "kind", "from", "from_name", "reply_to",
-                                                "max_segments", "rate", "burst", "max_concurrent",
-                                                "retry", "failover_window"};
+    static const std::set<std::string> kCommon{
+        "type", "kind",  "from",           "from_name", "reply_to",       "max_segments",
+        "rate", "burst", "max_concurrent", "retry",     "failover_window"};
     for (auto it = node.begin(); it != node.end(); ++it) {
         ChannelConfig ch;
         ch.name = it->first.Scalar();
@@ -241,8 +276,11 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         if (type) {
             auto found = schemas.find(*type);
             if (found == schemas.end()) {
-                std::string message = where + ": unknown type \"" + *type + "\" (known: sandbox, twilio, vonage, kannel, http, smtp, sendgrid, mailgun, postmark)";
-                if (auto suggestion = closest(*type, type_names)) message += " (did you mean \"" + *suggestion + "\"?)";
+                std::string message = where + ": unknown type \"" + *type +
+                                      "\" (known: sandbox, twilio, vonage, kannel, http, smtp, "
+                                      "sendgrid, mailgun, postmark)";
+                if (auto suggestion = closest(*type, type_names))
+                    message += " (did you mean \"" + *suggestion + "\"?)";
                 r.error(body["type"], message);
             } else {
                 schema = &found->second;
@@ -265,7 +303,8 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         else if (schema)
             ch.kind = schema->kind;
         if (schema && kind && ch.type != "sandbox" && ch.type != "http" && ch.kind != schema->kind)
-            r.error(body["kind"], where + ": a " + ch.type + " channel sends " + to_string(schema->kind));
+            r.error(body["kind"],
+                    where + ": a " + ch.type + " channel sends " + to_string(schema->kind));
         if (auto v = r.string(body, "from")) ch.from = *v;
         if (auto v = r.string(body, "from_name")) ch.from_name = *v;
         if (auto v = r.string(body, "reply_to")) ch.reply_to = *v;
@@ -276,7 +315,8 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         if (auto d = r.delay(body, "failover_window")) ch.failover_window = *d;
         if (const YAML::Node retry = body["retry"]) {
             if (r.expect_map(retry, where + ": \"retry\"")) {
-                r.check_keys(retry, {"max_attempts", "base_delay", "max_delay"}, where + ": \"retry\"");
+                r.check_keys(retry, {"max_attempts", "base_delay", "max_delay"},
+                             where + ": \"retry\"");
                 if (auto v = r.integer(retry, "max_attempts", 1, 100)) ch.retry.max_attempts = *v;
                 if (auto d = r.delay(retry, "base_delay")) ch.retry.base_delay = *d;
                 if (auto d = r.delay(retry, "max_delay")) ch.retry.max_delay = *d;
@@ -284,7 +324,9 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         }
         if (schema) {
             for (const auto& key : schema->required)
-                if (!body[key]) r.error(body, where + ": missing required key \"" + key + "\" for type " + ch.type);
+                if (!body[key])
+                    r.error(body,
+                            where + ": missing required key \"" + key + "\" for type " + ch.type);
             for (const auto& key : schema->required) {
                 if (auto v = r.string(body, key)) ch.settings[key] = *v;
             }
@@ -295,8 +337,17 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
             for (const auto& key : schema->secrets) {
                 const YAML::Node value = body[key];
                 if (value && value.IsScalar() && value.Scalar().find("${") == std::string::npos)
-                    r.error(value, where + ": \"" + key + "\" is a secret; write it as ${ENV_VAR}, not in the file");
+                    r.error(value, where + ": \"" + key +
+                                       "\" is a secret; write it as ${ENV_VAR}, not in the file");
             }
+            // Kannel expands %<letter> everywhere in its get-url and dlr-url, so a secret
+            // with '%' (or anything needing URL escaping) would arrive altered.
+            if (ch.type == "kannel" && body["secret"] &&
+                !std::all_of(ch.setting("secret").begin(), ch.setting("secret").end(),
+                             [](unsigned char c) { return std::isalnum(c) != 0; }))
+                r.error(body["secret"], where +
+                                            ": \"secret\" must be letters and digits only (Kannel "
+                                            "rewrites %x in URLs)");
             if (ch.kind == ChannelKind::sms && ch.type != "sandbox" && ch.from.empty() &&
                 ch.setting("messaging_service_sid").empty())
                 r.error(body, where + ": missing required key \"from\"");

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <nlohmann/json.hpp>
+
+#include <unordered_set>
 #include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/engine/plan.hpp"
@@ -156,12 +158,19 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
     auto queued =
-        store::cached(db, "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
+        store::cached(db,
+                      "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL "
+                      "OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
     queued->bind(1, static_cast<std::int64_t>(now));
     queued->bind(2, static_cast<std::int64_t>(limit));
-    std::vector<std::int64_t> pending;
-    while (queued->executeStep()) pending.push_back(queued->getColumn(0).getInt64());
-    out.queued_messages = std::move(pending);
+    // Added to what this pass created (the dispatcher ignores ids it already holds):
+    // replacing that list lost every new message beyond the first `limit` queued ones
+    // until a later pass, 30 s away.
+    std::unordered_set<std::int64_t> seen(out.queued_messages.begin(), out.queued_messages.end());
+    while (queued->executeStep()) {
+        const auto id = queued->getColumn(0).getInt64();
+        if (seen.insert(id).second) out.queued_messages.push_back(id);
+    }
     out.next_due = next_due(db);
     return out;
 }

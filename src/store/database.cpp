@@ -141,6 +141,16 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql",
+    // 3: the scheduler's every-pass lookups by time, without scanning every open survey
+    //    (each query's WHERE implies its index's, so SQLite can use the partial index).
+    R"sql(
+CREATE INDEX surveys_by_reminder ON surveys(next_reminder_at)
+  WHERE state IN ('sent', 'delivered') AND reminders_sent < reminders_max;
+CREATE INDEX surveys_by_expiry ON surveys(expires_at) WHERE state IN ('sent', 'delivered');
+CREATE INDEX surveys_by_alert ON surveys(alert_due_at) WHERE alert_state = 'pending';
+CREATE INDEX surveys_by_comment ON surveys(comment_until) WHERE state = 'answered';
+CREATE INDEX messages_by_retry ON messages(next_attempt_at) WHERE state = 'queued';
+)sql",
 };
 
 void configure(SQLite::Database& db) {
@@ -149,6 +159,12 @@ void configure(SQLite::Database& db) {
     // 202/200 only after COMMIT returns, so the commit must be on disk by then.
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
+    // SQLite's default page cache is 2 MiB: a few tens of thousands of open surveys and
+    // their indexes no longer fit and every lookup became a pread. 64 MiB of cache and
+    // reads through mmap keep the working set in memory.
+    db.exec("PRAGMA cache_size=-65536");
+    db.exec("PRAGMA mmap_size=268435456");
+    db.exec("PRAGMA temp_store=MEMORY");
     db.setBusyTimeout(5000);
 }
 

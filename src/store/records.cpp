@@ -242,10 +242,11 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
 }
 
 void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
-    auto st = store::cached(db,
-                            "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
-                            "error = ?, attempts = ?, sent_at = ?, next_attempt_at = ?, error_code = ?, "
-                            "delivered_at = ?, updated_at = ? WHERE id = ?");
+    auto st =
+        store::cached(db,
+                      "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
+                      "error = ?, attempts = ?, sent_at = ?, next_attempt_at = ?, error_code = ?, "
+                      "delivered_at = ?, updated_at = ? WHERE id = ?");
     int i = 1;
     st->bind(i++, m.channel);
     st->bind(i++, m.address);
@@ -264,32 +265,36 @@ void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
 
 bool opt_out_address(SQLite::Database& db, const std::string& address, const std::string& source,
                      Seconds now) {
-    auto insert = store::cached(db,
-                                "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
-                                "ON CONFLICT(address) DO NOTHING");
+    auto insert =
+        store::cached(db,
+                      "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
+                      "ON CONFLICT(address) DO NOTHING");
     insert->bind(1, address);
     insert->bind(2, static_cast<std::int64_t>(now));
     insert->bind(3, source);
     const bool first_time = insert->exec() > 0;
     // Every survey that could still write to or wait on this address stops here.
-    auto close = store::cached(db,
-                               "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: ' || ?, "
-                               "updated_at = ? WHERE address = ? AND state IN "
-                               "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
+    auto close =
+        store::cached(db,
+                      "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: ' || ?, "
+                      "updated_at = ? WHERE address = ? AND state IN "
+                      "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
     close->bind(1, source);
     close->bind(2, static_cast<std::int64_t>(now));
     close->bind(3, address);
     close->exec();
-    auto drop = store::cached(db,
-                              "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
-                              "WHERE address = ? AND state = 'queued'");
+    auto drop = store::cached(
+        db,
+        "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
+        "WHERE address = ? AND state = 'queued'");
     drop->bind(1, static_cast<std::int64_t>(now));
     drop->bind(2, address);
     drop->exec();
     return first_time;
 }
 
-std::string setting(SQLite::Database& db, const std::string& key, const std::function<std::string()>& make) {
+std::string setting(SQLite::Database& db, const std::string& key,
+                    const std::function<std::string()>& make) {
     {
         auto get = store::cached(db, "SELECT value FROM settings WHERE key = ?");
         get->bind(1, key);
@@ -301,6 +306,15 @@ std::string setting(SQLite::Database& db, const std::string& key, const std::fun
     put->bind(2, value);
     put->exec();
     return value;
+}
+
+void put_setting(SQLite::Database& db, const std::string& key, const std::string& value) {
+    auto put = store::cached(db,
+                             "INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    put->bind(1, key);
+    put->bind(2, value);
+    put->exec();
 }
 
 std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id) {

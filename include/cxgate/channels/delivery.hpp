@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "cxgate/channels/channel.hpp"
@@ -47,10 +48,13 @@ std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config&
                                      const std::string& why);
 
 // Start-up: messages left 'sending' by a crash. Channels without outside effect send
-// again; for the others the request may have reached the provider, so the message is
-// marked 'unknown' and its survey counted as sent: never sent twice.
+// again. For the others, a message whose request provably never started (its id is
+// not in `started`, the in-flight journal of the crashed run, when that is trusted)
+// is queued again; any other may have reached the provider, so it is marked 'unknown'
+// and its survey counted as sent: never sent twice. Returns {queued again, unknown}.
 std::pair<int, int> recover_in_flight(SQLite::Database& db,
                                       const std::vector<std::string>& replayable_channels,
-                                      store::Seconds now);
+                                      store::Seconds now,
+                                      const std::unordered_set<std::int64_t>* started = nullptr);
 
 }  // namespace cxgate::channels

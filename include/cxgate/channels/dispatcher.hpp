@@ -16,6 +16,7 @@
 
 #include "cxgate/channels/channel.hpp"
 #include "cxgate/channels/http_client.hpp"
+#include "cxgate/channels/inflight_journal.hpp"
 #include "cxgate/store/db_thread.hpp"
 #include "cxgate/util/clock.hpp"
 
@@ -29,8 +30,9 @@ class Dispatcher {
         size_t pending = 0, in_flight = 0;
     };
 
-    Dispatcher(asio::io_context& io, store::DbThread& writer, ConfigSource config,
-               const Clock& clock, size_t max_in_flight = 256, size_t max_pending = 20000);
+    Dispatcher(asio::io_context& io, store::DbThread& writer, store::DbThread& reader,
+               ConfigSource config, const Clock& clock, size_t max_in_flight = 256,
+               size_t max_pending = 20000);
     ~Dispatcher();
 
     // Builds channel objects for the configuration; called at start and on reload.
@@ -46,14 +48,17 @@ class Dispatcher {
     Stats stats() const;
 
   private:
+    struct Gate;
     struct ChannelState;
     void pump();
     asio::awaitable<void> deliver(std::int64_t id);
-    asio::awaitable<void> acquire(ChannelState& state);
-    void release(ChannelState& state);
+    asio::awaitable<void> acquire(ChannelState& state, Gate& gate, bool take_token);
+    static void release(Gate& gate);
+    static void wake_next(Gate& gate);
 
     asio::io_context& io_;
     store::DbThread& writer_;
+    store::DbThread& reader_;
     ConfigSource config_;
     const Clock& clock_;
     size_t max_in_flight_, max_pending_;
@@ -65,6 +70,7 @@ class Dispatcher {
     std::function<void(const std::vector<std::int64_t>&)> new_messages_;
     std::mt19937_64 random_{std::random_device{}()};
     Stats stats_;
+    InFlightJournal journal_;
 };
 
 }  // namespace cxgate::channels

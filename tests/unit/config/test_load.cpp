@@ -141,3 +141,30 @@ TEST_CASE("config: a missing template for a locale is reported") {
     CHECK_FALSE(r.config);
     CHECK(has(r.diagnostics, "sv/why.txt: error: missing template for locale sv"));
 }
+
+TEST_CASE(
+    "config: provider channels take secrets only as ${ENV}, and Kannel's must survive its URLs") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n",
+                  "  kannel:\n"
+                  "    type: kannel\n"
+                  "    from: \"12345\"\n"
+                  "    sendsms_url: http://127.0.0.1:13013/cgi-bin/sendsms\n"
+                  "    username: cx\n"
+                  "    password: ${CXGATE_TEST_KANNEL_PASSWORD}\n"
+                  "    secret: ${CXGATE_TEST_KANNEL_SECRET}\n"
+                  "  twilio:\n"
+                  "    type: twilio\n"
+                  "    from: \"+358450000001\"\n"
+                  "    account_sid: AC0123\n"
+                  "    auth_token: written-in-the-file\n");
+    setenv("CXGATE_TEST_KANNEL_PASSWORD", "pw", 1);
+    setenv("CXGATE_TEST_KANNEL_SECRET", "abc%def", 1);
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:11:13: error: channel \"kannel\": \"secret\" must be letters and digits "
+              "only"));
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:16:17: error: channel \"twilio\": \"auth_token\" is a secret"));
+}
