@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/config/flow_versions.hpp"
 #include "cxgate/http/server.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
@@ -81,6 +82,7 @@ int serve(const ServeOptions& options) {
     http::Counters counters;
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
+    reload.last_success_at = reload.at;
     http::Services services{config_source, *writer,  *reader, *clock,    scheduler,
                             dispatcher,    counters, reload,  reload.at, link_secret};
     http::Server server(io, services);
@@ -99,19 +101,33 @@ int serve(const ServeOptions& options) {
         signals.async_wait([&](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             if (signal == SIGHUP) {
+                // Everything is read again (cxgate.yaml, flows, templates, sources). The
+                // files are small; reading them here keeps the swap on the loop thread,
+                // so no request ever sees half a configuration.
                 auto next = config::load(options.config_file);
                 reload.at = clock->now().time_since_epoch().count();
                 if (!next.config) {
                     reload.result = next.diagnostics.items.empty()
                                         ? "error"
                                         : next.diagnostics.items.front().to_string();
+                    reload.errors.clear();
+                    for (const auto& d : next.diagnostics.items)
+                        if (d.severity == config::Diagnostic::Severity::error)
+                            reload.errors.push_back(d.to_string());
+                    reload.failed++;
                     spdlog::error("reload rejected; still running config {}", current->version);
                     for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
                 } else {
-                    current = with_overrides(next.config, options);
+                    auto previous = current;
+                    auto merged = std::make_shared<config::Config>(*with_overrides(next.config, options));
+                    current = config::carry_forward(*previous, std::move(merged));
                     dispatcher.configure(current, link_secret);
                     reload.result = "ok";
-                    spdlog::info("reloaded configuration {}", current->version);
+                    reload.errors.clear();
+                    reload.last_success_at = reload.at;
+                    reload.succeeded++;
+                    spdlog::info("reloaded configuration {} (was {}; {} earlier flow version(s) kept for scheduled surveys)",
+                                 current->version, previous->version, current->retired_flows.size());
                     scheduler.poke();
                 }
                 wait_for_signal();
