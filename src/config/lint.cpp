@@ -199,7 +199,8 @@ void lint(const Config& c, Diagnostics& d) {
         if (!root) continue;
         auto nodes = step_nodes(*root);
         check_reachability(c, f, nodes, d);
-        check_templates(c, f, nodes, d);
+        // No templates at all is one error already ("templates directory not found").
+        if (!c.templates.empty()) check_templates(c, f, nodes, d);
     }
 }
 

@@ -31,7 +31,8 @@ def event_ids(d):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, "", CHANNELS, {"imp": FLOW})
+    source = make_daemon().source
+    config = write_config(workdir, source, CHANNELS, {"imp": FLOW})
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-23T10:00:00+02:00")

@@ -75,7 +75,8 @@ def health(d):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, "", CHANNELS, {"reload-funnel": FLOW_V1})
+    source = make_daemon().source
+    config = write_config(workdir, source, CHANNELS, {"reload-funnel": FLOW_V1})
     flow_file = os.path.join(workdir, "flows", "reload-funnel.yaml")
     port = free_port()
     set_public_port(config, port)
@@ -147,6 +148,10 @@ def test(make_daemon, workdir):
     versions = dict(con.execute("SELECT event_id, flow_version FROM surveys WHERE event_id IN ('before', 'after')"))
     con.close()
     check(versions["before"] == flow_v1 and versions["after"] != flow_v1, f"stored versions: {versions}")
+
+    # Put the good file back (without a reload) so the CLI tools below can read it.
+    with open(flow_file, "w") as f:
+        f.write(FLOW_V2)
 
     # The survey scheduled under v1 is sent after the reload and follows v1: its reminder
     # comes after 1 day; the one created under v2 waits 3 days.

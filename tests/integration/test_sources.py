@@ -67,7 +67,8 @@ def data(d, name):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, "", CHANNELS, {"crm": FLOW}, extra=SOURCES)
+    source = make_daemon().source
+    config = write_config(workdir, source, CHANNELS, {"crm": FLOW}, extra=SOURCES)
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-23T10:00:00+02:00")

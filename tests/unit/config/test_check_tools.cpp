@@ -77,7 +77,7 @@ TEST_CASE("check: every error of a flow in one run, each at its position") {
     CHECK(has(r.diagnostics, f + ":13:12: error: \"delay\":"));
     // An undefined channel and an unknown alert target.
     CHECK(has(r.diagnostics, f + ":17:14: error: step \"c\": undefined channel \"smss\" (did you mean \"sms\"?)"));
-    CHECK(has(r.diagnostics, f + ":18:44: error: step \"c\": unknown alert target \"boss\""));
+    CHECK(has(r.diagnostics, f + ":18:43: error: step \"c\": unknown alert target \"boss\""));
     // An unreachable step: "a" takes every deal.won first and recontact suppresses "b".
     CHECK(has(r.diagnostics, f + ":10:9: error: step \"b\" can never be sent: step \"a\" (line 4) takes every deal.won event first"));
     // Reachable for call.done, not for deal.won: a warning on that item.
