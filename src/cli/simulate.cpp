@@ -23,6 +23,7 @@
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
+#include "cxgate/replies/conversation.hpp"
 #include "cxgate/scheduler/due_work.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
@@ -145,11 +146,23 @@ int simulate(const SimulateOptions& options) {
             ++bad;
             continue;
         }
-        if (auto it = e.body.find("occurred_at"); it != e.body.end() && it->is_string()) {
+        // {"reply": {"from", "text", "at"?, "channel"?}}: a customer's answer, through the
+        // same conversation code as a provider's inbound webhook.
+        const bool is_reply = e.body.contains("reply");
+        if (is_reply && !(e.body["reply"].is_object() && e.body["reply"].contains("from") &&
+                          e.body["reply"].contains("text"))) {
+            std::cerr << options.events_file << ":" << line_no
+                      << ": a reply needs {\"reply\": {\"from\": ..., \"text\": ...}}\n";
+            ++bad;
+            continue;
+        }
+        const json& timed = is_reply ? e.body["reply"] : e.body;
+        const char* time_key = is_reply ? "at" : "occurred_at";
+        if (auto it = timed.find(time_key); it != timed.end() && it->is_string()) {
             auto t = timing::parse_iso8601(it->get<std::string>());
             if (!t) {
-                std::cerr << options.events_file << ":" << line_no
-                          << ": occurred_at: expected ISO 8601 with offset\n";
+                std::cerr << options.events_file << ":" << line_no << ": " << time_key
+                          << ": expected ISO 8601 with offset\n";
                 ++bad;
                 continue;
             }
@@ -186,7 +199,7 @@ int simulate(const SimulateOptions& options) {
     std::map<std::int64_t, std::string> states;  // survey id -> last state printed
     std::int64_t last_message = 0;
     int n_events = 0, n_rejected = 0, n_scheduled = 0, n_suppressed = 0, n_sent = 0,
-        n_reminders = 0, n_expired = 0, n_other = 0;
+        n_reminders = 0, n_expired = 0, n_other = 0, n_replies = 0;
     std::map<std::string, int> suppressed_by;
     const Seconds end = timing::add_delay(tp(events.back().at), *horizon, zone, {})
                             .time_since_epoch()
@@ -215,6 +228,12 @@ int simulate(const SimulateOptions& options) {
                     ++n_expired;
                 else
                     ++n_other;
+                if (s.state == store::state::answered || s.state == store::state::commented ||
+                    s.state == store::state::closed) {
+                    --n_other;
+                    seen = s.state;
+                    continue;  // the reply line above says it
+                }
                 auto colon = s.reason.find(": ");
                 timeline.line(now, s.state,
                               survey_label(s) +
@@ -230,6 +249,31 @@ int simulate(const SimulateOptions& options) {
     for (int guard = 0; guard < 100000; ++guard) {
         while (next_event < events.size() && events[next_event].at <= now) {
             const auto& pending = events[next_event++];
+            if (pending.body.contains("reply")) {
+                const json& r = pending.body["reply"];
+                replies::InboundMessage message;
+                message.from = r.value("from", std::string());
+                message.text = r.value("text", std::string());
+                message.provider_id = "sim-in-" + std::to_string(pending.line);
+                message.channel = r.value("channel", std::string());
+                if (message.channel.empty()) {
+                    const auto kind = message.from.find('@') != std::string::npos
+                                          ? config::ChannelKind::email
+                                          : config::ChannelKind::sms;
+                    if (const auto* ch = config->first_channel(kind)) message.channel = ch->name;
+                }
+                auto outcome = replies::handle_inbound(*db, *config, message, now);
+                ++n_replies;
+                std::string about;
+                if (outcome.survey_id)
+                    if (auto s = store::find_survey(*db, *outcome.survey_id))
+                        about = " -> " + survey_label(*s);
+                timeline.line(now, "reply", "\"" + message.text + "\" from " + message.from +
+                                                " (" + outcome.outcome +
+                                                (outcome.score ? " " + std::to_string(*outcome.score) : "") +
+                                                ")" + about);
+                continue;
+            }
             auto parsed = engine::parse_event(pending.body, *config, tp(now));
             std::string id = pending.body.value("id", std::string("?"));
             if (!parsed.event) {
@@ -305,6 +349,7 @@ int simulate(const SimulateOptions& options) {
     std::cout << "; " << n_sent << " sent, " << n_reminders << " reminder(s), " << n_expired
               << " expired";
     if (n_other) std::cout << ", " << n_other << " other";
+    if (n_replies) std::cout << "; " << n_replies << " repl" << (n_replies == 1 ? "y" : "ies");
     std::cout << "\n";
     return n_rejected ? 1 : 0;
 }
