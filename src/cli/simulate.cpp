@@ -4,9 +4,9 @@
 // engine::record_event, and time moves through scheduler::run_due_work and the
 // channels' own record_send_result, exactly as in the daemon, on an in-memory SQLite
 // database. The simulated clock jumps from one instant with work to the next (an event,
-// a due survey, a reminder, an expiry). Every message is taken as sent at once and no
-// one answers, so the timeline shows the longest life of each survey: reminders, then
-// expiry.
+// a due survey, a reminder, an expiry). Every message is taken as sent at once. Reply
+// lines go through replies::handle_inbound like a provider's webhook; without them no one
+// answers, and the timeline shows the longest life of each survey: reminders, expiry.
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
