@@ -367,8 +367,8 @@ int run(int argc, char** argv) {
         ->required();
     simulate_cmd->add_option("--from", simulate_options.from,
                              "Start the simulated clock here (ISO 8601; default: first event)");
-    simulate_cmd->add_option("--horizon", simulate_options.horizon,
-                             "Stop this long after the last event")
+    simulate_cmd
+        ->add_option("--horizon", simulate_options.horizon, "Stop this long after the last event")
         ->capture_default_str();
 
     ImportOptions import_options;
@@ -376,8 +376,10 @@ int run(int argc, char** argv) {
         "import", "Post events from a CSV or JSON-lines file to the daemon (resumable)");
     import_cmd->add_option("--config", config_file, "Configuration file");
     import_cmd->add_option("input", import_options.input, "events.csv or events.jsonl")->required();
-    import_cmd->add_option("--url", import_options.url, "Daemon base URL (default: from server.listen)");
-    import_cmd->add_option("--rate", import_options.rate, "Events per second")->capture_default_str();
+    import_cmd->add_option("--url", import_options.url,
+                           "Daemon base URL (default: from server.listen)");
+    import_cmd->add_option("--rate", import_options.rate, "Events per second")
+        ->capture_default_str();
     import_cmd->add_flag("--restart", import_options.restart,
                          "Ignore the state file and start at the first row");
 

@@ -79,10 +79,20 @@ bool read_csv_record(std::istream& in, std::vector<std::string>& fields, int& li
     return true;
 }
 
-const std::set<std::string> kColumns{
-    "id",           "type",         "occurred_at",    "contact.id",       "contact.phone",
-    "contact.email", "contact.name", "contact.locale", "contact.timezone", "contact.segment",
-    "staff.id",     "staff.name",   "staff.email",    "staff.phone"};
+const std::set<std::string> kColumns{"id",
+                                     "type",
+                                     "occurred_at",
+                                     "contact.id",
+                                     "contact.phone",
+                                     "contact.email",
+                                     "contact.name",
+                                     "contact.locale",
+                                     "contact.timezone",
+                                     "contact.segment",
+                                     "staff.id",
+                                     "staff.name",
+                                     "staff.email",
+                                     "staff.phone"};
 
 struct Row {
     int line = 0;
@@ -115,9 +125,8 @@ Row csv_row(const std::vector<std::string>& header, const std::vector<std::strin
             char* end = nullptr;
             double number = std::strtod(value.c_str(), &end);
             if (end && *end == '\0' && value.find_first_not_of("0123456789.-") == std::string::npos)
-                e[group][key] = value.find('.') == std::string::npos
-                                    ? json(std::stoll(value))
-                                    : json(number);
+                e[group][key] =
+                    value.find('.') == std::string::npos ? json(std::stoll(value)) : json(number);
             else
                 e[group][key] = value;
         } else {
@@ -190,8 +199,10 @@ int import_events(const ImportOptions& options) {
     const auto& config = *loaded.config;
     std::string url = options.url.empty() ? "http://" + config.server.listen : options.url;
     std::string token;
-    if (const char* env = std::getenv("CXGATE_API_TOKEN")) token = env;
-    else if (!config.api_tokens.empty()) token = config.api_tokens.front();
+    if (const char* env = std::getenv("CXGATE_API_TOKEN"))
+        token = env;
+    else if (!config.api_tokens.empty())
+        token = config.api_tokens.front();
     if (options.rate <= 0) {
         std::cerr << "cxgate import: --rate must be positive\n";
         return 2;
@@ -288,10 +299,9 @@ int import_events(const ImportOptions& options) {
             ++posted;
             HttpResult result;
             for (int attempt = 0;; ++attempt) {
-                result = http_request("POST", url + "/v1/events", row.event.dump(),
-                                      {"Content-Type: application/json",
-                                       "Authorization: Bearer " + token},
-                                      10);
+                result = http_request(
+                    "POST", url + "/v1/events", row.event.dump(),
+                    {"Content-Type: application/json", "Authorization: Bearer " + token}, 10);
                 const bool busy = result.status == 503 || result.status == 429;
                 if ((result.error.empty() && !busy) || attempt >= 8 || g_interrupted) break;
                 std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt, 4)));
@@ -300,8 +310,9 @@ int import_events(const ImportOptions& options) {
                 result.status == 401 || result.status >= 500 || result.status == 0) {
                 if (tty) std::fputs("\r\033[K", stderr);
                 std::cerr << "cxgate import: " << input.string() << ":" << row.line << ": "
-                          << (result.error.empty() ? "HTTP " + std::to_string(result.status) + " " + result.body
-                                                   : result.error)
+                          << (result.error.empty()
+                                  ? "HTTP " + std::to_string(result.status) + " " + result.body
+                                  : result.error)
                           << "; stopping (run the same command again to resume here)\n";
                 exit_code = 1;
                 break;
@@ -322,7 +333,8 @@ int import_events(const ImportOptions& options) {
             write_state(state_file, state);
             since_save = 0;
         }
-        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         progress(tty, done, total, bad, elapsed);
     }
     write_state(state_file, state);

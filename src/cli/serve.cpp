@@ -119,15 +119,18 @@ int serve(const ServeOptions& options) {
                     for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
                 } else {
                     auto previous = current;
-                    auto merged = std::make_shared<config::Config>(*with_overrides(next.config, options));
+                    auto merged =
+                        std::make_shared<config::Config>(*with_overrides(next.config, options));
                     current = config::carry_forward(*previous, std::move(merged));
                     dispatcher.configure(current, link_secret);
                     reload.result = "ok";
                     reload.errors.clear();
                     reload.last_success_at = reload.at;
                     reload.succeeded++;
-                    spdlog::info("reloaded configuration {} (was {}; {} earlier flow version(s) kept for scheduled surveys)",
-                                 current->version, previous->version, current->retired_flows.size());
+                    spdlog::info(
+                        "reloaded configuration {} (was {}; {} earlier flow version(s) kept for "
+                        "scheduled surveys)",
+                        current->version, previous->version, current->retired_flows.size());
                     scheduler.poke();
                 }
                 wait_for_signal();

@@ -91,7 +91,8 @@ int simulate(const SimulateOptions& options) {
     auto loaded = config::load(options.config_file);
     if (!loaded.config) {
         std::cerr << loaded.diagnostics.to_string();
-        std::cerr << "cxgate simulate: " << options.config_file << " has errors (run `cxgate check`)\n";
+        std::cerr << "cxgate simulate: " << options.config_file
+                  << " has errors (run `cxgate check`)\n";
         return 2;
     }
     auto config = only_flow(*loaded.config, options.flow);
@@ -142,7 +143,8 @@ int simulate(const SimulateOptions& options) {
             continue;
         }
         if (!e.body.is_object()) {
-            std::cerr << options.events_file << ":" << line_no << ": an event must be a JSON object\n";
+            std::cerr << options.events_file << ":" << line_no
+                      << ": an event must be a JSON object\n";
             ++bad;
             continue;
         }
@@ -192,7 +194,8 @@ int simulate(const SimulateOptions& options) {
     auto db = store::open_for_writing(":memory:");
     Timeline timeline(zone);
 
-    std::cout << "# cxgate simulate: " << (options.flow.empty() ? "every flow" : "flow " + options.flow);
+    std::cout << "# cxgate simulate: "
+              << (options.flow.empty() ? "every flow" : "flow " + options.flow);
     for (const auto& f : config->flows) std::cout << " [" << f.name << " " << f.version << "]";
     std::cout << "; times in " << zone.name() << "; nothing is sent\n";
 
@@ -201,9 +204,8 @@ int simulate(const SimulateOptions& options) {
     int n_events = 0, n_rejected = 0, n_scheduled = 0, n_suppressed = 0, n_sent = 0,
         n_reminders = 0, n_expired = 0, n_other = 0, n_replies = 0;
     std::map<std::string, int> suppressed_by;
-    const Seconds end = timing::add_delay(tp(events.back().at), *horizon, zone, {})
-                            .time_since_epoch()
-                            .count();
+    const Seconds end =
+        timing::add_delay(tp(events.back().at), *horizon, zone, {}).time_since_epoch().count();
 
     auto report_changes = [&](Seconds now) {
         // Messages first (what went out), then surveys that ended.
@@ -214,8 +216,9 @@ int simulate(const SimulateOptions& options) {
             std::string about = survey ? survey_label(*survey) + " " : "";
             if (m.kind == "survey") ++n_sent;
             if (m.kind == "reminder") ++n_reminders;
-            timeline.line(now, m.kind, about + "via " + m.channel + " to " + m.address +
-                                           (m.locale.empty() ? "" : " [" + m.locale + "]"));
+            timeline.line(now, m.kind,
+                          about + "via " + m.channel + " to " + m.address +
+                              (m.locale.empty() ? "" : " [" + m.locale + "]"));
         }
         for (const auto& s : store::surveys_where(*db, "1=1", {}, "ORDER BY id")) {
             auto& seen = states[s.id];
@@ -235,9 +238,10 @@ int simulate(const SimulateOptions& options) {
                     continue;  // the reply line above says it
                 }
                 auto colon = s.reason.find(": ");
-                timeline.line(now, s.state,
-                              survey_label(s) +
-                                  (colon == std::string::npos ? "" : ": " + s.reason.substr(colon + 2)));
+                timeline.line(
+                    now, s.state,
+                    survey_label(s) +
+                        (colon == std::string::npos ? "" : ": " + s.reason.substr(colon + 2)));
             }
             seen = s.state;
         }
@@ -268,26 +272,28 @@ int simulate(const SimulateOptions& options) {
                 if (outcome.survey_id)
                     if (auto s = store::find_survey(*db, *outcome.survey_id))
                         about = " -> " + survey_label(*s);
-                timeline.line(now, "reply", "\"" + message.text + "\" from " + message.from +
-                                                " (" + outcome.outcome +
-                                                (outcome.score ? " " + std::to_string(*outcome.score) : "") +
-                                                ")" + about);
+                timeline.line(
+                    now, "reply",
+                    "\"" + message.text + "\" from " + message.from + " (" + outcome.outcome +
+                        (outcome.score ? " " + std::to_string(*outcome.score) : "") + ")" + about);
                 continue;
             }
             auto parsed = engine::parse_event(pending.body, *config, tp(now));
             std::string id = pending.body.value("id", std::string("?"));
             if (!parsed.event) {
                 ++n_rejected;
-                timeline.line(now, "rejected", "line " + std::to_string(pending.line) + " (" + id +
-                                                   "): " + parsed.error);
+                timeline.line(
+                    now, "rejected",
+                    "line " + std::to_string(pending.line) + " (" + id + "): " + parsed.error);
                 continue;
             }
             ++n_events;
             const auto& e = *parsed.event;
             auto outcome = engine::record_event(*db, *config, e, tp(now));
             std::string who = e.contact.phone.empty() ? e.contact.email : e.contact.phone;
-            timeline.line(now, "event", e.id + " " + e.type + " for " + who +
-                                            (outcome.duplicate ? " (duplicate id: ignored)" : ""));
+            timeline.line(now, "event",
+                          e.id + " " + e.type + " for " + who +
+                              (outcome.duplicate ? " (duplicate id: ignored)" : ""));
             if (outcome.surveys.empty() && !outcome.duplicate)
                 timeline.line(now, "", "no step of the flow listens to " + e.type);
             for (const auto& s : outcome.surveys) {

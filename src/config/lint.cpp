@@ -126,8 +126,10 @@ void check_reachability(const Config& c, const Flow& f,
                 if (gap >= recontact_min) continue;
                 blocked.push_back(type);
                 blocker = "step \"" + earlier.id + "\" (line " + std::to_string(earlier.line) +
-                          ") takes every " + type + " event first, and the two due times are at "
-                          "most " + human(gap) + " apart, within recontact " +
+                          ") takes every " + type +
+                          " event first, and the two due times are at "
+                          "most " +
+                          human(gap) + " apart, within recontact " +
                           timing::to_string(*f.recontact);
                 break;
             }
@@ -151,7 +153,8 @@ void check_templates(const Config& c, const Flow& f, const std::map<std::string,
         auto node = nodes.find(step.id);
         if (node == nodes.end()) continue;
         const YAML::Node survey = node->second["survey"];
-        const YAML::Node metric_node = survey && survey.IsMap() && survey["metric"] ? survey["metric"] : node->second;
+        const YAML::Node metric_node =
+            survey && survey.IsMap() && survey["metric"] ? survey["metric"] : node->second;
         std::vector<std::pair<std::string, YAML::Node>> needed{
             {report::to_string(step.metric), metric_node}};
         if (step.follow_up_why) needed.push_back({"why", node->second["follow_up"]});

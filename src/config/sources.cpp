@@ -7,9 +7,9 @@ namespace cxgate::config {
 namespace {
 
 const std::set<std::string> kTargets{
-    "id",           "occurred_at",  "contact.id",     "contact.phone",  "contact.email",
+    "id",           "occurred_at",    "contact.id",       "contact.phone",   "contact.email",
     "contact.name", "contact.locale", "contact.timezone", "contact.segment", "staff.id",
-    "staff.name",   "staff.email",  "staff.phone"};
+    "staff.name",   "staff.email",    "staff.phone"};
 
 void read_field(YamlReader& r, const std::string& where, const std::string& target,
                 const YAML::Node& value, Source& s) {
@@ -45,8 +45,8 @@ void read_field(YamlReader& r, const std::string& where, const std::string& targ
             while ((pos = f.path.find('{', pos)) != std::string::npos) {
                 size_t close = f.path.find('}', pos);
                 if (close == std::string::npos) {
-                    r.error(value, where + ": field \"" + target + "\": missing } in \"" +
-                                       f.path + "\"");
+                    r.error(value,
+                            where + ": field \"" + target + "\": missing } in \"" + f.path + "\"");
                     return;
                 }
                 paths.push_back(f.path.substr(pos + 1, close - pos - 1));
@@ -76,13 +76,17 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
         const YAML::Node body = it->second;
         const std::string where = "source \"" + s.name + "\"";
         if (s.name.empty() || s.name.find_first_of("/?#% ") != std::string::npos)
-            r.error(it->first, where + ": a source name is used in a URL path; use letters, "
-                                       "digits, - and _");
+            r.error(it->first, where +
+                                   ": a source name is used in a URL path; use letters, "
+                                   "digits, - and _");
         if (!r.expect_map(body, where)) continue;
         r.check_keys(body, {"secret", "secret_header", "types", "type_from", "fields"}, where);
         if (body["secret"]) {
-            if (body["secret"].IsScalar() && body["secret"].Scalar().find("${") == std::string::npos)
-                r.error(body["secret"], where + ": \"secret\" is a secret; write it as ${ENV_VAR}, not in the file");
+            if (body["secret"].IsScalar() &&
+                body["secret"].Scalar().find("${") == std::string::npos)
+                r.error(
+                    body["secret"],
+                    where + ": \"secret\" is a secret; write it as ${ENV_VAR}, not in the file");
             else if (auto v = r.string(body, "secret")) {
                 if (v->size() < 16)
                     r.error(body["secret"], where + ": \"secret\" must be at least 16 characters");
@@ -146,7 +150,9 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
             for (auto f = fields.begin(); f != fields.end(); ++f) {
                 const std::string target = f->first.Scalar();
                 if (target == "type") {
-                    r.error(f->first, where + ": the type comes from \"types\" or \"type_from\", not \"fields\"");
+                    r.error(
+                        f->first,
+                        where + ": the type comes from \"types\" or \"type_from\", not \"fields\"");
                     continue;
                 }
                 if (!kTargets.count(target) && target.rfind("attributes.", 0) != 0) {
@@ -162,8 +168,9 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
                 read_field(r, where, target, f->second, s);
             }
             if (!has_id)
-                r.error(fields, where + ": \"fields\" needs \"id\": the event id makes "
-                                        "retried webhooks idempotent");
+                r.error(fields, where +
+                                    ": \"fields\" needs \"id\": the event id makes "
+                                    "retried webhooks idempotent");
         }
         c.sources[s.name] = s;
     }

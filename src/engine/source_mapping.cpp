@@ -31,8 +31,7 @@ std::optional<std::vector<Part>> split_path(const std::string& path, std::string
             size_t close = path.find(']', i);
             if (close == std::string::npos) return fail("missing ]");
             std::string digits = path.substr(i + 1, close - i - 1);
-            if (digits.empty() ||
-                digits.find_first_not_of("0123456789") != std::string::npos)
+            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
                 return fail("an index must be a number");
             parts.push_back({"", std::stol(digits)});
             i = close + 1;
@@ -145,8 +144,8 @@ std::optional<Clause> parse_clause(const std::string& raw, std::string* error) {
             std::strtod(lit.c_str(), &end);
             if (lit != "true" && lit != "false" && lit != "null" && (!end || *end != '\0')) {
                 if (error)
-                    *error = "expected a quoted string, number, true, false or null, got \"" +
-                             lit + "\"";
+                    *error = "expected a quoted string, number, true, false or null, got \"" + lit +
+                             "\"";
                 return std::nullopt;
             }
             c.literal = lit;

@@ -10,8 +10,8 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
-#include "cxgate/util/random.hpp"
 #include "cxgate/util/links.hpp"
+#include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::http {
@@ -403,22 +403,23 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
 Response healthz(const Request& request, Services& s) {
     auto config = s.config();
     auto w = s.writer.stats();
-    json body{{"status", "ok"},
-              {"version", CXGATE_VERSION},
-              {"config_version", config->version},
-              {"last_reload", s.reload.result},
-              {"reload",
-               {{"result", s.reload.result == "ok" ? "ok" : "failed"},
-                {"at", timing::format_iso8601(timing::TimePoint{std::chrono::seconds{s.reload.at}})},
-                {"config_loaded_at", timing::format_iso8601(timing::TimePoint{
-                                         std::chrono::seconds{s.reload.last_success_at}})},
-                {"errors", s.reload.errors},
-                {"succeeded", s.reload.succeeded},
-                {"failed", s.reload.failed},
-                {"retired_flow_versions", config->retired_flows.size()}}},
-              {"now", timing::format_iso8601(s.clock.now())},
-              {"manual_clock", s.clock.is_manual()},
-              {"write_queue", w.queued}};
+    json body{
+        {"status", "ok"},
+        {"version", CXGATE_VERSION},
+        {"config_version", config->version},
+        {"last_reload", s.reload.result},
+        {"reload",
+         {{"result", s.reload.result == "ok" ? "ok" : "failed"},
+          {"at", timing::format_iso8601(timing::TimePoint{std::chrono::seconds{s.reload.at}})},
+          {"config_loaded_at", timing::format_iso8601(timing::TimePoint{
+                                   std::chrono::seconds{s.reload.last_success_at}})},
+          {"errors", s.reload.errors},
+          {"succeeded", s.reload.succeeded},
+          {"failed", s.reload.failed},
+          {"retired_flow_versions", config->retired_flows.size()}}},
+        {"now", timing::format_iso8601(s.clock.now())},
+        {"manual_clock", s.clock.is_manual()},
+        {"write_queue", w.queued}};
     return json_response(request, status::ok, body.dump());
 }
 

@@ -18,9 +18,9 @@ int simulate(const SimulateOptions& options);
 
 struct ImportOptions {
     std::string config_file;
-    std::string input;  // events.csv or events.jsonl
-    std::string url;    // daemon base URL; empty: from server.listen
-    double rate = 50;   // events per second
+    std::string input;     // events.csv or events.jsonl
+    std::string url;       // daemon base URL; empty: from server.listen
+    double rate = 50;      // events per second
     bool restart = false;  // ignore the state file and start at the first row
 };
 

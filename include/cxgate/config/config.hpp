@@ -110,26 +110,26 @@ struct Flow {
 // A CRM webhook source (cxgate.yaml `sources:`): how to turn its body into an event.
 // The parsing and the mapping live in config/sources.cpp and engine/source_mapping.cpp.
 struct FieldMapping {
-    std::string target;    // event field: "id", "contact.phone", "attributes.amount"
-    std::string path;      // body path: "current.person_id", "person.phone[0].value"
-    std::string constant;  // used when path is empty ("=fi" in YAML)
+    std::string target;     // event field: "id", "contact.phone", "attributes.amount"
+    std::string path;       // body path: "current.person_id", "person.phone[0].value"
+    std::string constant;   // used when path is empty ("=fi" in YAML)
     bool required = false;  // "id", "type" and paths written with a trailing "!"
     int line = 0, column = 0;
 };
 
 struct TypeRule {
-    std::string type;       // the cxgate event type
-    std::string path;       // "current.status"; empty: always
-    std::string op;         // "==", "!=", "exists"
-    std::string value;      // compared as a string
+    std::string type;   // the cxgate event type
+    std::string path;   // "current.status"; empty: always
+    std::string op;     // "==", "!=", "exists"
+    std::string value;  // compared as a string
     int line = 0, column = 0;
 };
 
 struct Source {
     std::string name;
-    std::string secret;            // per-source shared secret (${ENV}), header or ?secret=
-    std::string secret_header;     // default X-Cxgate-Secret
-    std::vector<TypeRule> types;   // first match wins; no match: 202 ignored
+    std::string secret;           // per-source shared secret (${ENV}), header or ?secret=
+    std::string secret_header;    // default X-Cxgate-Secret
+    std::vector<TypeRule> types;  // first match wins; no match: 202 ignored
     std::vector<FieldMapping> fields;
     std::string file;
     int line = 0;

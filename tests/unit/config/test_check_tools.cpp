@@ -46,48 +46,53 @@ bool has(const cxgate::config::Diagnostics& d, const std::string& text) {
 
 TEST_CASE("check: every error of a flow in one run, each at its position") {
     Dir dir(
-        "flow: many\n"                                          // 1
-        "recontact: 7d\n"                                       // 2
-        "steps:\n"                                              // 3
-        "  - id: a\n"                                           // 4
-        "    on: deal.won\n"                                    // 5
-        "    survey: { metric: nps }\n"                         // 6
-        "    channel: sms\n"                                    // 7
-        "    delai: 10m\n"                                      // 8
-        "  - id: b\n"                                           // 9
-        "    on: deal.won\n"                                    // 10
-        "    survey: { metric: csat }\n"                        // 11
-        "    channel: sms\n"                                    // 12
-        "    delay: 1x\n"                                       // 13
-        "  - id: c\n"                                           // 14
-        "    on: [call.done, deal.won, call.done]\n"            // 15
-        "    survey: { metric: csat, scale: 1-5 }\n"            // 16
-        "    channel: smss\n"                                   // 17
+        "flow: many\n"                                           // 1
+        "recontact: 7d\n"                                        // 2
+        "steps:\n"                                               // 3
+        "  - id: a\n"                                            // 4
+        "    on: deal.won\n"                                     // 5
+        "    survey: { metric: nps }\n"                          // 6
+        "    channel: sms\n"                                     // 7
+        "    delai: 10m\n"                                       // 8
+        "  - id: b\n"                                            // 9
+        "    on: deal.won\n"                                     // 10
+        "    survey: { metric: csat }\n"                         // 11
+        "    channel: sms\n"                                     // 12
+        "    delay: 1x\n"                                        // 13
+        "  - id: c\n"                                            // 14
+        "    on: [call.done, deal.won, call.done]\n"             // 15
+        "    survey: { metric: csat, scale: 1-5 }\n"             // 16
+        "    channel: smss\n"                                    // 17
         "    alert: { when: \"score <= 2\", notify: [boss] }\n"  // 18
-        "    reminder: { after: 10d, max: 1 }\n"                // 19
-        "    expires: 7d\n");                                   // 20
+        "    reminder: { after: 10d, max: 1 }\n"                 // 19
+        "    expires: 7d\n");                                    // 20
     fs::remove(dir.root / "templates/sv/csat.txt");
     auto r = load(dir.file());
     const auto f = dir.flow();
     INFO(r.diagnostics.to_string());
     CHECK_FALSE(r.config);
     // Unknown key with a suggestion.
-    CHECK(has(r.diagnostics, f + ":8:5: error: unknown key \"delai\" in a step (did you mean \"delay\"?)"));
+    CHECK(has(r.diagnostics,
+              f + ":8:5: error: unknown key \"delai\" in a step (did you mean \"delay\"?)"));
     // A bad duration.
     CHECK(has(r.diagnostics, f + ":13:12: error: \"delay\":"));
     // An undefined channel and an unknown alert target.
-    CHECK(has(r.diagnostics, f + ":17:14: error: step \"c\": undefined channel \"smss\" (did you mean \"sms\"?)"));
+    CHECK(has(r.diagnostics,
+              f + ":17:14: error: step \"c\": undefined channel \"smss\" (did you mean \"sms\"?)"));
     CHECK(has(r.diagnostics, f + ":18:43: error: step \"c\": unknown alert target \"boss\""));
     // An unreachable step: "a" takes every deal.won first and recontact suppresses "b".
-    CHECK(has(r.diagnostics, f + ":10:9: error: step \"b\" can never be sent: step \"a\" (line 4) takes every deal.won event first"));
+    CHECK(has(r.diagnostics, f + ":10:9: error: step \"b\" can never be sent: step \"a\" (line 4) "
+                                 "takes every deal.won event first"));
     // Reachable for call.done, not for deal.won: a warning on that item.
     CHECK(has(r.diagnostics, f + ":15:21: warning: step \"c\" is never sent for \"deal.won\""));
-    CHECK(has(r.diagnostics, f + ":15:31: warning: step \"c\": event type \"call.done\" is listed twice"));
+    CHECK(has(r.diagnostics,
+              f + ":15:31: warning: step \"c\": event type \"call.done\" is listed twice"));
     // A template a step needs in a configured locale, at the step's metric.
     CHECK(has(r.diagnostics, f + ":11:23: error: step \"b\": no csat template for locale sv"));
     CHECK(has(r.diagnostics, f + ":16:23: error: step \"c\": no csat template for locale sv"));
     // A reminder that comes after expiry.
-    CHECK(has(r.diagnostics, f + ":19:15: warning: step \"c\": the reminder (after 10d) comes after the survey expires (7d)"));
+    CHECK(has(r.diagnostics, f + ":19:15: warning: step \"c\": the reminder (after 10d) comes "
+                                 "after the survey expires (7d)"));
 }
 
 TEST_CASE("check: a wrong type is reported where it is") {
@@ -102,7 +107,8 @@ TEST_CASE("check: a wrong type is reported where it is") {
     auto r = load(dir.file());
     const auto f = dir.flow();
     INFO(r.diagnostics.to_string());
-    CHECK(has(r.diagnostics, f + ":5:13: error: step \"a\": \"survey\" must be a mapping of keys to values"));
+    CHECK(has(r.diagnostics,
+              f + ":5:13: error: step \"a\": \"survey\" must be a mapping of keys to values"));
     CHECK(has(r.diagnostics, f + ":6:14: error: \"channel\" must be a value or a list of values"));
     CHECK(has(r.diagnostics, f + ":7:33: error: \"max\" must be a whole number, got \"many\""));
 }
@@ -132,30 +138,39 @@ TEST_CASE("check: steps on one event are fine without recontact or with a delay 
 }
 
 TEST_CASE("check: sources: secrets, conditions, paths and fields at their positions") {
-    Dir dir("flow: f\nsteps:\n  - id: a\n    on: deal.won\n    survey: { metric: nps }\n    channel: sms\n",
-            "sources:\n"                                                         // 5
-            "  pipedrive:\n"                                                     // 6
-            "    secret: plaintext-secret-value\n"                               // 7
-            "    types:\n"                                                       // 8
-            "      - { type: deal.won, when: 'current.status = \"won\"' }\n"     // 9
-            "    fields:\n"                                                      // 10
-            "      id: \"pd-{meta.id\"\n"                                        // 11
-            "      contact.phnoe: person.phone[0].value\n"                       // 12
-            "      contact.email: person..email\n"                               // 13
-            "  hubspot:\n"                                                       // 14
-            "    secret: ${CXGATE_TEST_TOKEN}\n"                                 // 15
-            "    type_from: { path: propertyValue, map: { closedwon: deal.won } }\n"  // 16
-            "    fields:\n"                                                      // 17
-            "      contact.email: properties.email.value\n");                    // 18
+    Dir dir(
+        "flow: f\nsteps:\n  - id: a\n    on: deal.won\n    survey: { metric: nps }\n    channel: "
+        "sms\n",
+        "sources:\n"                                                              // 5
+        "  pipedrive:\n"                                                          // 6
+        "    secret: plaintext-secret-value\n"                                    // 7
+        "    types:\n"                                                            // 8
+        "      - { type: deal.won, when: 'current.status = \"won\"' }\n"          // 9
+        "    fields:\n"                                                           // 10
+        "      id: \"pd-{meta.id\"\n"                                             // 11
+        "      contact.phnoe: person.phone[0].value\n"                            // 12
+        "      contact.email: person..email\n"                                    // 13
+        "  hubspot:\n"                                                            // 14
+        "    secret: ${CXGATE_TEST_TOKEN}\n"                                      // 15
+        "    type_from: { path: propertyValue, map: { closedwon: deal.won } }\n"  // 16
+        "    fields:\n"                                                           // 17
+        "      contact.email: properties.email.value\n");                         // 18
     auto r = load(dir.file());
     const auto f = dir.file();
     INFO(r.diagnostics.to_string());
     CHECK_FALSE(r.config);
-    CHECK(has(r.diagnostics, f + ":7:13: error: source \"pipedrive\": \"secret\" is a secret; write it as ${ENV_VAR}"));
-    CHECK(has(r.diagnostics, f + ":9:33: error: source \"pipedrive\": condition: use == to compare, not ="));
-    CHECK(has(r.diagnostics, f + ":11:11: error: source \"pipedrive\": field \"id\": missing } in \"pd-{meta.id\""));
-    CHECK(has(r.diagnostics, f + ":12:7: error: source \"pipedrive\": unknown event field \"contact.phnoe\" (did you mean \"contact.phone\"?)"));
-    CHECK(has(r.diagnostics, f + ":13:22: error: source \"pipedrive\": field \"contact.email\": empty name at byte 8 of \"person..email\""));
+    CHECK(has(
+        r.diagnostics,
+        f + ":7:13: error: source \"pipedrive\": \"secret\" is a secret; write it as ${ENV_VAR}"));
+    CHECK(has(r.diagnostics,
+              f + ":9:33: error: source \"pipedrive\": condition: use == to compare, not ="));
+    CHECK(
+        has(r.diagnostics,
+            f + ":11:11: error: source \"pipedrive\": field \"id\": missing } in \"pd-{meta.id\""));
+    CHECK(has(r.diagnostics, f + ":12:7: error: source \"pipedrive\": unknown event field "
+                                 "\"contact.phnoe\" (did you mean \"contact.phone\"?)"));
+    CHECK(has(r.diagnostics, f + ":13:22: error: source \"pipedrive\": field \"contact.email\": "
+                                 "empty name at byte 8 of \"person..email\""));
     CHECK(has(r.diagnostics, f + ":18:7: error: source \"hubspot\": \"fields\" needs \"id\""));
 }
 

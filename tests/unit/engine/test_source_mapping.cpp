@@ -72,7 +72,8 @@ struct Loaded {
                                                "  email: { type: sandbox, kind: email }\n"
                                             << kSources;
         std::ofstream(root / "flows/f.yaml")
-            << "flow: f\nsteps:\n  - id: a\n    on: [deal.won, deal.lost]\n    survey: { metric: nps }\n    channel: [email, sms]\n";
+            << "flow: f\nsteps:\n  - id: a\n    on: [deal.won, deal.lost]\n    survey: { metric: "
+               "nps }\n    channel: [email, sms]\n";
         result = config::load((root / "cxgate.yaml").string());
     }
     ~Loaded() { fs::remove_all(root); }
@@ -91,7 +92,8 @@ TEST_CASE("sources: paths, templates and conditions") {
     CHECK(*engine::lookup(body, "a.b[1].c") == "x");
     CHECK(engine::lookup(body, "a.b[2].c") == nullptr);
     CHECK(engine::lookup(body, "a.x") == nullptr);
-    CHECK(engine::check_path("a..b") == std::optional<std::string>("empty name at byte 3 of \"a..b\""));
+    CHECK(engine::check_path("a..b") ==
+          std::optional<std::string>("empty name at byte 3 of \"a..b\""));
     CHECK(engine::check_path("a.b[x]").has_value());
     CHECK(engine::check_path("a.b[0].c") == std::nullopt);
     CHECK(engine::condition_holds("s == \"won\" && n == 42", body));
@@ -176,7 +178,8 @@ TEST_CASE("sources: HubSpot bodies: a workflow webhook and a subscription batch"
     CHECK(batch.error == "[0]: missing path properties.email.value");
     CHECK(batch.field == "contact.email");
     auto with_email = read_json("hubspot-deal-batch.json");
-    for (auto& item : with_email) item["properties"] = {{"email", {{"value", "buyer@example.com"}}}};
+    for (auto& item : with_email)
+        item["properties"] = {{"email", {{"value", "buyer@example.com"}}}};
     auto ok = engine::map_body(l.result.config->sources.at("hubspot-deals"), with_email);
     REQUIRE(ok.error.empty());
     REQUIRE(ok.events.size() == 2);
