@@ -173,6 +173,13 @@ def test(make_daemon, workdir):
     survey = d.survey(before["id"])
     check(survey["flow_version"] == flow_v1, f"survey keeps its version: {survey}")
 
+    # Two SIGHUPs back to back (the good file is back): both are handled, the last wins.
+    os.kill(d.proc.pid, signal.SIGHUP)
+    os.kill(d.proc.pid, signal.SIGHUP)
+    h = eventually(lambda: (lambda b: b if b["reload"]["result"] == "ok" and b["reload"]["succeeded"] >= 2 else None)(health(d)),
+                   "the good configuration again", 15)
+    check(h["config_version"] == v2 and h["reload"]["errors"] == [], f"after recovery: {h}")
+
 
 if __name__ == "__main__":
     run(test)
