@@ -124,9 +124,13 @@ Row csv_row(const std::vector<std::string>& header, const std::vector<std::strin
         if (group == "attributes") {
             char* end = nullptr;
             double number = std::strtod(value.c_str(), &end);
-            if (end && *end == '\0' && value.find_first_not_of("0123456789.-") == std::string::npos)
-                e[group][key] =
-                    value.find('.') == std::string::npos ? json(std::stoll(value)) : json(number);
+            // Numbers stay numbers (up to 15 digits: exact in a double); "1-2" is text.
+            const bool plain = end && end != value.c_str() && *end == '\0' && value.size() <= 15 &&
+                               value.find_first_not_of("0123456789.-") == std::string::npos;
+            if (plain && value.find('.') == std::string::npos)
+                e[group][key] = std::strtoll(value.c_str(), nullptr, 10);
+            else if (plain)
+                e[group][key] = number;
             else
                 e[group][key] = value;
         } else {
@@ -156,9 +160,13 @@ State read_state(const fs::path& state_file) {
     if (!in) return s;
     auto j = json::parse(in, nullptr, false);
     if (!j.is_object()) return s;
-    s.acknowledged_line = j.value("acknowledged_line", 0);
-    s.size = j.value("input_size", std::uintmax_t{0});
-    s.mtime = j.value("input_mtime", 0LL);
+    try {
+        s.acknowledged_line = j.value("acknowledged_line", 0);
+        s.size = j.value("input_size", std::uintmax_t{0});
+        s.mtime = j.value("input_mtime", 0LL);
+    } catch (const nlohmann::json::exception&) {
+        return State{};  // a damaged state file: start at the first row (ids make it safe)
+    }
     return s;
 }
 

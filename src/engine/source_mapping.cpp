@@ -31,7 +31,8 @@ std::optional<std::vector<Part>> split_path(const std::string& path, std::string
             size_t close = path.find(']', i);
             if (close == std::string::npos) return fail("missing ]");
             std::string digits = path.substr(i + 1, close - i - 1);
-            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+            if (digits.empty() || digits.size() > 9 ||
+                digits.find_first_not_of("0123456789") != std::string::npos)
                 return fail("an index must be a number");
             parts.push_back({"", std::stol(digits)});
             i = close + 1;
@@ -182,13 +183,15 @@ bool truthy(const json* v) {
 // reject with the field's name.
 json normalise_time(const json& v) {
     if (v.is_number()) {
+        // Beyond year 9999 in milliseconds is no time: parse_event rejects it by name.
+        if (v.get<double>() < 0 || v.get<double>() > 253402300799999.0) return v;
         long long n = v.get<long long>();
         if (n > 100000000000LL) n /= 1000;
         return timing::format_iso8601(timing::TimePoint{std::chrono::seconds{n}});
     }
     if (v.is_string()) {
         std::string s = v.get<std::string>();
-        if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos)
+        if (!s.empty() && s.size() <= 15 && s.find_first_not_of("0123456789") == std::string::npos)
             return normalise_time(json(std::stoll(s)));
         if (s.size() == 19 && s[10] == ' ') return s.substr(0, 10) + "T" + s.substr(11) + "Z";
     }
