@@ -89,8 +89,29 @@ std::string human(long long seconds) {
     return std::to_string(seconds / 60) + "m";
 }
 
-void check_reachability(const Config& c, const Flow& f,
+// Keys of the flow language whose effect these bounds do not model: conditions, fixed
+// times of day, per-weekday windows, calendars, cancellation, fatigue budgets and
+// arbitration. A step or flow that uses one is left out of the check, so it never
+// reports a step that could in fact be sent. (Typos are reported as unknown keys anyway.)
+const std::set<std::string> kUnmodelledStepKeys{"if",       "at",        "window",   "windows",
+                                                "calendar", "cancel_on", "priority", "budget"};
+const std::set<std::string> kUnmodelledFlowKeys{"calendar", "calendars", "windows",
+                                                "fatigue",  "budget",    "arbitration"};
+
+bool uses_any(const YAML::Node& map, const std::set<std::string>& keys) {
+    if (!map.IsMap()) return true;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        if (keys.count(it->first.Scalar())) return true;
+    return false;
+}
+
+constexpr long long kHolidaySlack = 4 * 86400;
+
+void check_reachability(const Config& c, const Flow& f, const YAML::Node& root,
                         const std::map<std::string, YAML::Node>& nodes, Diagnostics& d) {
+    const bool flow_understood =
+        !uses_any(root, kUnmodelledFlowKeys) &&
+        (!root["send_window"] || !uses_any(root["send_window"], kUnmodelledStepKeys));
     for (size_t b = 0; b < f.steps.size(); ++b) {
         const Step& later = f.steps[b];
         auto later_node = nodes.find(later.id);
@@ -104,7 +125,8 @@ void check_reachability(const Config& c, const Flow& f,
                        "step \"" + later.id + "\": event type \"" + item.Scalar() +
                            "\" is listed twice");
         }
-        if (!f.recontact) continue;
+        if (!f.recontact || !flow_understood || uses_any(later_node->second, kUnmodelledStepKeys))
+            continue;
         const long long recontact_min = bounds(*f.recontact).min;
         const long long window_push = longest_closed_stretch(f.send_window);
         std::vector<std::string> blocked;
@@ -116,13 +138,26 @@ void check_reachability(const Config& c, const Flow& f,
                     continue;
                 auto earlier_node = nodes.find(earlier.id);
                 // A step with a condition may not take the event; then the later one can.
-                if (earlier_node == nodes.end() || earlier_node->second["if"]) continue;
+                if (earlier_node == nodes.end() ||
+                    uses_any(earlier_node->second, kUnmodelledStepKeys))
+                    continue;
                 // The earlier step must be able to reach every address the later one can,
                 // else a contact with only that address gets the later survey.
                 auto ka = kinds(c, earlier), kb = kinds(c, later);
                 if (!std::includes(ka.begin(), ka.end(), kb.begin(), kb.end())) continue;
+                // A late event can find the earlier survey expired (suppressed) and the
+                // later one not: then the later one goes out.
+                if (!(earlier.expires == later.expires) &&
+                    bounds(earlier.expires).min < bounds(later.expires).max)
+                    continue;
+                // The same delay gives the same due time (one function of one event).
+                // Otherwise: the delays' spread, plus the window's longest closed stretch,
+                // plus 4 days for holidays closing the window (calendars).
                 auto da = bounds(earlier.delay), db = bounds(later.delay);
-                long long gap = std::max(db.max - da.min, da.max - db.min) + window_push;
+                long long gap =
+                    earlier.delay == later.delay
+                        ? 0
+                        : std::max(db.max - da.min, da.max - db.min) + window_push + kHolidaySlack;
                 if (gap >= recontact_min) continue;
                 blocked.push_back(type);
                 blocker = "step \"" + earlier.id + "\" (line " + std::to_string(earlier.line) +
@@ -201,7 +236,7 @@ void lint(const Config& c, Diagnostics& d) {
         auto root = load_yaml(f.file);
         if (!root) continue;
         auto nodes = step_nodes(*root);
-        check_reachability(c, f, nodes, d);
+        check_reachability(c, f, *root, nodes, d);
         // No templates at all is one error already ("templates directory not found").
         if (!c.templates.empty()) check_templates(c, f, nodes, d);
     }

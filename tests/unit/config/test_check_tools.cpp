@@ -220,3 +220,38 @@ TEST_CASE("flow versions: a survey keeps the flow version it was created with") 
     CHECK(v4->retired_flows.count("funnel@bbb") == 1);
     CHECK(v4->retired_flows.count("funnel@ccc") == 1);
 }
+
+TEST_CASE("check: reachability: delays, expiry and conditions") {
+    Dir dir(
+        "flow: r\n"                      // 1
+        "recontact: 7d\n"                // 2
+        "steps:\n"                       // 3
+        "  - id: a\n"                    // 4
+        "    on: [x, y, z]\n"            // 5
+        "    survey: { metric: nps }\n"  // 6
+        "    channel: sms\n"             // 7
+        "  - id: later\n"                // 8
+        "    on: x\n"                    // 9
+        "    survey: { metric: nps }\n"  // 10
+        "    channel: sms\n"             // 11
+        "    delay: 1h\n"                // 12
+        "  - id: short\n"                // 13
+        "    on: y\n"                    // 14
+        "    survey: { metric: nps }\n"  // 15
+        "    channel: sms\n"             // 16
+        "    expires: 30d\n"             // 17
+        "  - id: far\n"                  // 18
+        "    on: z\n"                    // 19
+        "    survey: { metric: nps }\n"  // 20
+        "    channel: sms\n"             // 21
+        "    delay: 3d\n");              // 22
+    auto r = load(dir.file());
+    const auto f = dir.flow();
+    INFO(r.diagnostics.to_string());
+    // 1h later is within 7 days even with weekends and holidays counted.
+    CHECK(has(r.diagnostics, f + ":9:9: error: step \"later\" can never be sent"));
+    // A late event may find "a" expired (7d) and "short" (30d) not: reachable.
+    CHECK_FALSE(has(r.diagnostics, "step \"short\" can never"));
+    // 3 days plus up to 4 days of holidays may reach past 7 days: not reported.
+    CHECK_FALSE(has(r.diagnostics, "step \"far\" can never"));
+}
