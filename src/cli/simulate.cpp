@@ -67,6 +67,14 @@ class Timeline {
     Seconds last_ = -1;
 };
 
+// A member as text whatever its JSON type ("" when absent): a wrong type is for
+// parse_event to report, not for the simulation to trip over.
+std::string text_of(const json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return "";
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
 std::string survey_label(const store::SurveyRow& s) {
     return s.step + " #" + std::to_string(s.id) + " (" + s.metric + ")";
 }
@@ -256,10 +264,10 @@ int simulate(const SimulateOptions& options) {
             if (pending.body.contains("reply")) {
                 const json& r = pending.body["reply"];
                 replies::InboundMessage message;
-                message.from = r.value("from", std::string());
-                message.text = r.value("text", std::string());
+                message.from = text_of(r, "from");
+                message.text = text_of(r, "text");
                 message.provider_id = "sim-in-" + std::to_string(pending.line);
-                message.channel = r.value("channel", std::string());
+                message.channel = text_of(r, "channel");
                 if (message.channel.empty()) {
                     const auto kind = message.from.find('@') != std::string::npos
                                           ? config::ChannelKind::email
@@ -279,7 +287,7 @@ int simulate(const SimulateOptions& options) {
                 continue;
             }
             auto parsed = engine::parse_event(pending.body, *config, tp(now));
-            std::string id = pending.body.value("id", std::string("?"));
+            std::string id = text_of(pending.body, "id");
             if (!parsed.event) {
                 ++n_rejected;
                 timeline.line(
