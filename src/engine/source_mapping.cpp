@@ -1,6 +1,7 @@
 #include "cxgate/engine/source_mapping.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 #include "cxgate/scheduler/timing.hpp"
@@ -166,7 +167,7 @@ std::string as_text(const json& v) {
     if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
     if (v.is_number_float()) {
         double d = v.get<double>();
-        if (d == static_cast<double>(static_cast<long long>(d)))
+        if (std::abs(d) < 9e15 && d == static_cast<double>(static_cast<long long>(d)))
             return std::to_string(static_cast<long long>(d));
         return v.dump();
     }
