@@ -7,7 +7,7 @@ namespace cxgate::alerts {
 namespace {
 
 const config::Step* step_of(const config::Config& config, const store::SurveyRow& survey) {
-    const auto* flow = config.find_flow(survey.flow);
+    const auto* flow = config.flow_for(survey.flow, survey.flow_version);
     return flow ? flow->find_step(survey.step) : nullptr;
 }
 

@@ -35,7 +35,7 @@ Seconds seconds_of(const timing::Delay& d) {
 // A message that goes to a customer about a survey obeys the flow's send window.
 Seconds into_window(const config::Config& config, const SurveyRow* survey, Seconds at) {
     if (!survey) return at;
-    const auto* flow = config.find_flow(survey->flow);
+    const auto* flow = config.flow_for(survey->flow, survey->flow_version);
     if (!flow) return at;
     auto t =
         timing::next_in_window(tp(at), flow->send_window, *date::locate_zone(flow->timezone), {});

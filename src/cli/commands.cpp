@@ -12,6 +12,7 @@
 #include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/serve.hpp"
+#include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
@@ -357,6 +358,31 @@ int run(int argc, char** argv) {
     event_cmd->add_option("source", source, "Event JSON")->required();
     event_cmd->add_option("--url", url_override, "Daemon base URL (default: from server.listen)");
 
+    SimulateOptions simulate_options;
+    auto* simulate_cmd = app.add_subcommand(
+        "simulate", "Print the timeline a flow would produce for a file of events (sends nothing)");
+    simulate_cmd->add_option("--config", config_file, "Configuration file");
+    simulate_cmd->add_option("--flow", simulate_options.flow, "Flow name or file (default: all)");
+    simulate_cmd->add_option("--events", simulate_options.events_file, "Events, one JSON per line")
+        ->required();
+    simulate_cmd->add_option("--from", simulate_options.from,
+                             "Start the simulated clock here (ISO 8601; default: first event)");
+    simulate_cmd
+        ->add_option("--horizon", simulate_options.horizon, "Stop this long after the last event")
+        ->capture_default_str();
+
+    ImportOptions import_options;
+    auto* import_cmd = app.add_subcommand(
+        "import", "Post events from a CSV or JSON-lines file to the daemon (resumable)");
+    import_cmd->add_option("--config", config_file, "Configuration file");
+    import_cmd->add_option("input", import_options.input, "events.csv or events.jsonl")->required();
+    import_cmd->add_option("--url", import_options.url,
+                           "Daemon base URL (default: from server.listen)");
+    import_cmd->add_option("--rate", import_options.rate, "Events per second")
+        ->capture_default_str();
+    import_cmd->add_flag("--restart", import_options.restart,
+                         "Ignore the state file and start at the first row");
+
     CLI11_PARSE(app, argc, argv);
     spdlog::set_level(spdlog::level::from_str(log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -370,6 +396,14 @@ int run(int argc, char** argv) {
     if (*report_cmd) return report_command(config_file, db_override, flow, by, since, as_json);
     if (*reply_cmd) return reply(config_file, url_override, address, text, channel, id);
     if (*event_cmd) return event(config_file, url_override, source);
+    if (*simulate_cmd) {
+        simulate_options.config_file = config_file;
+        return simulate(simulate_options);
+    }
+    if (*import_cmd) {
+        import_options.config_file = config_file;
+        return import_events(import_options);
+    }
     return 1;
 }
 

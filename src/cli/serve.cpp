@@ -6,8 +6,10 @@
 #include <malloc.h>
 
 #include <iostream>
+#include <thread>
 
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/config/flow_versions.hpp"
 #include "cxgate/http/server.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
@@ -89,6 +91,7 @@ int serve(const ServeOptions& options) {
     http::Counters counters;
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
+    reload.last_success_at = reload.at;
     http::Services services{config_source, *writer,  *reader, *clock,    scheduler,
                             dispatcher,    counters, reload,  reload.at, link_secret};
     http::Server server(io, services);
@@ -100,6 +103,62 @@ int serve(const ServeOptions& options) {
         return 1;
     }
 
+    // Reload (SIGHUP) re-reads everything: cxgate.yaml, flows, templates, sources. The
+    // files are read and validated on a helper thread, never on the event loop; the
+    // result is posted back and swapped in on the loop, so no request ever sees half a
+    // configuration and requests in flight keep the one they started with. A SIGHUP that
+    // arrives during a reload runs one more after it.
+    std::thread loader;
+    bool loading = false, reload_again = false;
+    std::function<void()> start_reload;
+    std::function<void(config::LoadResult)> apply_reload = [&](config::LoadResult next) {
+        loading = false;
+        reload.at = clock->now().time_since_epoch().count();
+        if (!next.config) {
+            reload.result = next.diagnostics.items.empty()
+                                ? "error"
+                                : next.diagnostics.items.front().to_string();
+            reload.errors.clear();
+            for (const auto& d : next.diagnostics.items)
+                if (d.severity == config::Diagnostic::Severity::error)
+                    reload.errors.push_back(d.to_string());
+            reload.failed++;
+            spdlog::error("reload rejected; still running config {}", current->version);
+            for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
+        } else {
+            auto previous = current;
+            auto merged = std::make_shared<config::Config>(*with_overrides(next.config, options));
+            current = config::carry_forward(*previous, std::move(merged));
+            dispatcher.configure(current, link_secret);
+            reload.result = "ok";
+            reload.errors.clear();
+            reload.last_success_at = reload.at;
+            reload.succeeded++;
+            spdlog::info(
+                "reloaded configuration {} (was {}; {} earlier flow version(s) kept for "
+                "scheduled surveys)",
+                current->version, previous->version, current->retired_flows.size());
+            scheduler.poke();
+        }
+        if (reload_again) {
+            reload_again = false;
+            start_reload();
+        }
+    };
+    start_reload = [&]() {
+        if (loading) {
+            reload_again = true;
+            return;
+        }
+        loading = true;
+        if (loader.joinable()) loader.join();  // the previous one has posted its result
+        loader = std::thread([&io, &apply_reload, file = options.config_file]() {
+            auto next = std::make_shared<config::LoadResult>(config::load(file));
+            // Dropped if the loop has stopped meanwhile; the thread is joined after run().
+            asio::post(io, [&apply_reload, next]() { apply_reload(std::move(*next)); });
+        });
+    };
+
     asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     asio::steady_timer grace(io);
     std::function<void()> wait_for_signal;
@@ -107,21 +166,7 @@ int serve(const ServeOptions& options) {
         signals.async_wait([&](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             if (signal == SIGHUP) {
-                auto next = config::load(options.config_file);
-                reload.at = clock->now().time_since_epoch().count();
-                if (!next.config) {
-                    reload.result = next.diagnostics.items.empty()
-                                        ? "error"
-                                        : next.diagnostics.items.front().to_string();
-                    spdlog::error("reload rejected; still running config {}", current->version);
-                    for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
-                } else {
-                    current = with_overrides(next.config, options);
-                    dispatcher.configure(current, link_secret);
-                    reload.result = "ok";
-                    spdlog::info("reloaded configuration {}", current->version);
-                    scheduler.poke();
-                }
+                start_reload();
                 wait_for_signal();
                 return;
             }
@@ -162,6 +207,7 @@ int serve(const ServeOptions& options) {
     std::cout << "cxgate listening on " << url << std::endl;
 
     io.run();
+    if (loader.joinable()) loader.join();
     writer->stop();
     reader->stop();
     spdlog::info("cxgate stopped");

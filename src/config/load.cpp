@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/config/lint.hpp"
+#include "cxgate/config/sources.hpp"
 #include "cxgate/config/yaml_reader.hpp"
 
 namespace cxgate::config {
@@ -608,7 +610,7 @@ LoadResult load(const std::string& config_file) {
     if (!r.expect_map(*root, "the configuration")) return result;
     r.check_keys(*root,
                  {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
-                  "flows_dir", "templates_dir"},
+                  "flows_dir", "templates_dir", "sources"},
                  "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
@@ -623,6 +625,7 @@ LoadResult load(const std::string& config_file) {
     read_defaults(r, (*root)["defaults"], *config);
     read_channels(r, (*root)["channels"], *config);
     read_alerts_and_staff(r, *root, *config);
+    read_sources(r, (*root)["sources"], *config);
     config->flows_dir = r.string(*root, "flows_dir").value_or("flows");
     config->templates_dir = r.string(*root, "templates_dir").value_or("templates");
 
@@ -665,6 +668,7 @@ LoadResult load(const std::string& config_file) {
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);
     for (const auto& [name, source] : config->templates) all_content += name + source;
 
+    lint(*config, diag);
     config->version = sha256_hex(all_content).substr(0, 12);
     if (!diag.has_errors()) result.config = std::move(config);
     return result;

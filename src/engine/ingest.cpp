@@ -139,6 +139,7 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
 json survey_json(const store::SurveyRow& s) {
     json j{{"id", s.id},
            {"flow", s.flow},
+           {"flow_version", s.flow_version},
            {"step", s.step},
            {"metric", s.metric},
            {"scale", std::to_string(s.scale_min) + "-" + std::to_string(s.scale_max)},

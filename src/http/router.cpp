@@ -6,11 +6,12 @@
 #include "cxgate/channels/email_format.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
+#include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
-#include "cxgate/util/random.hpp"
 #include "cxgate/util/links.hpp"
+#include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::http {
@@ -402,13 +403,23 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
 Response healthz(const Request& request, Services& s) {
     auto config = s.config();
     auto w = s.writer.stats();
-    json body{{"status", "ok"},
-              {"version", CXGATE_VERSION},
-              {"config_version", config->version},
-              {"last_reload", s.reload.result},
-              {"now", timing::format_iso8601(s.clock.now())},
-              {"manual_clock", s.clock.is_manual()},
-              {"write_queue", w.queued}};
+    json body{
+        {"status", "ok"},
+        {"version", CXGATE_VERSION},
+        {"config_version", config->version},
+        {"last_reload", s.reload.result},
+        {"reload",
+         {{"result", s.reload.result == "ok" ? "ok" : "failed"},
+          {"at", timing::format_iso8601(timing::TimePoint{std::chrono::seconds{s.reload.at}})},
+          {"config_loaded_at", timing::format_iso8601(timing::TimePoint{
+                                   std::chrono::seconds{s.reload.last_success_at}})},
+          {"errors", s.reload.errors},
+          {"succeeded", s.reload.succeeded},
+          {"failed", s.reload.failed},
+          {"retired_flow_versions", config->retired_flows.size()}}},
+        {"now", timing::format_iso8601(s.clock.now())},
+        {"manual_clock", s.clock.is_manual()},
+        {"write_queue", w.queued}};
     return json_response(request, status::ok, body.dump());
 }
 
@@ -444,6 +455,16 @@ Response metrics(const Request& request, Services& s) {
     counter("cxgate_messages_failed_total", "Messages a channel refused.", d.failed);
     counter("cxgate_dispatch_pending", "Messages waiting for a dispatch slot.", d.pending, "gauge");
     counter("cxgate_scheduler_passes_total", "Scheduler passes run.", s.scheduler.passes());
+    counter("cxgate_config_reloads_total", "Successful configuration reloads (SIGHUP).",
+            s.reload.succeeded);
+    counter("cxgate_config_reload_failures_total", "Rejected configuration reloads (SIGHUP).",
+            s.reload.failed);
+    counter("cxgate_config_last_reload_success", "1 when the last reload (or start) succeeded.",
+            s.reload.result == "ok" ? 1 : 0, "gauge");
+    counter("cxgate_config_last_reload_timestamp_seconds", "Unix time of the last reload attempt.",
+            static_cast<unsigned long long>(s.reload.at), "gauge");
+    counter("cxgate_config_loaded_timestamp_seconds", "Unix time the running config was loaded.",
+            static_cast<unsigned long long>(s.reload.last_success_at), "gauge");
     out += "# HELP cxgate_config_info The configuration in use.\n# TYPE cxgate_config_info gauge\n";
     out += "cxgate_config_info{version=\"" + config->version + "\",last_reload=\"" +
            std::string(s.reload.result == "ok" ? "ok" : "failed") + "\"} 1\n";
@@ -506,6 +527,11 @@ asio::awaitable<Response> handle_request(Request request, Services& s) {
     if (path == "/v1/events") {
         if (!allow(beast_http::verb::post)) co_return wrong_method();
         co_return co_await post_event(request, s);
+    }
+    if (segments.size() == 3 && segments[0] == "v1" && segments[1] == "events") {
+        if (!allow(beast_http::verb::post)) co_return wrong_method();
+        auto secret = target.query.count("secret") ? target.query.at("secret") : std::string();
+        co_return co_await post_source_event(request, s, segments[2], secret);
     }
     if (path == "/v1/responses") co_return co_await get_responses(request, s, target);
     if (path == "/v1/reports") co_return co_await get_reports(request, s, target);

@@ -51,7 +51,7 @@ bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRo
 std::optional<Seconds> next_reminder(const config::Config& config, const SurveyRow& s,
                                      Seconds from) {
     if (s.reminders_sent >= s.reminders_max) return std::nullopt;
-    const auto* flow = config.find_flow(s.flow);
+    const auto* flow = config.flow_for(s.flow, s.flow_version);
     const auto* step = flow ? flow->find_step(s.step) : nullptr;
     if (!step || !step->reminder) return std::nullopt;
     const auto& zone = zone_of(config, flow);

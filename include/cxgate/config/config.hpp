@@ -107,6 +107,34 @@ struct Flow {
     const Step* find_step(const std::string& id) const;
 };
 
+// A CRM webhook source (cxgate.yaml `sources:`): how to turn its body into an event.
+// The parsing and the mapping live in config/sources.cpp and engine/source_mapping.cpp.
+struct FieldMapping {
+    std::string target;     // event field: "id", "contact.phone", "attributes.amount"
+    std::string path;       // body path: "current.person_id", "person.phone[0].value"
+    std::string constant;   // used when path is empty ("=fi" in YAML)
+    bool required = false;  // "id", "type" and paths written with a trailing "!"
+    int line = 0, column = 0;
+};
+
+struct TypeRule {
+    std::string type;   // the cxgate event type
+    std::string path;   // "current.status"; empty: always
+    std::string op;     // "==", "!=", "exists"
+    std::string value;  // compared as a string
+    int line = 0, column = 0;
+};
+
+struct Source {
+    std::string name;
+    std::string secret;           // per-source shared secret (${ENV}), header or ?secret=
+    std::string secret_header;    // default X-Cxgate-Secret
+    std::vector<TypeRule> types;  // first match wins; no match: 202 ignored
+    std::vector<FieldMapping> fields;
+    std::string file;
+    int line = 0;
+};
+
 struct Defaults {
     std::string timezone = "Europe/Helsinki";
     std::string locale = "fi";
@@ -148,8 +176,14 @@ struct Config {
     std::string templates_dir;
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
+    std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}
+    // Flows of earlier configurations, keyed "name@version", kept across reloads so a
+    // survey goes on with the flow version it was created with (see flow_versions.hpp).
+    std::map<std::string, std::shared_ptr<const Flow>> retired_flows;
 
     const Flow* find_flow(const std::string& name) const;
+    // The definition a survey was created with: see flow_versions.hpp.
+    const Flow* flow_for(const std::string& name, const std::string& version) const;
     const ChannelConfig* find_channel(const std::string& name) const;
     // The first channel of the given kind, for commands such as `cxgate reply`.
     const ChannelConfig* first_channel(ChannelKind kind) const;

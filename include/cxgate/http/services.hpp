@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/config.hpp"
@@ -20,9 +21,14 @@ struct Counters {
         busy_rejections{0}, auth_failures{0};
 };
 
+// What /healthz and /metrics say about configuration reloads (SIGHUP). Written and read
+// on the event loop thread only.
 struct ReloadStatus {
-    std::string result = "ok";  // ok, or the first error of the last failed reload
-    long long at = 0;           // Unix seconds of the last reload attempt
+    std::string result = "ok";        // ok, or the first error of the last failed reload
+    long long at = 0;                 // Unix seconds of the last reload attempt (or start)
+    long long last_success_at = 0;    // Unix seconds the running config was loaded
+    std::vector<std::string> errors;  // every error of the last failed reload
+    unsigned long long succeeded = 0, failed = 0;
 };
 
 struct Services {

@@ -1,0 +1,141 @@
+// POST /v1/events/{source}: CRM webhooks (Pipedrive, HubSpot, ...) as they are.
+#include "cxgate/http/sources.hpp"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include "cxgate/engine/event.hpp"
+#include "cxgate/engine/ingest.hpp"
+#include "cxgate/engine/source_mapping.hpp"
+#include "cxgate/util/random.hpp"
+
+namespace cxgate::http {
+
+namespace {
+
+using json = nlohmann::json;
+using status = beast_http::status;
+
+std::string base64_decode(const std::string& in) {
+    std::string out((in.size() / 4 + 1) * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()),
+                            static_cast<int>(in.size()));
+    if (n < 0) return {};
+    size_t len = static_cast<size_t>(n);
+    for (size_t i = in.size(); i > 0 && in[i - 1] == '=' && len > 0; --i) --len;
+    out.resize(len);
+    return out;
+}
+
+// A CRM proves itself with the source's secret: in its header (X-Cxgate-Secret by
+// default), as a bearer token, as the password of HTTP Basic auth (Pipedrive's webhook
+// settings offer only that), or as ?secret= in the URL. The API token works too.
+bool source_authorized(const Request& request, const config::Config& config,
+                       const config::Source& source, const std::string& query_secret) {
+    if (authorized(request, config)) return true;
+    if (source.secret.empty()) return false;
+    auto header = std::string(request[source.secret_header]);
+    if (!header.empty() && constant_time_equals(header, source.secret)) return true;
+    auto auth = std::string(request[beast_http::field::authorization]);
+    if (auth.rfind("Bearer ", 0) == 0 && constant_time_equals(auth.substr(7), source.secret))
+        return true;
+    if (auth.rfind("Basic ", 0) == 0) {
+        auto decoded = base64_decode(auth.substr(6));
+        auto colon = decoded.find(':');
+        if (colon != std::string::npos &&
+            constant_time_equals(decoded.substr(colon + 1), source.secret))
+            return true;
+    }
+    return !query_secret.empty() && constant_time_equals(query_secret, source.secret);
+}
+
+json error_body(const std::string& message, const std::string& field, const std::string& path) {
+    json body{{"error", message}};
+    if (!field.empty()) body["field"] = field;
+    if (!path.empty()) body["path"] = path;
+    return body;
+}
+
+}  // namespace
+
+asio::awaitable<Response> post_source_event(const Request& request, Services& s,
+                                            const std::string& name,
+                                            const std::string& query_secret) {
+    auto config = s.config();
+    auto it = config->sources.find(name);
+    if (it == config->sources.end())
+        co_return error_response(request, status::not_found, "no source " + name, "source");
+    const auto& source = it->second;
+    if (!source_authorized(request, *config, source, query_secret)) {
+        s.counters.auth_failures++;
+        spdlog::warn("401 for POST /v1/events/{}: missing or wrong secret", name);
+        co_return error_response(request, status::unauthorized, "missing or wrong source secret");
+    }
+    json body;
+    try {
+        body = json::parse(request.body());
+    } catch (const json::parse_error& e) {
+        s.counters.events_rejected++;
+        co_return error_response(request, status::bad_request,
+                                 "malformed JSON at byte " + std::to_string(e.byte), "body");
+    }
+    auto mapped = engine::map_body(source, body);
+    if (!mapped.error.empty()) {
+        s.counters.events_rejected++;
+        spdlog::warn("source {}: {} (for {})", name, mapped.error, mapped.field);
+        co_return json_response(
+            request, status::unprocessable_entity,
+            error_body("source " + name + ": " + mapped.error + " (for " + mapped.field + ")",
+                       mapped.field, mapped.path)
+                .dump());
+    }
+    const auto now = s.clock.now();
+    std::vector<engine::Event> events;
+    json ignored = json::array();
+    for (auto& m : mapped.events) {
+        if (!m.ignored.empty()) {
+            ignored.push_back(m.ignored);
+            continue;
+        }
+        auto parsed = engine::parse_event(m.event, *config, now);
+        if (!parsed.event) {
+            s.counters.events_rejected++;
+            auto colon = parsed.error.find(':');
+            co_return error_response(request, status::bad_request,
+                                     "source " + name + ": mapped event: " + parsed.error,
+                                     parsed.error.substr(0, colon));
+        }
+        events.push_back(std::move(*parsed.event));
+    }
+    std::vector<engine::EventOutcome> outcomes;
+    if (!events.empty()) {
+        // One writer job for the whole body: a HubSpot batch is recorded all or nothing
+        // as far as the CRM can tell (it retries the request as a whole).
+        auto job = [config, events = std::move(events), now](SQLite::Database& db) {
+            std::vector<engine::EventOutcome> out;
+            for (const auto& e : events) out.push_back(engine::record_event(db, *config, e, now));
+            return out;
+        };
+        try {
+            outcomes = co_await s.writer.execute(std::move(job));
+        } catch (const store::QueueFull&) {
+            s.counters.busy_rejections++;
+            auto res = error_response(request, status::service_unavailable,
+                                      "the server is busy; retry shortly");
+            res.set(beast_http::field::retry_after, "1");
+            co_return res;
+        }
+        s.scheduler.poke();
+    }
+    json results = json::array();
+    for (const auto& o : outcomes) {
+        (o.duplicate ? s.counters.events_duplicate : s.counters.events_accepted)++;
+        results.push_back(engine::to_json(o));
+    }
+    co_return json_response(
+        request, status::accepted,
+        json{{"source", name}, {"events", results}, {"ignored", ignored}}.dump());
+}
+
+}  // namespace cxgate::http

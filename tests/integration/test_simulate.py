@@ -1,0 +1,57 @@
+"""Golden-output tests for `cxgate simulate`: every tests/golden/simulate/NAME.jsonl is
+simulated and its timeline compared with NAME.txt (the "# cxgate simulate" header line,
+which carries the flow's content hash, is left out of the comparison). A first line
+`# args: ...` gives the command's options. CXGATE_UPDATE_GOLDEN=1 rewrites the .txt files.
+The simulation must not create or touch the configured database."""
+import glob
+import os
+import shlex
+import shutil
+
+from harness import check, run
+
+
+def body(text):
+    return "".join(line + "\n" for line in text.splitlines() if not line.startswith("# cxgate simulate"))
+
+
+def test(make_daemon, workdir):
+    d = make_daemon()
+    cfg = os.path.join(workdir, "cfg")
+    shutil.copytree(d.source, cfg, ignore=shutil.ignore_patterns("build*", ".git", "var", "tests", "src", "include"))
+    config = os.path.join(cfg, "cxgate.yaml")
+    cases = sorted(glob.glob(os.path.join(d.source, "tests", "golden", "simulate", "*.jsonl")))
+    check(len(cases) >= 3, f"golden cases: {cases}")
+    update = os.environ.get("CXGATE_UPDATE_GOLDEN") == "1"
+    for case in cases:
+        with open(case) as f:
+            first = f.readline()
+        args = shlex.split(first[len("# args:"):]) if first.startswith("# args:") else []
+        res = d.cli("simulate", "--config", config, "--events", case, *args, check_rc=False)
+        check(res.returncode in (0, 1), f"{case}: exit {res.returncode}: {res.stderr}")
+        expected_file = case[:-len(".jsonl")] + ".txt"
+        if update:
+            with open(expected_file, "w") as f:
+                f.write(res.stdout)
+            continue
+        with open(expected_file) as f:
+            expected = f.read()
+        if body(res.stdout) != body(expected):
+            import difflib
+            diff = "".join(difflib.unified_diff(body(expected).splitlines(True), body(res.stdout).splitlines(True),
+                                                expected_file, "simulate output"))
+            check(False, f"{os.path.basename(case)} differs from its golden output:\n{diff}")
+    check(not os.path.exists(os.path.join(cfg, "var")), "simulate must not create the configured database")
+
+    # Errors: an unknown flow and a malformed line are named.
+    res = d.cli("simulate", "--config", config, "--events", cases[0], "--flow", "nope", check_rc=False)
+    check(res.returncode == 2 and 'no flow "nope"' in res.stderr, res.stderr)
+    bad = os.path.join(workdir, "bad.jsonl")
+    with open(bad, "w") as f:
+        f.write('{"id":"a","type":"deal.won","occurred_at":"2026-11-20T10:00:00Z","contact":{"phone":"0401234567"}}\n{oops\n')
+    res = d.cli("simulate", "--config", config, "--events", bad, check_rc=False)
+    check(res.returncode == 2 and "bad.jsonl:2: malformed JSON" in res.stderr, res.stderr)
+
+
+if __name__ == "__main__":
+    run(test)
