@@ -141,6 +141,17 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql",
+    // 3: flow rules: the deal a survey belongs to (arbitration, cancel_on), the zone it was
+    //    planned in (reminders, re-windowing), the survey a due one waits for (one survey
+    //    awaiting an answer per address), and the event that suppressed a pending survey.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN deal_id TEXT;
+ALTER TABLE surveys ADD COLUMN timezone TEXT;
+ALTER TABLE surveys ADD COLUMN held_by INTEGER;
+ALTER TABLE surveys ADD COLUMN suppressed_by TEXT;
+CREATE INDEX surveys_by_deal ON surveys(deal_id, state) WHERE deal_id IS NOT NULL;
+CREATE INDEX surveys_by_suppressor ON surveys(suppressed_by) WHERE suppressed_by IS NOT NULL;
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -16,6 +16,7 @@ struct PassResult {
     std::vector<std::int64_t> queued_messages;
     std::optional<store::Seconds> next_due;  // the earliest future instant with work
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
+    int held = 0;  // due, but waiting for another survey on the same address
 };
 
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,
