@@ -249,7 +249,8 @@ class CalendarCache {
         auto path = dir_ / (name + ".yaml");
         std::optional<CalendarFile> file;
         std::error_code ec;
-        if (fs::is_regular_file(path, ec)) file = load_calendar(path.lexically_normal().string(), diag_);
+        if (fs::is_regular_file(path, ec))
+            file = load_calendar(path.lexically_normal().string(), diag_);
         auto [pos, inserted] = files_.emplace(name, std::move(file));
         return pos->second ? &*pos->second : nullptr;
     }
@@ -258,6 +259,13 @@ class CalendarCache {
         return fs::is_regular_file(dir_ / (name + ".yaml"), ec);
     }
     const fs::path& dir() const { return dir_; }
+    // Files read, so their content enters the config version (a reload notices a change).
+    std::vector<fs::path> paths() const {
+        std::vector<fs::path> out;
+        for (const auto& [name, file] : files_)
+            if (file) out.push_back(dir_ / (name + ".yaml"));
+        return out;
+    }
 
   private:
     fs::path dir_;
@@ -319,11 +327,11 @@ void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
 
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"defaults\"")) return;
-    r.check_keys(node,
-                 {"timezone", "locale", "locales", "region", "send_window", "expires",
-                  "comment_window", "alert_comment_wait", "calendar", "extra_days_off",
-                  "arbitration"},
-                 "\"defaults\"");
+    r.check_keys(
+        node,
+        {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
+         "alert_comment_wait", "calendar", "extra_days_off", "arbitration"},
+        "\"defaults\"");
     if (auto v = r.string(node, "timezone")) {
         if (valid_zone(*v))
             c.defaults.timezone = *v;
@@ -527,14 +535,15 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
         s.cancel_on = *cancel;
         for (const auto& type : s.cancel_on)
             if (std::find(s.on.begin(), s.on.end(), type) != s.on.end())
-                r.error(node["cancel_on"], where + ": \"" + type +
-                                               "\" both starts and cancels this step");
+                r.error(node["cancel_on"],
+                        where + ": \"" + type + "\" both starts and cancels this step");
     }
     if (auto at = r.string(node, "at")) {
         auto minute = timing::parse_time_of_day(*at);
         if (!minute || *minute >= 24 * 60)
-            r.error(node["at"], where + ": \"at\" must be a local time HH:MM (00:00-23:59), got \"" +
-                                    *at + "\"");
+            r.error(
+                node["at"],
+                where + ": \"at\" must be a local time HH:MM (00:00-23:59), got \"" + *at + "\"");
         else
             s.at_minute = *minute;
     }
@@ -682,12 +691,13 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
         const auto* file = calendars.get(names[i]);
         if (!file) {
             const YAML::Node at = own ? ((*root)["calendar"].IsSequence() ? (*root)["calendar"][i]
-                                                                         : (*root)["calendar"])
+                                                                          : (*root)["calendar"])
                                       : *root;
             if (!calendars.exists(names[i]))
-                r.error(at, "unknown calendar \"" + names[i] + "\" (no " +
-                                (calendars.dir() / (names[i] + ".yaml")).lexically_normal().string() +
-                                ")");
+                r.error(at,
+                        "unknown calendar \"" + names[i] + "\" (no " +
+                            (calendars.dir() / (names[i] + ".yaml")).lexically_normal().string() +
+                            ")");
             continue;
         }
         merged = merged.id.empty() ? *file : merge(merged, *file);
@@ -828,6 +838,9 @@ LoadResult load(const std::string& config_file) {
         }
         config->flows.push_back(std::move(*flow));
     }
+
+    for (const auto& path : calendars.paths())
+        if (auto calendar_text = read_file(path)) all_content += *calendar_text;
 
     read_templates(resolve(config->templates_dir),
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);

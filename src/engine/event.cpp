@@ -47,8 +47,8 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
     try {
         if (!body.is_object()) throw FieldError{"body: must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
-            static const std::set<std::string> known{"id",    "type",       "occurred_at", "contact",
-                                                     "staff", "attributes", "deal_id"};
+            static const std::set<std::string> known{
+                "id", "type", "occurred_at", "contact", "staff", "attributes", "deal_id"};
             if (!known.count(it.key())) throw FieldError{it.key() + ": unknown field"};
         }
         Event e;

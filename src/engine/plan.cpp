@@ -189,8 +189,8 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         const auto& zone = zone_for(flow, event.contact);
         d.timezone = zone.name();
 
-        d.due_at = timing::due_time(event.occurred_at, step.delay, step.at_minute,
-                                    flow.send_window, zone, flow.calendar);
+        d.due_at = timing::due_time(event.occurred_at, step.delay, step.at_minute, flow.send_window,
+                                    zone, flow.calendar);
         d.expires_at = timing::add_delay(d.due_at, step.expires, zone, flow.calendar);
         // Late events (a CRM replaying yesterday) go out now, inside the window.
         if (d.due_at < now)

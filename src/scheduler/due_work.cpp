@@ -94,9 +94,9 @@ std::optional<Seconds> next_reminder(const config::Config& config, const SurveyR
 // crowd out surveys that can go in a pass at the limit.
 void claim_due_surveys(SQLite::Database& db, const config::Config& config, Seconds now,
                        size_t limit, PassResult& out) {
-    auto due = surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
-                             "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " +
-                                 std::to_string(limit));
+    auto due =
+        surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
+                      "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
     for (auto& s : due) {
         if (s.expires_at && *s.expires_at <= now) {
             s.state = state::expired;
@@ -128,9 +128,8 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
                 s.reason.clear();
                 s.updated_at = now;
                 if (flow) {
-                    const auto next = timing::next_in_window(tp(now), flow->send_window,
-                                                             zone_of(config, flow, s),
-                                                             flow->calendar);
+                    const auto next = timing::next_in_window(
+                        tp(now), flow->send_window, zone_of(config, flow, s), flow->calendar);
                     if (next > tp(now)) {
                         s.due_at = next.time_since_epoch().count();
                         save_survey(db, s);

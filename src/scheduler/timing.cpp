@@ -365,12 +365,14 @@ std::optional<SendWindow> parse_weekly_window(
             const std::string_view range = trim(rest.substr(0, comma));
             const auto dash = range.find('-');
             if (dash == std::string_view::npos) {
-                set_error(error, "send window for \"" + days + "\": expected \"HH:MM-HH:MM\", got \"" +
-                                     std::string(range) + "\"");
+                set_error(error, "send window for \"" + days +
+                                     "\": expected \"HH:MM-HH:MM\", got \"" + std::string(range) +
+                                     "\"");
                 return std::nullopt;
             }
             // parse_send_window validates the day set and both times with its own messages.
-            auto one = parse_send_window(days, range.substr(0, dash), range.substr(dash + 1), error);
+            auto one =
+                parse_send_window(days, range.substr(0, dash), range.substr(dash + 1), error);
             if (!one) return std::nullopt;
             for (int d = 0; d < 7; ++d) {
                 if (!one->days[d]) continue;
@@ -431,9 +433,8 @@ TimePoint apply_at(TimePoint t, const Delay& delay, int at_minute, const date::t
     const date::local_seconds local = zone.to_local(t);
     const date::local_days day = date::floor<date::days>(local);
     const TimePoint same_day = resolve_local(day + std::chrono::minutes{at_minute}, zone);
-    const bool day_based =
-        delay.amount > 0 &&
-        (delay.unit == Delay::Unit::days || delay.unit == Delay::Unit::business_days);
+    const bool day_based = delay.amount > 0 && (delay.unit == Delay::Unit::days ||
+                                                delay.unit == Delay::Unit::business_days);
     if (day_based || same_day >= t) return same_day;
     return resolve_local(day + date::days{1} + std::chrono::minutes{at_minute}, zone);
 }

@@ -80,7 +80,7 @@ def test(make_daemon, workdir):
     status, won_c = d.event({"id": "won-c", "type": "deal.won", "contact": {"phone": "0403333333"}})
     nps_id = won_c["scheduled"][0]["id"]
     eventually(lambda: len(surveys_to(d, maija)) == 1, "the NPS sent")
-    d.advance("2d")  # Wednesday: the NPS is still open
+    d.advance("3d")  # Thursday: the NPS (expires in 7 days) is still open, and 72 h > 48 h
     status, call = d.event({"id": "call-c", "type": "call.completed", "contact": {"phone": "0403333333"}})
     check(status == 202 and len(call["scheduled"]) == 1, f"call: {call}")
     csat_id = call["scheduled"][0]["id"]

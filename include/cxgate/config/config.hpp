@@ -130,9 +130,9 @@ struct Defaults {
     std::vector<std::string> locales{"fi", "sv", "en"};
     std::string region = "FI";  // phone numbers without +country
     timing::SendWindow send_window;
-    std::vector<std::string> calendars;               // calendar names for flows naming none
-    std::set<date::sys_days> extra_days_off;          // company days off, in every flow
-    std::optional<timing::Delay> arbitration;         // for flows that set none
+    std::vector<std::string> calendars;        // calendar names for flows naming none
+    std::set<date::sys_days> extra_days_off;   // company days off, in every flow
+    std::optional<timing::Delay> arbitration;  // for flows that set none
     timing::Delay expires{timing::Delay::Unit::days, 7};
     timing::Delay comment_window{timing::Delay::Unit::hours, 24};
     // A low score waits this long for its "why?" before the alert goes out without it.

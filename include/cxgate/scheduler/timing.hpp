@@ -97,8 +97,7 @@ TimePoint due_time(TimePoint start, const Delay& delay, const SendWindow& window
 // or after start + delay (that day or the next). Then the window applies as usual.
 TimePoint apply_at(TimePoint t, const Delay& delay, int at_minute, const date::time_zone& zone);
 TimePoint due_time(TimePoint start, const Delay& delay, std::optional<int> at_minute,
-                   const SendWindow& window, const date::time_zone& zone,
-                   const Calendar& calendar);
+                   const SendWindow& window, const date::time_zone& zone, const Calendar& calendar);
 
 // ISO 8601 with offset or Z ("2026-11-20T19:55:00+02:00", "2026-11-20T17:55:00Z",
 // fractional seconds allowed). Returns std::nullopt on anything else.

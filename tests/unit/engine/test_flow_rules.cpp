@@ -35,7 +35,8 @@ struct Flows {
             << CXGATE_SOURCE_DIR << "/templates\ncalendars_dir: " << CXGATE_SOURCE_DIR
             << "/calendars\n"
             << extra;
-        for (const auto& [name, text] : flows) std::ofstream(root / "flows" / (name + ".yaml")) << text;
+        for (const auto& [name, text] : flows)
+            std::ofstream(root / "flows" / (name + ".yaml")) << text;
         auto loaded = config::load((root / "cxgate.yaml").string());
         diagnostics = loaded.diagnostics;
         config = loaded.config;
@@ -137,9 +138,9 @@ TEST_CASE("flow rules: if: conditions over contact and attributes") {
         std::string body = c.body;
         // {"segment":...} is the contact; add a phone to it.
         body.insert(1, R"("phone":"0401234567",)");
-        auto e = event(*f.config, std::string(R"({"id":"c","type":"call.completed","contact":)") + body +
-                                      "}",
-                       now);
+        auto e =
+            event(*f.config,
+                  std::string(R"({"id":"c","type":"call.completed","contact":)") + body + "}", now);
         auto d = engine::plan(*f.config, e, {}, now);
         REQUIRE(d.size() == 1);
         CHECK(d[0].scheduled == c.scheduled);
@@ -162,8 +163,9 @@ TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") 
     CHECK(text.find(f.flow_file("sales") + ":22:") != std::string::npos);
     CHECK(text.find("step \"premium-call\": \"if\":") != std::string::npos);
 
-    Flows quoted({{"q", "flow: q\nsteps:\n  - id: a\n    on: x\n    if: \"segment == 1\"\n"
-                         "    survey: { metric: nps }\n    channel: sms\n"}});
+    Flows quoted({{"q",
+                   "flow: q\nsteps:\n  - id: a\n    on: x\n    if: \"segment == 1\"\n"
+                   "    survey: { metric: nps }\n    channel: sms\n"}});
     CHECK_FALSE(quoted.config);
     // Unknown root "segment" at offset 0 inside the quotes: column 9 + 1.
     CHECK(quoted.diagnostics.to_string().find(quoted.flow_file("q") + ":5:10: error:") !=
@@ -171,15 +173,17 @@ TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") 
 }
 
 TEST_CASE("flow rules: unknown calendar, bad at:, bad window are config errors") {
-    Flows f({{"x", "flow: x\ncalendar: atlantis\nsend_window: { mon-fri: \"09:00\" }\nsteps:\n"
-                   "  - id: a\n    on: x\n    at: \"25:00\"\n    survey: { metric: nps }\n"
-                   "    channel: sms\n    cancel_on: [x]\n"}});
+    Flows f({{"x",
+              "flow: x\ncalendar: atlantis\nsend_window: { mon-fri: \"09:00\" }\nsteps:\n"
+              "  - id: a\n    on: x\n    at: \"25:00\"\n    survey: { metric: nps }\n"
+              "    channel: sms\n    cancel_on: [x]\n"}});
     CHECK_FALSE(f.config);
     const auto text = f.diagnostics.to_string();
     INFO(text);
     CHECK(text.find(f.flow_file("x") + ":2:11: error: unknown calendar \"atlantis\"") !=
           std::string::npos);
-    CHECK(text.find(f.flow_file("x") + ":3:14: error: \"send_window\": send window for \"mon-fri\"") !=
+    CHECK(text.find(f.flow_file("x") +
+                    ":3:14: error: \"send_window\": send window for \"mon-fri\"") !=
           std::string::npos);
     CHECK(text.find(f.flow_file("x") + ":7:9: error: step \"a\": \"at\" must be a local time") !=
           std::string::npos);
@@ -224,8 +228,9 @@ TEST_CASE("flow rules: holidays and windows of the flow's calendar decide due ti
 
 TEST_CASE("flow rules: the contact's time zone wins over the flow's, which wins over defaults") {
     Flows f({{"sales", kSales},
-             {"nozone", "flow: nozone\nsteps:\n  - id: a\n    on: x.y\n    survey: { metric: nps }\n"
-                        "    channel: sms\n    at: \"10:00\"\n"}},
+             {"nozone",
+              "flow: nozone\nsteps:\n  - id: a\n    on: x.y\n    survey: { metric: nps }\n"
+              "    channel: sms\n    at: \"10:00\"\n"}},
             "");
     REQUIRE(f.config);
     CHECK(f.config->find_flow("nozone")->timezone == "Europe/Helsinki");  // defaults.timezone
@@ -256,8 +261,9 @@ TEST_CASE("flow rules: cancel_on cancels pending surveys of the contact or the d
     SUBCASE("same contact") {
         engine::History h;
         h.surveys.push_back(prior("sales", "meeting", "scheduled", monday, 7, true));
-        auto e = event(*f.config,
-                       R"({"id":"lost-1","type":"deal.lost","contact":{"phone":"0401234567"}})", now);
+        auto e =
+            event(*f.config,
+                  R"({"id":"lost-1","type":"deal.lost","contact":{"phone":"0401234567"}})", now);
         auto p = engine::plan_event(*f.config, e, h, now);
         REQUIRE(p.displaced.size() == 1);
         CHECK(p.displaced[0].survey_id == 7);
@@ -301,10 +307,11 @@ TEST_CASE("flow rules: arbitration by priority within the winner's window") {
     Flows f({{"sales", kSales}});
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");  // Monday
-    const auto won = event(
-        *f.config, R"({"id":"won","type":"deal.won","contact":{"phone":"0401234567"}})", now);
-    const auto meeting = event(
-        *f.config, R"({"id":"m","type":"meeting.completed","contact":{"phone":"0401234567"}})", now);
+    const auto won =
+        event(*f.config, R"({"id":"won","type":"deal.won","contact":{"phone":"0401234567"}})", now);
+    const auto meeting =
+        event(*f.config,
+              R"({"id":"m","type":"meeting.completed","contact":{"phone":"0401234567"}})", now);
 
     struct Case {
         const char* name;
@@ -335,7 +342,8 @@ TEST_CASE("flow rules: arbitration by priority within the winner's window") {
         const std::string name = c.name;
         CAPTURE(name);
         engine::History h;
-        h.surveys.push_back(prior("sales", c.prior_step, c.prior_state, at(c.prior_at), 3, c.pending));
+        h.surveys.push_back(
+            prior("sales", c.prior_step, c.prior_state, at(c.prior_at), 3, c.pending));
         auto p = engine::plan_event(*f.config, c.new_is_close ? won : meeting, h, now);
         REQUIRE(p.decisions.size() == 1);
         CHECK(p.decisions[0].scheduled == c.scheduled);
@@ -370,12 +378,15 @@ steps:
     CHECK(d[0].step->id == "one");
     CHECK(d[0].scheduled);
     CHECK(d[1].reason == "arbitration");
-    CHECK(d[1].detail == "one (priority 3) was planned first and wins within 48h over two (priority 3)");
+    CHECK(d[1].detail ==
+          "one (priority 3) was planned first and wins within 48h over two (priority 3)");
 }
 
 TEST_CASE("flow rules: recontact counts from sends, not from events") {
-    Flows f({{"r", "flow: r\nrecontact: 7d\nsteps:\n  - { id: a, on: [x.y, x.z], survey: { metric: nps }, "
-                   "channel: sms }\n"}});
+    Flows f(
+        {{"r",
+          "flow: r\nrecontact: 7d\nsteps:\n  - { id: a, on: [x.y, x.z], survey: { metric: nps }, "
+          "channel: sms }\n"}});
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");
     auto e = event(*f.config, R"({"id":"r","type":"x.y","contact":{"phone":"0401234567"}})", now);
@@ -405,9 +416,12 @@ TEST_CASE("flow rules: recontact counts from sends, not from events") {
 }
 
 TEST_CASE("flow rules: the fatigue budget across flows") {
-    Flows f({{"a", "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms }\n"},
-             {"b", "flow: b\nsteps:\n  - { id: two, on: x.z, survey: { metric: csat }, channel: sms }\n"}},
-            "fatigue: { max: 1, per: 14d }\n");
+    Flows f(
+        {{"a",
+          "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms }\n"},
+         {"b",
+          "flow: b\nsteps:\n  - { id: two, on: x.z, survey: { metric: csat }, channel: sms }\n"}},
+        "fatigue: { max: 1, per: 14d }\n");
     INFO(f.diagnostics.to_string());
     REQUIRE(f.config);
     REQUIRE(f.config->fatigue);
@@ -444,10 +458,13 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
     }
 
     SUBCASE("max 2 per 14d: two fit, the third does not") {
-        Flows g({{"a", "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms }\n"}},
+        Flows g({{"a",
+                  "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms "
+                  "}\n"}},
                 "fatigue: { max: 2, per: 14d }\n");
         REQUIRE(g.config);
-        auto e2 = event(*g.config, R"({"id":"g","type":"x.y","contact":{"phone":"0401234567"}})", now);
+        auto e2 =
+            event(*g.config, R"({"id":"g","type":"x.y","contact":{"phone":"0401234567"}})", now);
         engine::History h;
         h.surveys.push_back(prior("a", "one", "sent", at("2026-11-06T10:00:00+02:00"), 1, false));
         CHECK(engine::plan(*g.config, e2, h, now)[0].scheduled);

@@ -81,7 +81,8 @@ TEST_CASE("flow timing: send windows per weekday") {
     const auto& z = zone("Europe/Helsinki");
     const SendWindow w = weekly({{"mon-fri", "09:00-20:00"}, {"sat", "10:00-14:00"}});
     const Calendar none;
-    run({
+    run(
+        {
             {"Friday evening waits for Saturday 10:00", "2026-11-20T20:30:00+02:00", "0", -1,
              "2026-11-21T10:00:00+02:00"},
             {"Saturday noon is inside", "2026-11-21T12:00:00+02:00", "0", -1,
@@ -94,16 +95,17 @@ TEST_CASE("flow timing: send windows per weekday") {
              "2026-11-24T09:00:00+02:00"},
             {"1d from Friday 11:00 is Saturday 11:00", "2026-11-20T11:00:00+02:00", "1d", -1,
              "2026-11-21T11:00:00+02:00"},
-            {"1d from Friday 19:00 misses Saturday's window", "2026-11-20T19:00:00+02:00", "1d",
-             -1, "2026-11-23T09:00:00+02:00"},
+            {"1d from Friday 19:00 misses Saturday's window", "2026-11-20T19:00:00+02:00", "1d", -1,
+             "2026-11-23T09:00:00+02:00"},
         },
         w, z, none);
 
     SUBCASE("two ranges on a day, and a range crossing midnight") {
-        const SendWindow split = weekly({{"mon-fri", "09:00-12:00, 13:00-17:00"},
-                                         {"fri", "22:00-02:00"}});
+        const SendWindow split =
+            weekly({{"mon-fri", "09:00-12:00, 13:00-17:00"}, {"fri", "22:00-02:00"}});
         CHECK(split.spans.size() == 11);
-        run({
+        run(
+            {
                 {"lunch break", "2026-11-18T12:30:00+02:00", "0", -1, "2026-11-18T13:00:00+02:00"},
                 {"Friday night opens at 22:00", "2026-11-20T18:00:00+02:00", "0", -1,
                  "2026-11-20T22:00:00+02:00"},
@@ -116,8 +118,8 @@ TEST_CASE("flow timing: send windows per weekday") {
     }
     SUBCASE("a day twice, a bad range and a bad day are errors") {
         std::string error;
-        CHECK_FALSE(parse_weekly_window({{"mon-fri", "09:00-20:00"}, {"fri", "10:00-12:00"}},
-                                        &error));
+        CHECK_FALSE(
+            parse_weekly_window({{"mon-fri", "09:00-20:00"}, {"fri", "10:00-12:00"}}, &error));
         CHECK(error.find("fri is in both") != std::string::npos);
         CHECK_FALSE(parse_weekly_window({{"sat", "10:00"}}, &error));
         CHECK(error.find("HH:MM-HH:MM") != std::string::npos);
@@ -130,7 +132,8 @@ TEST_CASE("flow timing: at: a local time of day") {
     const auto& z = zone("Europe/Helsinki");
     const SendWindow always = simple("daily", "00:00", "24:00");
     const Calendar none;
-    run({
+    run(
+        {
             {"1 business day at 10:00 from Monday 15:00", "2026-11-16T15:00:00+02:00",
              "1 business day", 600, "2026-11-17T10:00:00+02:00"},
             {"1 business day at 10:00 from Friday 08:00", "2026-11-20T08:00:00+02:00",
@@ -146,8 +149,8 @@ TEST_CASE("flow timing: at: a local time of day") {
             // DST: spring forward 2026-03-29 03:00 -> 04:00, fall back 2026-10-25 04:00 -> 03:00.
             {"spring: 1d at 10:00 across the change", "2026-03-28T15:00:00+02:00", "1d", 600,
              "2026-03-29T10:00:00+03:00"},
-            {"spring: at 03:30 falls in the gap, moves to 04:00", "2026-03-28T15:00:00+02:00",
-             "1d", 3 * 60 + 30, "2026-03-29T04:00:00+03:00"},
+            {"spring: at 03:30 falls in the gap, moves to 04:00", "2026-03-28T15:00:00+02:00", "1d",
+             3 * 60 + 30, "2026-03-29T04:00:00+03:00"},
             {"autumn: 1d at 10:00 across the change", "2026-10-24T15:00:00+03:00", "1d", 600,
              "2026-10-25T10:00:00+02:00"},
             {"autumn: at 03:30 exists twice, the earlier", "2026-10-24T15:00:00+03:00", "1d",
@@ -165,7 +168,8 @@ TEST_CASE("flow timing: at: a local time of day") {
 TEST_CASE("flow timing: fi holidays in business days and windows") {
     const auto& z = zone("Europe/Helsinki");
     const SendWindow weekdays = simple("mon-fri", "09:00", "20:00");
-    run({
+    run(
+        {
             {"Christmas: Wed 23 Dec + 1bd skips 24-27 Dec", "2026-12-23T15:00:00+02:00",
              "1 business day", 600, "2026-12-28T10:00:00+02:00"},
             {"Christmas Eve morning waits for the 28th", "2026-12-24T09:30:00+02:00", "0", -1,
@@ -200,7 +204,8 @@ TEST_CASE("flow timing: a contact in America/New_York") {
     const auto& z = zone("America/New_York");
     const SendWindow w = weekly({{"mon-fri", "09:00-17:00"}, {"sat", "10:00-12:00"}});
     const Calendar none;
-    run({
+    run(
+        {
             {"Friday 16:55 + 10m goes Saturday 10:00 EST", "2026-11-20T21:55:00Z", "10m", -1,
              "2026-11-21T10:00:00-05:00"},
             {"1 business day at 10:00 from Friday", "2026-11-20T15:00:00Z", "1 business day", 600,

@@ -47,7 +47,9 @@ struct World {
         fs::remove_all(root);
     }
 
-    store::Seconds s(const char* iso) { return timing::parse_iso8601(iso)->time_since_epoch().count(); }
+    store::Seconds s(const char* iso) {
+        return timing::parse_iso8601(iso)->time_since_epoch().count();
+    }
 
     std::int64_t event(const std::string& id, const std::string& type, const char* now) {
         auto t = *timing::parse_iso8601(now);
@@ -60,16 +62,22 @@ struct World {
         REQUIRE(out.surveys.size() == 1);
         return out.surveys[0].id;
     }
-    scheduler::PassResult pass(const char* now) { return scheduler::run_due_work(*db, *config, s(now)); }
+    scheduler::PassResult pass(const char* now) {
+        return scheduler::run_due_work(*db, *config, s(now));
+    }
     // What the dispatcher does once the provider took the message.
     void mark_sent(std::int64_t id, const char* now) {
-        SQLite::Statement st(*db, "UPDATE surveys SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'sending'");
+        SQLite::Statement st(
+            *db,
+            "UPDATE surveys SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'sending'");
         st.bind(1, static_cast<std::int64_t>(s(now)));
         st.bind(2, static_cast<std::int64_t>(id));
         CHECK(st.exec() == 1);
     }
-    replies::ReplyOutcome reply(const std::string& text, const std::string& provider_id, const char* now) {
-        return replies::handle_inbound(*db, *config, {"sms", provider_id, "+358401234567", text}, s(now));
+    replies::ReplyOutcome reply(const std::string& text, const std::string& provider_id,
+                                const char* now) {
+        return replies::handle_inbound(*db, *config, {"sms", provider_id, "+358401234567", text},
+                                       s(now));
     }
     store::SurveyRow survey(std::int64_t id) { return *store::find_survey(*db, id); }
 };
