@@ -16,12 +16,14 @@ using namespace cxgate;
 
 namespace {
 
+using FlowFiles = std::map<std::string, std::string>;
+
 struct Flows {
     fs::path root;
     std::shared_ptr<const config::Config> config;
     config::Diagnostics diagnostics;
 
-    Flows(const std::map<std::string, std::string>& flows, const std::string& extra = "") {
+    explicit Flows(const FlowFiles& flows, const std::string& extra = "") {
         root = fs::temp_directory_path() / ("cxgate-rules-" + std::to_string(std::rand()));
         fs::create_directories(root / "flows");
         setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
@@ -101,7 +103,7 @@ std::string local(timing::TimePoint t, const char* zone = "Europe/Helsinki") {
 }  // namespace
 
 TEST_CASE("flow rules: the sales flow loads with calendar, windows, priorities") {
-    Flows f({{"sales", kSales}});
+    Flows f(FlowFiles{{"sales", kSales}});
     INFO(f.diagnostics.to_string());
     REQUIRE(f.config);
     const auto& flow = f.config->flows.at(0);
@@ -116,7 +118,7 @@ TEST_CASE("flow rules: the sales flow loads with calendar, windows, priorities")
 }
 
 TEST_CASE("flow rules: if: conditions over contact and attributes") {
-    Flows f({{"sales", kSales}});
+    Flows f(FlowFiles{{"sales", kSales}});
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");
     struct Case {
@@ -154,16 +156,16 @@ TEST_CASE("flow rules: if: conditions over contact and attributes") {
 TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") {
     std::string flow = kSales;
     flow.replace(flow.find("attributes.amount >= 100000"), 27, "attributes.amount >== 100000");
-    Flows f({{"sales", flow}});
+    Flows f(FlowFiles{{"sales", flow}});
     CHECK_FALSE(f.config);
     INFO(f.diagnostics.to_string());
-    // Line 22, `if: ` at column 5; the value starts at column 9; ">==" at offset 37: ">=" is
-    // read, then "=" is where the parser stops.
+    // Line 24: `if: ` at column 5, the value at column 9; ">=" is read at offset 51, and the
+    // stray "=" at offset 53 is where the parser stops: column 9 + 53.
     const auto text = f.diagnostics.to_string();
-    CHECK(text.find(f.flow_file("sales") + ":22:") != std::string::npos);
+    CHECK(text.find(f.flow_file("sales") + ":24:62: error:") != std::string::npos);
     CHECK(text.find("step \"premium-call\": \"if\":") != std::string::npos);
 
-    Flows quoted({{"q",
+    Flows quoted(FlowFiles{{"q",
                    "flow: q\nsteps:\n  - id: a\n    on: x\n    if: \"segment == 1\"\n"
                    "    survey: { metric: nps }\n    channel: sms\n"}});
     CHECK_FALSE(quoted.config);
@@ -173,7 +175,7 @@ TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") 
 }
 
 TEST_CASE("flow rules: unknown calendar, bad at:, bad window are config errors") {
-    Flows f({{"x",
+    Flows f(FlowFiles{{"x",
               "flow: x\ncalendar: atlantis\nsend_window: { mon-fri: \"09:00\" }\nsteps:\n"
               "  - id: a\n    on: x\n    at: \"25:00\"\n    survey: { metric: nps }\n"
               "    channel: sms\n    cancel_on: [x]\n"}});
@@ -191,7 +193,7 @@ TEST_CASE("flow rules: unknown calendar, bad at:, bad window are config errors")
 }
 
 TEST_CASE("flow rules: holidays and windows of the flow's calendar decide due times") {
-    Flows f({{"sales", kSales}});
+    Flows f(FlowFiles{{"sales", kSales}});
     REQUIRE(f.config);
     struct Case {
         const char* name;
@@ -227,7 +229,7 @@ TEST_CASE("flow rules: holidays and windows of the flow's calendar decide due ti
 }
 
 TEST_CASE("flow rules: the contact's time zone wins over the flow's, which wins over defaults") {
-    Flows f({{"sales", kSales},
+    Flows f(FlowFiles{{"sales", kSales},
              {"nozone",
               "flow: nozone\nsteps:\n  - id: a\n    on: x.y\n    survey: { metric: nps }\n"
               "    channel: sms\n    at: \"10:00\"\n"}},
@@ -253,7 +255,7 @@ TEST_CASE("flow rules: the contact's time zone wins over the flow's, which wins 
 }
 
 TEST_CASE("flow rules: cancel_on cancels pending surveys of the contact or the deal") {
-    Flows f({{"sales", kSales}});
+    Flows f(FlowFiles{{"sales", kSales}});
     REQUIRE(f.config);
     const auto now = at("2026-11-20T20:00:00+02:00");  // Friday evening
     const auto monday = at("2026-11-23T09:00:00+02:00");
@@ -304,7 +306,7 @@ TEST_CASE("flow rules: cancel_on cancels pending surveys of the contact or the d
 }
 
 TEST_CASE("flow rules: arbitration by priority within the winner's window") {
-    Flows f({{"sales", kSales}});
+    Flows f(FlowFiles{{"sales", kSales}});
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");  // Monday
     const auto won =
@@ -368,7 +370,7 @@ steps:
   - { id: one, on: x.y, survey: { metric: nps }, channel: sms }
   - { id: two, on: x.y, survey: { metric: csat }, channel: sms }
 )";
-    Flows f({{"a", flows}});
+    Flows f(FlowFiles{{"a", flows}});
     INFO(f.diagnostics.to_string());
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");
@@ -383,8 +385,7 @@ steps:
 }
 
 TEST_CASE("flow rules: recontact counts from sends, not from events") {
-    Flows f(
-        {{"r",
+    Flows f(FlowFiles{{"r",
           "flow: r\nrecontact: 7d\nsteps:\n  - { id: a, on: [x.y, x.z], survey: { metric: nps }, "
           "channel: sms }\n"}});
     REQUIRE(f.config);
@@ -458,7 +459,7 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
     }
 
     SUBCASE("max 2 per 14d: two fit, the third does not") {
-        Flows g({{"a",
+        Flows g(FlowFiles{{"a",
                   "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms "
                   "}\n"}},
                 "fatigue: { max: 2, per: 14d }\n");
