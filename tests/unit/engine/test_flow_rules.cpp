@@ -166,8 +166,8 @@ TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") 
     CHECK(text.find("step \"premium-call\": \"if\":") != std::string::npos);
 
     Flows quoted(FlowFiles{{"q",
-                   "flow: q\nsteps:\n  - id: a\n    on: x\n    if: \"segment == 1\"\n"
-                   "    survey: { metric: nps }\n    channel: sms\n"}});
+                            "flow: q\nsteps:\n  - id: a\n    on: x\n    if: \"segment == 1\"\n"
+                            "    survey: { metric: nps }\n    channel: sms\n"}});
     CHECK_FALSE(quoted.config);
     // Unknown root "segment" at offset 0 inside the quotes: column 9 + 1.
     CHECK(quoted.diagnostics.to_string().find(quoted.flow_file("q") + ":5:10: error:") !=
@@ -176,9 +176,9 @@ TEST_CASE("flow rules: if: parse errors are config errors at file:line:column") 
 
 TEST_CASE("flow rules: unknown calendar, bad at:, bad window are config errors") {
     Flows f(FlowFiles{{"x",
-              "flow: x\ncalendar: atlantis\nsend_window: { mon-fri: \"09:00\" }\nsteps:\n"
-              "  - id: a\n    on: x\n    at: \"25:00\"\n    survey: { metric: nps }\n"
-              "    channel: sms\n    cancel_on: [x]\n"}});
+                       "flow: x\ncalendar: atlantis\nsend_window: { mon-fri: \"09:00\" }\nsteps:\n"
+                       "  - id: a\n    on: x\n    at: \"25:00\"\n    survey: { metric: nps }\n"
+                       "    channel: sms\n    cancel_on: [x]\n"}});
     CHECK_FALSE(f.config);
     const auto text = f.diagnostics.to_string();
     INFO(text);
@@ -230,9 +230,9 @@ TEST_CASE("flow rules: holidays and windows of the flow's calendar decide due ti
 
 TEST_CASE("flow rules: the contact's time zone wins over the flow's, which wins over defaults") {
     Flows f(FlowFiles{{"sales", kSales},
-             {"nozone",
-              "flow: nozone\nsteps:\n  - id: a\n    on: x.y\n    survey: { metric: nps }\n"
-              "    channel: sms\n    at: \"10:00\"\n"}},
+                      {"nozone",
+                       "flow: nozone\nsteps:\n  - id: a\n    on: x.y\n    survey: { metric: nps }\n"
+                       "    channel: sms\n    at: \"10:00\"\n"}},
             "");
     REQUIRE(f.config);
     CHECK(f.config->find_flow("nozone")->timezone == "Europe/Helsinki");  // defaults.timezone
@@ -385,9 +385,10 @@ steps:
 }
 
 TEST_CASE("flow rules: recontact counts from sends, not from events") {
-    Flows f(FlowFiles{{"r",
-          "flow: r\nrecontact: 7d\nsteps:\n  - { id: a, on: [x.y, x.z], survey: { metric: nps }, "
-          "channel: sms }\n"}});
+    Flows f(FlowFiles{
+        {"r",
+         "flow: r\nrecontact: 7d\nsteps:\n  - { id: a, on: [x.y, x.z], survey: { metric: nps }, "
+         "channel: sms }\n"}});
     REQUIRE(f.config);
     const auto now = at("2026-11-16T10:00:00+02:00");
     auto e = event(*f.config, R"({"id":"r","type":"x.y","contact":{"phone":"0401234567"}})", now);
@@ -459,10 +460,12 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
     }
 
     SUBCASE("max 2 per 14d: two fit, the third does not") {
-        Flows g(FlowFiles{{"a",
-                  "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms "
-                  "}\n"}},
-                "fatigue: { max: 2, per: 14d }\n");
+        Flows g(
+            FlowFiles{
+                {"a",
+                 "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: sms "
+                 "}\n"}},
+            "fatigue: { max: 2, per: 14d }\n");
         REQUIRE(g.config);
         auto e2 =
             event(*g.config, R"({"id":"g","type":"x.y","contact":{"phone":"0401234567"}})", now);

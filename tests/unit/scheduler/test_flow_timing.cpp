@@ -101,9 +101,8 @@ TEST_CASE("flow timing: send windows per weekday") {
         w, z, none);
 
     SUBCASE("two ranges on a day, and a range crossing midnight") {
-        const SendWindow split =
-            weekly({{"mon-thu", "09:00-12:00, 13:00-17:00"},
-                    {"fri", "09:00-12:00, 13:00-17:00, 22:00-02:00"}});
+        const SendWindow split = weekly({{"mon-thu", "09:00-12:00, 13:00-17:00"},
+                                         {"fri", "09:00-12:00, 13:00-17:00, 22:00-02:00"}});
         CHECK(split.spans.size() == 11);
         run(
             {

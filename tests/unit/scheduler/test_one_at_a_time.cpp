@@ -34,7 +34,8 @@ struct World {
                "defaults: { timezone: Europe/Helsinki, comment_window: 2h }\n"
                "channels:\n  sms: { type: sandbox, kind: sms }\n"
                "templates_dir: "
-            << CXGATE_SOURCE_DIR << "/templates\n";
+            << CXGATE_SOURCE_DIR << "/templates\ncalendars_dir: " << CXGATE_SOURCE_DIR
+            << "/calendars\n";
         std::ofstream(root / "flows/f.yaml") << flow;
         auto loaded = config::load((root / "cxgate.yaml").string());
         INFO(loaded.diagnostics.to_string());
@@ -88,6 +89,18 @@ steps:
   - { id: close, on: deal.won, survey: { metric: nps }, channel: sms, expires: 3d }
   - { id: call, on: call.completed, survey: { metric: csat }, channel: sms }
   - { id: why-call, on: call.why, survey: { metric: csat }, channel: sms, follow_up: why }
+)";
+
+const char* kReminders = R"(flow: r
+calendar: fi
+send_window: { mon-fri: "09:00-20:00" }
+steps:
+  - id: close
+    on: deal.won
+    survey: { metric: nps }
+    channel: sms
+    reminder: { after: 1 business day, max: 2 }
+    expires: 14d
 )";
 
 }  // namespace
@@ -153,4 +166,23 @@ TEST_CASE("one at a time: the open survey's expiry releases the waiting one") {
     CHECK(pass.claimed == 1);
     CHECK(w.survey(nps).state == "expired");
     CHECK(w.survey(csat).state == "sending");
+}
+
+TEST_CASE("reminders: business days skip the flow's holidays, in the contact's zone") {
+    World w(kReminders);
+    auto t = *timing::parse_iso8601("2026-12-23T10:00:00+02:00");
+    auto body = nlohmann::json::parse(
+        R"({"id":"won","type":"deal.won","contact":{"phone":"0401234567","timezone":"Europe/Stockholm"}})");
+    auto parsed = engine::parse_event(body, *w.config, t);
+    REQUIRE(parsed.event);
+    auto id = engine::record_event(*w.db, *w.config, *parsed.event, t).surveys.at(0).id;
+    CHECK(w.survey(id).timezone == "Europe/Stockholm");
+    CHECK(w.pass("2026-12-23T10:00:00+02:00").claimed == 1);
+    w.mark_sent(id, "2026-12-23T10:00:05+02:00");
+    // Wednesday 09:00 Stockholm + 1 business day: 24-27 Dec are days off in fi.yaml.
+    CHECK(*w.survey(id).next_reminder_at == w.s("2026-12-28T09:00:00+01:00"));
+    CHECK(w.pass("2026-12-28T08:59:00+01:00").reminded == 0);
+    CHECK(w.pass("2026-12-28T09:00:00+01:00").reminded == 1);
+    // The second: Tuesday 29 Dec, same local time.
+    CHECK(*w.survey(id).next_reminder_at == w.s("2026-12-29T09:00:00+01:00"));
 }
