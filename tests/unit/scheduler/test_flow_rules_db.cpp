@@ -1,5 +1,6 @@
-// One survey awaits an answer per address at a time (issue 5), through the real writer
-// code: record_event -> run_due_work -> handle_inbound on an SQLite file.
+// Flow rules through the real writer code on an SQLite file (record_event -> run_due_work
+// -> handle_inbound): one survey awaiting an answer per address (issue 5), reminders over
+// holidays, and recontact and fatigue counted from sends and scheduled surveys.
 #include <doctest/doctest.h>
 
 #include <SQLiteCpp/Statement.h>
@@ -185,4 +186,65 @@ TEST_CASE("reminders: business days skip the flow's holidays, in the contact's z
     CHECK(w.pass("2026-12-28T09:00:00+01:00").reminded == 1);
     // The second: Tuesday 29 Dec, same local time.
     CHECK(*w.survey(id).next_reminder_at == w.s("2026-12-29T09:00:00+01:00"));
+}
+
+TEST_CASE("recontact and fatigue count from sends and scheduled surveys in the database") {
+    const char* flows = R"(flow: a
+recontact: 7d
+steps:
+  - { id: late, on: x.late, survey: { metric: nps }, channel: sms, delay: 5d }
+  - { id: now, on: x.now, survey: { metric: csat }, channel: sms }
+)";
+    World w(flows);
+    auto record = [&](const char* id, const char* type, const char* now) {
+        auto t = *timing::parse_iso8601(now);
+        auto body = nlohmann::json::parse(R"({"contact":{"phone":"0401234567"}})");
+        body["id"] = id;
+        body["type"] = type;
+        auto parsed = engine::parse_event(body, *w.config, t);
+        REQUIRE(parsed.event);
+        return engine::record_event(*w.db, *w.config, *parsed.event, t).surveys.at(0);
+    };
+    // The event on 1 Nov schedules a survey for 6 Nov; it goes out then.
+    auto first = record("e1", "x.late", "2026-11-01T10:00:00+02:00");
+    CHECK(first.state == "scheduled");
+    CHECK(w.pass("2026-11-06T10:00:00+02:00").claimed == 1);
+    w.mark_sent(first.id, "2026-11-06T10:00:00+02:00");
+    // 11 Nov: ten days after the event, five after the send: recontact (7d) applies.
+    auto second = record("e2", "x.now", "2026-11-11T10:00:00+02:00");
+    CHECK(second.state == "suppressed");
+    CHECK(second.reason.rfind(
+              "recontact: contact already surveyed in flow a at 2026-11-06T08:00:00Z", 0) == 0);
+    // 14 Nov: eight days after the send.
+    CHECK(record("e3", "x.now", "2026-11-14T10:00:00+02:00").state == "scheduled");
+}
+
+TEST_CASE("fatigue counts a survey of another flow still scheduled") {
+    World w(R"(flow: a
+steps:
+  - { id: late, on: x.late, survey: { metric: nps }, channel: sms, delay: 5d }
+)");
+    // A second flow file in the same configuration.
+    std::ofstream(w.root / "flows/b.yaml")
+        << "flow: b\nsteps:\n  - { id: now, on: x.now, survey: { metric: csat }, channel: sms }\n";
+    std::ofstream(w.root / "cxgate.yaml", std::ios::app) << "fatigue: { max: 1, per: 14d }\n";
+    auto loaded = config::load((w.root / "cxgate.yaml").string());
+    INFO(loaded.diagnostics.to_string());
+    REQUIRE(loaded.config);
+    w.config = loaded.config;
+    auto record = [&](const char* id, const char* type, const char* now) {
+        auto t = *timing::parse_iso8601(now);
+        auto body = nlohmann::json::parse(R"({"contact":{"phone":"0401234567"}})");
+        body["id"] = id;
+        body["type"] = type;
+        auto parsed = engine::parse_event(body, *w.config, t);
+        REQUIRE(parsed.event);
+        return engine::record_event(*w.db, *w.config, *parsed.event, t).surveys.at(0);
+    };
+    CHECK(record("e1", "x.late", "2026-11-01T10:00:00+02:00").state == "scheduled");  // 6 Nov
+    auto blocked = record("e2", "x.now", "2026-11-02T10:00:00+02:00");
+    CHECK(blocked.state == "suppressed");
+    CHECK(blocked.reason.rfind("fatigue: ", 0) == 0);
+    // 6 Nov + 14 days = 20 Nov.
+    CHECK(record("e3", "x.now", "2026-11-20T10:00:00+02:00").state == "scheduled");
 }
