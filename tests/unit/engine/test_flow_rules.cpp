@@ -476,3 +476,60 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
         CHECK(engine::plan(*g.config, e2, h, now)[0].reason == "fatigue");
     }
 }
+
+TEST_CASE("flow rules: the three send window shapes and holidays: true") {
+    struct Case {
+        const char* name;
+        const char* window;
+        size_t spans;
+        bool respects_holidays;
+    };
+    const std::vector<Case> cases = {
+        {"one span", R"({ days: mon-fri, from: "09:00", to: "20:00", holidays: true })", 0, false},
+        {"per weekday", R"({ mon-fri: "09:00-20:00", sat: "10:00-14:00" })", 6, true},
+        {"per weekday, open on holidays", R"({ mon-sun: "10:00-18:00", holidays: true })", 7,
+         false},
+        {"per weekday with a list",
+         "\n  mon: [\"09:00-12:00\", \"13:00-17:00\"]\n  sun: \"22:00-02:00\"", 3, true},
+        {"a list of spans",
+         "\n  - { days: mon-fri, from: \"09:00\", to: \"20:00\" }\n  - { days: sat, from: "
+         "\"10:00\", "
+         "to: \"14:00\" }",
+         6, true},
+    };
+    for (const auto& c : cases) {
+        const std::string name = c.name;
+        CAPTURE(name);
+        Flows f(FlowFiles{{"w", std::string("flow: w\nsend_window: ") + c.window +
+                                    "\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, "
+                                    "channel: sms }\n"}});
+        INFO(f.diagnostics.to_string());
+        REQUIRE(f.config);
+        const auto& w = f.config->flows.at(0).send_window;
+        CHECK(w.spans.size() == c.spans);
+        CHECK(w.respects_holidays == c.respects_holidays);
+    }
+
+    Flows defaults(FlowFiles{{"d",
+                              "flow: d\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, "
+                              "channel: sms }\n"}},
+                   "fatigue: { max: 2, per: 30d }\n");
+    REQUIRE(defaults.config);
+    CHECK(defaults.config->fatigue->max == 2);
+    CHECK(defaults.config->flows.at(0).calendar.holidays.empty());  // no calendar named
+}
+
+TEST_CASE("flow rules: the bundled funnel takes defaults.calendar and its priorities") {
+    setenv("CXGATE_API_TOKEN", "unit-test-token-0123456789", 1);
+    auto loaded = config::load(std::string(CXGATE_SOURCE_DIR) + "/cxgate.yaml");
+    INFO(loaded.diagnostics.to_string());
+    REQUIRE(loaded.config);
+    const auto* flow = loaded.config->find_flow("mortgage-funnel");
+    REQUIRE(flow);
+    CHECK(flow->calendar_name == "fi");
+    CHECK(flow->calendar.is_day_off(date::sys_days{date::year{2027} / 6 / 25}));  // Midsummer Eve
+    CHECK(flow->find_step("close")->priority == 10);
+    CHECK(flow->find_step("close")->arbitration == timing::Delay{timing::Delay::Unit::hours, 48});
+    CHECK(flow->find_step("meeting")->priority == 5);
+    CHECK_FALSE(flow->find_step("meeting")->arbitration);
+}
