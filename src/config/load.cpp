@@ -503,7 +503,8 @@ void read_condition(YamlReader& r, const YAML::Node& node, const std::string& wh
     const YAML::Node cond = node["if"];
     if (!cond) return;
     if (!cond.IsScalar()) {
-        r.error(cond, where + ": \"if\" must be a condition such as segment == \"premium\"");
+        r.error(cond,
+                where + ": \"if\" must be a condition such as contact.segment == \"premium\"");
         return;
     }
     auto parsed = engine::Condition::parse(cond.Scalar());
@@ -690,9 +691,10 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     for (size_t i = 0; i < names.size(); ++i) {
         const auto* file = calendars.get(names[i]);
         if (!file) {
-            const YAML::Node at = own ? ((*root)["calendar"].IsSequence() ? (*root)["calendar"][i]
-                                                                          : (*root)["calendar"])
-                                      : *root;
+            // An unknown name from defaults.calendar is reported once, at cxgate.yaml.
+            if (!own) continue;
+            const YAML::Node at =
+                (*root)["calendar"].IsSequence() ? (*root)["calendar"][i] : (*root)["calendar"];
             if (!calendars.exists(names[i]))
                 r.error(at,
                         "unknown calendar \"" + names[i] + "\" (no " +

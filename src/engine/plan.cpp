@@ -139,7 +139,6 @@ bool related(const PriorSurvey& prior, const Event& event) {
 struct Candidate {
     const config::Flow* flow;
     const config::Step* step;
-    size_t order;
 };
 
 }  // namespace
@@ -172,7 +171,7 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
     for (const auto& flow : config.flows)
         for (const auto& step : flow.steps)
             if (std::find(step.on.begin(), step.on.end(), event.type) != step.on.end())
-                candidates.push_back({&flow, &step, candidates.size()});
+                candidates.push_back({&flow, &step});
     // Highest priority first, so a winner is planned before the steps it beats; ties keep
     // configuration order, which makes the outcome deterministic.
     std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
@@ -180,7 +179,7 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
     });
 
     const nlohmann::json doc = condition_document(event);
-    for (const auto& [flow_ptr, step_ptr, order] : candidates) {
+    for (const auto& [flow_ptr, step_ptr] : candidates) {
         const auto& flow = *flow_ptr;
         const auto& step = *step_ptr;
         Decision d;
@@ -279,7 +278,6 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
             self.pending = true;
             seen.surveys.push_back(self);
         }
-        (void)order;
         out.decisions.push_back(std::move(d));
     }
     return out;
