@@ -37,8 +37,16 @@ Seconds into_window(const config::Config& config, const SurveyRow* survey, Secon
     if (!survey) return at;
     const auto* flow = config.flow_for(survey->flow, survey->flow_version);
     if (!flow) return at;
-    auto t =
-        timing::next_in_window(tp(at), flow->send_window, *date::locate_zone(flow->timezone), {});
+    // The zone the survey was planned in (the contact's, else the flow's) and the flow's
+    // holidays, as when it was scheduled.
+    const auto* zone = date::locate_zone(flow->timezone);
+    if (!survey->timezone.empty()) {
+        try {
+            zone = date::locate_zone(survey->timezone);
+        } catch (const std::exception&) {
+        }
+    }
+    auto t = timing::next_in_window(tp(at), flow->send_window, *zone, flow->calendar);
     return t.time_since_epoch().count();
 }
 

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <cstdio>
+
+#include "cxgate/config/calendar.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/config/lint.hpp"
 #include "cxgate/config/sources.hpp"
@@ -159,24 +162,153 @@ bool valid_zone(const std::string& name) {
     }
 }
 
-std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& parent,
-                                              const std::string& key) {
-    const YAML::Node node = parent[key];
-    if (!node) return std::nullopt;
-    if (!r.expect_map(node, "\"" + key + "\"")) return std::nullopt;
-    r.check_keys(node, {"days", "from", "to", "holidays"}, "\"" + key + "\"");
+// One `{days, from, to}` map (the first shape, kept for existing files).
+std::optional<timing::SendWindow> read_simple_window(YamlReader& r, const YAML::Node& node,
+                                                     const std::string& where) {
+    r.check_keys(node, {"days", "from", "to", "holidays"}, where);
     auto days = r.string(node, "days").value_or("mon-sun");
     auto from = r.string(node, "from").value_or("00:00");
     auto to = r.string(node, "to").value_or("24:00");
     std::string why;
     auto window = timing::parse_send_window(days, from, to, &why);
     if (!window) {
-        r.error(node, "\"" + key + "\": " + why);
+        r.error(node, where + ": " + why);
         return std::nullopt;
     }
-    if (auto holidays = r.boolean(node, "holidays")) window->respects_holidays = !*holidays;
     return window;
 }
+
+// A send window in any of its three shapes:
+//   { days: mon-fri, from: "09:00", to: "20:00" }                one span on a day set
+//   { mon-fri: "09:00-20:00", sat: "10:00-14:00" }               spans per weekday
+//   [ { days: mon-fri, from: ..., to: ... }, { days: sat, ... } ] a list of the first shape
+// `holidays: true` (in a map shape) keeps the window open on the calendar's holidays.
+std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& parent,
+                                              const std::string& key) {
+    const YAML::Node node = parent[key];
+    if (!node) return std::nullopt;
+    const std::string where = "\"" + key + "\"";
+    std::vector<std::pair<std::string, std::string>> entries;
+    std::optional<bool> holidays;
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            if (!r.expect_map(item, "each item of " + where)) return std::nullopt;
+            auto one = read_simple_window(r, item, "each item of " + where);
+            if (!one) return std::nullopt;
+            if (auto h = r.boolean(item, "holidays")) holidays = *h;
+            std::string days;
+            static const char* kNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+            for (int d = 0; d < 7; ++d)
+                if (one->days[d]) days += (days.empty() ? "" : ",") + std::string(kNames[d]);
+            auto hhmm = [](int minutes) {
+                char buffer[32];
+                std::snprintf(buffer, sizeof buffer, "%02d:%02d", minutes / 60, minutes % 60);
+                return std::string(buffer);
+            };
+            entries.emplace_back(days, hhmm(one->from_minute) + "-" + hhmm(one->to_minute));
+        }
+    } else {
+        if (!r.expect_map(node, where)) return std::nullopt;
+        if (node["days"] || node["from"] || node["to"]) {
+            auto window = read_simple_window(r, node, where);
+            if (window)
+                if (auto h = r.boolean(node, "holidays")) window->respects_holidays = !*h;
+            return window;
+        }
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const std::string days = it->first.Scalar();
+            if (days == "holidays") {
+                holidays = r.boolean(node, "holidays");
+                continue;
+            }
+            std::string ranges;
+            if (it->second.IsSequence()) {
+                for (const auto& range : it->second)
+                    if (auto v = r.scalar(range, where)) ranges += (ranges.empty() ? "" : ",") + *v;
+            } else if (auto v = r.scalar(it->second, where)) {
+                ranges = *v;
+            }
+            entries.emplace_back(days, ranges);
+        }
+    }
+    std::string why;
+    auto window = timing::parse_weekly_window(entries, &why);
+    if (!window) {
+        r.error(node, where + ": " + why);
+        return std::nullopt;
+    }
+    if (holidays) window->respects_holidays = !*holidays;
+    return window;
+}
+
+// "2026-12-31" or { date: 2026-12-31, name: "..." }.
+std::optional<date::sys_days> read_day(YamlReader& r, const YAML::Node& item,
+                                       const std::string& where) {
+    const YAML::Node value = item.IsMap() ? item["date"] : item;
+    if (item.IsMap()) r.check_keys(item, {"date", "name"}, where);
+    if (!value || !value.IsScalar()) {
+        r.error(item, where + ": expected a date YYYY-MM-DD or { date: YYYY-MM-DD, name: ... }");
+        return std::nullopt;
+    }
+    const std::string text = value.Scalar();
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
+        const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+        if (ymd.ok()) return date::sys_days{ymd};
+    }
+    r.error(value, where + ": \"" + text + "\" is not a date (YYYY-MM-DD)");
+    return std::nullopt;
+}
+
+void read_days_off(YamlReader& r, const YAML::Node& parent, const std::string& key,
+                   std::set<date::sys_days>& out) {
+    const YAML::Node node = parent[key];
+    if (!node) return;
+    if (!node.IsSequence()) {
+        r.error(node, "\"" + key + "\" must be a list of dates (YYYY-MM-DD)");
+        return;
+    }
+    for (const auto& item : node)
+        if (auto day = read_day(r, item, "\"" + key + "\"")) out.insert(*day);
+}
+
+// Holiday calendars are loaded once per name from <calendars_dir>/<name>.yaml; a problem
+// inside the file is reported at its own file:line:column.
+class CalendarCache {
+  public:
+    CalendarCache(fs::path dir, Diagnostics& diag) : dir_(std::move(dir)), diag_(diag) {}
+
+    const CalendarFile* get(const std::string& name) {
+        auto it = files_.find(name);
+        if (it != files_.end()) return it->second ? &*it->second : nullptr;
+        auto path = dir_ / (name + ".yaml");
+        std::optional<CalendarFile> file;
+        std::error_code ec;
+        if (fs::is_regular_file(path, ec))
+            file = load_calendar(path.lexically_normal().string(), diag_);
+        auto [pos, inserted] = files_.emplace(name, std::move(file));
+        return pos->second ? &*pos->second : nullptr;
+    }
+    bool exists(const std::string& name) const {
+        std::error_code ec;
+        return fs::is_regular_file(dir_ / (name + ".yaml"), ec);
+    }
+    const fs::path& dir() const { return dir_; }
+    // Files read, so their content enters the config version (a reload notices a change).
+    std::vector<fs::path> paths() const {
+        std::vector<fs::path> out;
+        for (const auto& [name, file] : files_)
+            if (file) out.push_back(dir_ / (name + ".yaml"));
+        return out;
+    }
+
+  private:
+    fs::path dir_;
+    Diagnostics& diag_;
+    std::map<std::string, std::optional<CalendarFile>> files_;
+};
 
 std::optional<report::Scale> parse_scale(const std::string& text) {
     auto dash = text.find('-');
@@ -232,10 +364,11 @@ void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
 
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"defaults\"")) return;
-    r.check_keys(node,
-                 {"timezone", "locale", "locales", "region", "send_window", "expires",
-                  "comment_window", "alert_comment_wait"},
-                 "\"defaults\"");
+    r.check_keys(
+        node,
+        {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
+         "alert_comment_wait", "calendar", "extra_days_off", "arbitration"},
+        "\"defaults\"");
     if (auto v = r.string(node, "timezone")) {
         if (valid_zone(*v))
             c.defaults.timezone = *v;
@@ -250,6 +383,9 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (auto d = r.delay(node, "expires")) c.defaults.expires = *d;
     if (auto d = r.delay(node, "comment_window")) c.defaults.comment_window = *d;
     if (auto d = r.delay(node, "alert_comment_wait")) c.defaults.alert_comment_wait = *d;
+    if (auto names = r.string_list(node, "calendar")) c.defaults.calendars = *names;
+    read_days_off(r, node, "extra_days_off", c.defaults.extra_days_off);
+    c.defaults.arbitration = r.delay(node, "arbitration");
     if (std::find(c.defaults.locales.begin(), c.defaults.locales.end(), c.defaults.locale) ==
         c.defaults.locales.end())
         r.error(node, "default locale \"" + c.defaults.locale + "\" is not in \"locales\"");
@@ -415,16 +551,59 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
     }
 }
 
-Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std::string& flow) {
+// The `if:` of a step, parsed now so that a mistake is a config error pointing at its byte.
+void read_condition(YamlReader& r, const YAML::Node& node, const std::string& where, Step& s) {
+    const YAML::Node cond = node["if"];
+    if (!cond) return;
+    if (!cond.IsScalar()) {
+        r.error(cond,
+                where + ": \"if\" must be a condition such as contact.segment == \"premium\"");
+        return;
+    }
+    auto parsed = engine::Condition::parse(cond.Scalar());
+    if (auto* error = std::get_if<engine::ConditionError>(&parsed)) {
+        // yaml-cpp marks a quoted scalar at its opening quote (and tags it "!"); the offset
+        // counts from the first character inside. Multi-line scalars point at their start.
+        YAML::Mark mark = cond.Mark();
+        const bool quoted = cond.Tag() == "!";
+        const bool one_line = cond.Scalar().find('\n') == std::string::npos;
+        if (one_line) mark.column += error->offset + (quoted ? 1 : 0);
+        r.error(mark, where + ": \"if\": " + error->message);
+        return;
+    }
+    s.condition = std::get<engine::Condition>(std::move(parsed));
+}
+
+Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow) {
     Step s;
     s.line = node.Mark().line + 1;
-    r.check_keys(
-        node,
-        {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder", "expires"},
-        "a step");
+    r.check_keys(node,
+                 {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder",
+                  "expires", "if", "cancel_on", "at", "priority", "arbitration"},
+                 "a step");
     s.id = r.string(node, "id", true).value_or("");
     const std::string where = "step \"" + s.id + "\"";
     if (auto on = r.string_list(node, "on", true)) s.on = *on;
+    read_condition(r, node, where, s);
+    if (auto cancel = r.string_list(node, "cancel_on")) {
+        s.cancel_on = *cancel;
+        for (const auto& type : s.cancel_on)
+            if (std::find(s.on.begin(), s.on.end(), type) != s.on.end())
+                r.error(node["cancel_on"],
+                        where + ": \"" + type + "\" both starts and cancels this step");
+    }
+    if (auto at = r.string(node, "at")) {
+        auto minute = timing::parse_time_of_day(*at);
+        if (!minute || *minute >= 24 * 60)
+            r.error(
+                node["at"],
+                where + ": \"at\" must be a local time HH:MM (00:00-23:59), got \"" + *at + "\"");
+        else
+            s.at_minute = *minute;
+    }
+    s.priority = r.integer(node, "priority", -1000, 1000).value_or(flow.priority);
+    s.arbitration = flow.arbitration;
+    if (auto d = r.delay(node, "arbitration")) s.arbitration = *d;
     if (const YAML::Node survey = node["survey"]; !survey) {
         r.error(node, where + ": missing required key \"survey\"");
     } else if (r.expect_map(survey, where + ": \"survey\"")) {
@@ -519,12 +698,11 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const std
                 r.error(alert, where + ": alerts need an email channel or alerts.channel");
         }
     }
-    (void)flow;
     return s;
 }
 
 std::optional<Flow> read_flow(const fs::path& path, const std::string& display, const Config& c,
-                              Diagnostics& diag) {
+                              CalendarCache& calendars, Diagnostics& diag) {
     auto text = read_file(path);
     if (!text) {
         diag.error(display, 0, 0, "cannot read file");
@@ -534,7 +712,9 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!root) return std::nullopt;
     YamlReader r(display, diag);
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
-    r.check_keys(*root, {"flow", "timezone", "send_window", "recontact", "steps", "description"},
+    r.check_keys(*root,
+                 {"flow", "timezone", "send_window", "recontact", "steps", "description",
+                  "calendar", "extra_days_off", "priority", "arbitration"},
                  "a flow");
     Flow f;
     f.file = display;
@@ -551,6 +731,41 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     f.send_window = c.defaults.send_window;
     if (auto w = read_window(r, *root, "send_window")) f.send_window = *w;
     f.recontact = r.delay(*root, "recontact");
+    f.priority = r.integer(*root, "priority", -1000, 1000).value_or(0);
+    f.arbitration = c.defaults.arbitration;
+    if (auto d = r.delay(*root, "arbitration")) f.arbitration = *d;
+
+    // Holidays: the flow's calendars (else the defaults'), merged, plus extra days off from
+    // the defaults and from the flow.
+    std::vector<std::string> names = c.defaults.calendars;
+    const bool own = static_cast<bool>((*root)["calendar"]);
+    if (auto list = r.string_list(*root, "calendar")) names = *list;
+    CalendarFile merged;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const auto* file = calendars.get(names[i]);
+        if (!file) {
+            // An unknown name from defaults.calendar is reported once, at cxgate.yaml.
+            if (!own) continue;
+            const YAML::Node at =
+                (*root)["calendar"].IsSequence() ? (*root)["calendar"][i] : (*root)["calendar"];
+            if (!calendars.exists(names[i]))
+                r.error(at,
+                        "unknown calendar \"" + names[i] + "\" (no " +
+                            (calendars.dir() / (names[i] + ".yaml")).lexically_normal().string() +
+                            ")");
+            continue;
+        }
+        merged = merged.id.empty() ? *file : merge(merged, *file);
+    }
+    f.calendar_name = merged.id;
+    f.calendar = to_timing_calendar(merged);
+    f.calendar.holidays.insert(c.defaults.extra_days_off.begin(), c.defaults.extra_days_off.end());
+    std::set<date::sys_days> extra;
+    read_days_off(r, *root, "extra_days_off", extra);
+    f.calendar.holidays.insert(extra.begin(), extra.end());
+    if (!extra.empty() || !c.defaults.extra_days_off.empty())
+        f.calendar_name += f.calendar_name.empty() ? "extra_days_off" : "+extra_days_off";
+
     const YAML::Node steps = (*root)["steps"];
     if (!steps) {
         r.error(*root, "missing required key \"steps\"");
@@ -560,7 +775,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
         std::set<std::string> ids;
         for (const auto& node : steps) {
             if (!r.expect_map(node, "a step")) continue;
-            Step s = read_step(r, node, c, f.name);
+            Step s = read_step(r, node, c, f);
             if (!s.id.empty() && !ids.insert(s.id).second)
                 r.error(node["id"], "duplicate step id \"" + s.id + "\"");
             f.steps.push_back(std::move(s));
@@ -610,7 +825,7 @@ LoadResult load(const std::string& config_file) {
     if (!r.expect_map(*root, "the configuration")) return result;
     r.check_keys(*root,
                  {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
-                  "flows_dir", "templates_dir", "sources"},
+                  "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue"},
                  "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
@@ -628,6 +843,16 @@ LoadResult load(const std::string& config_file) {
     read_sources(r, (*root)["sources"], *config);
     config->flows_dir = r.string(*root, "flows_dir").value_or("flows");
     config->templates_dir = r.string(*root, "templates_dir").value_or("templates");
+    config->calendars_dir = r.string(*root, "calendars_dir").value_or("calendars");
+    if (const YAML::Node fatigue = (*root)["fatigue"]) {
+        if (r.expect_map(fatigue, "\"fatigue\"")) {
+            r.check_keys(fatigue, {"max", "per"}, "\"fatigue\"");
+            Fatigue f;
+            f.max = r.integer(fatigue, "max", 1, 100, true).value_or(1);
+            if (auto d = r.delay(fatigue, "per", true)) f.per = *d;
+            config->fatigue = f;
+        }
+    }
 
     auto resolve = [&](const std::string& p) {
         fs::path path(p);
@@ -650,10 +875,16 @@ LoadResult load(const std::string& config_file) {
     }
     std::sort(flow_files.begin(), flow_files.end());
     std::map<std::string, std::string> flow_names;
+    CalendarCache calendars(resolve(config->calendars_dir), diag);
+    for (const auto& name : config->defaults.calendars)
+        if (!calendars.exists(name))
+            r.error((*root)["defaults"]["calendar"],
+                    "unknown calendar \"" + name + "\" (no " +
+                        (calendars.dir() / (name + ".yaml")).lexically_normal().string() + ")");
     for (const auto& path : flow_files) {
         auto display = path.lexically_normal().string();
         if (auto flow_text = read_file(path)) all_content += *flow_text;
-        auto flow = read_flow(path, display, *config, diag);
+        auto flow = read_flow(path, display, *config, calendars, diag);
         if (!flow) continue;
         if (!flow->name.empty()) {
             auto [it, inserted] = flow_names.emplace(flow->name, display);
@@ -663,6 +894,9 @@ LoadResult load(const std::string& config_file) {
         }
         config->flows.push_back(std::move(*flow));
     }
+
+    for (const auto& path : calendars.paths())
+        if (auto calendar_text = read_file(path)) all_content += *calendar_text;
 
     read_templates(resolve(config->templates_dir),
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);

@@ -47,8 +47,8 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
     try {
         if (!body.is_object()) throw FieldError{"body: must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
-            static const std::set<std::string> known{"id",      "type",  "occurred_at",
-                                                     "contact", "staff", "attributes"};
+            static const std::set<std::string> known{
+                "id", "type", "occurred_at", "contact", "staff", "attributes", "deal_id"};
             if (!known.count(it.key())) throw FieldError{it.key() + ": unknown field"};
         }
         Event e;
@@ -125,6 +125,16 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             if (!attrs->is_object()) throw FieldError{"attributes: must be an object"};
             e.attributes = *attrs;
         }
+        auto deal_id = [](const json& v, const std::string& field) -> std::string {
+            if (v.is_string()) return v.get<std::string>();
+            if (v.is_number_integer()) return std::to_string(v.get<long long>());
+            if (v.is_null()) return {};
+            throw FieldError{field + ": must be a string or an integer"};
+        };
+        if (auto it = body.find("deal_id"); it != body.end())
+            e.deal_id = deal_id(*it, "deal_id");
+        else if (auto a = e.attributes.find("deal_id"); a != e.attributes.end())
+            e.deal_id = deal_id(*a, "attributes.deal_id");
         out.event = std::move(e);
     } catch (const FieldError& error) {
         out.error = error.message;

@@ -43,18 +43,30 @@ void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) 
     st->exec();
 }
 
+// The contact's surveys, and other contacts' surveys on the same deal, that were not
+// suppressed. `counts` follows "went out or will": a survey never sent that is no longer
+// pending (expired or opted out before its turn) does not count for recontact or fatigue.
 History load_history(SQLite::Database& db, const Event& event) {
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
         if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
-    auto st = store::cached(db,
-                            "SELECT flow, step, state, COALESCE(sent_at, due_at) FROM surveys "
-                            "WHERE contact_id = ? AND state NOT IN ('suppressed')");
+    auto st = store::cached(
+        db,
+        "SELECT flow, step, state, COALESCE(sent_at, due_at), id, deal_id, contact_id, "
+        "sent_at IS NOT NULL OR state IN ('scheduled', 'sending') FROM surveys "
+        "WHERE (contact_id = ?1 OR (?2 <> '' AND deal_id = ?2)) AND state <> 'suppressed'");
     st->bind(1, event.contact.id);
+    st->bind(2, event.deal_id);
     while (st->executeStep()) {
-        h.surveys.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(),
-                             st->getColumn(2).getString(),
-                             timing::TimePoint{std::chrono::seconds{st->getColumn(3).getInt64()}}});
+        PriorSurvey p{st->getColumn(0).getString(), st->getColumn(1).getString(),
+                      st->getColumn(2).getString(),
+                      timing::TimePoint{std::chrono::seconds{st->getColumn(3).getInt64()}}};
+        p.id = st->getColumn(4).getInt64();
+        p.deal_id = st->getColumn(5).isNull() ? "" : st->getColumn(5).getString();
+        p.same_contact = st->getColumn(6).getString() == event.contact.id;
+        p.pending = p.state == store::state::scheduled;
+        p.counts = st->getColumn(7).getInt() != 0;
+        h.surveys.push_back(std::move(p));
     }
     return h;
 }
@@ -91,6 +103,8 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     s.reminders_max = d.step->reminder ? d.step->reminder->max : 0;
     s.created_at = now;
     s.updated_at = now;
+    s.deal_id = e.deal_id;
+    s.timezone = d.timezone;
     return s;
 }
 
@@ -110,7 +124,9 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
         seen->bind(1, event.id);
         if (seen->executeStep()) {
             out.duplicate = true;
-            out.surveys = store::surveys_where(db, "event_id = ?", {event.id}, "ORDER BY id");
+            // The same answer as the first time: its own surveys and those it took back.
+            out.surveys = store::surveys_where(db, "event_id = ?1 OR suppressed_by = ?1",
+                                               {event.id}, "ORDER BY id");
             return out;
         }
     }
@@ -128,7 +144,20 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     insert->bind(6, event.raw.dump());
     insert->exec();
 
-    for (const auto& decision : plan(config, event, load_history(db, event), now)) {
+    auto planned = plan_event(config, event, load_history(db, event), now);
+    for (const auto& taken : planned.displaced) {
+        auto row = store::find_survey(db, taken.survey_id);
+        // Only a survey still waiting for its turn can be taken back.
+        if (!row || row->state != store::state::scheduled) continue;
+        row->state = store::state::suppressed;
+        row->reason = taken.reason + ": " + taken.detail;
+        row->suppressed_by = event.id;
+        row->held_by.reset();
+        row->updated_at = now_s;
+        store::save_survey(db, *row);
+        out.surveys.push_back(std::move(*row));
+    }
+    for (const auto& decision : planned.decisions) {
         auto row = survey_from(decision, event, now_s);
         row.id = store::insert_survey(db, row);
         out.surveys.push_back(std::move(row));
@@ -138,6 +167,7 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
 
 json survey_json(const store::SurveyRow& s) {
     json j{{"id", s.id},
+           {"event", s.event_id},
            {"flow", s.flow},
            {"flow_version", s.flow_version},
            {"step", s.step},
@@ -165,6 +195,9 @@ json survey_json(const store::SurveyRow& s) {
     if (s.score) j["score"] = *s.score;
     if (!s.comment.empty()) j["comment"] = s.comment;
     if (!s.staff_id.empty()) j["staff"] = s.staff_id;
+    if (!s.deal_id.empty()) j["deal_id"] = s.deal_id;
+    if (!s.suppressed_by.empty()) j["suppressed_by"] = s.suppressed_by;
+    if (s.held_by) j["waiting_for"] = *s.held_by;
     return j;
 }
 

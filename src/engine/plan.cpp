@@ -1,6 +1,7 @@
 #include "cxgate/engine/plan.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace cxgate::engine {
 
@@ -18,24 +19,86 @@ std::string address_for(const config::ChannelConfig& channel, const Contact& con
     return channel.kind == config::ChannelKind::sms ? contact.phone : contact.email;
 }
 
+nlohmann::json condition_document(const Event& event) {
+    using json = nlohmann::json;
+    json contact = json::object();
+    if (auto it = event.raw.find("contact"); it != event.raw.end() && it->is_object())
+        contact = *it;
+    const Contact& c = event.contact;
+    auto put = [](json& j, const char* key, const std::string& value) {
+        if (!value.empty()) j[key] = value;
+    };
+    put(contact, "id", c.id);
+    put(contact, "phone", c.phone);
+    put(contact, "email", c.email);
+    put(contact, "locale", c.locale);
+    json staff = json::object();
+    if (auto it = event.raw.find("staff"); it != event.raw.end() && it->is_object()) staff = *it;
+    if (event.staff) {
+        put(staff, "id", event.staff->id);
+        put(staff, "name", event.staff->name);
+        put(staff, "email", event.staff->email);
+        put(staff, "phone", event.staff->phone);
+    }
+    json ev{{"id", event.id},
+            {"type", event.type},
+            {"occurred_at", timing::format_iso8601(event.occurred_at)}};
+    put(ev, "deal_id", event.deal_id);
+    return json{{"contact", contact},
+                {"staff", staff},
+                {"event", ev},
+                {"attributes", event.attributes.is_object() ? event.attributes : json::object()}};
+}
+
 namespace {
+
+const timing::Calendar kNoHolidays;
+
+struct Rank {
+    int priority = 0;
+    std::optional<timing::Delay> window;
+};
+
+// A prior survey's priority and window come from the configuration running now; a step
+// that no longer exists ranks 0 and claims no window.
+Rank rank_of(const config::Config& config, const std::string& flow, const std::string& step) {
+    const auto* f = config.find_flow(flow);
+    const auto* s = f ? f->find_step(step) : nullptr;
+    if (!s) return {};
+    return {s->priority, s->arbitration};
+}
+
+bool within(timing::TimePoint a, timing::TimePoint b, const timing::Delay& window,
+            const date::time_zone& zone) {
+    const auto [early, late] = std::minmax(a, b);
+    return late < timing::add_delay(early, window, zone, kNoHolidays);
+}
+
+std::string name_of(const std::string& flow, const std::string& step, const std::string& ours) {
+    return flow == ours ? step : flow + "/" + step;
+}
+
+bool excluded(const PriorSurvey& prior, const std::vector<const PriorSurvey*>& displaced) {
+    return std::find(displaced.begin(), displaced.end(), &prior) != displaced.end();
+}
 
 // Recontact counts from when a survey went out (or is due to go out), not from the
 // event that caused it, so a burst of events cannot crowd a contact's week.
 bool recently_surveyed(const config::Flow& flow, const History& history, timing::TimePoint due,
-                       const date::time_zone& zone, timing::TimePoint* last) {
+                       const date::time_zone& zone, const std::vector<const PriorSurvey*>& skip,
+                       timing::TimePoint* last) {
     if (!flow.recontact) return false;
-    const timing::Calendar no_holidays;
     for (const auto& prior : history.surveys) {
-        if (prior.flow != flow.name) continue;
-        auto window_end = timing::add_delay(prior.at, *flow.recontact, zone, no_holidays);
+        if (prior.flow != flow.name || !prior.same_contact || !prior.counts) continue;
+        if (excluded(prior, skip)) continue;
+        auto window_end = timing::add_delay(prior.at, *flow.recontact, zone, kNoHolidays);
         if (prior.at <= due && due < window_end) {
             *last = prior.at;
             return true;
         }
         // A prior survey scheduled later than this one also blocks it: one survey per window.
         if (prior.at > due) {
-            auto ours_end = timing::add_delay(due, *flow.recontact, zone, no_holidays);
+            auto ours_end = timing::add_delay(due, *flow.recontact, zone, kNoHolidays);
             if (prior.at < ours_end) {
                 *last = prior.at;
                 return true;
@@ -45,66 +108,184 @@ bool recently_surveyed(const config::Flow& flow, const History& history, timing:
     return false;
 }
 
+// The global budget: no window of length `per` may hold more than `max` of the contact's
+// surveys (sent, or scheduled to be) once this one is added. The fullest window that holds
+// `due` starts at one of the surveys, so only those starts are tried.
+bool over_budget(const config::Fatigue& fatigue, const History& history, timing::TimePoint due,
+                 const date::time_zone& zone, const std::vector<const PriorSurvey*>& skip,
+                 int* count) {
+    std::vector<timing::TimePoint> times{due};
+    for (const auto& prior : history.surveys)
+        if (prior.same_contact && prior.counts && !excluded(prior, skip)) times.push_back(prior.at);
+    std::sort(times.begin(), times.end());
+    for (const auto start : times) {
+        if (start > due) break;
+        const auto end = timing::add_delay(start, fatigue.per, zone, kNoHolidays);
+        if (due >= end) continue;
+        const int n = static_cast<int>(std::count_if(
+            times.begin(), times.end(), [&](auto t) { return t >= start && t < end; }));
+        if (n > fatigue.max) {
+            *count = n - 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool related(const PriorSurvey& prior, const Event& event) {
+    return prior.same_contact || (!event.deal_id.empty() && prior.deal_id == event.deal_id);
+}
+
+struct Candidate {
+    const config::Flow* flow;
+    const config::Step* step;
+};
+
 }  // namespace
+
+Plan plan_event(const config::Config& config, const Event& event, const History& history,
+                timing::TimePoint now) {
+    Plan out;
+    // Surveys this same event schedules count for recontact, fatigue and arbitration too.
+    History seen = history;
+    const std::string deal_note = event.deal_id.empty() ? "" : " (deal " + event.deal_id + ")";
+
+    // cancel_on first: what this event ends must not block what it starts.
+    for (const auto& flow : config.flows) {
+        for (const auto& step : flow.steps) {
+            const auto& cancel = step.cancel_on;
+            if (std::find(cancel.begin(), cancel.end(), event.type) == cancel.end()) continue;
+            for (auto& prior : seen.surveys) {
+                if (!prior.pending || prior.flow != flow.name || prior.step != step.id) continue;
+                if (!related(prior, event)) continue;
+                out.displaced.push_back({prior.id, prior.flow, prior.step, "cancelled",
+                                         event.type + " event " + event.id + deal_note +
+                                             " cancels pending step " + step.id + " (cancel_on)"});
+                prior.pending = prior.counts = false;
+                prior.state = "suppressed";
+            }
+        }
+    }
+
+    std::vector<Candidate> candidates;
+    for (const auto& flow : config.flows)
+        for (const auto& step : flow.steps)
+            if (std::find(step.on.begin(), step.on.end(), event.type) != step.on.end())
+                candidates.push_back({&flow, &step});
+    // Highest priority first, so a winner is planned before the steps it beats; ties keep
+    // configuration order, which makes the outcome deterministic.
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+        return a.step->priority > b.step->priority;
+    });
+
+    const nlohmann::json doc = condition_document(event);
+    for (const auto& [flow_ptr, step_ptr] : candidates) {
+        const auto& flow = *flow_ptr;
+        const auto& step = *step_ptr;
+        Decision d;
+        d.flow = &flow;
+        d.step = &step;
+        const auto& zone = zone_for(flow, event.contact);
+        d.timezone = zone.name();
+
+        d.due_at = timing::due_time(event.occurred_at, step.delay, step.at_minute, flow.send_window,
+                                    zone, flow.calendar);
+        d.expires_at = timing::add_delay(d.due_at, step.expires, zone, flow.calendar);
+        // Late events (a CRM replaying yesterday) go out now, inside the window.
+        if (d.due_at < now)
+            d.due_at = timing::next_in_window(now, flow.send_window, zone, flow.calendar);
+
+        bool any_address = false;
+        for (const auto& name : step.channels) {
+            const auto* channel = config.find_channel(name);
+            if (!channel) continue;
+            auto address = address_for(*channel, event.contact);
+            if (address.empty()) continue;
+            any_address = true;
+            if (history.opted_out.count(address)) continue;
+            d.channel = name;
+            d.address = address;
+            break;
+        }
+
+        // Arbitration against every related survey that went out or is still to go.
+        std::string lost_to;
+        std::vector<PriorSurvey*> beaten;
+        for (auto& prior : seen.surveys) {
+            if (!related(prior, event) || !(prior.pending || prior.counts)) continue;
+            const Rank theirs = rank_of(config, prior.flow, prior.step);
+            const std::string them = name_of(prior.flow, prior.step, flow.name);
+            if (theirs.priority >= step.priority) {
+                // Ties go to the survey planned first (it is already in the history).
+                if (theirs.window && within(prior.at, d.due_at, *theirs.window, zone)) {
+                    lost_to = them + " (priority " + std::to_string(theirs.priority) + ") " +
+                              (theirs.priority == step.priority ? "was planned first and " : "") +
+                              "wins within " + timing::to_string(*theirs.window) + " over " +
+                              step.id + " (priority " + std::to_string(step.priority) + ")";
+                    break;
+                }
+            } else if (prior.pending && step.arbitration &&
+                       within(prior.at, d.due_at, *step.arbitration, zone)) {
+                beaten.push_back(&prior);
+            }
+        }
+        std::vector<const PriorSurvey*> skip(beaten.begin(), beaten.end());
+
+        timing::TimePoint last{};
+        int count = 0;
+        if (step.condition && !step.condition->evaluate(doc)) {
+            d.reason = "condition";
+            d.detail = "step " + step.id + " has if: " + step.condition->source() +
+                       ", which is false for this event";
+        } else if (!any_address) {
+            d.reason = "no_address";
+            d.detail = "the contact has no address for channel(s) of step " + step.id;
+        } else if (d.channel.empty()) {
+            d.reason = "opted_out";
+            d.detail = "every address of the contact for this step has opted out";
+        } else if (d.expires_at <= now) {
+            d.reason = "expired";
+            d.detail = "the survey would have expired at " + timing::format_iso8601(d.expires_at);
+        } else if (!lost_to.empty()) {
+            d.reason = "arbitration";
+            d.detail = lost_to;
+        } else if (recently_surveyed(flow, seen, d.due_at, zone, skip, &last)) {
+            d.reason = "recontact";
+            d.detail = "contact already surveyed in flow " + flow.name + " at " +
+                       timing::format_iso8601(last) + " (recontact " +
+                       timing::to_string(*flow.recontact) + ")";
+        } else if (config.fatigue &&
+                   over_budget(*config.fatigue, seen, d.due_at, zone, skip, &count)) {
+            d.reason = "fatigue";
+            d.detail = "contact already has " + std::to_string(count) +
+                       " survey(s) across flows within " + timing::to_string(config.fatigue->per) +
+                       " (fatigue max " + std::to_string(config.fatigue->max) + ")";
+        } else {
+            d.scheduled = true;
+            for (auto* prior : beaten) {
+                const Rank theirs = rank_of(config, prior->flow, prior->step);
+                out.displaced.push_back(
+                    {prior->id, prior->flow, prior->step, "arbitration",
+                     step.id + " (priority " + std::to_string(step.priority) + ") wins within " +
+                         timing::to_string(*step.arbitration) + " over " +
+                         name_of(prior->flow, prior->step, flow.name) + " (priority " +
+                         std::to_string(theirs.priority) + "), event " + event.id + deal_note});
+                prior->pending = prior->counts = false;
+                prior->state = "suppressed";
+            }
+            PriorSurvey self{flow.name, step.id, "scheduled", d.due_at};
+            self.deal_id = event.deal_id;
+            self.pending = true;
+            seen.surveys.push_back(self);
+        }
+        out.decisions.push_back(std::move(d));
+    }
+    return out;
+}
 
 std::vector<Decision> plan(const config::Config& config, const Event& event, const History& history,
                            timing::TimePoint now) {
-    std::vector<Decision> decisions;
-    const timing::Calendar calendar;  // holiday calendars arrive with the flows issue
-    // Surveys this same event schedules count for recontact too.
-    History seen = history;
-    for (const auto& flow : config.flows) {
-        for (const auto& step : flow.steps) {
-            if (std::find(step.on.begin(), step.on.end(), event.type) == step.on.end()) continue;
-            Decision d;
-            d.flow = &flow;
-            d.step = &step;
-            const auto& zone = zone_for(flow, event.contact);
-
-            d.due_at =
-                timing::due_time(event.occurred_at, step.delay, flow.send_window, zone, calendar);
-            d.expires_at = timing::add_delay(d.due_at, step.expires, zone, calendar);
-            // Late events (a CRM replaying yesterday) go out now, inside the window.
-            if (d.due_at < now)
-                d.due_at = timing::next_in_window(now, flow.send_window, zone, calendar);
-
-            bool any_address = false;
-            for (const auto& name : step.channels) {
-                const auto* channel = config.find_channel(name);
-                if (!channel) continue;
-                auto address = address_for(*channel, event.contact);
-                if (address.empty()) continue;
-                any_address = true;
-                if (history.opted_out.count(address)) continue;
-                d.channel = name;
-                d.address = address;
-                break;
-            }
-
-            timing::TimePoint last{};
-            if (!any_address) {
-                d.reason = "no_address";
-                d.detail = "the contact has no address for channel(s) of step " + step.id;
-            } else if (d.channel.empty()) {
-                d.reason = "opted_out";
-                d.detail = "every address of the contact for this step has opted out";
-            } else if (d.expires_at <= now) {
-                d.reason = "expired";
-                d.detail =
-                    "the survey would have expired at " + timing::format_iso8601(d.expires_at);
-            } else if (recently_surveyed(flow, seen, d.due_at, zone, &last)) {
-                d.reason = "recontact";
-                d.detail = "contact already surveyed in flow " + flow.name + " at " +
-                           timing::format_iso8601(last) + " (recontact " +
-                           timing::to_string(*flow.recontact) + ")";
-            } else {
-                d.scheduled = true;
-                seen.surveys.push_back({flow.name, step.id, "scheduled", d.due_at});
-            }
-            decisions.push_back(std::move(d));
-        }
-    }
-    return decisions;
+    return plan_event(config, event, history, now).decisions;
 }
 
 }  // namespace cxgate::engine

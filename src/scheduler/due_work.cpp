@@ -21,8 +21,40 @@ timing::TimePoint tp(Seconds s) {
     return timing::TimePoint{std::chrono::seconds{s}};
 }
 
-const date::time_zone& zone_of(const config::Config& config, const config::Flow* flow) {
+// The zone a survey was planned in (the contact's, else the flow's), for its reminders and
+// for moving it back into the send window after it waited.
+const date::time_zone& zone_of(const config::Config& config, const config::Flow* flow,
+                               const SurveyRow& s) {
+    if (!s.timezone.empty()) {
+        try {
+            return *date::locate_zone(s.timezone);
+        } catch (const std::exception&) {
+        }
+    }
     return *date::locate_zone(flow ? flow->timezone : config.defaults.timezone);
+}
+
+// One survey awaits an answer per address at a time (issue 5): a survey in flight
+// (sending), sent or delivered and not yet answered or expired, or answered and waiting for
+// its "why?" within the comment window. The same rule as the reply matcher's open survey,
+// plus `sending`, so a reply can never be ambiguous between two surveys.
+struct Blocker {
+    std::int64_t id = 0;
+    std::string flow, step;
+};
+std::optional<Blocker> awaiting_answer(SQLite::Database& db, const std::string& address,
+                                       std::int64_t except, Seconds now) {
+    auto st = store::cached(db,
+                            "SELECT id, flow, step FROM surveys WHERE address = ?1 AND id <> ?2 "
+                            "AND (state IN ('sending', 'sent', 'delivered') OR (state = "
+                            "'answered' AND follow_up_why = 1 AND comment_until > ?3)) "
+                            "ORDER BY id LIMIT 1");
+    st->bind(1, address);
+    st->bind(2, static_cast<std::int64_t>(except));
+    st->bind(3, static_cast<std::int64_t>(now));
+    if (!st->executeStep()) return std::nullopt;
+    return Blocker{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
+                   st->getColumn(2).getString()};
 }
 
 // At send time the address may have opted out since the survey was planned: move to
@@ -54,26 +86,61 @@ std::optional<Seconds> next_reminder(const config::Config& config, const SurveyR
     const auto* flow = config.flow_for(s.flow, s.flow_version);
     const auto* step = flow ? flow->find_step(s.step) : nullptr;
     if (!step || !step->reminder) return std::nullopt;
-    const auto& zone = zone_of(config, flow);
-    auto at = timing::due_time(tp(from), step->reminder->after, flow->send_window, zone, {});
+    const auto& zone = zone_of(config, flow, s);
+    auto at =
+        timing::due_time(tp(from), step->reminder->after, flow->send_window, zone, flow->calendar);
     return at.time_since_epoch().count();
 }
 
+// Held surveys (waiting for another survey on their address) sort last, so they never
+// crowd out surveys that can go in a pass at the limit.
 void claim_due_surveys(SQLite::Database& db, const config::Config& config, Seconds now,
                        size_t limit, PassResult& out) {
-    auto due = surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
-                             "ORDER BY due_at, id LIMIT " + std::to_string(limit));
+    auto due =
+        surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
+                      "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
     for (auto& s : due) {
-        s.updated_at = now;
         if (s.expires_at && *s.expires_at <= now) {
             s.state = state::expired;
-            s.reason = "expired: not sent before it expired";
+            s.reason = s.held_by ? "expired: waited for survey " + std::to_string(*s.held_by) +
+                                       " on the same address until it expired"
+                                 : "expired: not sent before it expired";
+            s.held_by.reset();
+            s.updated_at = now;
             ++out.expired;
         } else if (!choose_channel(db, config, s)) {
             s.state = state::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
+            s.updated_at = now;
+        } else if (auto blocker = awaiting_answer(db, s.address, s.id, now)) {
+            // Stays scheduled; written only when the survey it waits for changes.
+            if (s.held_by == blocker->id) continue;
+            s.held_by = blocker->id;
+            s.reason = "waiting: survey " + std::to_string(blocker->id) + " (" + blocker->flow +
+                       "/" + blocker->step + ") on " + s.address +
+                       " awaits its answer; one survey at a time per address";
+            s.updated_at = now;
+            ++out.held;
         } else {
+            if (s.held_by) {
+                // Released: the survey it waited for was answered, expired or closed. It may
+                // be outside the send window now; then it waits for the next opening.
+                const auto* flow = config.find_flow(s.flow);
+                s.held_by.reset();
+                s.reason.clear();
+                s.updated_at = now;
+                if (flow) {
+                    const auto next = timing::next_in_window(
+                        tp(now), flow->send_window, zone_of(config, flow, s), flow->calendar);
+                    if (next > tp(now)) {
+                        s.due_at = next.time_since_epoch().count();
+                        save_survey(db, s);
+                        continue;
+                    }
+                }
+            }
             s.state = state::sending;
+            s.updated_at = now;
             out.queued_messages.push_back(
                 insert_message(db, templates::compose(config, s, "survey", now)));
             s.next_reminder_at = next_reminder(config, s, now);
@@ -136,7 +203,9 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
     auto st = store::cached(
         db,
         "SELECT MIN(t) FROM ("
-        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled'"
+        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
+        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state = 'scheduled' AND held_by IS "
+        "NOT NULL"
         " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
         "AND reminders_sent < reminders_max"
         " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
@@ -152,9 +221,10 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seconds now,
                         size_t limit) {
     PassResult out;
+    // Expiry and closing first: they end the surveys that held others on their address.
+    expire_and_close(db, config, now, out);
     claim_due_surveys(db, config, now, limit, out);
     send_reminders(db, config, now, limit, out);
-    expire_and_close(db, config, now, out);
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
     auto queued =

@@ -58,10 +58,13 @@ asio::awaitable<void> Scheduler::loop() {
             spdlog::error("scheduler pass failed: {}", e.what());
             result.next_due = now + 1;
         }
-        if (result.claimed || result.reminded || result.expired || result.closed || result.alerted)
-            spdlog::info("scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts",
-                         result.claimed, result.reminded, result.expired, result.closed,
-                         result.alerted);
+        if (result.claimed || result.reminded || result.expired || result.closed ||
+            result.alerted || result.held)
+            spdlog::info(
+                "scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts, {} waiting "
+                "for another survey on their address",
+                result.claimed, result.reminded, result.expired, result.closed, result.alerted,
+                result.held);
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
         if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;

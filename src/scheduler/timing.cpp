@@ -335,27 +335,88 @@ TimePoint add_delay(TimePoint start, const Delay& delay, const date::time_zone& 
     return resolve_local(day + time_of_day, zone);
 }
 
+std::vector<SendWindow::Span> SendWindow::spans_on(int weekday) const {
+    std::vector<Span> out;
+    if (spans.empty()) {
+        if (days[weekday]) out.push_back({weekday, from_minute, to_minute});
+        return out;
+    }
+    for (const auto& span : spans)
+        if (span.day == weekday) out.push_back(span);
+    std::sort(out.begin(), out.end(),
+              [](const Span& a, const Span& b) { return a.from_minute < b.from_minute; });
+    return out;
+}
+
+std::optional<SendWindow> parse_weekly_window(
+    const std::vector<std::pair<std::string, std::string>>& entries, std::string* error) {
+    SendWindow window;
+    window.days.fill(false);
+    std::array<std::string, 7> named_by;
+    if (entries.empty()) {
+        set_error(error, "a send window needs at least one day, e.g. mon-fri: \"09:00-20:00\"");
+        return std::nullopt;
+    }
+    for (const auto& [days, ranges] : entries) {
+        std::string_view rest = ranges;
+        bool first = true;
+        while (true) {
+            const auto comma = rest.find(',');
+            const std::string_view range = trim(rest.substr(0, comma));
+            const auto dash = range.find('-');
+            if (dash == std::string_view::npos) {
+                set_error(error, "send window for \"" + days +
+                                     "\": expected \"HH:MM-HH:MM\", got \"" + std::string(range) +
+                                     "\"");
+                return std::nullopt;
+            }
+            // parse_send_window validates the day set and both times with its own messages.
+            auto one =
+                parse_send_window(days, range.substr(0, dash), range.substr(dash + 1), error);
+            if (!one) return std::nullopt;
+            for (int d = 0; d < 7; ++d) {
+                if (!one->days[d]) continue;
+                if (first && !named_by[d].empty()) {
+                    set_error(error, "send window: " + std::string(kDayNames[d][0]) +
+                                         " is in both \"" + named_by[d] + "\" and \"" + days +
+                                         "\"; give each day once, with comma-separated ranges");
+                    return std::nullopt;
+                }
+                named_by[d] = days;
+                window.days[d] = true;
+                window.spans.push_back({d, one->from_minute, one->to_minute});
+            }
+            first = false;
+            if (comma == std::string_view::npos) break;
+            rest = rest.substr(comma + 1);
+        }
+    }
+    // Keep from/to meaningful for code that only reads the simple shape.
+    window.from_minute = window.spans.front().from_minute;
+    window.to_minute = window.spans.front().to_minute;
+    return window;
+}
+
 TimePoint next_in_window(TimePoint t, const SendWindow& window, const date::time_zone& zone,
                          const Calendar& calendar) {
-    const int from = std::clamp(window.from_minute, 0, 24 * 60 - 1);
-    const int to = std::clamp(window.to_minute, 0, 24 * 60);
-    const bool crosses_midnight = to <= from;
-
     // A window that crosses midnight may have opened yesterday and still be open at t.
     const date::local_days today = date::floor<date::days>(zone.to_local(t));
     for (date::local_days day = today - date::days{1}; day <= today + date::days{kWindowSearchDays};
          day += date::days{1}) {
-        if (!window.days[monday_based_index(day)]) continue;
         if (window.respects_holidays && calendar.holidays.count(as_sys_days(day)) != 0) continue;
-
-        const TimePoint open = resolve_local(day + std::chrono::minutes{from}, zone);
-        const date::local_days close_day = crosses_midnight ? day + date::days{1} : day;
-        const TimePoint close = resolve_local(close_day + std::chrono::minutes{to}, zone);
-        // Both bounds can fall in the same DST gap, leaving nothing to send in that day.
-        if (open >= close) continue;
-        // Windows are visited in chronological order and do not overlap, so the first one
-        // that is still open at t is the answer.
-        if (t < close) return std::max(t, open);
+        for (const auto& span : window.spans_on(monday_based_index(day))) {
+            const int from = std::clamp(span.from_minute, 0, 24 * 60 - 1);
+            const int to = std::clamp(span.to_minute, 0, 24 * 60);
+            const bool crosses_midnight = to <= from;
+            const TimePoint open = resolve_local(day + std::chrono::minutes{from}, zone);
+            const date::local_days close_day = crosses_midnight ? day + date::days{1} : day;
+            const TimePoint close = resolve_local(close_day + std::chrono::minutes{to}, zone);
+            // Both bounds can fall in the same DST gap, leaving nothing to send in that day.
+            if (open >= close) continue;
+            // Spans are visited in order of opening, so the first one still open at t gives
+            // the earliest instant >= t inside any span.
+            if (t < close) return std::max(t, open);
+        }
     }
     // No window opens within the search horizon (no day selected, or every selected day a
     // holiday): returning t sends rather than parking the message forever. parse_send_window
@@ -366,6 +427,24 @@ TimePoint next_in_window(TimePoint t, const SendWindow& window, const date::time
 TimePoint due_time(TimePoint start, const Delay& delay, const SendWindow& window,
                    const date::time_zone& zone, const Calendar& calendar) {
     return next_in_window(add_delay(start, delay, zone, calendar), window, zone, calendar);
+}
+
+TimePoint apply_at(TimePoint t, const Delay& delay, int at_minute, const date::time_zone& zone) {
+    const date::local_seconds local = zone.to_local(t);
+    const date::local_days day = date::floor<date::days>(local);
+    const TimePoint same_day = resolve_local(day + std::chrono::minutes{at_minute}, zone);
+    const bool day_based = delay.amount > 0 && (delay.unit == Delay::Unit::days ||
+                                                delay.unit == Delay::Unit::business_days);
+    if (day_based || same_day >= t) return same_day;
+    return resolve_local(day + date::days{1} + std::chrono::minutes{at_minute}, zone);
+}
+
+TimePoint due_time(TimePoint start, const Delay& delay, std::optional<int> at_minute,
+                   const SendWindow& window, const date::time_zone& zone,
+                   const Calendar& calendar) {
+    TimePoint t = add_delay(start, delay, zone, calendar);
+    if (at_minute) t = apply_at(t, delay, *at_minute, zone);
+    return next_in_window(t, window, zone, calendar);
 }
 
 std::optional<TimePoint> parse_iso8601(std::string_view text) {

@@ -151,6 +151,17 @@ CREATE INDEX surveys_by_alert ON surveys(alert_due_at) WHERE alert_state = 'pend
 CREATE INDEX surveys_by_comment ON surveys(comment_until) WHERE state = 'answered';
 CREATE INDEX messages_by_retry ON messages(next_attempt_at) WHERE state = 'queued';
 )sql",
+    // 4: flow rules: the deal a survey belongs to (arbitration, cancel_on), the zone it was
+    //    planned in (reminders, re-windowing), the survey a due one waits for (one survey
+    //    awaiting an answer per address), and the event that suppressed a pending survey.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN deal_id TEXT;
+ALTER TABLE surveys ADD COLUMN timezone TEXT;
+ALTER TABLE surveys ADD COLUMN held_by INTEGER;
+ALTER TABLE surveys ADD COLUMN suppressed_by TEXT;
+CREATE INDEX surveys_by_deal ON surveys(deal_id, state) WHERE deal_id IS NOT NULL;
+CREATE INDEX surveys_by_suppressor ON surveys(suppressed_by) WHERE suppressed_by IS NOT NULL;
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -14,7 +14,17 @@ const char* kSurveyColumns =
     "staff_name, staff_email, staff_phone, channels, channel, address, state, reason, due_at, "
     "expires_at, sent_at, answered_at, commented_at, closed_at, score, comment, retries, "
     "reminders_sent, reminders_max, next_reminder_at, comment_until, alert_state, alert_due_at, "
-    "created_at, updated_at";
+    "created_at, updated_at, deal_id, timezone, held_by, suppressed_by";
+
+// Columns after id, for INSERT placeholders and the UPDATE's WHERE index.
+int survey_column_count() {
+    static const int n = [] {
+        int commas = 0;
+        for (const char* p = kSurveyColumns; *p; ++p) commas += *p == ',';
+        return commas;  // columns - 1 (id)
+    }();
+    return n;
+}
 
 const char* kMessageColumns =
     "id, survey_id, kind, channel, address, locale, subject, body, state, provider_id, error, "
@@ -87,6 +97,10 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     bind_optional(st, i++, r.alert_due_at);
     st.bind(i++, static_cast<std::int64_t>(r.created_at));
     st.bind(i++, static_cast<std::int64_t>(r.updated_at));
+    bind_text(st, i++, r.deal_id);
+    bind_text(st, i++, r.timezone);
+    bind_optional(st, i++, r.held_by);
+    bind_text(st, i++, r.suppressed_by);
 }
 
 SurveyRow read_survey(SQLite::Statement& st) {
@@ -133,6 +147,10 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.alert_due_at = optional_int(st.getColumn(i++));
     r.created_at = st.getColumn(i++).getInt64();
     r.updated_at = st.getColumn(i++).getInt64();
+    r.deal_id = text(st.getColumn(i++));
+    r.timezone = text(st.getColumn(i++));
+    r.held_by = optional_int(st.getColumn(i++));
+    r.suppressed_by = text(st.getColumn(i++));
     return r;
 }
 
@@ -166,7 +184,7 @@ MessageRow read_message(SQLite::Statement& st) {
 std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row) {
     std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
     std::string placeholders;
-    for (int i = 0; i < 40; ++i) placeholders += i ? ",?" : "?";
+    for (int i = 0; i < survey_column_count(); ++i) placeholders += i ? ",?" : "?";
     auto st =
         store::cached(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
     bind_survey(*st, row);
@@ -190,7 +208,7 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
     }
     auto st = store::cached(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
     bind_survey(*st, row);
-    st->bind(41, static_cast<std::int64_t>(row.id));
+    st->bind(survey_column_count() + 1, static_cast<std::int64_t>(row.id));
     st->exec();
 }
 

@@ -153,8 +153,11 @@ def test(make_daemon, workdir):
     check(body["scheduled"] == [] and body["suppressed"][0]["reason"] == "opted_out", f"opted out: {body}")
 
     # --- a survey nobody answers expires
+    # Friday 25 Dec is Christmas Day in calendars/fi.yaml: the window stays closed until Monday.
     status, body = d.event({"id": "evt-olli", "type": "call.completed", "contact": {"phone": "040 111 2222"}})
     olli = body["scheduled"][0]["id"]
+    check(body["scheduled"][0]["due_at"] == "2026-12-28T07:00:00Z", f"after Christmas: {body}")
+    d.advance("3d")
     sent(d, "+358401112222", "survey")
     d.advance("8d")
     eventually(lambda: d.survey(olli)["state"] == "expired", "expiry")

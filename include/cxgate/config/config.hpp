@@ -5,10 +5,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cxgate/config/diagnostics.hpp"
+#include "cxgate/engine/condition.hpp"
 #include "cxgate/report/metrics.hpp"
 #include "cxgate/scheduler/timing.hpp"
 
@@ -84,6 +86,16 @@ struct Reminder {
 struct Step {
     std::string id;
     std::vector<std::string> on;  // event types
+    // `if:` evaluated over the event; false suppresses the survey with reason `condition`.
+    std::optional<engine::Condition> condition;
+    // Event types that cancel this step's pending (scheduled, not yet sent) surveys for the
+    // same contact or the same deal.
+    std::vector<std::string> cancel_on;
+    std::optional<int> at_minute;  // `at: "10:00"`, local time of day
+    int priority = 0;              // the flow's unless the step says otherwise
+    // Arbitration window: a survey of this step beats lower-priority surveys for the same
+    // contact or deal due within this much of it. The flow's unless the step says otherwise.
+    std::optional<timing::Delay> arbitration;
     report::Metric metric = report::Metric::csat;
     report::Scale scale;
     bool low_is_good = false;
@@ -103,6 +115,11 @@ struct Flow {
     std::string timezone;
     timing::SendWindow send_window;
     std::optional<timing::Delay> recontact;
+    int priority = 0;
+    std::optional<timing::Delay> arbitration;
+    // Names of the calendars merged into `calendar` ("fi", "fi+company"); empty: none.
+    std::string calendar_name;
+    timing::Calendar calendar;  // holidays of the named calendars + extra days off
     std::vector<Step> steps;
     const Step* find_step(const std::string& id) const;
 };
@@ -141,10 +158,20 @@ struct Defaults {
     std::vector<std::string> locales{"fi", "sv", "en"};
     std::string region = "FI";  // phone numbers without +country
     timing::SendWindow send_window;
+    std::vector<std::string> calendars;        // calendar names for flows naming none
+    std::set<date::sys_days> extra_days_off;   // company days off, in every flow
+    std::optional<timing::Delay> arbitration;  // for flows that set none
     timing::Delay expires{timing::Delay::Unit::days, 7};
     timing::Delay comment_window{timing::Delay::Unit::hours, 24};
     // A low score waits this long for its "why?" before the alert goes out without it.
     timing::Delay alert_comment_wait{timing::Delay::Unit::minutes, 15};
+};
+
+// The budget across all flows: at most `max` surveys per contact in any `per` (counted
+// from sends and from surveys already scheduled, never from events).
+struct Fatigue {
+    int max = 1;
+    timing::Delay per{timing::Delay::Unit::days, 14};
 };
 
 struct ServerConfig {
@@ -174,6 +201,8 @@ struct Config {
     std::string alert_channel;  // channel used for staff alerts (email)
     std::string flows_dir;
     std::string templates_dir;
+    std::string calendars_dir;  // <name>.yaml holiday calendars
+    std::optional<Fatigue> fatigue;
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}

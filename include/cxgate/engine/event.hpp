@@ -34,6 +34,9 @@ struct Event {
     timing::TimePoint received_at;
     Contact contact;
     std::optional<Staff> staff;
+    // The deal this event belongs to: top-level `deal_id`, else `attributes.deal_id` (a
+    // string or an integer). Arbitration and cancel_on match surveys by contact or by deal.
+    std::string deal_id;
     nlohmann::json attributes = nlohmann::json::object();
     nlohmann::json raw;  // the body as received, kept for audit
 };

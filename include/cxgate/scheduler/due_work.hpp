@@ -16,6 +16,8 @@ struct PassResult {
     std::vector<std::int64_t> queued_messages;
     std::optional<store::Seconds> next_due;  // the earliest future instant with work
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
+    // Due surveys that started waiting in this pass for another survey on their address.
+    int held = 0;
 };
 
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,

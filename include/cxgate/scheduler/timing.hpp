@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -32,7 +34,8 @@ struct Delay {
 std::optional<Delay> parse_delay(std::string_view text, std::string* error);
 std::string to_string(const Delay& d);
 
-// Days off beyond weekends. Empty for now; holiday calendars come from calendars/*.yaml.
+// Days off beyond weekends: the flow's holiday calendar (calendars/<name>.yaml) merged with
+// the company's extra days off. Dates are local calendar dates, not UTC instants.
 struct Calendar {
     std::set<date::sys_days> holidays;
     bool is_day_off(date::sys_days day) const;  // weekend or holiday
@@ -41,11 +44,25 @@ struct Calendar {
 // Weekly send window in local time. days[0] is Monday ... days[6] is Sunday.
 // from/to are minutes after local midnight; the window is [from, to). When
 // to <= from the window crosses midnight (e.g. 22:00-02:00 belongs to the day it opens).
+//
+// Two shapes: one span on a set of days (days + from/to, `{days: mon-fri, from, to}` in YAML),
+// or spans per weekday (`{mon-fri: "09:00-20:00", sat: "10:00-14:00"}`), which, when
+// present, replace the first shape entirely.
 struct SendWindow {
+    struct Span {
+        int day = 0;  // 0 = Monday
+        int from_minute = 0;
+        int to_minute = 24 * 60;
+        bool operator==(const Span&) const = default;
+    };
     std::array<bool, 7> days{true, true, true, true, true, true, true};
     int from_minute = 0;
     int to_minute = 24 * 60;
     bool respects_holidays = true;  // a holiday closes the window for that day
+    std::vector<Span> spans;        // per-weekday spans; empty: days/from/to apply
+
+    // The spans that open on a weekday (0 = Monday), earliest first.
+    std::vector<Span> spans_on(int weekday) const;
 };
 
 // "mon-fri", "mon-sun", "mon,wed,fri", "sat-sun", "daily", "weekdays"; times "HH:MM".
@@ -53,6 +70,11 @@ std::optional<SendWindow> parse_send_window(std::string_view days, std::string_v
                                             std::string_view to, std::string* error);
 // "HH:MM" -> minutes after midnight.
 std::optional<int> parse_time_of_day(std::string_view text);
+// Per-weekday spans: each entry is a day set ("mon-fri", "sat", "weekends") and one or more
+// ranges "HH:MM-HH:MM" separated by commas ("09:00-12:00, 13:00-17:00"). A day named in two
+// entries is an error, so the map reads as a timetable.
+std::optional<SendWindow> parse_weekly_window(
+    const std::vector<std::pair<std::string, std::string>>& entries, std::string* error);
 
 // start + delay, computed in the given zone for day-based units.
 TimePoint add_delay(TimePoint start, const Delay& delay, const date::time_zone& zone,
@@ -67,6 +89,15 @@ TimePoint next_in_window(TimePoint t, const SendWindow& window, const date::time
 // The full rule used by the scheduler: (start + delay), then moved into the window.
 TimePoint due_time(TimePoint start, const Delay& delay, const SendWindow& window,
                    const date::time_zone& zone, const Calendar& calendar);
+
+// `at:` a local time of day (minutes after midnight). With a day-based delay (days,
+// business days) the delay picks the day and `at` replaces its wall-clock time, so
+// "1 business day" + "10:00" is the next business day at 10:00 whatever the hour of the
+// event. With an elapsed delay (seconds, minutes, hours, 0) it is the first `at` o'clock at
+// or after start + delay (that day or the next). Then the window applies as usual.
+TimePoint apply_at(TimePoint t, const Delay& delay, int at_minute, const date::time_zone& zone);
+TimePoint due_time(TimePoint start, const Delay& delay, std::optional<int> at_minute,
+                   const SendWindow& window, const date::time_zone& zone, const Calendar& calendar);
 
 // ISO 8601 with offset or Z ("2026-11-20T19:55:00+02:00", "2026-11-20T17:55:00Z",
 // fractional seconds allowed). Returns std::nullopt on anything else.

@@ -46,6 +46,11 @@ struct SurveyRow {
     std::string alert_state = "none";  // none, pending, sent
     std::optional<Seconds> alert_due_at;
     Seconds created_at = 0, updated_at = 0;
+    std::string deal_id;   // from the event; arbitration and cancel_on match on it
+    std::string timezone;  // the zone the survey was planned in; empty: the flow's
+    // Due, but waiting while this survey on the same address awaits its answer.
+    std::optional<std::int64_t> held_by;
+    std::string suppressed_by;  // the event that cancelled it or beat it in arbitration
 };
 
 struct MessageRow {
