@@ -18,8 +18,7 @@ std::string score_buttons_html(const std::vector<std::pair<int, std::string>>& l
                                const std::string& prompt) {
     std::string html;
     if (!prompt.empty())
-        html += "<p style=\"margin:16px 0 8px 0\"><strong>" + html_escape(prompt) +
-                "</strong></p>";
+        html += "<p style=\"margin:16px 0 8px 0\"><strong>" + html_escape(prompt) + "</strong></p>";
     html +=
         "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
         "style=\"border-collapse:separate;border-spacing:3px;margin:0 0 16px 0\"><tr>";
@@ -81,8 +80,8 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
     std::string prompt;
     if (message.answer_links && message.survey_id) {
         const auto& a = *message.answer_links;
-        auto token = links::answer_token(link_secret, {*message.survey_id, a.expires_at},
-                                         random_hex(12));
+        auto token =
+            links::answer_token(link_secret, {*message.survey_id, a.expires_at}, random_hex(12));
         for (int v = a.scale_min; v <= a.scale_max; ++v)
             score_links.emplace_back(v, links::answer_url(config.server.public_url, token, v));
         prompt = templates::buttons_prompt(config, message.locale);

@@ -118,8 +118,8 @@ int check(const std::string& file) {
         for (auto& w : segment_warnings(*loaded.config)) loaded.diagnostics.items.push_back(w);
         // Every template rendered with sample data: a variable no message can fill
         // ({{contact.nmae}}) is an error, named with its file, line and column.
-        for (auto& d : templates::check_templates(*loaded.config,
-                                                  templates_display_dir(*loaded.config))) {
+        for (auto& d :
+             templates::check_templates(*loaded.config, templates_display_dir(*loaded.config))) {
             template_errors |= d.severity == config::Diagnostic::Severity::error;
             loaded.diagnostics.items.push_back(std::move(d));
         }

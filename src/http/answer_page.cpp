@@ -111,8 +111,7 @@ AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max
     return form;
 }
 
-asio::awaitable<Response> answer_page(const Request& request, Services& s,
-                                      const std::string& token,
+asio::awaitable<Response> answer_page(const Request& request, Services& s, const std::string& token,
                                       std::optional<std::string> score_in_path) {
     auto config = s.config();
     const auto action = answer_action(request.method());
@@ -129,9 +128,9 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s,
     auto checked = links::check_answer_token(s.link_secret, token, now);
     if (checked.status == links::TokenStatus::malformed ||
         checked.status == links::TokenStatus::bad_signature) {
-        spdlog::info("answer link refused: {} token", checked.status == links::TokenStatus::malformed
-                                                           ? "malformed"
-                                                           : "wrongly signed");
+        spdlog::info(
+            "answer link refused: {} token",
+            checked.status == links::TokenStatus::malformed ? "malformed" : "wrongly signed");
         co_return html_page(request, status::not_found, *config, invalid);
     }
     const auto survey_id = checked.token.survey_id;

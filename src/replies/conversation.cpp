@@ -50,13 +50,13 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
 // Matched on the address alone: an email reply may arrive through another email
 // channel's inbound route than the one that sent it, and a survey that failed over
 // from email to SMS is answered on its new address.
-std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address, Seconds now) {
-    auto rows =
-        surveys_where(db,
-                      "address = ? AND (state IN ('sent', 'delivered') "
-                      "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
-                      {address, std::to_string(now)},
-                      "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address,
+                                     Seconds now) {
+    auto rows = surveys_where(
+        db,
+        "address = ? AND (state IN ('sent', 'delivered') "
+        "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
+        {address, std::to_string(now)}, "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
@@ -276,9 +276,9 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
     }
     // The inbound row is the audit trail and the idempotency key: one answer per survey
     // from its page, whatever the number of submits.
-    InboundMessage message{"web", "r-" + std::to_string(answer.survey_id), survey->address,
-                           std::to_string(answer.score) +
-                               (answer.comment.empty() ? "" : " " + answer.comment)};
+    InboundMessage message{
+        "web", "r-" + std::to_string(answer.survey_id), survey->address,
+        std::to_string(answer.score) + (answer.comment.empty() ? "" : " " + answer.comment)};
     ReplyOutcome reply;
     reply.survey_id = survey->id;
     auto& s = *survey;

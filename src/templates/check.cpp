@@ -72,7 +72,8 @@ bool resolves(const std::vector<const mstch::node*>& stack, const std::string& n
     size_t start = 0;
     while (true) {
         auto dot = name.find('.', start);
-        parts.push_back(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        parts.push_back(
+            name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
         if (dot == std::string::npos) break;
         start = dot + 1;
     }
@@ -106,8 +107,7 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 std::vector<config::Diagnostic> check_template(const config::Config& config,
-                                               const std::string& name,
-                                               const std::string& source,
+                                               const std::string& name, const std::string& source,
                                                const std::string& display_file) {
     std::vector<config::Diagnostic> out;
     auto report = [&](size_t offset, const std::string& message) {
@@ -156,8 +156,10 @@ std::vector<config::Diagnostic> check_template(const config::Config& config,
         if (sigil == '!' || sigil == '>' || sigil == '=') continue;
         if (sigil == '/') {
             if (open_sections.empty() || open_sections.back() != tag) {
-                report(tag_at, "closing tag {{/" + tag + "}} without a matching open section" +
-                                   (open_sections.empty() ? "" : " (open: \"" + open_sections.back() + "\")"));
+                report(
+                    tag_at,
+                    "closing tag {{/" + tag + "}} without a matching open section" +
+                        (open_sections.empty() ? "" : " (open: \"" + open_sections.back() + "\")"));
                 continue;
             }
             open_sections.pop_back();
@@ -187,7 +189,8 @@ std::vector<config::Diagnostic> check_template(const config::Config& config,
             }
         }
     }
-    if (!open_sections.empty()) report(source.size(), "section \"" + open_sections.back() + "\" is never closed");
+    if (!open_sections.empty())
+        report(source.size(), "section \"" + open_sections.back() + "\" is never closed");
 
     // And render it, as a message would be, to catch what mstch itself refuses.
     try {

@@ -20,8 +20,8 @@ namespace detail {
 mstch::map answer_context(const AnswerPage& p) {
     mstch::array scores;
     for (int v = p.scale_min; v <= p.scale_max; ++v)
-        scores.push_back(mstch::map{{"value", std::to_string(v)},
-                                    {"checked", p.score && *p.score == v}});
+        scores.push_back(
+            mstch::map{{"value", std::to_string(v)}, {"checked", p.score && *p.score == v}});
     mstch::map ctx{{"form", p.kind == AnswerPage::Kind::form},
                    {"thanks", p.kind == AnswerPage::Kind::thanks},
                    {"expired", p.kind == AnswerPage::Kind::expired},

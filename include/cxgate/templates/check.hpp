@@ -18,8 +18,7 @@ std::vector<config::Diagnostic> check_templates(const config::Config& config,
 // The check for one template source against its sample context (by file name:
 // "fi/nps.txt", "en/answer.html"); exposed for tests.
 std::vector<config::Diagnostic> check_template(const config::Config& config,
-                                               const std::string& name,
-                                               const std::string& source,
+                                               const std::string& name, const std::string& source,
                                                const std::string& display_file);
 
 }  // namespace cxgate::templates

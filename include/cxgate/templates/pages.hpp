@@ -19,8 +19,8 @@ struct AnswerPage {
     enum class Kind { form, thanks, expired, invalid };
     Kind kind = Kind::invalid;
     std::string locale;
-    std::string action;          // where the form posts: {public_url}/r/{token}
-    std::string metric;          // nps, csat, ces, enps
+    std::string action;  // where the form posts: {public_url}/r/{token}
+    std::string metric;  // nps, csat, ces, enps
     int scale_min = 0, scale_max = 10;
     bool low_is_good = false;
     std::optional<int> score;    // pre-selected (form) or recorded (thanks)

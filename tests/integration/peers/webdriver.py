@@ -73,7 +73,11 @@ class Browser:
         ]
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": self.chromium, "args": args},
+            # Desktop Chromium keeps windows at least 500 px wide; device metrics give the
+            # page a real phone viewport (CSS pixels) and a mobile user agent's layout.
+            "goog:chromeOptions": {"binary": self.chromium, "args": args, "mobileEmulation": {
+                "deviceMetrics": {"width": self.width, "height": self.height, "pixelRatio": 2,
+                                  "touch": True, "mobile": True}}},
         }}}
         value = self._call("POST", "/session", caps, timeout=60)
         self.session = value["sessionId"]

@@ -42,7 +42,8 @@ struct Fixture {
         s.created_at = s.updated_at = 1000;
         id = store::insert_survey(*db, s);
     }
-    replies::PageAnswerOutcome answer(int score, const std::string& comment, store::Seconds now = 2000) {
+    replies::PageAnswerOutcome answer(int score, const std::string& comment,
+                                      store::Seconds now = 2000) {
         return replies::answer_from_page(*db, config, {id, score, comment}, now);
     }
     int inbound_rows() { return db->execAndGet("SELECT COUNT(*) FROM inbound").getInt(); }
@@ -94,5 +95,6 @@ TEST_CASE("answer page: closed surveys and scores off the scale are refused") {
     CHECK(f.answer(11, "").result == Result::out_of_range);
     CHECK(f.answer(-1, "").result == Result::out_of_range);
     CHECK(f.inbound_rows() == 0);
-    CHECK(replies::answer_from_page(*f.db, f.config, {f.id + 100, 9, ""}, 2000).result == Result::no_survey);
+    CHECK(replies::answer_from_page(*f.db, f.config, {f.id + 100, 9, ""}, 2000).result ==
+          Result::no_survey);
 }

@@ -113,7 +113,8 @@ TEST_CASE("email: a survey email carries one signed link per score, in HTML and 
         auto at = e.text.find("\n" + line);
         REQUIRE(at != std::string::npos);
         auto end = e.text.find('\n', at + 1);
-        auto url = e.text.substr(at + 1 + line.size() - prefix.size(), end - at - 1 - line.size() + prefix.size());
+        auto url = e.text.substr(at + 1 + line.size() - prefix.size(),
+                                 end - at - 1 - line.size() + prefix.size());
         CHECK(url.size() > prefix.size());
         CHECK(url.substr(url.rfind('/') + 1) == std::to_string(v));
         auto token = url.substr(prefix.size(), url.rfind('/') - prefix.size());
@@ -163,21 +164,26 @@ TEST_CASE("answer page: in the contact's locale with fallback, every value escap
 
 TEST_CASE("check: a variable no message can fill is named with file, line and column") {
     auto c = bundled();
-    auto found = templates::check_template(c, "en/nps.txt", "Hi {{contact.first_name}}!\nHi {{contact.nmae}}!",
+    auto found = templates::check_template(c, "en/nps.txt",
+                                           "Hi {{contact.first_name}}!\nHi {{contact.nmae}}!",
                                            "templates/en/nps.txt");
     REQUIRE(found.size() == 1);
-    CHECK(found[0].to_string() == "templates/en/nps.txt:2:4: error: unknown variable \"contact.nmae\"");
+    CHECK(found[0].to_string() ==
+          "templates/en/nps.txt:2:4: error: unknown variable \"contact.nmae\"");
 
     // Sections: names inside resolve against the section's context, then outward.
-    CHECK(templates::check_template(c, "en/csat.txt",
-                                    "{{#staff.name}}({{staff.name}} {{flow}}){{/staff.name}}{{^comment}}-{{/comment}}",
-                                    "t")
+    CHECK(templates::check_template(
+              c, "en/csat.txt",
+              "{{#staff.name}}({{staff.name}} {{flow}}){{/staff.name}}{{^comment}}-{{/comment}}",
+              "t")
               .empty());
-    CHECK(templates::check_template(c, "en/answer.html",
-                                    "{{#form}}{{#scores}}{{value}}{{#checked}}x{{/checked}}{{/scores}}{{/form}}", "t")
+    CHECK(templates::check_template(
+              c, "en/answer.html",
+              "{{#form}}{{#scores}}{{value}}{{#checked}}x{{/checked}}{{/scores}}{{/form}}", "t")
               .empty());
     // An unknown section is one error, not one per name inside it.
-    auto section = templates::check_template(c, "en/why.txt", "{{#stafff}}{{name}}{{/stafff}}", "t");
+    auto section =
+        templates::check_template(c, "en/why.txt", "{{#stafff}}{{name}}{{/stafff}}", "t");
     REQUIRE(section.size() == 1);
     CHECK(section[0].message == "unknown variable \"stafff\"");
     // optout and help are sent outside any survey: no contact there.
@@ -187,7 +193,8 @@ TEST_CASE("check: a variable no message can fill is named with file, line and co
     CHECK(templates::check_template(c, "en/nps.txt", "{{#score}}x", "t").size() == 1);
     CHECK(templates::check_template(c, "en/nps.txt", "x{{/score}}", "t").size() == 1);
     // Triple mustaches and & are variables too.
-    CHECK(templates::check_template(c, "en/nps.txt", "{{{contact.nmae}}} {{& flw}}", "t").size() == 2);
+    CHECK(templates::check_template(c, "en/nps.txt", "{{{contact.nmae}}} {{& flw}}", "t").size() ==
+          2);
 }
 
 TEST_CASE("check: every bundled template renders with sample data and uses known variables") {

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "cxgate/util/links.hpp"
 
 using namespace cxgate::links;
@@ -22,9 +25,11 @@ TEST_CASE("answer token: a fresh token verifies and names its survey and expiry"
     CHECK(checked.token.survey_id == 42);
     CHECK(checked.token.expires_at == kNow + 3600);
     // URL-safe as it stands: no escaping needed in a path segment.
-    CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+    CHECK(token.find_first_not_of(
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
           std::string::npos);
-    CHECK(answer_url("https://cx.example.com/", token, 9) == "https://cx.example.com/r/" + token + "/9");
+    CHECK(answer_url("https://cx.example.com/", token, 9) ==
+          "https://cx.example.com/r/" + token + "/9");
     CHECK(answer_url("https://cx.example.com", token) == "https://cx.example.com/r/" + token);
 }
 
@@ -72,8 +77,9 @@ TEST_CASE("answer token: expired at its expiry second, and only when the MAC is 
 }
 
 TEST_CASE("answer token: malformed input") {
-    for (std::string bad : {"", ".", "abc", "abc.", ".abcdef", "!!!.0123", std::string(500, 'A') + ".x",
-                            "MTI.00112233445566778899aabbccddeeff"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", ".", "abc", "abc.", ".abcdef", "!!!.0123", std::string(500, 'A') + ".x",
+             "MTI.00112233445566778899aabbccddeeff"}) {
         CAPTURE(bad);
         CHECK(check_answer_token(kSecret, bad, kNow).status == TokenStatus::malformed);
     }
