@@ -139,9 +139,7 @@ store::MessageRow compose(const config::Config& config, const store::SurveyRow& 
     return m;
 }
 
-void finish_message(const config::Config& config, store::MessageRow& message) {
-    finish(config, message);
-}
+void finish_message(const config::Config& config, store::MessageRow& message) { finish(config, message); }
 
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,

@@ -9,18 +9,15 @@ namespace {
 std::string base64url(const std::string& data) {
     auto b = signatures::base64_encode(data);
     for (auto& c : b) {
-        if (c == '+')
-            c = '-';
-        else if (c == '/')
-            c = '_';
+        if (c == '+') c = '-';
+        else if (c == '/') c = '_';
     }
     while (!b.empty() && b.back() == '=') b.pop_back();
     return b;
 }
 
 std::optional<std::string> unbase64url(const std::string& text) {
-    static const std::string alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
     int bits = 0, value = 0;
     for (char c : text) {
@@ -66,19 +63,16 @@ std::string unsubscribe_token(const std::string& secret, const std::string& addr
     return base64url(address) + "." + mac(secret, address);
 }
 
-std::optional<std::string> unsubscribe_address(const std::string& secret,
-                                               const std::string& token) {
+std::optional<std::string> unsubscribe_address(const std::string& secret, const std::string& token) {
     auto dot = token.find('.');
     if (dot == std::string::npos) return std::nullopt;
     auto address = unbase64url(token.substr(0, dot));
     if (!address || address->empty()) return std::nullopt;
-    if (!signatures::constant_time_equals(token.substr(dot + 1), mac(secret, *address)))
-        return std::nullopt;
+    if (!signatures::constant_time_equals(token.substr(dot + 1), mac(secret, *address))) return std::nullopt;
     return address;
 }
 
-std::string unsubscribe_url(const std::string& public_url, const std::string& secret,
-                            const std::string& address) {
+std::string unsubscribe_url(const std::string& public_url, const std::string& secret, const std::string& address) {
     return without_trailing_slash(public_url) + "/u/" + unsubscribe_token(secret, address);
 }
 

@@ -98,7 +98,6 @@ bool opt_out_address(SQLite::Database& db, const std::string& address, const std
 
 // A value kept in the database across restarts (e.g. the secret for unsubscribe links),
 // created with make() the first time it is asked for.
-std::string setting(SQLite::Database& db, const std::string& key,
-                    const std::function<std::string()>& make);
+std::string setting(SQLite::Database& db, const std::string& key, const std::function<std::string()>& make);
 
 }  // namespace cxgate::store
