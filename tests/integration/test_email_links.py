@@ -8,7 +8,8 @@ in HTML and plain in text.
 (b) A person, in headless Chromium (phone-sized), opens the link for 9: the page in the
     contact's locale has 9 pre-selected; they type a reason and press "Lähetä"; the
     survey has score 9 and the comment. A screenshot of the page is kept in the build
-    tree (test-artifacts/landing.png, and landing-thanks.png after the submit).
+    tree (test-artifacts/landing.png, landing-thanks.png after the submit, and email.png:
+    the email's HTML part as a phone shows it).
 Then: a second submit changes nothing, a tampered token gets 404, an expired survey's
 link gets 410, in Swedish for a Swedish contact.
 """
@@ -124,6 +125,14 @@ def test(make_daemon, workdir):
         # --- (b) a person in Chromium: open 9, type why, press Lähetä
         comment = "Nopea ja ystävällinen palvelu <3 & kiitos"
         with Browser() as b:
+            # The email's HTML part as a phone shows it (for review; no remote content).
+            os.makedirs(artifacts, exist_ok=True)
+            email_html = os.path.join(artifacts, "email.html")
+            with open(email_html, "w", encoding="utf-8") as f:
+                f.write(mail.html)
+            b.open("file://" + email_html)
+            check(len(b.find_all("table[role=presentation] a")) == 11, "11 buttons in the rendered email")
+            print(f"screenshot: {b.screenshot(os.path.join(artifacts, 'email.png'))}")
             b.open(links[9])
             b.wait_text("h1", "Kiitos")
             check(b.selected(b.find("input[name=score][value='9']")), "9 is selected in the browser")
