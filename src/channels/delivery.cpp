@@ -8,6 +8,7 @@
 
 #include "cxgate/store/statement_cache.hpp"
 #include "cxgate/templates/compose.hpp"
+#include "cxgate/util/links.hpp"
 
 namespace cxgate::channels {
 
@@ -79,6 +80,14 @@ std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, S
     m->state = "sending";
     m->attempts += 1;
     update_message(db, *m, now);
+    if (m->survey_id && (m->kind == "survey" || m->kind == "reminder")) {
+        if (auto s = find_survey(db, *m->survey_id)) {
+            // Links work until the survey expires, or for a default lifetime from now.
+            const Seconds expires =
+                s->expires_at ? *s->expires_at : now + links::kDefaultAnswerLifetime;
+            m->answer_links = MessageRow::AnswerLinks{s->scale_min, s->scale_max, expires};
+        }
+    }
     return m;
 }
 

@@ -1,9 +1,42 @@
 #include "cxgate/channels/email_format.hpp"
 
+#include "cxgate/templates/pages.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/random.hpp"
 
 namespace cxgate::channels {
+
+namespace {
+
+// The score buttons: one table row of links to {public_url}/r/{token}/{score}. Mail
+// clients ignore <style> blocks and scripts and many block images, so this is a
+// presentation table with inline styles only (Outlook's Word engine draws td
+// backgrounds and padding, not those of inline links). Cells are narrow enough for
+// 0-10 on a 360 px phone. A click only opens the answer page: see answer_page.cpp
+// for why a GET never records a score.
+std::string score_buttons_html(const std::vector<std::pair<int, std::string>>& links,
+                               const std::string& prompt) {
+    std::string html;
+    if (!prompt.empty())
+        html += "<p style=\"margin:16px 0 8px 0\"><strong>" + html_escape(prompt) + "</strong></p>";
+    html +=
+        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
+        "style=\"border-collapse:separate;border-spacing:3px;margin:0 0 16px 0\"><tr>";
+    for (const auto& [score, url] : links) {
+        html +=
+            "<td align=\"center\" bgcolor=\"#1a56db\" style=\"background-color:#1a56db;"
+            "border-radius:6px;min-width:26px\"><a href=\"" +
+            html_escape(url) +
+            "\" style=\"display:block;padding:10px 4px;min-width:22px;font-family:Arial,"
+            "sans-serif;font-size:16px;font-weight:bold;line-height:20px;color:#ffffff;"
+            "text-decoration:none;text-align:center\">" +
+            std::to_string(score) + "</a></td>";
+    }
+    html += "</tr></table>";
+    return html;
+}
+
+}  // namespace
 
 std::string html_escape(const std::string& text) {
     std::string out;
@@ -41,9 +74,27 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
     e.unsubscribe_url =
         links::unsubscribe_url(config.server.public_url, link_secret, message.address);
     e.text = message.body;
+    // Survey emails carry their scale as links; the token is fresh per send (a retry
+    // or a reminder gets its own), and binds survey and expiry under the link secret.
+    std::vector<std::pair<int, std::string>> score_links;
+    std::string prompt;
+    if (message.answer_links && message.survey_id) {
+        const auto& a = *message.answer_links;
+        auto token =
+            links::answer_token(link_secret, {*message.survey_id, a.expires_at}, random_hex(12));
+        for (int v = a.scale_min; v <= a.scale_max; ++v)
+            score_links.emplace_back(v, links::answer_url(config.server.public_url, token, v));
+        prompt = templates::buttons_prompt(config, message.locale);
+        e.text += "\n\n" + prompt + "\n";
+        for (const auto& [score, url] : score_links)
+            e.text += std::to_string(score) + ": " + url + "\n";
+    }
     // Alerts go to staff; only customer messages carry an unsubscribe footer.
     const bool customer = message.kind != "alert";
-    std::string html = "<!doctype html><html><body style=\"font-family:sans-serif\">";
+    std::string html =
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\"></head><body "
+        "style=\"font-family:sans-serif\">";
     size_t start = 0;
     while (start <= message.body.size()) {
         auto nl = message.body.find('\n', start);
@@ -53,6 +104,7 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
         if (nl == std::string::npos) break;
         start = nl + 1;
     }
+    if (!score_links.empty()) html += score_buttons_html(score_links, prompt);
     if (customer)
         html += "<p style=\"font-size:small;color:#666\"><a href=\"" +
                 html_escape(e.unsubscribe_url) + "\">Unsubscribe / Peru tilaus / Avsluta</a></p>";

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/templates/check.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
@@ -103,12 +105,28 @@ std::vector<config::Diagnostic> segment_warnings(const config::Config& c) {
     return out;
 }
 
+// The templates directory as `check` names it, the way config::load names it.
+std::string templates_display_dir(const config::Config& c) {
+    std::filesystem::path dir(c.templates_dir);
+    if (dir.is_relative()) dir = std::filesystem::path(c.base_dir) / dir;
+    return dir.lexically_normal().generic_string();
+}
+
 int check(const std::string& file) {
     auto loaded = config::load(file);
-    if (loaded.config)
+    bool template_errors = false;
+    if (loaded.config) {
         for (auto& w : segment_warnings(*loaded.config)) loaded.diagnostics.items.push_back(w);
+        // Every template rendered with sample data: a variable no message can fill
+        // ({{contact.nmae}}) is an error, named with its file, line and column.
+        for (auto& d :
+             templates::check_templates(*loaded.config, templates_display_dir(*loaded.config))) {
+            template_errors |= d.severity == config::Diagnostic::Severity::error;
+            loaded.diagnostics.items.push_back(std::move(d));
+        }
+    }
     for (const auto& d : loaded.diagnostics.items) std::cout << d.to_string() << "\n";
-    if (!loaded.config) {
+    if (!loaded.config || template_errors) {
         size_t errors = 0;
         for (const auto& d : loaded.diagnostics.items)
             errors += d.severity == config::Diagnostic::Severity::error;

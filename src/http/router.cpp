@@ -6,6 +6,7 @@
 #include "cxgate/channels/email_format.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
+#include "cxgate/http/answer_page.hpp"
 #include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
@@ -548,6 +549,10 @@ asio::awaitable<Response> handle_request(Request request, Services& s) {
         if (segments[2] == "status") co_return co_await webhook_status(request, s, target, segments[1]);
     }
     if (segments.size() == 2 && segments[0] == "u") co_return co_await unsubscribe(request, s, segments[1]);
+    if (segments.size() == 2 && segments[0] == "r")
+        co_return co_await answer_page(request, s, segments[1], std::nullopt);
+    if (segments.size() == 3 && segments[0] == "r")
+        co_return co_await answer_page(request, s, segments[1], segments[2]);
     co_return error_response(request, status::not_found, "no route for " + path);
 }
 

@@ -103,6 +103,49 @@ void opt_out(SQLite::Database& db, const config::Config& config, const std::stri
     }
 }
 
+enum class ScoreSource { reply, answer_page };
+
+// A score for the survey, from a reply or from the email's answer page: the one place
+// that records it, asks "why?", thanks and alerts. A reply without a reason is asked
+// "why?" (follow_up: why) and its alert waits a little for the reason; the answer page
+// has already asked (its form carries the comment), so it sends neither a "why?" nor a
+// thank-you message (the page itself thanks), and a low score alerts at once.
+void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& s, int score,
+                 const std::string& comment, Seconds now, ScoreSource source, ReplyOutcome& out) {
+    s.score = score;
+    out.score = s.score;
+    s.answered_at = now;
+    s.next_reminder_at.reset();
+    if (!comment.empty()) s.comment = s.comment.empty() ? comment : s.comment + "\n" + comment;
+    out.outcome = "score";
+    const bool alert = alerts::should_alert(config, s);
+    const bool from_page = source == ScoreSource::answer_page;
+    if (s.follow_up_why && comment.empty()) {
+        // The reason may still come as a reply within the comment window.
+        s.state = state::answered;
+        s.comment_until = add(now, config.defaults.comment_window, config);
+        if (!from_page)
+            out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
+        if (alert && !from_page) {
+            // Wait a little for the "why?", so the alert can carry it.
+            s.alert_state = "pending";
+            s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
+        } else if (alert) {
+            auto ids = send_alert(db, config, s, now);
+            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+        }
+    } else {
+        s.state = comment.empty() ? state::answered : state::commented;
+        if (!comment.empty()) s.commented_at = now;
+        if (!from_page)
+            out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
+        if (alert) {
+            auto ids = send_alert(db, config, s, now);
+            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
@@ -185,32 +228,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
 
     auto parsed = parse_reply(message.text, report::Scale{s.scale_min, s.scale_max});
     if (parsed.intent == Intent::score && parsed.score) {
-        s.score = *parsed.score;
-        out.score = s.score;
-        s.answered_at = now;
-        s.next_reminder_at.reset();
-        if (!parsed.comment.empty())
-            s.comment = s.comment.empty() ? parsed.comment : s.comment + "\n" + parsed.comment;
-        out.outcome = "score";
-        const bool alert = alerts::should_alert(config, s);
-        if (s.follow_up_why && parsed.comment.empty()) {
-            s.state = state::answered;
-            s.comment_until = add(now, config.defaults.comment_window, config);
-            out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
-            if (alert) {
-                // Wait a little for the "why?", so the alert can carry it.
-                s.alert_state = "pending";
-                s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
-            }
-        } else {
-            s.state = parsed.comment.empty() ? state::answered : state::commented;
-            if (!parsed.comment.empty()) s.commented_at = now;
-            out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
-            if (alert) {
-                auto ids = send_alert(db, config, s, now);
-                out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
-            }
-        }
+        apply_score(db, config, s, *parsed.score, parsed.comment, now, ScoreSource::reply, out);
     } else if (s.retries == 0) {
         // Ask once more, keeping what they wrote.
         s.retries = 1;
@@ -223,6 +241,54 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
     }
     save_survey(db, s);
     record_inbound(db, message, from, now, out);
+    return out;
+}
+
+}  // namespace cxgate::replies
+
+namespace cxgate::replies {
+
+PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& config,
+                                   const PageAnswer& answer, store::Seconds now) {
+    using R = PageAnswerOutcome::Result;
+    PageAnswerOutcome out;
+    auto survey = store::find_survey(db, answer.survey_id);
+    if (!survey) {
+        out.result = R::no_survey;
+        return out;
+    }
+    out.survey = *survey;
+    const auto& st = survey->state;
+    if (st == store::state::answered || st == store::state::commented ||
+        st == store::state::closed) {
+        out.result = R::already_answered;
+        return out;
+    }
+    // Only a survey that went out and waits for its score; anything else (expired,
+    // opted out, suppressed, never sent) is closed to answers.
+    if (st != store::state::sent && st != store::state::delivered) {
+        out.result = R::closed;
+        return out;
+    }
+    if (answer.score < survey->scale_min || answer.score > survey->scale_max) {
+        out.result = R::out_of_range;
+        return out;
+    }
+    // The inbound row is the audit trail and the idempotency key: one answer per survey
+    // from its page, whatever the number of submits.
+    InboundMessage message{
+        "web", "r-" + std::to_string(answer.survey_id), survey->address,
+        std::to_string(answer.score) + (answer.comment.empty() ? "" : " " + answer.comment)};
+    ReplyOutcome reply;
+    reply.survey_id = survey->id;
+    auto& s = *survey;
+    s.updated_at = now;
+    apply_score(db, config, s, answer.score, answer.comment, now, ScoreSource::answer_page, reply);
+    save_survey(db, s);
+    record_inbound(db, message, survey->address, now, reply);
+    out.result = R::recorded;
+    out.survey = s;
+    out.queued_messages = std::move(reply.queued_messages);
     return out;
 }
 

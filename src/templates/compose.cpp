@@ -1,14 +1,14 @@
 #include "cxgate/templates/compose.hpp"
 
-#include <mstch/mstch.hpp>
-
-#include "cxgate/channels/sms_encoding.hpp"
-
 #include <algorithm>
+
+#include "cxgate/channels/email_format.hpp"
+#include "cxgate/channels/sms_encoding.hpp"
+#include "render.hpp"
 
 namespace cxgate::templates {
 
-namespace {
+namespace detail {
 
 const std::string* find_template(const config::Config& config, const std::string& locale,
                                  const std::string& file) {
@@ -19,18 +19,36 @@ const std::string* find_template(const config::Config& config, const std::string
     return nullptr;
 }
 
+namespace {
+// mstch has one global escape function; whether it escapes is decided per thread, so
+// the writer thread composing an SMS and the event loop rendering a page never race.
+thread_local bool escape_html = false;
+
+struct HtmlScope {
+    bool saved = escape_html;
+    explicit HtmlScope(bool html) { escape_html = html; }
+    ~HtmlScope() { escape_html = saved; }
+};
+}  // namespace
+
+std::string render(const std::string& source, const mstch::map& ctx, bool html) {
+    static const bool installed = [] {
+        mstch::config::escape = [](const std::string& s) {
+            return escape_html ? channels::html_escape(s) : s;
+        };
+        return true;
+    }();
+    (void)installed;
+    HtmlScope scope(html);
+    return mstch::render(source, ctx);
+}
+
 std::string first_name(const std::string& name) {
     auto space = name.find(' ');
     return space == std::string::npos ? name : name.substr(0, space);
 }
 
-// SMS bodies and subjects are single texts: strip the newline editors leave at the end.
-std::string trim_end(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
-mstch::map context(const config::Config& config, const store::SurveyRow& s) {
+mstch::map survey_context(const config::Config& config, const store::SurveyRow& s) {
     mstch::map contact{{"name", s.contact_name},
                        {"first_name", first_name(s.contact_name)},
                        {"address", s.address},
@@ -55,22 +73,33 @@ mstch::map context(const config::Config& config, const store::SurveyRow& s) {
     return ctx;
 }
 
+mstch::map plain_context(const config::Config& config) {
+    return mstch::map{{"public_url", config.server.public_url}};
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::find_template;
+
+// SMS bodies and subjects are single texts: strip the newline editors leave at the end.
+std::string trim_end(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
 Rendered render_with(const config::Config& config, const std::string& name,
                      const std::string& locale, const mstch::map& ctx) {
-    // SMS and plain-text email are not HTML: mstch's default HTML escaping would turn a
-    // customer's "&" into "&amp;". Set once; rendering happens on the writer thread.
-    static const bool plain_text = [] {
-        mstch::config::escape = [](const std::string& s) { return s; };
-        return true;
-    }();
-    (void)plain_text;
+    // Messages are plain text: SMS, the email's text part and its subject. The email's
+    // HTML part escapes that text when it is built (channels/email_format.cpp).
     Rendered out;
     if (const auto* body = find_template(config, locale, name + ".txt"))
-        out.body = trim_end(mstch::render(*body, ctx));
+        out.body = trim_end(detail::render(*body, ctx, false));
     if (const auto* subject = find_template(config, locale, name + ".subject.txt"))
-        out.subject = trim_end(mstch::render(*subject, ctx));
+        out.subject = trim_end(detail::render(*subject, ctx, false));
     else if (const auto* fallback = find_template(config, locale, "subject.txt"))
-        out.subject = trim_end(mstch::render(*fallback, ctx));
+        out.subject = trim_end(detail::render(*fallback, ctx, false));
     return out;
 }
 
@@ -91,7 +120,7 @@ void finish(const config::Config& config, store::MessageRow& m) {
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
                 const std::string& kind, const std::string& locale) {
     const std::string name = kind == "survey" ? survey.metric : kind;
-    return render_with(config, name, locale, context(config, survey));
+    return render_with(config, name, locale, detail::survey_context(config, survey));
 }
 
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
@@ -115,8 +144,7 @@ void finish_message(const config::Config& config, store::MessageRow& message) { 
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,
                                 const std::string& locale, store::Seconds now) {
-    mstch::map ctx{{"public_url", config.server.public_url}};
-    auto rendered = render_with(config, kind, locale, ctx);
+    auto rendered = render_with(config, kind, locale, detail::plain_context(config));
     store::MessageRow m;
     m.kind = kind;
     m.channel = channel;

@@ -37,6 +37,26 @@ std::string mac(const std::string& secret, const std::string& address) {
     return signatures::hmac_sha256_hex(secret, "unsubscribe:" + address).substr(0, 32);
 }
 
+// A distinct prefix per purpose: an unsubscribe MAC can never pass as an answer MAC.
+std::string answer_mac(const std::string& secret, const std::string& payload) {
+    return signatures::hmac_sha256_hex(secret, "answer:" + payload).substr(0, 32);
+}
+
+std::string without_trailing_slash(std::string base) {
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
 }  // namespace
 
 std::string unsubscribe_token(const std::string& secret, const std::string& address) {
@@ -53,9 +73,47 @@ std::optional<std::string> unsubscribe_address(const std::string& secret, const 
 }
 
 std::string unsubscribe_url(const std::string& public_url, const std::string& secret, const std::string& address) {
-    std::string base = public_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/u/" + unsubscribe_token(secret, address);
+    return without_trailing_slash(public_url) + "/u/" + unsubscribe_token(secret, address);
+}
+
+// Token: base64url("<survey id>:<expires at>:<nonce>") "." 32 hex digits of HMAC-SHA256.
+std::string answer_token(const std::string& secret, const AnswerToken& token,
+                         const std::string& nonce) {
+    const std::string payload =
+        std::to_string(token.survey_id) + ":" + std::to_string(token.expires_at) + ":" + nonce;
+    return base64url(payload) + "." + answer_mac(secret, payload);
+}
+
+TokenCheck check_answer_token(const std::string& secret, const std::string& token,
+                              std::int64_t now) {
+    TokenCheck out;
+    if (token.size() > 200) return out;
+    auto dot = token.find('.');
+    if (dot == std::string::npos) return out;
+    auto payload = unbase64url(token.substr(0, dot));
+    // Only the canonical spelling: unused low bits in the last character must be zero,
+    // so one token has exactly one string.
+    if (!payload || base64url(*payload) != token.substr(0, dot)) return out;
+    auto c1 = payload->find(':');
+    auto c2 = c1 == std::string::npos ? c1 : payload->find(':', c1 + 1);
+    if (c2 == std::string::npos) return out;
+    auto id = parse_int(std::string_view(*payload).substr(0, c1));
+    auto expires = parse_int(std::string_view(*payload).substr(c1 + 1, c2 - c1 - 1));
+    if (!id || !expires || c2 + 1 >= payload->size()) return out;
+    if (!signatures::constant_time_equals(token.substr(dot + 1), answer_mac(secret, *payload))) {
+        out.status = TokenStatus::bad_signature;
+        return out;
+    }
+    out.token = {*id, *expires};
+    out.status = now >= *expires ? TokenStatus::expired : TokenStatus::valid;
+    return out;
+}
+
+std::string answer_url(const std::string& public_url, const std::string& token,
+                       std::optional<int> score) {
+    auto url = without_trailing_slash(public_url) + "/r/" + token;
+    if (score) url += "/" + std::to_string(*score);
+    return url;
 }
 
 }  // namespace cxgate::links

@@ -41,7 +41,7 @@ struct Services {
     Counters& counters;
     ReloadStatus& reload;
     long long started_at = 0;
-    std::string link_secret;  // verifies unsubscribe links
+    std::string link_secret;  // verifies unsubscribe and answer links
 };
 
 }  // namespace cxgate::http

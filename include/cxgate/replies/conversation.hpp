@@ -4,6 +4,7 @@
 // inside one transaction together with the inbound row, so a crash between any two of
 // these steps leaves nothing half done.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,29 @@ struct ReplyOutcome {
 
 ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
                             const InboundMessage& message, store::Seconds now);
+
+// An answer from the email's answer page (POST /r/{token}): the score the person
+// confirmed and the optional "why?" typed on the same page. The survey id comes from a
+// verified token.
+struct PageAnswer {
+    std::int64_t survey_id = 0;
+    int score = 0;
+    std::string comment;
+};
+
+struct PageAnswerOutcome {
+    // recorded; already_answered (a second submit, or a reply got there first: nothing
+    // changes); closed (expired, opted out, not sent); out_of_range; no_survey
+    enum class Result { recorded, already_answered, closed, out_of_range, no_survey };
+    Result result = Result::no_survey;
+    std::optional<store::SurveyRow> survey;     // as it is after the call
+    std::vector<std::int64_t> queued_messages;  // alerts, to hand to the dispatcher
+};
+
+// Records the score through the same path as a reply (alerts, reports, state machine),
+// in the caller's transaction.
+PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& config,
+                                   const PageAnswer& answer, store::Seconds now);
 
 // Queues the alert messages of a survey and marks its alert sent.
 std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,

@@ -68,6 +68,14 @@ struct MessageRow {
     std::string encoding;                    // SMS: gsm7 or ucs2
     std::optional<int> segments;             // SMS parts
     std::optional<Seconds> delivered_at;
+
+    // Not stored. Set when a survey or reminder is claimed for sending: the survey's scale
+    // and the time its answer links stop working, for the email's score buttons.
+    struct AnswerLinks {
+        int scale_min = 0, scale_max = 10;
+        Seconds expires_at = 0;
+    };
+    std::optional<AnswerLinks> answer_links;
 };
 
 std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);

@@ -1,0 +1,208 @@
+#include "cxgate/http/answer_page.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cxgate/replies/conversation.hpp"
+#include "cxgate/store/records.hpp"
+#include "cxgate/templates/pages.hpp"
+#include "cxgate/util/links.hpp"
+#include "cxgate/util/url.hpp"
+
+namespace cxgate::http {
+
+namespace {
+
+using status = beast_http::status;
+using Kind = templates::AnswerPage::Kind;
+
+constexpr size_t kMaxComment = 2000;  // bytes; a reason, not an essay
+
+std::optional<int> parse_score(std::string_view text, int min, int max) {
+    if (text.empty() || text.size() > 3) return std::nullopt;
+    int v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    if (v < min || v > max) return std::nullopt;
+    return v;
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+// The page for a survey, in its contact's locale.
+templates::AnswerPage page_for(const store::SurveyRow& s, Kind kind) {
+    templates::AnswerPage p;
+    p.kind = kind;
+    p.locale = s.locale;
+    p.metric = s.metric;
+    p.scale_min = s.scale_min;
+    p.scale_max = s.scale_max;
+    p.low_is_good = s.low_is_good;
+    auto space = s.contact_name.find(' ');
+    p.first_name = s.contact_name.substr(0, space);
+    if (kind == Kind::thanks) p.score = s.score;
+    return p;
+}
+
+// Every answer page: HTML, never cached or indexed, no referrer (the token is in the
+// URL), and a policy that allows nothing but its own inline style.
+Response html_page(const Request& request, status code, const config::Config& config,
+                   const templates::AnswerPage& page) {
+    Response res{code, request.version()};
+    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
+    res.set(beast_http::field::cache_control, "no-store");
+    res.set(beast_http::field::server, "cxgate");
+    res.set("X-Robots-Tag", "noindex, nofollow");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+            "frame-ancestors 'none'");
+    if (request.method() != beast_http::verb::head)
+        res.body() = templates::render_answer_page(config, page);
+    return res;
+}
+
+bool closed_to_answers(const std::string& state) {
+    return state == store::state::expired || state == store::state::opted_out ||
+           state == store::state::suppressed;
+}
+
+bool answered(const std::string& state) {
+    return state == store::state::answered || state == store::state::commented ||
+           state == store::state::closed;
+}
+
+}  // namespace
+
+AnswerAction answer_action(beast_http::verb method) {
+    switch (method) {
+        case beast_http::verb::get:
+            return AnswerAction::show_page;
+        case beast_http::verb::head:
+            return AnswerAction::headers_only;
+        case beast_http::verb::post:
+            return AnswerAction::record;
+        default:
+            return AnswerAction::not_allowed;
+    }
+}
+
+AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max) {
+    AnswerForm form;
+    auto fields = url::parse_form(body);
+    if (auto it = fields.find("score"); it != fields.end())
+        form.score = parse_score(trim(it->second), scale_min, scale_max);
+    if (auto it = fields.find("comment"); it != fields.end()) {
+        auto comment = trim(it->second);
+        if (comment.size() > kMaxComment) {
+            size_t cut = kMaxComment;
+            while (cut > 0 && (static_cast<unsigned char>(comment[cut]) & 0xC0) == 0x80) --cut;
+            comment = trim(comment.substr(0, cut));
+        }
+        form.comment = std::move(comment);
+    }
+    return form;
+}
+
+asio::awaitable<Response> answer_page(const Request& request, Services& s, const std::string& token,
+                                      std::optional<std::string> score_in_path) {
+    auto config = s.config();
+    const auto action = answer_action(request.method());
+    if (action == AnswerAction::not_allowed) {
+        auto res = error_response(request, status::method_not_allowed, "GET, HEAD or POST");
+        res.set(beast_http::field::allow, "GET, HEAD, POST");
+        co_return res;
+    }
+    const auto now = s.clock.now().time_since_epoch().count();
+    templates::AnswerPage invalid;
+    invalid.kind = Kind::invalid;
+    invalid.locale = config->defaults.locale;
+
+    auto checked = links::check_answer_token(s.link_secret, token, now);
+    if (checked.status == links::TokenStatus::malformed ||
+        checked.status == links::TokenStatus::bad_signature) {
+        spdlog::info(
+            "answer link refused: {} token",
+            checked.status == links::TokenStatus::malformed ? "malformed" : "wrongly signed");
+        co_return html_page(request, status::not_found, *config, invalid);
+    }
+    const auto survey_id = checked.token.survey_id;
+    auto find = [survey_id](SQLite::Database& db) { return store::find_survey(db, survey_id); };
+    auto survey = co_await s.reader.execute(find);
+    if (!survey) co_return html_page(request, status::not_found, *config, invalid);
+
+    // An answered survey thanks, even through an old link: the person may be looking
+    // for confirmation that it went through.
+    if (answered(survey->state))
+        co_return html_page(request, status::ok, *config, page_for(*survey, Kind::thanks));
+    if (checked.status == links::TokenStatus::expired || closed_to_answers(survey->state))
+        co_return html_page(request, status::gone, *config, page_for(*survey, Kind::expired));
+
+    if (action != AnswerAction::record) {
+        // GET or HEAD: show the form, the clicked score pre-selected. Never records.
+        auto page = page_for(*survey, Kind::form);
+        page.action = links::answer_url(config->server.public_url, token);
+        if (score_in_path)
+            page.score = parse_score(*score_in_path, survey->scale_min, survey->scale_max);
+        co_return html_page(request, status::ok, *config, page);
+    }
+
+    auto form = parse_answer_form(request.body(), survey->scale_min, survey->scale_max);
+    if (!form.score) {
+        auto page = page_for(*survey, Kind::form);
+        page.action = links::answer_url(config->server.public_url, token);
+        page.comment = form.comment;
+        page.missing_score = true;
+        co_return html_page(request, status::bad_request, *config, page);
+    }
+    replies::PageAnswer answer{survey_id, *form.score, form.comment};
+    auto job = [config, answer, now](SQLite::Database& db) {
+        return replies::answer_from_page(db, *config, answer, now);
+    };
+    replies::PageAnswerOutcome outcome;
+    try {
+        outcome = co_await s.writer.execute(std::move(job));
+    } catch (const store::QueueFull&) {
+        s.counters.busy_rejections++;
+        auto res = error_response(request, status::service_unavailable,
+                                  "the server is busy; retry shortly");
+        res.set(beast_http::field::retry_after, "1");
+        co_return res;
+    }
+    using R = replies::PageAnswerOutcome::Result;
+    switch (outcome.result) {
+        case R::recorded:
+            s.counters.inbound_accepted++;
+            spdlog::info("survey {}: score {} from the answer page", survey_id, *form.score);
+            if (!outcome.queued_messages.empty()) {
+                s.dispatcher.enqueue(outcome.queued_messages);
+                s.scheduler.poke();
+            }
+            [[fallthrough]];
+        case R::already_answered:
+            co_return html_page(request, status::ok, *config,
+                                page_for(*outcome.survey, Kind::thanks));
+        case R::closed:
+            co_return html_page(request, status::gone, *config,
+                                page_for(*outcome.survey, Kind::expired));
+        case R::out_of_range: {
+            auto page = page_for(*outcome.survey, Kind::form);
+            page.action = links::answer_url(config->server.public_url, token);
+            page.comment = form.comment;
+            page.missing_score = true;
+            co_return html_page(request, status::bad_request, *config, page);
+        }
+        case R::no_survey:
+            break;
+    }
+    co_return html_page(request, status::not_found, *config, invalid);
+}
+
+}  // namespace cxgate::http

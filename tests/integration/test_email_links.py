@@ -1,0 +1,205 @@
+"""Score buttons in a survey email, against link scanners and a real browser.
+
+An NPS survey goes out through a real SMTP server on loopback. Its HTML part carries one
+button per score (0-10) and its text part the same links; the contact's name is escaped
+in HTML and plain in text.
+(a) A link scanner fetches every score link with HEAD and GET in a burst: no score is
+    recorded (GET never records; see README, "Email surveys").
+(b) A person, in headless Chromium (phone-sized), opens the link for 9: the page in the
+    contact's locale has 9 pre-selected; they type a reason and press "Lähetä"; the
+    survey has score 9 and the comment. A screenshot of the page is kept in the build
+    tree (test-artifacts/landing.png, landing-thanks.png after the submit, and email.png:
+    the email's HTML part as a phone shows it).
+Then: a second submit changes nothing, a tampered token gets 404, an expired survey's
+link gets 410, in Swedish for a Swedish contact.
+"""
+import concurrent.futures
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from harness import check, eventually, free_port, run, set_public_port, write_config
+from peers.smtp_sink import SmtpSink
+from peers.webdriver import Browser
+
+FLOWS = {
+    "close": """flow: close
+timezone: Europe/Helsinki
+send_window: { days: mon-sun, from: "00:00", to: "24:00" }
+steps:
+  - id: close
+    on: deal.won
+    survey: { metric: nps }
+    channel: email
+    follow_up: why
+    expires: 7d
+    alert: { when: "score <= 6", notify: [staff] }
+""",
+}
+
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url, method="GET", data=None):
+    """(status, body text) without raising on 4xx/5xx."""
+    req = urllib.request.Request(url, method=method, data=data)
+    if data is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with NO_PROXY.open(req, timeout=10) as res:
+            return res.status, res.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def score_links(mail, base):
+    """{score: url} from the HTML part; checks the text part has the same links."""
+    links = {}
+    for url in mail.links:
+        m = re.fullmatch(re.escape(base) + r"/r/([A-Za-z0-9_.-]+)/(\d+)", url)
+        if m:
+            links[int(m.group(2))] = url
+    for score, url in links.items():
+        check(f"{score}: {url}" in mail.text, f"text part has the link for {score}")
+    return links
+
+
+def test(make_daemon, workdir):
+    smtp = SmtpSink(os.path.join(workdir, "mail")).start()
+    try:
+        channels = f"""  email:
+    type: smtp
+    from: kysely@example.com
+    reply_to: vastaukset@example.com
+    url: {smtp.url}"""
+        config = write_config(workdir, d_source(make_daemon), channels, FLOWS)
+        port = free_port()
+        set_public_port(config, port)
+        d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00")
+        d.start(port=port)
+        artifacts = os.path.join(os.path.dirname(os.path.abspath(d.binary)), "test-artifacts")
+
+        status, body = d.event({"id": "won-1", "type": "deal.won",
+                                "contact": {"email": "matti@example.com", "name": "<Matti & Co> Oy", "locale": "fi"},
+                                "staff": {"id": "s-7", "name": "Advisor", "email": "advisor@example.com"}})
+        check(status == 202 and body["scheduled"], f"event: {status} {body}")
+        survey_id = body["scheduled"][0]["id"]
+        mail = smtp.wait_messages(1)[0]
+
+        # --- the email: escaped HTML, plain text, one signed link per score
+        check("Hei <Matti!" in mail.text, f"text part is plain: {mail.text[:200]}")
+        check("Hei &lt;Matti!" in mail.html and "<Matti" not in mail.html, "HTML part escapes the name")
+        check("<script" not in mail.html and "<img" not in mail.html and "<style" not in mail.html,
+              "no scripts, images or style blocks in the email")
+        links = score_links(mail, d.url)
+        check(sorted(links) == list(range(11)), f"buttons 0-10: {sorted(links)}")
+        token = links[9].split("/")[-2]
+        check(all(u.split("/")[-2] == token for u in links.values()), "one token per email")
+        check(len(token) >= 60, f"token long enough to be unguessable: {token}")
+
+        # --- (a) a link scanner: HEAD and GET every link, all at once, twice
+        def scan(url):
+            return fetch(url, "HEAD")[0], fetch(url)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(scan, list(links.values()) * 2 + [f"{d.url}/r/{token}"]))
+        for head_status, (get_status, page) in results:
+            check(head_status == 200 and get_status == 200, f"scanner fetches: {head_status} {get_status}")
+            check("<form" in page, "GET shows the form")
+        check('value="4" checked' in fetch(links[4])[1], "the clicked score is pre-selected")
+        survey = d.survey(survey_id)
+        check(survey.get("score") is None and survey["state"] in ("sent", "delivered"),
+              f"no score after the scanner: {survey}")
+
+        # --- a tampered token: 404, and a POST with it records nothing
+        bad = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
+        status, page = fetch(f"{d.url}/r/{bad}/9")
+        check(status == 404 and "Linkki ei kelpaa" in page, f"tampered token: {status}")
+        status, _ = fetch(f"{d.url}/r/{bad}", "POST", b"score=2&comment=forged")
+        check(status == 404, f"tampered POST: {status}")
+        status, _ = fetch(f"{d.url}/r/{token}", "PUT", b"score=2")
+        check(status == 405, f"PUT: {status}")
+        check(d.survey(survey_id).get("score") is None, "nothing recorded by a tampered token")
+
+        # --- (b) a person in Chromium: open 9, type why, press Lähetä
+        comment = "Nopea ja ystävällinen palvelu <3 & kiitos"
+        with Browser() as b:
+            # The email's HTML part as a phone shows it (for review; no remote content).
+            os.makedirs(artifacts, exist_ok=True)
+            email_html = os.path.join(artifacts, "email.html")
+            with open(email_html, "w", encoding="utf-8") as f:
+                f.write(mail.html)
+            b.open("file://" + email_html)
+            check(len(b.find_all("table[role=presentation] a")) == 11, "11 buttons in the rendered email")
+            print(f"screenshot: {b.screenshot(os.path.join(artifacts, 'email.png'))}")
+            b.open(links[9])
+            b.wait_text("h1", "Kiitos")
+            check(b.selected(b.find("input[name=score][value='9']")), "9 is selected in the browser")
+            check(b.property(b.find("meta[name=viewport]"), "content").startswith("width=device-width"),
+                  "phone viewport")
+            b.type(b.find("textarea[name=comment]"), comment)
+            shot = b.screenshot(os.path.join(artifacts, "landing.png"))
+            print(f"screenshot: {shot}")
+            b.click(b.find("button[type=submit]"))
+            b.wait_text("h1", "Kiitos vastauksestasi")
+            check(b.text(b.find(".score")) == "9", "the thank-you page shows the score")
+            print(f"screenshot: {b.screenshot(os.path.join(artifacts, 'landing-thanks.png'))}")
+        survey = eventually(lambda: (lambda s: s if s.get("score") == 9 else None)(d.survey(survey_id)),
+                            "score 9 recorded from the browser")
+        check(survey["comment"] == comment, f"comment recorded as typed: {survey.get('comment')!r}")
+        check(survey["state"] == "commented", f"state: {survey['state']}")
+
+        # --- idempotent: a second submit (or another score) changes nothing
+        status, page = fetch(f"{d.url}/r/{token}", "POST", b"score=2&comment=again")
+        check(status == 200 and "Kiitos vastauksestasi" in page, f"second submit thanks: {status}")
+        status, page = fetch(links[3])
+        check(status == 200 and "Kiitos vastauksestasi" in page and "<form" not in page,
+              "an answered survey's link shows the thank-you")
+        survey = d.survey(survey_id)
+        check(survey["score"] == 9 and survey["comment"] == comment, f"unchanged: {survey}")
+        check(len(smtp.messages()) == 1, "a 9 alerts nobody")
+
+        # --- a low score from the page alerts the staff member, with the comment
+        status, body = d.event({"id": "won-2", "type": "deal.won",
+                                "contact": {"email": "liisa@example.com", "name": "Liisa", "locale": "fi"},
+                                "staff": {"id": "s-7", "name": "Advisor", "email": "advisor@example.com"}})
+        low_id = body["scheduled"][0]["id"]
+        low_mail = smtp.wait_messages(1, lambda m: m.envelope_to == ["liisa@example.com"])[0]
+        low_links = score_links(low_mail, d.url)
+        low_token = low_links[2].split("/")[-2]
+        status, page = fetch(f"{d.url}/r/{low_token}", "POST",
+                             urllib.parse.urlencode({"score": "2", "comment": "Liian hidas"}).encode())
+        check(status == 200, f"low score submit: {status}")
+        check(d.survey(low_id)["score"] == 2, "low score recorded")
+        alert = smtp.wait_messages(1, lambda m: m.envelope_to == ["advisor@example.com"])[0]
+        check("Liian hidas" in alert.text and "Liisa" in alert.text, f"alert carries the comment: {alert.text}")
+        check(not score_links(alert, d.url), "an alert has no score buttons")
+
+        # --- an expired survey's link: 410, in the contact's locale (Swedish)
+        status, body = d.event({"id": "won-3", "type": "deal.won",
+                                "contact": {"email": "sven@example.com", "name": "Sven", "locale": "sv"}})
+        sv_id = body["scheduled"][0]["id"]
+        sv_mail = smtp.wait_messages(1, lambda m: m.envelope_to == ["sven@example.com"])[0]
+        check("Svara genom att välja en siffra:" in sv_mail.text, "Swedish prompt in the email")
+        sv_links = score_links(sv_mail, d.url)
+        status, page = fetch(sv_links[8])
+        check(status == 200 and "Skicka" in page, "Swedish page")
+        d.advance("8d")
+        eventually(lambda: d.survey(sv_id)["state"] == "expired", "survey expired")
+        status, page = fetch(sv_links[8])
+        check(status == 410 and "Enkäten är avslutad" in page, f"expired link: {status}")
+        status, page = fetch(sv_links[8].rsplit("/", 1)[0], "POST", b"score=8")
+        check(status == 410, f"expired POST: {status}")
+        check(d.survey(sv_id).get("score") is None, "nothing recorded after expiry")
+        d.stop()
+    finally:
+        smtp.stop()
+
+
+def d_source(make_daemon):
+    return make_daemon().source
+
+
+if __name__ == "__main__":
+    run(test)

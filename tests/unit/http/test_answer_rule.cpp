@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+
+#include "cxgate/http/answer_page.hpp"
+
+using namespace cxgate::http;
+namespace verb_ns = boost::beast::http;
+
+TEST_CASE("scanner rule: only a POST records; GET and HEAD of any link never do") {
+    // What a link scanner sends, in any number and order: never a recording action.
+    for (auto method : {verb_ns::verb::get, verb_ns::verb::head}) {
+        CHECK(answer_action(method) != AnswerAction::record);
+    }
+    CHECK(answer_action(verb_ns::verb::get) == AnswerAction::show_page);
+    CHECK(answer_action(verb_ns::verb::head) == AnswerAction::headers_only);
+    CHECK(answer_action(verb_ns::verb::post) == AnswerAction::record);
+    for (auto method : {verb_ns::verb::put, verb_ns::verb::delete_, verb_ns::verb::options,
+                        verb_ns::verb::patch}) {
+        CHECK(answer_action(method) == AnswerAction::not_allowed);
+    }
+}
+
+TEST_CASE("answer form: the score must be a number on the survey's scale") {
+    CHECK(parse_answer_form("score=9&comment=Nopea+palvelu", 0, 10).score == 9);
+    CHECK(parse_answer_form("score=9&comment=Nopea+palvelu", 0, 10).comment == "Nopea palvelu");
+    CHECK(parse_answer_form("score=0", 0, 10).score == 0);
+    CHECK(parse_answer_form("score=10", 0, 10).score == 10);
+    CHECK_FALSE(parse_answer_form("score=11", 0, 10).score);
+    CHECK_FALSE(parse_answer_form("score=0", 1, 5).score);
+    CHECK_FALSE(parse_answer_form("score=6", 1, 5).score);
+    CHECK_FALSE(parse_answer_form("score=-1", 0, 10).score);
+    CHECK_FALSE(parse_answer_form("score=9x", 0, 10).score);
+    CHECK_FALSE(parse_answer_form("score=", 0, 10).score);
+    CHECK_FALSE(parse_answer_form("comment=only+a+comment", 0, 10).score);
+    CHECK_FALSE(parse_answer_form("", 0, 10).score);
+    CHECK(parse_answer_form("score=+4+", 1, 5).score == 4);
+}
+
+TEST_CASE("answer form: the comment is trimmed and capped on a character boundary") {
+    CHECK(parse_answer_form("score=3&comment=%0D%0A++ok++%0A", 1, 5).comment == "ok");
+    std::string long_comment;
+    for (int i = 0; i < 1500; ++i) long_comment += "%C3%A4";  // "ä", two bytes each
+    auto form = parse_answer_form("score=3&comment=" + long_comment, 1, 5);
+    CHECK(form.comment.size() == 2000);
+    CHECK((static_cast<unsigned char>(form.comment.back()) & 0xC0) == 0x80);  // ends a whole "ä"
+}

@@ -1,0 +1,100 @@
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+
+#include "cxgate/replies/conversation.hpp"
+#include "cxgate/store/database.hpp"
+
+using namespace cxgate;
+using Result = replies::PageAnswerOutcome::Result;
+
+namespace {
+
+struct Fixture {
+    std::unique_ptr<SQLite::Database> db;
+    config::Config config;
+    std::int64_t id = 0;
+
+    explicit Fixture(const std::string& state = store::state::sent) {
+        static int n = 0;
+        auto path = std::filesystem::temp_directory_path() /
+                    ("cxgate-unit-answer-page-" + std::to_string(++n) + ".db");
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+        db = store::open_for_writing(path.string());
+        store::SurveyRow s;
+        s.event_id = "e1";
+        s.event_type = "deal.won";
+        s.flow = "f";
+        s.flow_version = "v";
+        s.step = "close";
+        s.metric = "nps";
+        s.contact_id = "c1";
+        s.locale = "fi";
+        s.channels = "[\"email\"]";
+        s.channel = "email";
+        s.address = "matti@example.com";
+        s.state = state;
+        s.follow_up_why = true;
+        s.sent_at = 1000;
+        s.next_reminder_at = 5000;
+        s.created_at = s.updated_at = 1000;
+        id = store::insert_survey(*db, s);
+    }
+    replies::PageAnswerOutcome answer(int score, const std::string& comment,
+                                      store::Seconds now = 2000) {
+        return replies::answer_from_page(*db, config, {id, score, comment}, now);
+    }
+    int inbound_rows() { return db->execAndGet("SELECT COUNT(*) FROM inbound").getInt(); }
+    int messages() { return db->execAndGet("SELECT COUNT(*) FROM messages").getInt(); }
+};
+
+}  // namespace
+
+TEST_CASE("answer page: the score and comment are recorded once; a second submit changes nothing") {
+    Fixture f;
+    auto first = f.answer(9, "Nopea palvelu");
+    CHECK(first.result == Result::recorded);
+    auto s = store::find_survey(*f.db, f.id);
+    CHECK(s->score == 9);
+    CHECK(s->comment == "Nopea palvelu");
+    CHECK(s->state == "commented");
+    CHECK(s->answered_at == 2000);
+    CHECK_FALSE(s->next_reminder_at);  // no reminder after an answer
+    CHECK(f.inbound_rows() == 1);
+    CHECK(f.messages() == 0);  // the page thanks; no "why?" or thank-you email
+
+    auto again = f.answer(3, "changed my mind", 3000);
+    CHECK(again.result == Result::already_answered);
+    s = store::find_survey(*f.db, f.id);
+    CHECK(s->score == 9);
+    CHECK(s->comment == "Nopea palvelu");
+    CHECK(s->updated_at == 2000);
+    CHECK(f.inbound_rows() == 1);
+}
+
+TEST_CASE("answer page: without a comment the survey waits for a reason by reply, asking nothing") {
+    Fixture f;
+    CHECK(f.answer(4, "").result == Result::recorded);
+    auto s = store::find_survey(*f.db, f.id);
+    CHECK(s->state == "answered");
+    CHECK(s->comment_until);
+    CHECK(f.messages() == 0);
+}
+
+TEST_CASE("answer page: closed surveys and scores off the scale are refused") {
+    Fixture expired(store::state::expired);
+    CHECK(expired.answer(9, "").result == Result::closed);
+    CHECK_FALSE(store::find_survey(*expired.db, expired.id)->score);
+
+    Fixture opted_out(store::state::opted_out);
+    CHECK(opted_out.answer(9, "").result == Result::closed);
+
+    Fixture f;
+    CHECK(f.answer(11, "").result == Result::out_of_range);
+    CHECK(f.answer(-1, "").result == Result::out_of_range);
+    CHECK(f.inbound_rows() == 0);
+    CHECK(replies::answer_from_page(*f.db, f.config, {f.id + 100, 9, ""}, 2000).result ==
+          Result::no_survey);
+}
