@@ -170,11 +170,7 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     try {
         outcome = co_await s.writer.execute(std::move(job));
     } catch (const store::QueueFull&) {
-        s.counters.busy_rejections++;
-        auto res = error_response(request, status::service_unavailable,
-                                  "the server is busy; retry shortly");
-        res.set(beast_http::field::retry_after, "1");
-        co_return res;
+        co_return busy(request, s);
     }
     using R = replies::PageAnswerOutcome::Result;
     switch (outcome.result) {

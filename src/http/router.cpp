@@ -32,14 +32,6 @@ Target parse_target(const Request& request) {
     return {path, url::parse_form(query)};
 }
 
-Response busy(const Request& request, Services& s) {
-    s.counters.busy_rejections++;
-    auto res =
-        error_response(request, status::service_unavailable, "the server is busy; retry shortly");
-    res.set(beast_http::field::retry_after, "1");
-    return res;
-}
-
 Response unauthorized(const Request& request, Services& s) {
     s.counters.auth_failures++;
     spdlog::warn("401 for {} {}: missing or wrong bearer token",
@@ -476,6 +468,15 @@ Response metrics(const Request& request, Services& s) {
 }
 
 }  // namespace
+
+// A bounded queue is full: 503 with Retry-After, counted.
+Response busy(const Request& request, Services& s) {
+    s.counters.busy_rejections++;
+    auto res =
+        error_response(request, status::service_unavailable, "the server is busy; retry shortly");
+    res.set(beast_http::field::retry_after, "1");
+    return res;
+}
 
 Response json_response(const Request& request, beast_http::status code, const std::string& body) {
     Response res{code, request.version()};

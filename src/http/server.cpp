@@ -64,12 +64,9 @@ struct Server::Impl {
                 response = co_await handle_request(std::move(request), services);
             } catch (const store::QueueFull&) {
                 // A read queue at its bound: same answer as a full write queue.
-                services.counters.busy_rejections++;
                 Request shell;
                 shell.version(11);
-                response = error_response(shell, beast_http::status::service_unavailable,
-                                          "the server is busy; retry shortly");
-                response.set(beast_http::field::retry_after, "1");
+                response = busy(shell, services);
             } catch (const std::exception& e) {
                 spdlog::error("request failed: {}", e.what());
                 Request shell;

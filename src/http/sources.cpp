@@ -120,11 +120,7 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
         try {
             outcomes = co_await s.writer.execute(std::move(job));
         } catch (const store::QueueFull&) {
-            s.counters.busy_rejections++;
-            auto res = error_response(request, status::service_unavailable,
-                                      "the server is busy; retry shortly");
-            res.set(beast_http::field::retry_after, "1");
-            co_return res;
+            co_return busy(request, s);
         }
         s.scheduler.poke();
     }

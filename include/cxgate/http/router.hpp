@@ -18,5 +18,6 @@ Response json_response(const Request& request, beast_http::status status, const 
 Response error_response(const Request& request, beast_http::status status,
                         const std::string& message, const std::string& field = "");
 bool authorized(const Request& request, const config::Config& config);
+Response busy(const Request& request, Services& services);
 
 }  // namespace cxgate::http
