@@ -166,8 +166,10 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     if (!survey) co_return html_page(request, status::not_found, *config, invalid);
 
     // An answered survey thanks, even through an old link: the person may be looking
-    // for confirmation that it went through.
-    if (answered(survey->state))
+    // for confirmation that it went through. A Send goes on: after a settled click it
+    // still adds the reason (answer_from_page decides; otherwise it changes nothing).
+    if (answered(survey->state) &&
+        (action != AnswerAction::record || checked.status == links::TokenStatus::expired))
         co_return html_page(request, status::ok, *config, page_for(*survey, Kind::thanks));
     if (checked.status == links::TokenStatus::expired || closed_to_answers(survey->state))
         co_return html_page(request, status::gone, *config, page_for(*survey, Kind::expired));
