@@ -11,9 +11,9 @@
 //   - any other GET of /r/{token}/{score}, for a survey awaiting its score, records a
 //     pending click (survey, score, time) in answer_clicks, durably before the reply, and
 //     shows the answer page (score pre-selected, "why?" box, Send);
-//   - a pending click becomes the survey's score once it has settled: `defaults.
-//     click_settle` (60 s) passes with no click of a different score for the same survey
-//     less than that after it. Clicks of two or more different scores less than
+//   - a pending click becomes the survey's score once it has settled: the settle time
+//     (defaults.click_settle, 60 s) passes with no click of a different score for the
+//     same survey less than that after it. Clicks of two or more different scores less than
 //     click_settle apart (a burst, chained click to click) are all void; a click
 //     click_settle or more after the burst's last one starts afresh. The scheduler's pass
 //     decides (replies/clicks.hpp: decide_clicks), through the same apply_score path as a
@@ -25,9 +25,10 @@
 //   - an answered, expired or opted-out survey ignores clicks (a pending click of a
 //     survey that stops awaiting its score is closed, and one that settles after the
 //     survey's expiry is too late).
-// A scanner that fetches a single score link once cannot be told from a person: its
-// click records, as a person's would. Every scanner we know fetches every link (and
-// most HEAD first); their burst of different scores is voided.
+// Known limits: a scanner that fetches a single score link once cannot be told from a
+// person (its click records, as a person's would), and a person who clicks two different
+// scores within the settle time records nothing by clicking (the page's Send still
+// records). Scanners that open every link, the usual case, are voided by their burst.
 #include <optional>
 #include <string>
 #include <string_view>
