@@ -13,7 +13,8 @@ in HTML and plain in text.
     email.png: the email's HTML part as a phone shows it).
 (c) A person's click alone (a GET of the link for 8, no Send), after HEADs and prefetches
     of other links that record nothing: once the settle time has passed the survey has
-    score 8; a Send after that still adds the reason.
+    score 8; a Send after that still adds the reason. A low score by click alerts once,
+    with the reason the Send brings.
 Then: a second submit changes nothing, a tampered token gets 404, an expired survey's
 link gets 410, in Swedish for a Swedish contact.
 """
@@ -230,6 +231,26 @@ def test(make_daemon, workdir):
         status, page = fetch(click_links[2])
         check(status == 200 and "<form" not in page, "an answered survey's link takes no click")
         check(len(d.survey(click_id)["clicks"]) == 1, "no click recorded on an answered survey")
+
+        # --- a low score by click: its alert waits for the reason, which the Send brings
+        status, body = d.event({"id": "won-5", "type": "deal.won",
+                                "contact": {"email": "kaisa@example.com", "name": "Kaisa", "locale": "fi"},
+                                "staff": {"id": "s-7", "name": "Advisor", "email": "advisor@example.com"}})
+        low_click_id = body["scheduled"][0]["id"]
+        low_click_mail = smtp.wait_messages(1, lambda m: m.envelope_to == ["kaisa@example.com"])[0]
+        low_click_links = score_links(low_click_mail, d.url)
+        check(fetch(low_click_links[3])[0] == 200, "click on 3")
+        d.advance("2m")
+        eventually(lambda: d.survey(low_click_id).get("score") == 3, "score 3 from the settled click")
+        to_advisor = lambda m: m.envelope_to == ["advisor@example.com"]
+        check(len([m for m in smtp.messages() if to_advisor(m)]) == 1,
+              "the click's alert waits for a reason")
+        status, _ = fetch(low_click_links[3].rsplit("/", 1)[0], "POST",
+                          urllib.parse.urlencode({"score": "3", "comment": "Liian kallis"}).encode())
+        check(status == 200, f"Send after the low click: {status}")
+        alerts = smtp.wait_messages(2, to_advisor)
+        check(any("Liian kallis" in m.text and "Kaisa" in m.text for m in alerts),
+              f"alert carries the reason: {[m.text for m in alerts]}")
 
         # --- an expired survey's link: 410, in the contact's locale (Swedish)
         status, body = d.event({"id": "won-3", "type": "deal.won",
