@@ -367,7 +367,7 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     r.check_keys(
         node,
         {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
-         "alert_comment_wait", "calendar", "extra_days_off", "arbitration"},
+         "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"},
         "\"defaults\"");
     if (auto v = r.string(node, "timezone")) {
         if (valid_zone(*v))
@@ -383,6 +383,23 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (auto d = r.delay(node, "expires")) c.defaults.expires = *d;
     if (auto d = r.delay(node, "comment_window")) c.defaults.comment_window = *d;
     if (auto d = r.delay(node, "alert_comment_wait")) c.defaults.alert_comment_wait = *d;
+    if (auto d = r.delay(node, "click_settle")) {
+        // Elapsed time, at least a second: a zero window could not tell a scanner's burst
+        // of different scores from a click.
+        using U = timing::Delay::Unit;
+        const std::int64_t unit = d->unit == U::seconds   ? 1
+                                  : d->unit == U::minutes ? 60
+                                  : d->unit == U::hours   ? 3600
+                                  : d->unit == U::days    ? 86400
+                                                          : 0;
+        const std::string got = timing::to_string(*d);
+        if (unit == 0 || d->amount <= 0)
+            r.error(node["click_settle"],
+                    "\"click_settle\" must be elapsed time of at least 1s (e.g. 60s, 2m), got \"" +
+                        got + "\"");
+        else
+            c.defaults.click_settle = std::chrono::seconds{unit * d->amount};
+    }
     if (auto names = r.string_list(node, "calendar")) c.defaults.calendars = *names;
     read_days_off(r, node, "extra_days_off", c.defaults.extra_days_off);
     c.defaults.arbitration = r.delay(node, "arbitration");

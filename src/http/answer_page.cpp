@@ -81,10 +81,10 @@ bool answered(const std::string& state) {
 
 }  // namespace
 
-AnswerAction answer_action(beast_http::verb method) {
+AnswerAction answer_action(beast_http::verb method, bool score_in_path, bool prefetch) {
     switch (method) {
         case beast_http::verb::get:
-            return AnswerAction::show_page;
+            return score_in_path && !prefetch ? AnswerAction::click : AnswerAction::show_page;
         case beast_http::verb::head:
             return AnswerAction::headers_only;
         case beast_http::verb::post:
@@ -92,6 +92,32 @@ AnswerAction answer_action(beast_http::verb method) {
         default:
             return AnswerAction::not_allowed;
     }
+}
+
+bool prefetch_hint(const beast_http::fields& headers) {
+    // The header's first item, lower case, without its parameters: "prefetch;prerender"
+    // and " Prefetch " are both "prefetch".
+    auto first_item = [](std::string_view v) {
+        auto end = v.find_first_of(";,");
+        v = v.substr(0, end);
+        auto b = v.find_first_not_of(" \t");
+        if (b == std::string_view::npos) return std::string{};
+        auto e = v.find_last_not_of(" \t");
+        std::string out{v.substr(b, e - b + 1)};
+        for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    };
+    auto says = [&](std::string_view name, std::initializer_list<std::string_view> values) {
+        auto [it, end] = headers.equal_range(name);
+        for (; it != end; ++it) {
+            auto item = first_item(it->value());
+            for (auto v : values)
+                if (item == v) return true;
+        }
+        return false;
+    };
+    return says("Purpose", {"prefetch"}) || says("Sec-Purpose", {"prefetch"}) ||
+           says("X-Moz", {"prefetch"}) || says("X-Purpose", {"preview", "prefetch"});
 }
 
 AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max) {
@@ -114,7 +140,8 @@ AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max
 asio::awaitable<Response> answer_page(const Request& request, Services& s, const std::string& token,
                                       std::optional<std::string> score_in_path) {
     auto config = s.config();
-    const auto action = answer_action(request.method());
+    const auto action =
+        answer_action(request.method(), score_in_path.has_value(), prefetch_hint(request));
     if (action == AnswerAction::not_allowed) {
         auto res = error_response(request, status::method_not_allowed, "GET, HEAD or POST");
         res.set(beast_http::field::allow, "GET, HEAD, POST");
@@ -139,18 +166,43 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     if (!survey) co_return html_page(request, status::not_found, *config, invalid);
 
     // An answered survey thanks, even through an old link: the person may be looking
-    // for confirmation that it went through.
-    if (answered(survey->state))
+    // for confirmation that it went through. A Send goes on: after a settled click it
+    // still adds the reason (answer_from_page decides; otherwise it changes nothing).
+    if (answered(survey->state) &&
+        (action != AnswerAction::record || checked.status == links::TokenStatus::expired))
         co_return html_page(request, status::ok, *config, page_for(*survey, Kind::thanks));
     if (checked.status == links::TokenStatus::expired || closed_to_answers(survey->state))
         co_return html_page(request, status::gone, *config, page_for(*survey, Kind::expired));
 
     if (action != AnswerAction::record) {
-        // GET or HEAD: show the form, the clicked score pre-selected. Never records.
+        // GET or HEAD: show the form, the clicked score pre-selected. A click (a GET of a
+        // score link without a prefetch hint) is kept, durably, before the page goes out;
+        // it becomes the score once it settles (see answer_page.hpp).
         auto page = page_for(*survey, Kind::form);
         page.action = links::answer_url(config->server.public_url, token);
         if (score_in_path)
             page.score = parse_score(*score_in_path, survey->scale_min, survey->scale_max);
+        if (action == AnswerAction::click && page.score &&
+            checked.status == links::TokenStatus::valid) {
+            const int score = *page.score;
+            auto job = [config, survey_id, score, now](SQLite::Database& db) {
+                return replies::record_click(db, *config, survey_id, score, now);
+            };
+            try {
+                auto click = co_await s.writer.execute(std::move(job));
+                if (click.result == replies::ClickOutcome::Result::pending) {
+                    spdlog::info("survey {}: click on score {}, pending until {}", survey_id, score,
+                                 click.settles_at.value_or(0));
+                    // A new burst may settle before the scheduler's next wake-up.
+                    if (click.new_burst) s.scheduler.poke();
+                }
+            } catch (const store::QueueFull&) {
+                // The page still works: its Send records. Nothing else to do but count it.
+                s.counters.busy_rejections++;
+                spdlog::warn("survey {}: click on score {} not kept: the writer is busy", survey_id,
+                             score);
+            }
+        }
         co_return html_page(request, status::ok, *config, page);
     }
 

@@ -1,5 +1,6 @@
 #include "cxgate/http/router.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
 
 #include "cxgate/channels/delivery.hpp"
@@ -118,6 +119,20 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s,
                                      {"state", m.state},
                                      {"body", m.body}});
         }
+        // Clicks on the email's score links, and what became of them (answer_page.hpp).
+        j["clicks"] = json::array();
+        SQLite::Statement clicks(db,
+                                 "SELECT score, clicked_at, last_clicked_at, state FROM "
+                                 "answer_clicks WHERE survey_id = ? ORDER BY clicked_at, id");
+        clicks.bind(1, static_cast<std::int64_t>(id));
+        while (clicks.executeStep())
+            j["clicks"].push_back(
+                {{"score", clicks.getColumn(0).getInt()},
+                 {"clicked_at", timing::format_iso8601(timing::TimePoint{
+                                    std::chrono::seconds{clicks.getColumn(1).getInt64()}})},
+                 {"last_clicked_at", timing::format_iso8601(timing::TimePoint{
+                                         std::chrono::seconds{clicks.getColumn(2).getInt64()}})},
+                 {"state", clicks.getColumn(3).getString()}});
         return j;
     };
     auto found = co_await s.reader.execute(job);

@@ -8,6 +8,7 @@
 #include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/alerts/alerts.hpp"
+#include "cxgate/replies/clicks.hpp"
 #include "cxgate/replies/parse.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/util/phone.hpp"
@@ -103,30 +104,44 @@ void opt_out(SQLite::Database& db, const config::Config& config, const std::stri
     }
 }
 
-enum class ScoreSource { reply, answer_page };
+enum class ScoreSource { reply, answer_page, click };
 
-// A score for the survey, from a reply or from the email's answer page: the one place
-// that records it, asks "why?", thanks and alerts. A reply without a reason is asked
-// "why?" (follow_up: why) and its alert waits a little for the reason; the answer page
-// has already asked (its form carries the comment), so it sends neither a "why?" nor a
-// thank-you message (the page itself thanks), and a low score alerts at once.
+// A score for the survey, from a reply, from the email's answer page or from a settled
+// click on a score link: the one place that records it, asks "why?", thanks and alerts.
+// A reply without a reason is asked "why?" (follow_up: why) and its alert waits a little
+// for the reason; the answer page has already asked (its form carries the comment), so it
+// sends neither a "why?" nor a thank-you message (the page itself thanks), and a low score
+// alerts at once. A settled click is the page's score without the page's Send: no message
+// either (the page asked and thanked), and its alert waits for the reason like a reply's,
+// since the person may still press Send with one. Pending clicks of the survey are closed:
+// it has its answer.
 void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& s, int score,
                  const std::string& comment, Seconds now, ScoreSource source, ReplyOutcome& out) {
+    {
+        auto close = store::cached(db,
+                                   "UPDATE answer_clicks SET state = 'closed', decided_at = ?1 "
+                                   "WHERE survey_id = ?2 AND state = 'pending'");
+        close->bind(1, static_cast<std::int64_t>(now));
+        close->bind(2, static_cast<std::int64_t>(s.id));
+        close->exec();
+    }
     s.score = score;
     out.score = s.score;
     s.answered_at = now;
     s.next_reminder_at.reset();
     if (!comment.empty()) s.comment = s.comment.empty() ? comment : s.comment + "\n" + comment;
     out.outcome = "score";
-    const bool alert = alerts::should_alert(config, s);
-    const bool from_page = source == ScoreSource::answer_page;
+    // Never twice: a page's Send after its settled click may change the score.
+    const bool alert = alerts::should_alert(config, s) && s.alert_state != "sent";
+    const bool sends_messages = source == ScoreSource::reply;
+    const bool alert_at_once = source == ScoreSource::answer_page;
     if (s.follow_up_why && comment.empty()) {
         // The reason may still come as a reply within the comment window.
         s.state = state::answered;
         s.comment_until = add(now, config.defaults.comment_window, config);
-        if (!from_page)
+        if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
-        if (alert && !from_page) {
+        if (alert && !alert_at_once) {
             // Wait a little for the "why?", so the alert can carry it.
             s.alert_state = "pending";
             s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
@@ -136,14 +151,39 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
         }
     } else {
         s.state = comment.empty() ? state::answered : state::commented;
-        if (!comment.empty()) s.commented_at = now;
-        if (!from_page)
+        if (!comment.empty()) {
+            s.commented_at = now;
+            s.comment_until.reset();
+        }
+        if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
         if (alert) {
             auto ids = send_alert(db, config, s, now);
             out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
         }
     }
+}
+
+// The survey's score came from a settled click and the answer page's Send has not been
+// taken yet, within the comment window: that Send is the same person finishing the page
+// (its score may differ: they changed their mind before pressing Send).
+bool completes_click(SQLite::Database& db, const config::Config& config, const SurveyRow& s,
+                     Seconds now) {
+    if (s.state != state::answered || !s.answered_at ||
+        now >= add(*s.answered_at, config.defaults.comment_window, config))
+        return false;
+    auto clicked = store::cached(
+        db, "SELECT 1 FROM answer_clicks WHERE survey_id = ? AND state = 'recorded' LIMIT 1");
+    clicked->bind(1, static_cast<std::int64_t>(s.id));
+    if (!clicked->executeStep()) return false;
+    auto sent =
+        store::cached(db, "SELECT 1 FROM inbound WHERE channel = 'web' AND provider_id = ?");
+    sent->bind(1, "r-" + std::to_string(s.id));
+    return !sent->executeStep();
+}
+
+bool awaits_score(const SurveyRow& s) {
+    return s.state == state::sent || s.state == state::delivered;
 }
 
 }  // namespace
@@ -259,14 +299,16 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
     }
     out.survey = *survey;
     const auto& st = survey->state;
-    if (st == store::state::answered || st == store::state::commented ||
-        st == store::state::closed) {
+    const bool finishing_click = completes_click(db, config, *survey, now);
+    if ((st == store::state::answered || st == store::state::commented ||
+         st == store::state::closed) &&
+        !finishing_click) {
         out.result = R::already_answered;
         return out;
     }
     // Only a survey that went out and waits for its score; anything else (expired,
     // opted out, suppressed, never sent) is closed to answers.
-    if (st != store::state::sent && st != store::state::delivered) {
+    if (!awaits_score(*survey) && !finishing_click) {
         out.result = R::closed;
         return out;
     }
@@ -283,12 +325,167 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
     reply.survey_id = survey->id;
     auto& s = *survey;
     s.updated_at = now;
+    if (finishing_click && s.alert_state == "pending") {
+        // Decided again with the page's score and comment.
+        s.alert_state = "none";
+        s.alert_due_at.reset();
+    }
     apply_score(db, config, s, answer.score, answer.comment, now, ScoreSource::answer_page, reply);
     save_survey(db, s);
     record_inbound(db, message, survey->address, now, reply);
     out.result = R::recorded;
     out.survey = s;
     out.queued_messages = std::move(reply.queued_messages);
+    return out;
+}
+
+namespace {
+
+void decide(SQLite::Database& db, const std::vector<std::int64_t>& ids, const char* state,
+            store::Seconds now) {
+    auto st = store::cached(
+        db,
+        "UPDATE answer_clicks SET state = ?1, decided_at = ?2 WHERE id = ?3 AND state = 'pending'");
+    for (auto id : ids) {
+        st->reset();
+        st->bind(1, state);
+        st->bind(2, static_cast<std::int64_t>(now));
+        st->bind(3, static_cast<std::int64_t>(id));
+        st->exec();
+    }
+}
+
+std::vector<Click> pending_clicks(SQLite::Database& db, std::int64_t survey_id) {
+    auto st = store::cached(db,
+                            "SELECT id, score, clicked_at, last_clicked_at FROM answer_clicks "
+                            "WHERE survey_id = ? AND state = 'pending' ORDER BY clicked_at, id");
+    st->bind(1, static_cast<std::int64_t>(survey_id));
+    std::vector<Click> out;
+    while (st->executeStep())
+        out.push_back(Click{st->getColumn(0).getInt64(), st->getColumn(1).getInt(),
+                            st->getColumn(2).getInt64(), st->getColumn(3).getInt64()});
+    return out;
+}
+
+}  // namespace
+
+ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
+                          std::int64_t survey_id, int score, store::Seconds now) {
+    ClickOutcome out;
+    auto survey = store::find_survey(db, survey_id);
+    if (!survey || !awaits_score(*survey) || score < survey->scale_min || score > survey->scale_max)
+        return out;
+    const store::Seconds window = config.defaults.click_settle.count();
+    // The open burst: pending clicks that settle after now (a click less than `window`
+    // after the burst's latest one joins it).
+    std::optional<std::int64_t> same;
+    bool open = false;
+    {
+        auto st = store::cached(db,
+                                "SELECT id, score FROM answer_clicks WHERE survey_id = ? AND "
+                                "state = 'pending' AND settle_at > ?");
+        st->bind(1, static_cast<std::int64_t>(survey_id));
+        st->bind(2, static_cast<std::int64_t>(now));
+        while (st->executeStep()) {
+            open = true;
+            if (st->getColumn(1).getInt() == score) same = st->getColumn(0).getInt64();
+        }
+    }
+    if (same) {
+        // A repeat (a double click, a reload): one row per score and burst.
+        auto st = store::cached(db, "UPDATE answer_clicks SET last_clicked_at = ? WHERE id = ?");
+        st->bind(1, static_cast<std::int64_t>(now));
+        st->bind(2, static_cast<std::int64_t>(*same));
+        st->exec();
+    } else {
+        auto st = store::cached(db,
+                                "INSERT INTO answer_clicks (survey_id, score, clicked_at, "
+                                "last_clicked_at, settle_at, state) VALUES (?1, ?2, ?3, ?3, ?4, "
+                                "'pending')");
+        st->bind(1, static_cast<std::int64_t>(survey_id));
+        st->bind(2, score);
+        st->bind(3, static_cast<std::int64_t>(now));
+        st->bind(4, static_cast<std::int64_t>(now + window));
+        st->exec();
+    }
+    // The whole open burst now settles `window` after this click.
+    auto extend = store::cached(db,
+                                "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 AND "
+                                "state = 'pending' AND settle_at > ?3");
+    extend->bind(1, static_cast<std::int64_t>(now + window));
+    extend->bind(2, static_cast<std::int64_t>(survey_id));
+    extend->bind(3, static_cast<std::int64_t>(now));
+    extend->exec();
+    out.result = ClickOutcome::Result::pending;
+    out.new_burst = !open;
+    out.settles_at = now + window;
+    return out;
+}
+
+SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, store::Seconds now,
+                            size_t limit) {
+    SettleOutcome out;
+    const store::Seconds window = config.defaults.click_settle.count();
+    std::vector<std::int64_t> surveys;
+    {
+        auto st = store::cached(db,
+                                "SELECT DISTINCT survey_id FROM answer_clicks WHERE state = "
+                                "'pending' AND settle_at <= ? LIMIT ?");
+        st->bind(1, static_cast<std::int64_t>(now));
+        st->bind(2, static_cast<std::int64_t>(limit));
+        while (st->executeStep()) surveys.push_back(st->getColumn(0).getInt64());
+    }
+    for (auto survey_id : surveys) {
+        auto clicks = pending_clicks(db, survey_id);
+        std::vector<std::int64_t> all;
+        for (const auto& c : clicks) all.push_back(c.id);
+        auto survey = store::find_survey(db, survey_id);
+        if (!survey || !awaits_score(*survey)) {
+            // Answered by other means, expired or opted out since: nothing to decide.
+            decide(db, all, "closed", now);
+            continue;
+        }
+        auto d = decide_clicks(clicks, now, window);
+        decide(db, d.void_ids, "void", now);
+        out.voided += static_cast<int>(d.void_ids.size());
+        if (!d.void_ids.empty())
+            spdlog::info(
+                "survey {}: {} clicks of different scores within {}s voided (a link "
+                "scanner)",
+                survey_id, d.void_ids.size(), window);
+        if (d.winner) {
+            auto& s = *survey;
+            if (s.expires_at && d.winner_settled_at > *s.expires_at) {
+                // Settled after the survey's end: too late, like a Send after expiry.
+                decide(db, all, "closed", now);
+                continue;
+            }
+            ReplyOutcome reply;
+            s.updated_at = now;
+            apply_score(db, config, s, d.winner->score, "", now, ScoreSource::click, reply);
+            save_survey(db, s);
+            {
+                // apply_score closed every pending click; the winner is the recorded one.
+                auto st =
+                    store::cached(db, "UPDATE answer_clicks SET state = 'recorded' WHERE id = ?");
+                st->bind(1, static_cast<std::int64_t>(d.winner->id));
+                st->exec();
+            }
+            out.queued_messages.insert(out.queued_messages.end(), reply.queued_messages.begin(),
+                                       reply.queued_messages.end());
+            ++out.recorded;
+            spdlog::info("survey {}: score {} from a settled click on its email link", survey_id,
+                         d.winner->score);
+        } else if (d.settles_at) {
+            // Still open (e.g. the settle time was changed by a reload): wake up for it.
+            auto st = store::cached(db,
+                                    "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 "
+                                    "AND state = 'pending'");
+            st->bind(1, static_cast<std::int64_t>(*d.settles_at));
+            st->bind(2, static_cast<std::int64_t>(survey_id));
+            st->exec();
+        }
+    }
     return out;
 }
 

@@ -211,7 +211,8 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
         " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
         " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
         " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered'"
-        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued')");
+        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued'"
+        " UNION ALL SELECT MIN(settle_at) FROM answer_clicks WHERE state = 'pending')");
     if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
     return std::nullopt;
 }
@@ -221,7 +222,13 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seconds now,
                         size_t limit) {
     PassResult out;
-    // Expiry and closing first: they end the surveys that held others on their address.
+    // Clicks on email score links that settled: first, so a click that settled before its
+    // survey's expiry counts even when this pass runs after it (replies/clicks.hpp).
+    auto clicks = replies::settle_clicks(db, config, now, limit);
+    out.clicks_recorded = clicks.recorded;
+    out.clicks_voided = clicks.voided;
+    out.queued_messages = std::move(clicks.queued_messages);
+    // Expiry and closing: they end the surveys that held others on their address.
     expire_and_close(db, config, now, out);
     claim_due_surveys(db, config, now, limit, out);
     send_reminders(db, config, now, limit, out);

@@ -162,6 +162,23 @@ ALTER TABLE surveys ADD COLUMN suppressed_by TEXT;
 CREATE INDEX surveys_by_deal ON surveys(deal_id, state) WHERE deal_id IS NOT NULL;
 CREATE INDEX surveys_by_suppressor ON surveys(suppressed_by) WHERE suppressed_by IS NOT NULL;
 )sql",
+    // 5: clicks on an email's score links (GET /r/{token}/{score}), pending until they
+    //    settle (see http/answer_page.hpp): first and latest click of that score in its
+    //    burst, when it settles, and what became of it (pending, recorded, void, closed).
+    R"sql(
+CREATE TABLE answer_clicks (
+  id              INTEGER PRIMARY KEY,
+  survey_id       INTEGER NOT NULL REFERENCES surveys(id),
+  score           INTEGER NOT NULL,
+  clicked_at      INTEGER NOT NULL,
+  last_clicked_at INTEGER NOT NULL,
+  settle_at       INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  decided_at      INTEGER
+);
+CREATE INDEX answer_clicks_by_survey ON answer_clicks(survey_id, state);
+CREATE INDEX answer_clicks_by_settle ON answer_clicks(settle_at) WHERE state = 'pending';
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -2,6 +2,7 @@
 // The validated, immutable configuration: cxgate.yaml plus flows/*.yaml plus the
 // templates directory. A running daemon holds one shared_ptr<const Config> and swaps
 // it on reload; surveys keep the flow version they were created with.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -165,6 +166,9 @@ struct Defaults {
     timing::Delay comment_window{timing::Delay::Unit::hours, 24};
     // A low score waits this long for its "why?" before the alert goes out without it.
     timing::Delay alert_comment_wait{timing::Delay::Unit::minutes, 15};
+    // An email score link's click counts once this long has passed with no click of
+    // another score for the same survey around it (see http/answer_page.hpp). Elapsed time.
+    std::chrono::seconds click_settle{60};
 };
 
 // The budget across all flows: at most `max` surveys per contact in any `per` (counted

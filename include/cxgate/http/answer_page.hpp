@@ -3,18 +3,32 @@
 // POST /r/{token} (also accepted on /r/{token}/{score}).
 //
 // The scanner rule. Mail security scanners (Outlook Safe Links, Mimecast, Proofpoint,
-// Gmail's prefetch) fetch every link of an incoming email within seconds, with HEAD
-// and GET, before any person sees it. So:
+// Gmail's prefetch) fetch every link of an incoming email within seconds, with HEAD and
+// GET, before any person sees it; a person clicks one. So (issue 5):
 //   - HEAD never records anything and has no body;
-//   - GET never records anything: it shows the answer page with the clicked score
-//     pre-selected and a "why?" box, in the contact's locale;
-//   - only POST records: the person's "Send" on that page, with a score field in range
-//     (and the optional comment), through the same conversation path as a reply.
-// A person's click plus Send records exactly once; a scanner fetching every score
-// link (any number of GETs and HEADs, in any order) records nothing. The cost is one
-// extra tap, which the page uses to ask "why?". A one-click rule that records on GET
-// after a quiet period can still be fooled by scanners that fetch a single link, and
-// leaves wrong scores in reports when it is; we chose the confirm.
+//   - a GET with a prefetch hint (Purpose: prefetch, Sec-Purpose: prefetch..., X-Moz:
+//     prefetch, X-Purpose: preview) never records: it only shows the page;
+//   - any other GET of /r/{token}/{score}, for a survey awaiting its score, records a
+//     pending click (survey, score, time) in answer_clicks, durably before the reply, and
+//     shows the answer page (score pre-selected, "why?" box, Send);
+//   - a pending click becomes the survey's score once it has settled: the settle time
+//     (defaults.click_settle, 60 s) passes with no click of a different score for the
+//     same survey less than that after it. Clicks of two or more different scores less than
+//     click_settle apart (a burst, chained click to click) are all void; a click
+//     click_settle or more after the burst's last one starts afresh. The scheduler's pass
+//     decides (replies/clicks.hpp: decide_clicks), through the same apply_score path as a
+//     reply, so alerts, reports, reminders and one-answer-per-survey hold;
+//   - POST (the page's Send) records at once with the optional comment; its score wins
+//     over pending clicks, which are closed. Within the comment window, a Send after the
+//     survey's click has settled finishes that answer: it adds the comment, and its score
+//     replaces the click's (the person changed it before pressing Send);
+//   - an answered, expired or opted-out survey ignores clicks (a pending click of a
+//     survey that stops awaiting its score is closed, and one that settles after the
+//     survey's expiry is too late).
+// Known limits: a scanner that fetches a single score link once cannot be told from a
+// person (its click records, as a person's would), and a person who clicks two different
+// scores within the settle time records nothing by clicking (the page's Send still
+// records). Scanners that open every link, the usual case, are voided by their burst.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,14 +38,19 @@
 namespace cxgate::http {
 
 enum class AnswerAction {
-    show_page,     // GET: the form (or thank-you / expired page); records nothing
+    show_page,     // GET of /r/{token}, or with a prefetch hint: the page; records nothing
+    click,         // GET of /r/{token}/{score}: records a pending click, shows the page
     headers_only,  // HEAD: like GET without a body; records nothing
     record,        // POST: the form's submit
     not_allowed,   // anything else: 405
 };
 
-// A pure function so the rule is tested on its own (tests/unit/http).
-AnswerAction answer_action(beast_http::verb method);
+// Pure functions so the rule is tested on its own (tests/unit/http).
+AnswerAction answer_action(beast_http::verb method, bool score_in_path = false,
+                           bool prefetch = false);
+// Purpose: prefetch, Sec-Purpose: prefetch(;...), X-Moz: prefetch, X-Purpose: preview
+// (values compared without case, around spaces).
+bool prefetch_hint(const beast_http::fields& headers);
 
 // token and, from /r/{token}/{score}, the score as it appeared in the path.
 asio::awaitable<Response> answer_page(const Request& request, Services& services,

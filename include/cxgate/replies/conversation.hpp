@@ -55,6 +55,30 @@ struct PageAnswerOutcome {
 PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& config,
                                    const PageAnswer& answer, store::Seconds now);
 
+// A click on an email's score link (GET /r/{token}/{score} without a prefetch hint): kept
+// as a pending click until it settles or is voided (replies/clicks.hpp). The survey id
+// comes from a verified token. Only a survey awaiting its score (sent, delivered) takes
+// clicks; a repeat of a score already pending in the open burst only extends it.
+struct ClickOutcome {
+    enum class Result { pending, ignored };
+    Result result = Result::ignored;
+    bool new_burst = false;  // the first pending click of a burst: the scheduler must know
+    std::optional<store::Seconds> settles_at;
+};
+ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
+                          std::int64_t survey_id, int score, store::Seconds now);
+
+// The scheduler's part: decides the pending clicks of surveys whose burst may have settled
+// by `now` (at most `limit` surveys): a settled click becomes the score through the same
+// path as a reply or the answer page; bursts of different scores are voided; clicks of a
+// survey that no longer awaits its score (answered, expired, opted out) are closed.
+struct SettleOutcome {
+    int recorded = 0, voided = 0;
+    std::vector<std::int64_t> queued_messages;  // alerts
+};
+SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, store::Seconds now,
+                            size_t limit);
+
 // Queues the alert messages of a survey and marks its alert sent.
 std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
                                      store::SurveyRow& survey, store::Seconds now);

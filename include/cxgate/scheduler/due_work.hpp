@@ -18,6 +18,8 @@ struct PassResult {
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
     // Due surveys that started waiting in this pass for another survey on their address.
     int held = 0;
+    // Email score-link clicks that settled into a score, and clicks voided as a burst.
+    int clicks_recorded = 0, clicks_voided = 0;
 };
 
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,

@@ -168,3 +168,36 @@ TEST_CASE(
     CHECK(has(r.diagnostics,
               "cxgate.yaml:16:17: error: channel \"twilio\": \"auth_token\" is a secret"));
 }
+
+TEST_CASE("config: defaults.click_settle is elapsed time, 60 s unless set") {
+    const std::string flow =
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: email }\n";
+    ConfigDir dir(flow);
+    auto plain = load(dir.file());
+    REQUIRE(plain.config);
+    CHECK(plain.config->defaults.click_settle == std::chrono::seconds{60});
+
+    auto with = [&](const std::string& value) {
+        dir.write("cxgate.yaml",
+                  "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
+                  "defaults:\n"
+                  "  click_settle: " +
+                      value +
+                      "\n"
+                      "channels:\n"
+                      "  sms: { type: sandbox, kind: sms }\n"
+                      "  email: { type: sandbox, kind: email }\n");
+        return load(dir.file());
+    };
+    auto two_minutes = with("2m");
+    INFO(two_minutes.diagnostics.to_string());
+    REQUIRE(two_minutes.config);
+    CHECK(two_minutes.config->defaults.click_settle == std::chrono::seconds{120});
+    CHECK(with("90s").config->defaults.click_settle == std::chrono::seconds{90});
+
+    auto business = with("1 business day");
+    CHECK_FALSE(business.config);
+    CHECK(has(business.diagnostics, "cxgate.yaml:3:17: error: \"click_settle\" must be elapsed"));
+    CHECK_FALSE(with("0").config);
+    CHECK_FALSE(with("soon").config);
+}

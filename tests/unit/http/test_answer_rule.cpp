@@ -5,18 +5,45 @@
 using namespace cxgate::http;
 namespace verb_ns = boost::beast::http;
 
-TEST_CASE("scanner rule: only a POST records; GET and HEAD of any link never do") {
-    // What a link scanner sends, in any number and order: never a recording action.
-    for (auto method : {verb_ns::verb::get, verb_ns::verb::head}) {
-        CHECK(answer_action(method) != AnswerAction::record);
+TEST_CASE("scanner rule: HEAD and prefetches never record; a GET of a score link is a click") {
+    // What a link scanner sends first: HEAD, and prefetching GETs; never a recording action.
+    for (bool score : {false, true}) {
+        CHECK(answer_action(verb_ns::verb::head, score) == AnswerAction::headers_only);
+        CHECK(answer_action(verb_ns::verb::head, score, true) == AnswerAction::headers_only);
+        CHECK(answer_action(verb_ns::verb::get, score, true) == AnswerAction::show_page);
     }
-    CHECK(answer_action(verb_ns::verb::get) == AnswerAction::show_page);
-    CHECK(answer_action(verb_ns::verb::head) == AnswerAction::headers_only);
+    // The page without a score never records; a plain GET of a score link is a pending
+    // click (it becomes the score only if it settles: tests/unit/replies/test_clicks.cpp).
+    CHECK(answer_action(verb_ns::verb::get, false) == AnswerAction::show_page);
+    CHECK(answer_action(verb_ns::verb::get, true) == AnswerAction::click);
     CHECK(answer_action(verb_ns::verb::post) == AnswerAction::record);
+    CHECK(answer_action(verb_ns::verb::post, true) == AnswerAction::record);
     for (auto method : {verb_ns::verb::put, verb_ns::verb::delete_, verb_ns::verb::options,
                         verb_ns::verb::patch}) {
-        CHECK(answer_action(method) == AnswerAction::not_allowed);
+        CHECK(answer_action(method, true) == AnswerAction::not_allowed);
     }
+}
+
+TEST_CASE("scanner rule: prefetch hints") {
+    auto hinted = [](std::string_view name, std::string_view value) {
+        boost::beast::http::fields h;
+        h.set(boost::beast::http::field::user_agent, "Mozilla/5.0");
+        h.insert(name, value);
+        return prefetch_hint(h);
+    };
+    CHECK(hinted("Purpose", "prefetch"));
+    CHECK(hinted("Sec-Purpose", "prefetch"));
+    CHECK(hinted("Sec-Purpose", "prefetch;prerender"));
+    CHECK(hinted("sec-purpose", "Prefetch; anonymous-client-ip"));
+    CHECK(hinted("X-Moz", "prefetch"));
+    CHECK(hinted("X-Purpose", "preview"));
+    CHECK(hinted("X-Purpose", " Preview "));
+    CHECK_FALSE(hinted("Purpose", "navigate"));
+    CHECK_FALSE(hinted("Sec-Purpose", "prerender"));
+    CHECK_FALSE(hinted("X-Moz", "prefetchx"));
+    CHECK_FALSE(hinted("X-Other", "prefetch"));
+    boost::beast::http::fields none;
+    CHECK_FALSE(prefetch_hint(none));
 }
 
 TEST_CASE("answer form: the score must be a number on the survey's scale") {
