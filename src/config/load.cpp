@@ -222,10 +222,13 @@ std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& p
                 continue;
             }
             std::string ranges;
-            if (it->second.IsSequence()) {
-                for (const auto& range : it->second)
+            // A copy: yaml-cpp's iterator hands out a temporary proxy, and a range-for over
+            // `it->second` would outlive it (ASan: stack-use-after-scope).
+            const YAML::Node value = it->second;
+            if (value.IsSequence()) {
+                for (const auto& range : value)
                     if (auto v = r.scalar(range, where)) ranges += (ranges.empty() ? "" : ",") + *v;
-            } else if (auto v = r.scalar(it->second, where)) {
+            } else if (auto v = r.scalar(value, where)) {
                 ranges = *v;
             }
             entries.emplace_back(days, ranges);
