@@ -27,6 +27,7 @@ bench: test-deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS)
 	bench/ingest build/release
+	bench/dispatch build/release
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
