@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "survey_fixture.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
@@ -120,28 +122,9 @@ struct Fixture {
     std::int64_t id = 0;
 
     explicit Fixture(const std::string& state = store::state::sent) {
-        static int n = 0;
-        auto path = std::filesystem::temp_directory_path() /
-                    ("cxgate-unit-clicks-" + std::to_string(++n) + ".db");
-        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-        db = store::open_for_writing(path.string());
-        store::SurveyRow s;
-        s.event_id = "e1";
-        s.event_type = "deal.won";
-        s.flow = "f";
-        s.flow_version = "v";
-        s.step = "close";
-        s.metric = "nps";
-        s.contact_id = "c1";
-        s.locale = "fi";
-        s.channels = "[\"email\"]";
-        s.channel = "email";
-        s.address = "matti@example.com";
-        s.state = state;
-        s.follow_up_why = true;
-        s.sent_at = 1000;
+        db = testing::fresh_database("cxgate-unit-clicks-");
+        auto s = testing::sent_email_nps(state);
         s.expires_at = 100000;
-        s.created_at = s.updated_at = 1000;
         id = store::insert_survey(*db, s);
     }
     replies::ClickOutcome click(int score, store::Seconds now) {
