@@ -243,8 +243,8 @@ Response webhook_error(const Request& request, Services& s, const std::string& c
                        const channels::WebhookError& error) {
     if (error.status == 403) {
         s.counters.auth_failures++;
-        spdlog::warn("webhook {} on channel {}: 403 {}", std::string(request.target()).substr(0, 80), channel,
-                     error.message);
+        spdlog::warn("webhook {} on channel {}: 403 {}",
+                     std::string(request.target()).substr(0, 80), channel, error.message);
     }
     s.counters.inbound_rejected++;
     return error_response(request, static_cast<status>(error.status), error.message);
@@ -284,11 +284,15 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
         } catch (const store::QueueFull&) {
             co_return busy(request, s);
         }
-        if (outcome.duplicate) s.counters.inbound_duplicate++;
-        else s.counters.inbound_accepted++;
+        if (outcome.duplicate)
+            s.counters.inbound_duplicate++;
+        else
+            s.counters.inbound_accepted++;
         s.dispatcher.enqueue(outcome.queued_messages);
         if (!outcome.queued_messages.empty()) s.scheduler.poke();
-        json r{{"outcome", outcome.outcome}, {"duplicate", outcome.duplicate}, {"id", message.provider_id}};
+        json r{{"outcome", outcome.outcome},
+               {"duplicate", outcome.duplicate},
+               {"id", message.provider_id}};
         if (outcome.survey_id) r["survey"] = *outcome.survey_id;
         if (outcome.score) r["score"] = *outcome.score;
         results.push_back(r);
@@ -296,7 +300,8 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
     // The sandbox answers with what happened (for `cxgate reply`); providers get the
     // answer their API expects.
     if (config->find_channel(channel_name)->type == "sandbox")
-        co_return json_response(request, status::ok, results.size() == 1 ? results[0].dump() : results.dump());
+        co_return json_response(request, status::ok,
+                                results.size() == 1 ? results[0].dump() : results.dump());
     co_return webhook_ok(request, *channel);
 }
 
@@ -331,28 +336,36 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
         }
     }
     if (config->find_channel(channel_name)->type == "sandbox")
-        co_return json_response(request, status::ok,
-                                json{{"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}.dump());
+        co_return json_response(
+            request, status::ok,
+            json{{"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}
+                .dump());
     co_return webhook_ok(request, *channel);
 }
 
 // One-click unsubscribe (RFC 8058). GET only shows a page with a button, because link
 // scanners fetch every link; POST (the mail client's one-click, or the button) opts out.
-asio::awaitable<Response> unsubscribe(const Request& request, Services& s, const std::string& token) {
+asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
+                                      const std::string& token) {
     auto address = links::unsubscribe_address(s.link_secret, token);
     Response res{status::ok, request.version()};
     res.set(beast_http::field::content_type, "text/html; charset=utf-8");
     res.set(beast_http::field::cache_control, "no-store");
     if (!address) {
         res.result(status::not_found);
-        res.body() = "<!doctype html><meta name=viewport content=\"width=device-width\"><p>This link is not valid.</p>";
+        res.body() =
+            "<!doctype html><meta name=viewport content=\"width=device-width\"><p>This link is not "
+            "valid.</p>";
         co_return res;
     }
     if (request.method() == beast_http::verb::get) {
-        res.body() = "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
-                     "<title>Unsubscribe</title><form method=post><p>Stop surveys to " + channels::html_escape(*address) +
-                     "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe value=One-Click>"
-                     "Unsubscribe / Peru tilaus / Avsluta</button></form>";
+        res.body() =
+            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+            "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
+            channels::html_escape(*address) +
+            "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
+            "value=One-Click>"
+            "Unsubscribe / Peru tilaus / Avsluta</button></form>";
         co_return res;
     }
     if (request.method() != beast_http::verb::post)
@@ -367,8 +380,9 @@ asio::awaitable<Response> unsubscribe(const Request& request, Services& s, const
         co_return busy(request, s);
     }
     spdlog::info("unsubscribed {} by one-click link", *address);
-    res.body() = "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
-                 "<p>Unsubscribed. / Tilaus peruttu. / Avslutat.</p>";
+    res.body() =
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+        "<p>Unsubscribed. / Tilaus peruttu. / Avslutat.</p>";
     co_return res;
 }
 
@@ -560,11 +574,15 @@ asio::awaitable<Response> handle_request(Request request, Services& s) {
         co_return co_await get_survey(request, s, segments[2]);
     if (segments.size() == 3 && segments[0] == "webhooks") {
         // Kannel's sms-service and dlr-url fetch with GET; everyone else POSTs.
-        if (!allow(beast_http::verb::post) && !allow(beast_http::verb::get)) co_return wrong_method();
-        if (segments[2] == "inbound") co_return co_await webhook_inbound(request, s, target, segments[1]);
-        if (segments[2] == "status") co_return co_await webhook_status(request, s, target, segments[1]);
+        if (!allow(beast_http::verb::post) && !allow(beast_http::verb::get))
+            co_return wrong_method();
+        if (segments[2] == "inbound")
+            co_return co_await webhook_inbound(request, s, target, segments[1]);
+        if (segments[2] == "status")
+            co_return co_await webhook_status(request, s, target, segments[1]);
     }
-    if (segments.size() == 2 && segments[0] == "u") co_return co_await unsubscribe(request, s, segments[1]);
+    if (segments.size() == 2 && segments[0] == "u")
+        co_return co_await unsubscribe(request, s, segments[1]);
     if (segments.size() == 2 && segments[0] == "r")
         co_return co_await answer_page(request, s, segments[1], std::nullopt);
     if (segments.size() == 3 && segments[0] == "r")

@@ -51,13 +51,13 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
 // Matched on the address alone: an email reply may arrive through another email
 // channel's inbound route than the one that sent it, and a survey that failed over
 // from email to SMS is answered on its new address.
-std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address, Seconds now) {
-    auto rows =
-        surveys_where(db,
-                      "address = ? AND (state IN ('sent', 'delivered') "
-                      "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
-                      {address, std::to_string(now)},
-                      "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address,
+                                     Seconds now) {
+    auto rows = surveys_where(
+        db,
+        "address = ? AND (state IN ('sent', 'delivered') "
+        "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
+        {address, std::to_string(now)}, "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }

@@ -31,13 +31,13 @@ struct ChannelConfig {
     std::string name;  // key under channels:, used in flows and webhook paths
     std::string type;  // sandbox, twilio, vonage, kannel, http, smtp, sendgrid, mailgun, postmark
     ChannelKind kind = ChannelKind::sms;
-    std::string from;       // sender number or address
-    std::string from_name;  // email display name
-    std::string reply_to;   // email Reply-To
-    int max_segments = 2;   // SMS: `cxgate check` warns above this
-    double rate = 10;       // messages per second (token bucket)
-    int burst = 10;         // bucket size
-    int max_concurrent = 8; // requests in flight
+    std::string from;        // sender number or address
+    std::string from_name;   // email display name
+    std::string reply_to;    // email Reply-To
+    int max_segments = 2;    // SMS: `cxgate check` warns above this
+    double rate = 10;        // messages per second (token bucket)
+    int burst = 10;          // bucket size
+    int max_concurrent = 8;  // requests in flight
     RetryPolicy retry;
     // After a send, a bounce or undelivered report within this window sends the survey
     // on the step's next channel.
