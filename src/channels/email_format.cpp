@@ -14,15 +14,20 @@ namespace {
 // backgrounds and padding, not those of inline links). Cells are narrow enough for
 // 0-10 on a 360 px phone. A click only opens the answer page: see answer_page.cpp
 // for why a GET never records a score.
-std::string score_buttons_html(const std::vector<std::pair<int, std::string>>& links,
-                               const std::string& prompt) {
+struct ScoreLink {
+    int score = 0;
+    std::string label;  // the number, or "Kyllä" / "Ei" on a yes/no question
+    std::string url;
+};
+
+std::string score_buttons_html(const std::vector<ScoreLink>& links, const std::string& prompt) {
     std::string html;
     if (!prompt.empty())
         html += "<p style=\"margin:16px 0 8px 0\"><strong>" + html_escape(prompt) + "</strong></p>";
     html +=
         "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
         "style=\"border-collapse:separate;border-spacing:3px;margin:0 0 16px 0\"><tr>";
-    for (const auto& [score, url] : links) {
+    for (const auto& [score, label, url] : links) {
         html +=
             "<td align=\"center\" bgcolor=\"#1a56db\" style=\"background-color:#1a56db;"
             "border-radius:6px;min-width:26px\"><a href=\"" +
@@ -30,7 +35,7 @@ std::string score_buttons_html(const std::vector<std::pair<int, std::string>>& l
             "\" style=\"display:block;padding:10px 4px;min-width:22px;font-family:Arial,"
             "sans-serif;font-size:16px;font-weight:bold;line-height:20px;color:#ffffff;"
             "text-decoration:none;text-align:center\">" +
-            std::to_string(score) + "</a></td>";
+            html_escape(label) + "</a></td>";
     }
     html += "</tr></table>";
     return html;
@@ -76,18 +81,19 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
     e.text = message.body;
     // Survey emails carry their scale as links; the token is fresh per send (a retry
     // or a reminder gets its own), and binds survey and expiry under the link secret.
-    std::vector<std::pair<int, std::string>> score_links;
+    std::vector<ScoreLink> score_links;
     std::string prompt;
     if (message.answer_links && message.survey_id) {
         const auto& a = *message.answer_links;
         auto token =
             links::answer_token(link_secret, {*message.survey_id, a.expires_at}, random_hex(12));
-        for (int v = a.scale_min; v <= a.scale_max; ++v)
-            score_links.emplace_back(v, links::answer_url(config.server.public_url, token, v));
+        const bool yes_no = a.scale_min == 0 && a.scale_max == 1;
+        for (int v : templates::answer_values(a.scale_min, a.scale_max))
+            score_links.push_back({v, templates::answer_label(config, message.locale, yes_no, v),
+                                   links::answer_url(config.server.public_url, token, v)});
         prompt = templates::buttons_prompt(config, message.locale);
         e.text += "\n\n" + prompt + "\n";
-        for (const auto& [score, url] : score_links)
-            e.text += std::to_string(score) + ": " + url + "\n";
+        for (const auto& link : score_links) e.text += link.label + ": " + link.url + "\n";
     }
     // Alerts go to staff; only customer messages carry an unsubscribe footer.
     const bool customer = message.kind != "alert";

@@ -73,15 +73,26 @@ std::vector<config::Diagnostic> segment_warnings(const config::Config& c) {
                     store::SurveyRow sample;
                     sample.flow = flow.name;
                     sample.step = step.id;
-                    sample.metric = report::to_string(step.metric);
-                    sample.scale_min = step.scale.min;
-                    sample.scale_max = step.scale.max;
-                    sample.low_is_good = step.low_is_good;
+                    sample.metric = report::to_string(step.first().metric);
+                    sample.scale_min = step.first().scale.min;
+                    sample.scale_max = step.first().scale.max;
+                    sample.low_is_good = step.first().low_is_good;
+                    sample.template_name = step.first().template_name;
+                    for (const auto& q : step.questions)
+                        sample.questions.push_back({q.id, report::to_string(q.metric), q.scale.min,
+                                                    q.scale.max, q.low_is_good, q.template_name});
                     sample.contact_name = "Annamaria Korhonen-Lindqvist";
                     sample.staff_name = "Johanna Virtanen-Björklund";
                     sample.channel = channel_name;
                     sample.locale = locale;
-                    for (const char* kind : {"survey", "why", "reminder", "thanks", "retry"}) {
+                    std::vector<std::pair<std::string, int>> kinds{
+                        {"survey", 0}, {"why", 0}, {"reminder", 0}, {"thanks", 0}, {"retry", 0}};
+                    for (size_t i = 1; i < step.questions.size(); ++i) {
+                        kinds.emplace_back("question", static_cast<int>(i));
+                        kinds.emplace_back("retry", static_cast<int>(i));
+                    }
+                    for (const auto& [kind, index] : kinds) {
+                        sample.question = index;
                         auto rendered = templates::render(c, sample, kind, locale);
                         auto info = sms::analyze(sms::normalize_newlines(rendered.body));
                         if (info.segments <= channel->max_segments) continue;
@@ -216,6 +227,7 @@ int report_command(const std::string& file, const std::string& db_override, cons
     report::ReportQuery query;
     query.flow = flow;
     query.by = by;
+    query.timezone = config->defaults.timezone;
     if (!since.empty()) {
         auto t = timing::parse_iso8601(since.size() == 10 ? since + "T00:00:00Z" : since);
         if (!t) {
@@ -388,6 +400,9 @@ int run(int argc, char** argv) {
     simulate_cmd
         ->add_option("--horizon", simulate_options.horizon, "Stop this long after the last event")
         ->capture_default_str();
+    simulate_cmd->add_flag(
+        "--json", simulate_options.json,
+        "One JSON object per line (time, kind, step, survey, channel, address, reason)");
 
     ImportOptions import_options;
     auto* import_cmd = app.add_subcommand(

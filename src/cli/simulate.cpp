@@ -45,27 +45,73 @@ timing::TimePoint tp(Seconds s) {
     return timing::TimePoint{std::chrono::seconds{s}};
 }
 
+// One line of the timeline. The text form is for people; --json prints each entry as one
+// JSON object per line with the same fields, for tools that check timelines.
+struct Entry {
+    Entry(Seconds at_, std::string kind_, std::optional<store::SurveyRow> survey_ = std::nullopt,
+          std::string channel_ = "", std::string address_ = "", std::string locale_ = "")
+        : at(at_),
+          kind(std::move(kind_)),
+          survey(std::move(survey_)),
+          channel(std::move(channel_)),
+          address(std::move(address_)),
+          locale(std::move(locale_)) {}
+    Seconds at = 0;
+    std::string kind;  // event, rejected, schedule, suppress, reply, a message kind, a state
+    std::optional<store::SurveyRow> survey;
+    std::string channel, address, locale;
+    std::string reason, detail;  // suppressions and state changes
+    std::string text;            // the rest of the line, as the text form prints it
+    json extra = json::object();
+};
+
 class Timeline {
   public:
-    explicit Timeline(const date::time_zone& zone) : zone_(zone) {}
+    Timeline(const date::time_zone& zone, bool as_json) : zone_(zone), json_(as_json) {}
 
     // "Mon 2026-11-23 09:00 EET": weekday first, because send windows are about days.
     std::string when(Seconds t) const {
         return date::format("%a %F %R %Z", date::zoned_seconds{&zone_, tp(t)});
     }
-    void line(Seconds t, const std::string& what, const std::string& text) {
-        std::string stamp = t == last_ ? std::string(25, ' ') : when(t);
+    void add(const Entry& e) {
+        if (json_) {
+            json j{{"time", timing::format_local(tp(e.at), zone_)}, {"kind", e.kind}};
+            if (e.survey) {
+                j["survey"] = e.survey->id;
+                j["flow"] = e.survey->flow;
+                j["step"] = e.survey->step;
+                j["metric"] = e.survey->metric;
+            }
+            if (!e.channel.empty()) j["channel"] = e.channel;
+            if (!e.address.empty()) j["address"] = e.address;
+            if (!e.locale.empty()) j["locale"] = e.locale;
+            if (!e.reason.empty()) j["reason"] = e.reason;
+            if (!e.detail.empty()) j["detail"] = e.detail;
+            for (auto it = e.extra.begin(); it != e.extra.end(); ++it) j[it.key()] = it.value();
+            std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+            return;
+        }
+        std::string stamp = e.at == last_ ? std::string(25, ' ') : when(e.at);
         stamp.resize(25, ' ');
-        last_ = t;
-        std::string label = what;
-        label.resize(10, ' ');
-        std::cout << stamp << label << text << "\n";
+        last_ = e.at;
+        std::string label = e.kind;
+        label.resize(11, ' ');
+        std::cout << stamp << label << e.text << "\n";
     }
+    bool as_json() const { return json_; }
 
   private:
     const date::time_zone& zone_;
+    bool json_;
     Seconds last_ = -1;
 };
+
+// "superseded: survey 4 (...) went to ..." -> {"superseded", "survey 4 (...) went to ..."}
+std::pair<std::string, std::string> split_reason(const std::string& reason) {
+    auto colon = reason.find(": ");
+    if (colon == std::string::npos) return {reason, ""};
+    return {reason.substr(0, colon), reason.substr(colon + 2)};
+}
 
 // A member as text whatever its JSON type ("" when absent): a wrong type is for
 // parse_event to report, not for the simulation to trip over.
@@ -200,17 +246,19 @@ int simulate(const SimulateOptions& options) {
     const auto& zone = *date::locate_zone(config->flows.empty() ? config->defaults.timezone
                                                                 : config->flows.front().timezone);
     auto db = store::open_for_writing(":memory:");
-    Timeline timeline(zone);
+    Timeline timeline(zone, options.json);
 
-    std::cout << "# cxgate simulate: "
-              << (options.flow.empty() ? "every flow" : "flow " + options.flow);
-    for (const auto& f : config->flows) std::cout << " [" << f.name << " " << f.version << "]";
-    std::cout << "; times in " << zone.name() << "; nothing is sent\n";
+    if (!options.json) {
+        std::cout << "# cxgate simulate: "
+                  << (options.flow.empty() ? "every flow" : "flow " + options.flow);
+        for (const auto& f : config->flows) std::cout << " [" << f.name << " " << f.version << "]";
+        std::cout << "; times in " << zone.name() << "; nothing is sent\n";
+    }
 
     std::map<std::int64_t, std::string> states;  // survey id -> last state printed
     std::int64_t last_message = 0;
     int n_events = 0, n_rejected = 0, n_scheduled = 0, n_suppressed = 0, n_sent = 0,
-        n_reminders = 0, n_expired = 0, n_other = 0, n_replies = 0;
+        n_reminders = 0, n_expired = 0, n_superseded = 0, n_other = 0, n_replies = 0;
     std::map<std::string, int> suppressed_by;
     const Seconds end =
         timing::add_delay(tp(events.back().at), *horizon, zone, {}).time_since_epoch().count();
@@ -224,32 +272,51 @@ int simulate(const SimulateOptions& options) {
             std::string about = survey ? survey_label(*survey) + " " : "";
             if (m.kind == "survey") ++n_sent;
             if (m.kind == "reminder") ++n_reminders;
-            timeline.line(now, m.kind,
-                          about + "via " + m.channel + " to " + m.address +
-                              (m.locale.empty() ? "" : " [" + m.locale + "]"));
+            Entry e{now, m.kind, survey, m.channel, m.address, m.locale};
+            e.text = about + "via " + m.channel + " to " + m.address +
+                     (m.locale.empty() ? "" : " [" + m.locale + "]");
+            e.extra["message"] = m.id;
+            // What the customer reads: the question of each step, in their language.
+            e.extra["body"] = m.body;
+            timeline.add(e);
+            if (!timeline.as_json() && (m.kind == "survey" || m.kind == "question")) {
+                std::string words = m.body;
+                for (auto& c : words)
+                    if (c == '\n') c = ' ';
+                Entry quote{now, ""};
+                quote.text = "  \"" + words + "\"";
+                timeline.add(quote);
+            }
         }
         for (const auto& s : store::surveys_where(*db, "1=1", {}, "ORDER BY id")) {
             auto& seen = states[s.id];
             if (seen == s.state) continue;
+            // Suppressed at planning time is printed with its event; later (on_waiting:
+            // skip) it is news.
             const bool quiet = s.state == store::state::sending || s.state == store::state::sent ||
                                s.state == store::state::scheduled ||
-                               s.state == store::state::suppressed;
+                               (s.state == store::state::suppressed && seen.empty());
             if (!quiet) {
-                if (s.state == store::state::expired)
-                    ++n_expired;
-                else
-                    ++n_other;
                 if (s.state == store::state::answered || s.state == store::state::commented ||
-                    s.state == store::state::closed) {
-                    --n_other;
+                    (s.state == store::state::closed && !s.superseded_by)) {
                     seen = s.state;
                     continue;  // the reply line above says it
                 }
-                auto colon = s.reason.find(": ");
-                timeline.line(
-                    now, s.state,
-                    survey_label(s) +
-                        (colon == std::string::npos ? "" : ": " + s.reason.substr(colon + 2)));
+                if (s.state == store::state::expired)
+                    ++n_expired;
+                else if (s.state == store::state::superseded ||
+                         (s.state == store::state::closed && s.superseded_by))
+                    ++n_superseded;
+                else
+                    ++n_other;
+                auto [reason, detail] = split_reason(s.reason);
+                Entry e{now, s.state == store::state::closed ? "superseded" : s.state, s, s.channel,
+                        s.address};
+                e.reason = reason;
+                e.detail = detail;
+                e.text = survey_label(s) + (detail.empty() ? "" : ": " + detail);
+                if (s.superseded_by) e.extra["superseded_by"] = *s.superseded_by;
+                timeline.add(e);
             }
             seen = s.state;
         }
@@ -277,47 +344,82 @@ int simulate(const SimulateOptions& options) {
                 auto outcome = replies::handle_inbound(*db, *config, message, now);
                 ++n_replies;
                 std::string about;
+                std::optional<store::SurveyRow> answered;
                 if (outcome.survey_id)
-                    if (auto s = store::find_survey(*db, *outcome.survey_id))
-                        about = " -> " + survey_label(*s);
-                timeline.line(
-                    now, "reply",
-                    "\"" + message.text + "\" from " + message.from + " (" + outcome.outcome +
-                        (outcome.score ? " " + std::to_string(*outcome.score) : "") + ")" + about);
+                    if ((answered = store::find_survey(*db, *outcome.survey_id)))
+                        about = " -> " + survey_label(*answered);
+                Entry e{now, "reply", answered, message.channel, message.from};
+                e.text = "\"" + message.text + "\" from " + message.from + " (" + outcome.outcome +
+                         (outcome.score ? " " + std::to_string(*outcome.score) : "") + ")" + about;
+                e.extra["text"] = message.text;
+                e.extra["outcome"] = outcome.outcome;
+                if (outcome.score) e.extra["score"] = *outcome.score;
+                timeline.add(e);
                 continue;
             }
             auto parsed = engine::parse_event(pending.body, *config, tp(now));
             std::string id = text_of(pending.body, "id");
             if (!parsed.event) {
                 ++n_rejected;
-                timeline.line(
-                    now, "rejected",
-                    "line " + std::to_string(pending.line) + " (" + id + "): " + parsed.error);
+                Entry e{now, "rejected"};
+                e.text = "line " + std::to_string(pending.line) + " (" + id + "): " + parsed.error;
+                e.detail = parsed.error;
+                e.extra["line"] = pending.line;
+                e.extra["event"] = id;
+                timeline.add(e);
                 continue;
             }
             ++n_events;
             const auto& e = *parsed.event;
             auto outcome = engine::record_event(*db, *config, e, tp(now));
             std::string who = e.contact.phone.empty() ? e.contact.email : e.contact.phone;
-            timeline.line(now, "event",
-                          e.id + " " + e.type + " for " + who +
-                              (outcome.duplicate ? " (duplicate id: ignored)" : ""));
-            if (outcome.surveys.empty() && !outcome.duplicate)
-                timeline.line(now, "", "no step of the flow listens to " + e.type);
+            {
+                Entry line{now, "event"};
+                line.text = e.id + " " + e.type + " for " + who +
+                            (outcome.duplicate ? " (duplicate id: ignored)" : "");
+                line.extra["event"] = e.id;
+                line.extra["type"] = e.type;
+                line.extra["contact"] = e.contact.id;
+                if (outcome.duplicate) line.extra["duplicate"] = true;
+                timeline.add(line);
+            }
+            if (outcome.surveys.empty() && !outcome.duplicate) {
+                Entry line{now, timeline.as_json() ? "no_step" : ""};
+                line.text = "no step of the flow listens to " + e.type;
+                line.extra["type"] = e.type;
+                timeline.add(line);
+            }
             for (const auto& s : outcome.surveys) {
                 if (outcome.duplicate) continue;
                 states[s.id] = s.state;
                 if (s.state == store::state::suppressed) {
                     ++n_suppressed;
-                    auto colon = s.reason.find(':');
-                    suppressed_by[s.reason.substr(0, colon)]++;
-                    timeline.line(now, "suppress", survey_label(s) + ": " + s.reason);
+                    auto [reason, detail] = split_reason(s.reason);
+                    suppressed_by[reason]++;
+                    Entry line{now, "suppress", s, s.channel, s.address};
+                    line.reason = reason;
+                    line.detail = detail;
+                    line.text = survey_label(s) + ": " + s.reason;
+                    timeline.add(line);
                 } else {
                     ++n_scheduled;
-                    timeline.line(now, "schedule",
-                                  survey_label(s) + " via " + s.channel + " to " + s.address +
-                                      ", due " + timeline.when(*s.due_at) + ", expires " +
-                                      timeline.when(*s.expires_at));
+                    Entry line{now, "schedule", s, s.channel, s.address};
+                    line.text = survey_label(s) + " via " + s.channel + " to " + s.address +
+                                ", due " + timeline.when(*s.due_at) + ", expires " +
+                                timeline.when(*s.expires_at);
+                    line.extra["due_at"] = timing::format_local(tp(*s.due_at), zone);
+                    line.extra["expires_at"] = timing::format_local(tp(*s.expires_at), zone);
+                    if (auto note = outcome.notes.find(s.id); note != outcome.notes.end()) {
+                        line.extra["waiting"] = note->second;
+                        if (!timeline.as_json()) {
+                            timeline.add(line);
+                            Entry more{now, ""};
+                            more.text = "  " + note->second;
+                            timeline.add(more);
+                            continue;
+                        }
+                    }
+                    timeline.add(line);
                 }
             }
         }
@@ -348,6 +450,16 @@ int simulate(const SimulateOptions& options) {
         now = next;
     }
 
+    if (options.json) {
+        json summary{{"kind", "summary"},          {"events", n_events},
+                     {"rejected", n_rejected},     {"scheduled", n_scheduled},
+                     {"suppressed", n_suppressed}, {"sent", n_sent},
+                     {"reminders", n_reminders},   {"expired", n_expired},
+                     {"superseded", n_superseded}, {"replies", n_replies}};
+        summary["suppressed_by"] = suppressed_by;
+        std::cout << summary.dump() << "\n";
+        return n_rejected ? 1 : 0;
+    }
     std::cout << "\n" << n_events << " event(s)";
     if (n_rejected) std::cout << ", " << n_rejected << " rejected";
     std::cout << "; " << n_scheduled << " survey(s) scheduled, " << n_suppressed << " suppressed";
@@ -362,6 +474,7 @@ int simulate(const SimulateOptions& options) {
     }
     std::cout << "; " << n_sent << " sent, " << n_reminders << " reminder(s), " << n_expired
               << " expired";
+    if (n_superseded) std::cout << ", " << n_superseded << " superseded";
     if (n_other) std::cout << ", " << n_other << " other";
     if (n_replies) std::cout << "; " << n_replies << " repl" << (n_replies == 1 ? "y" : "ies");
     std::cout << "\n";

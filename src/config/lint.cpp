@@ -90,13 +90,10 @@ std::string human(long long seconds) {
 }
 
 // Keys of the flow language whose effect these bounds do not model: conditions, fixed
-// times of day, per-weekday windows, calendars, cancellation, fatigue budgets and
-// arbitration. A step or flow that uses one is left out of the check, so it never
-// reports a step that could in fact be sent. (Typos are reported as unknown keys anyway.)
-const std::set<std::string> kUnmodelledStepKeys{"if",       "at",        "window",   "windows",
-                                                "calendar", "cancel_on", "priority", "budget"};
-const std::set<std::string> kUnmodelledFlowKeys{"calendar", "calendars", "windows",
-                                                "fatigue",  "budget",    "arbitration"};
+// times of day and cancellation. A step or flow that uses one is left out of the
+// reachability check, so it never reports a step that could in fact be sent. (Typos are
+// reported as unknown keys anyway; calendars are covered by kHolidaySlack.)
+const std::set<std::string> kUnmodelledStepKeys{"if", "at", "cancel_on"};
 
 bool uses_any(const YAML::Node& map, const std::set<std::string>& keys) {
     if (!map.IsMap()) return true;
@@ -107,11 +104,27 @@ bool uses_any(const YAML::Node& map, const std::set<std::string>& keys) {
 
 constexpr long long kHolidaySlack = 4 * 86400;
 
-void check_reachability(const Config& c, const Flow& f, const YAML::Node& root,
-                        const std::map<std::string, YAML::Node>& nodes, Diagnostics& d) {
-    const bool flow_understood =
-        !uses_any(root, kUnmodelledFlowKeys) &&
-        (!root["send_window"] || !uses_any(root["send_window"], kUnmodelledStepKeys));
+// Whether `winner` beats `loser` in arbitration when both are planned for one contact:
+// the one planned first (higher priority, then configuration order) wins when it has a
+// window and the other's priority is not higher (engine/plan.cpp).
+bool beats(const Step& winner, size_t winner_index, const Step& loser, size_t loser_index) {
+    if (!winner.arbitration) return false;
+    if (winner.priority != loser.priority) return winner.priority > loser.priority;
+    return winner_index < loser_index;
+}
+
+std::string rank_text(const Step& s) {
+    return "priority " + std::to_string(s.priority) +
+           (s.arbitration ? ", arbitration " + timing::to_string(*s.arbitration) : "");
+}
+
+// The steps of a flow are one designed journey: every rule that can take one of them
+// away is reported. A step that can never be sent is an error; one that can lose surveys
+// to another step of its own flow is a warning. Recontact and fatigue never do (they count
+// repeats of one step and other flows); arbitration and on_waiting: skip can.
+void check_journey(const Config& c, const Flow& f, const std::map<std::string, YAML::Node>& nodes,
+                   Diagnostics& d) {
+    const long long window_push = longest_closed_stretch(f.send_window);
     for (size_t b = 0; b < f.steps.size(); ++b) {
         const Step& later = f.steps[b];
         auto later_node = nodes.find(later.id);
@@ -125,55 +138,67 @@ void check_reachability(const Config& c, const Flow& f, const YAML::Node& root,
                        "step \"" + later.id + "\": event type \"" + item.Scalar() +
                            "\" is listed twice");
         }
-        if (!f.recontact || !flow_understood || uses_any(later_node->second, kUnmodelledStepKeys))
-            continue;
-        const long long recontact_min = bounds(*f.recontact).min;
-        const long long window_push = longest_closed_stretch(f.send_window);
+        if (later.on_waiting == OnWaiting::skip && f.steps.size() > 1)
+            at(d, false, f.file, later_node->second["on_waiting"],
+               "step \"" + later.id +
+                   "\" is skipped whenever an earlier survey of the journey still awaits its "
+                   "answer on the same address (on_waiting: skip): customers who leave one "
+                   "survey unanswered lose this one");
+
+        // Every other step of the flow that beats this one in arbitration.
         std::vector<std::string> blocked;
         std::string blocker;
-        for (const auto& type : seen) {
-            for (size_t a = 0; a < b; ++a) {
-                const Step& earlier = f.steps[a];
-                if (std::find(earlier.on.begin(), earlier.on.end(), type) == earlier.on.end())
-                    continue;
-                auto earlier_node = nodes.find(earlier.id);
-                // A step with a condition may not take the event; then the later one can.
-                if (earlier_node == nodes.end() ||
-                    uses_any(earlier_node->second, kUnmodelledStepKeys))
-                    continue;
-                // The earlier step must be able to reach every address the later one can,
-                // else a contact with only that address gets the later survey.
-                auto ka = kinds(c, earlier), kb = kinds(c, later);
-                if (!std::includes(ka.begin(), ka.end(), kb.begin(), kb.end())) continue;
-                // A late event can find the earlier survey expired (suppressed) and the
-                // later one not: then the later one goes out.
-                if (!(earlier.expires == later.expires) &&
-                    bounds(earlier.expires).min < bounds(later.expires).max)
-                    continue;
-                // The same delay gives the same due time (one function of one event).
-                // Otherwise: the delays' spread, plus the window's longest closed stretch,
-                // plus 4 days for holidays closing the window (calendars).
-                auto da = bounds(earlier.delay), db = bounds(later.delay);
-                long long gap =
-                    earlier.delay == later.delay
+        for (size_t a = 0; a < f.steps.size(); ++a) {
+            if (a == b) continue;
+            const Step& other = f.steps[a];
+            if (!beats(other, a, later, b)) continue;
+            std::set<std::string> shared;
+            for (const auto& type : other.on)
+                if (seen.count(type)) shared.insert(type);
+            auto other_node = nodes.find(other.id);
+            const bool modelled = other_node != nodes.end() &&
+                                  !uses_any(other_node->second, kUnmodelledStepKeys) &&
+                                  !uses_any(later_node->second, kUnmodelledStepKeys);
+            // The same event starts both: can the loser ever fall outside the window?
+            if (!shared.empty() && modelled) {
+                auto ka = kinds(c, other), kb = kinds(c, later);
+                const bool reaches = std::includes(ka.begin(), ka.end(), kb.begin(), kb.end());
+                const bool same_expiry = other.expires == later.expires ||
+                                         bounds(other.expires).min >= bounds(later.expires).max;
+                auto da = bounds(other.delay), db = bounds(later.delay);
+                const long long gap =
+                    other.delay == later.delay
                         ? 0
                         : std::max(db.max - da.min, da.max - db.min) + window_push + kHolidaySlack;
-                if (gap >= recontact_min) continue;
-                blocked.push_back(type);
-                blocker = "step \"" + earlier.id + "\" (line " + std::to_string(earlier.line) +
-                          ") takes every " + type +
-                          " event first, and the two due times are at "
-                          "most " +
-                          human(gap) + " apart, within recontact " +
-                          timing::to_string(*f.recontact);
-                break;
+                if (reaches && same_expiry && gap < bounds(*other.arbitration).min) {
+                    for (const auto& type : shared) blocked.push_back(type);
+                    blocker = "step \"" + other.id + "\" (line " + std::to_string(other.line) +
+                              ", " + rank_text(other) +
+                              ") takes the same event and its survey is "
+                              "due " +
+                              (gap == 0 ? "at the same time as this one's"
+                                        : "at most " + human(gap) + " from this one's");
+                    continue;
+                }
             }
+            at(d, false, f.file,
+               later_node->second["id"] ? later_node->second["id"] : later_node->second,
+               "step \"" + later.id + "\" (priority " + std::to_string(later.priority) +
+                   ") loses to step \"" + other.id + "\" of this flow (" + rank_text(other) +
+                   ") whenever their surveys for one contact or deal fall within " +
+                   timing::to_string(*other.arbitration) +
+                   " of each other: the journey can lose its " + later.id +
+                   " survey (arbitration; leave priority and arbitration out to survey every "
+                   "touchpoint)");
         }
         if (blocked.empty()) continue;
+        std::sort(blocked.begin(), blocked.end());
+        blocked.erase(std::unique(blocked.begin(), blocked.end()), blocked.end());
         if (blocked.size() == seen.size()) {
             at(d, true, f.file, later_node->second["on"],
                "step \"" + later.id + "\" can never be sent: " + blocker +
-                   " (give one of them an `if:`, a different event, or a delay past recontact)");
+                   ", within its arbitration window (give one of them an `if:`, a different "
+                   "event, a delay past the window, or no arbitration)");
         } else {
             for (const auto& type : blocked)
                 at(d, false, f.file, on_item(later_node->second, type),
@@ -182,21 +207,63 @@ void check_reachability(const Config& c, const Flow& f, const YAML::Node& root,
     }
 }
 
+// The YAML node of each question of a step (a map under survey:, or the items of a list).
+std::vector<YAML::Node> question_nodes(const YAML::Node& step) {
+    const YAML::Node survey = step["survey"];
+    if (!survey) return {};
+    if (survey.IsSequence()) {
+        std::vector<YAML::Node> out;
+        for (const auto& item : survey) out.push_back(item);
+        return out;
+    }
+    return {survey};
+}
+
 void check_templates(const Config& c, const Flow& f, const std::map<std::string, YAML::Node>& nodes,
                      Diagnostics& d) {
+    auto has = [&](const std::string& locale, const std::string& name) {
+        return c.templates.count(locale + "/" + name + ".txt") > 0;
+    };
     for (const auto& step : f.steps) {
         auto node = nodes.find(step.id);
         if (node == nodes.end()) continue;
-        const YAML::Node survey = node->second["survey"];
-        const YAML::Node metric_node =
-            survey && survey.IsMap() && survey["metric"] ? survey["metric"] : node->second;
-        std::vector<std::pair<std::string, YAML::Node>> needed{
-            {report::to_string(step.metric), metric_node}};
+        const auto qnodes = question_nodes(node->second);
+        std::vector<std::pair<std::string, YAML::Node>> needed;
+        for (size_t i = 0; i < step.questions.size(); ++i) {
+            const Question& q = step.questions[i];
+            const YAML::Node qnode = i < qnodes.size() ? qnodes[i] : node->second;
+            const YAML::Node metric_node =
+                qnode.IsMap() && qnode["metric"] ? qnode["metric"] : qnode;
+            needed.push_back({report::to_string(q.metric), metric_node});
+            if (q.template_name.empty()) continue;
+            // The step's own wording: a locale without it falls back to the metric's.
+            const YAML::Node template_node =
+                qnode.IsMap() && qnode["template"]
+                    ? qnode["template"]
+                    : (i == 0 && node->second["template"] ? node->second["template"] : qnode);
+            std::vector<std::string> missing;
+            for (const auto& locale : c.defaults.locales)
+                if (!has(locale, q.template_name)) missing.push_back(locale);
+            if (missing.size() == c.defaults.locales.size()) {
+                at(d, true, f.file, template_node,
+                   "step \"" + step.id + "\": no template \"" + q.template_name +
+                       "\" in any locale (" + c.templates_dir + "/<locale>/" + q.template_name +
+                       ".txt)");
+            } else {
+                for (const auto& locale : missing)
+                    at(d, false, f.file, template_node,
+                       "step \"" + step.id + "\": no " + q.template_name + " template for locale " +
+                           locale + " (" + c.templates_dir + "/" + locale + "/" + q.template_name +
+                           ".txt); the " + report::to_string(q.metric) + " template is used there");
+            }
+        }
+        if (step.questions.size() > 1) needed.push_back({"retry", node->second["survey"]});
         if (step.follow_up_why) needed.push_back({"why", node->second["follow_up"]});
         if (step.reminder) needed.push_back({"reminder", node->second["reminder"]});
         for (const auto& locale : c.defaults.locales) {
+            std::set<std::string> reported;
             for (const auto& [name, where] : needed) {
-                if (c.templates.count(locale + "/" + name + ".txt")) continue;
+                if (has(locale, name) || !reported.insert(name).second) continue;
                 at(d, true, f.file, where,
                    "step \"" + step.id + "\": no " + name + " template for locale " + locale +
                        " (" + c.templates_dir + "/" + locale + "/" + name + ".txt)");
@@ -236,7 +303,7 @@ void lint(const Config& c, Diagnostics& d) {
         auto root = load_yaml(f.file);
         if (!root) continue;
         auto nodes = step_nodes(*root);
-        check_reachability(c, f, *root, nodes, d);
+        check_journey(c, f, nodes, d);
         // No templates at all is one error already ("templates directory not found").
         if (!c.templates.empty()) check_templates(c, f, nodes, d);
     }

@@ -314,6 +314,7 @@ class CalendarCache {
 };
 
 std::optional<report::Scale> parse_scale(const std::string& text) {
+    if (text == "yes-no" || text == "yes/no" || text == "yesno") return report::kYesNo;
     auto dash = text.find('-');
     if (dash == std::string::npos || dash == 0) return std::nullopt;
     try {
@@ -594,13 +595,111 @@ void read_condition(YamlReader& r, const YAML::Node& node, const std::string& wh
     s.condition = std::get<engine::Condition>(std::move(parsed));
 }
 
+Question read_question(YamlReader& r, const YAML::Node& node, const std::string& where,
+                       size_t index) {
+    Question q;
+    q.id = "q" + std::to_string(index + 1);
+    q.line = node.Mark().line + 1;
+    q.column = node.Mark().column + 1;
+    r.check_keys(node, {"id", "metric", "scale", "low_is_good", "template"}, where);
+    if (auto id = r.string(node, "id")) q.id = *id;
+    if (auto m = r.string(node, "metric", true)) {
+        if (auto metric = report::parse_metric(*m))
+            q.metric = *metric;
+        else
+            r.error(node["metric"],
+                    where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
+    }
+    const bool nps = q.metric == report::Metric::nps || q.metric == report::Metric::enps;
+    q.scale = nps ? report::Scale{0, 10} : report::Scale{1, 5};
+    if (auto text = r.string(node, "scale")) {
+        if (auto scale = parse_scale(*text))
+            q.scale = *scale;
+        else
+            r.error(node["scale"], where +
+                                       ": \"scale\" must look like 1-5 or 0-10 (0..10), or be "
+                                       "yes-no, got \"" +
+                                       *text + "\"");
+    }
+    if (nps && !(q.scale == report::Scale{0, 10}))
+        r.error(node, where + ": NPS and eNPS are always asked on 0-10");
+    if (auto v = r.boolean(node, "low_is_good")) q.low_is_good = *v;
+    if (auto t = r.string(node, "template")) q.template_name = *t;
+    return q;
+}
+
+// `survey:` is one question ({metric, scale, low_is_good, template}) or a list of up to
+// three, asked in order. A step-level `template:` names the first question's message.
+void read_survey(YamlReader& r, const YAML::Node& node, const std::string& where, Step& s) {
+    const YAML::Node survey = node["survey"];
+    if (!survey) {
+        r.error(node, where + ": missing required key \"survey\"");
+        return;
+    }
+    std::vector<Question> questions;
+    if (survey.IsSequence()) {
+        if (survey.size() == 0 || survey.size() > 3)
+            r.error(survey, where + ": \"survey\" asks one to three questions, got " +
+                                std::to_string(survey.size()));
+        for (size_t i = 0; i < survey.size() && i < 3; ++i) {
+            const YAML::Node item = survey[i];
+            const std::string at = where + ": question " + std::to_string(i + 1);
+            if (r.expect_map(item, at)) questions.push_back(read_question(r, item, at, i));
+        }
+    } else if (r.expect_map(survey, where + ": \"survey\"")) {
+        questions.push_back(read_question(r, survey, where, 0));
+    }
+    if (questions.empty()) return;
+    std::set<std::string> ids;
+    for (size_t i = 0; i < questions.size(); ++i)
+        if (!ids.insert(questions[i].id).second)
+            r.error(survey[i], where + ": two questions named \"" + questions[i].id + "\"");
+    if (auto t = r.string(node, "template")) {
+        if (!questions[0].template_name.empty())
+            r.error(node["template"], where +
+                                          ": the first question names its own template; give "
+                                          "\"template\" in one place");
+        else
+            questions[0].template_name = *t;
+    }
+    s.questions = std::move(questions);
+}
+
+// on_waiting: supersede | skip | { wait: <duration> }
+void read_on_waiting(YamlReader& r, const YAML::Node& node, const std::string& where, Step& s) {
+    const YAML::Node value = node["on_waiting"];
+    if (!value) return;
+    const std::string usage = where +
+                              ": \"on_waiting\" must be supersede, skip or { wait: <duration> } "
+                              "(e.g. { wait: 2h })";
+    if (value.IsScalar()) {
+        if (value.Scalar() == "supersede")
+            s.on_waiting = OnWaiting::supersede;
+        else if (value.Scalar() == "skip")
+            s.on_waiting = OnWaiting::skip;
+        else
+            r.error(value, usage + ", got \"" + value.Scalar() + "\"");
+        return;
+    }
+    if (!value.IsMap() || !value["wait"]) {
+        r.error(value, usage);
+        return;
+    }
+    r.check_keys(value, {"wait"}, where + ": \"on_waiting\"");
+    if (auto d = r.delay(value, "wait", true)) {
+        s.on_waiting = OnWaiting::wait;
+        s.wait_max = *d;
+    }
+}
+
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow) {
     Step s;
     s.line = node.Mark().line + 1;
-    r.check_keys(node,
-                 {"id", "on", "survey", "channel", "delay", "follow_up", "alert", "reminder",
-                  "expires", "if", "cancel_on", "at", "priority", "arbitration"},
-                 "a step");
+    r.check_keys(
+        node,
+        {"id", "on", "survey", "template", "channel", "delay", "follow_up", "alert", "reminder",
+         "expires", "if", "cancel_on", "at", "priority", "arbitration", "recontact", "on_waiting"},
+        "a step");
     s.id = r.string(node, "id", true).value_or("");
     const std::string where = "step \"" + s.id + "\"";
     if (auto on = r.string_list(node, "on", true)) s.on = *on;
@@ -624,33 +723,7 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     s.priority = r.integer(node, "priority", -1000, 1000).value_or(flow.priority);
     s.arbitration = flow.arbitration;
     if (auto d = r.delay(node, "arbitration")) s.arbitration = *d;
-    if (const YAML::Node survey = node["survey"]; !survey) {
-        r.error(node, where + ": missing required key \"survey\"");
-    } else if (r.expect_map(survey, where + ": \"survey\"")) {
-        r.check_keys(survey, {"metric", "scale", "low_is_good"}, where + ": \"survey\"");
-        if (auto m = r.string(survey, "metric", true)) {
-            if (auto metric = report::parse_metric(*m))
-                s.metric = *metric;
-            else
-                r.error(survey["metric"],
-                        where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
-        }
-        s.scale = (s.metric == report::Metric::nps || s.metric == report::Metric::enps)
-                      ? report::Scale{0, 10}
-                      : report::Scale{1, 5};
-        if (auto text = r.string(survey, "scale")) {
-            if (auto scale = parse_scale(*text))
-                s.scale = *scale;
-            else
-                r.error(survey["scale"],
-                        where + ": \"scale\" must look like 1-5 or 0-10 (0..10), got \"" + *text +
-                            "\"");
-        }
-        if ((s.metric == report::Metric::nps || s.metric == report::Metric::enps) &&
-            !(s.scale == report::Scale{0, 10}))
-            r.error(survey, where + ": NPS and eNPS are always asked on 0-10");
-        if (auto v = r.boolean(survey, "low_is_good")) s.low_is_good = *v;
-    }
+    read_survey(r, node, where, s);
     if (auto channels = r.string_list(node, "channel", true)) {
         s.channels = *channels;
         for (size_t i = 0; i < s.channels.size(); ++i) {
@@ -668,6 +741,9 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     if (auto d = r.delay(node, "delay")) s.delay = *d;
     s.expires = c.defaults.expires;
     if (auto d = r.delay(node, "expires")) s.expires = *d;
+    s.recontact = flow.recontact;
+    if (auto d = r.delay(node, "recontact")) s.recontact = *d;
+    read_on_waiting(r, node, where, s);
     if (auto f = r.string(node, "follow_up")) {
         if (*f == "why")
             s.follow_up_why = true;
@@ -696,7 +772,8 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
                                                ": alert condition must look like \"score <= 6\" "
                                                "(<, <=, >, >=, ==, !=), got \"" +
                                                *when + "\"");
-                else if (rule->threshold < s.scale.min || rule->threshold > s.scale.max)
+                else if (rule->threshold < s.first().scale.min ||
+                         rule->threshold > s.first().scale.max)
                     r.warning(alert["when"], where + ": alert threshold " +
                                                  std::to_string(rule->threshold) +
                                                  " is outside the scale");

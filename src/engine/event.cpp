@@ -76,6 +76,7 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             auto normalized = phone::normalize(phone, config.defaults.region, &why);
             if (!normalized) throw FieldError{"contact.phone: " + why};
             contact.phone = normalized->e164;
+            contact.phone_is_mobile = normalized->mobile_capable;
         }
         if (auto email = optional_string(c, "email", "contact."); !email.empty()) {
             if (!plausible_email(email))

@@ -43,20 +43,30 @@ void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) 
     st->exec();
 }
 
+std::string stored_name(SQLite::Database& db, const std::string& contact_id) {
+    auto st = store::cached(db, "SELECT name FROM contacts WHERE id = ?");
+    st->bind(1, contact_id);
+    if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getString();
+    return "";
+}
+
 // The contact's surveys, and other contacts' surveys on the same deal, that were not
 // suppressed. `counts` follows "went out or will": a survey never sent that is no longer
 // pending (expired or opted out before its turn) does not count for recontact or fatigue.
-History load_history(SQLite::Database& db, const Event& event) {
+History load_history(SQLite::Database& db, const Event& event, store::Seconds now) {
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
         if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
     auto st = store::cached(
         db,
         "SELECT flow, step, state, COALESCE(sent_at, due_at), id, deal_id, contact_id, "
-        "sent_at IS NOT NULL OR state IN ('scheduled', 'sending') FROM surveys "
+        "sent_at IS NOT NULL OR state IN ('scheduled', 'sending'), address, "
+        "state IN ('sending', 'sent', 'delivered') OR (state = 'answered' AND comment_until > ?3) "
+        "FROM surveys "
         "WHERE (contact_id = ?1 OR (?2 <> '' AND deal_id = ?2)) AND state <> 'suppressed'");
     st->bind(1, event.contact.id);
     st->bind(2, event.deal_id);
+    st->bind(3, static_cast<std::int64_t>(now));
     while (st->executeStep()) {
         PriorSurvey p{st->getColumn(0).getString(), st->getColumn(1).getString(),
                       st->getColumn(2).getString(),
@@ -66,6 +76,8 @@ History load_history(SQLite::Database& db, const Event& event) {
         p.same_contact = st->getColumn(6).getString() == event.contact.id;
         p.pending = p.state == store::state::scheduled;
         p.counts = st->getColumn(7).getInt() != 0;
+        p.address = st->getColumn(8).isNull() ? "" : st->getColumn(8).getString();
+        p.awaiting = st->getColumn(9).getInt() != 0;
         h.surveys.push_back(std::move(p));
     }
     return h;
@@ -78,10 +90,17 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     s.flow = d.flow->name;
     s.flow_version = d.flow->version;
     s.step = d.step->id;
-    s.metric = report::to_string(d.step->metric);
-    s.scale_min = d.step->scale.min;
-    s.scale_max = d.step->scale.max;
-    s.low_is_good = d.step->low_is_good;
+    const auto& first = d.step->first();
+    s.metric = report::to_string(first.metric);
+    s.scale_min = first.scale.min;
+    s.scale_max = first.scale.max;
+    s.low_is_good = first.low_is_good;
+    s.template_name = first.template_name;
+    // The survey keeps its questions: a reload may change the step while it is open.
+    if (d.step->questions.size() > 1 || first.id != "q1")
+        for (const auto& q : d.step->questions)
+            s.questions.push_back({q.id, report::to_string(q.metric), q.scale.min, q.scale.max,
+                                   q.low_is_good, q.template_name});
     s.follow_up_why = d.step->follow_up_why;
     s.contact_id = e.contact.id;
     s.contact_name = e.contact.name;
@@ -132,6 +151,10 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     }
     const store::Seconds now_s = secs(now);
     upsert_contact(db, event.contact, now_s);
+    // An event that leaves out the name (a CRM sends the deal, not the person) still greets
+    // the customer by the name an earlier event gave.
+    Event named = event;
+    if (named.contact.name.empty()) named.contact.name = stored_name(db, event.contact.id);
     auto insert =
         store::cached(db,
                       "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
@@ -144,7 +167,7 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     insert->bind(6, event.raw.dump());
     insert->exec();
 
-    auto planned = plan_event(config, event, load_history(db, event), now);
+    auto planned = plan_event(config, event, load_history(db, event, now_s), now);
     for (const auto& taken : planned.displaced) {
         auto row = store::find_survey(db, taken.survey_id);
         // Only a survey still waiting for its turn can be taken back.
@@ -158,8 +181,9 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
         out.surveys.push_back(std::move(*row));
     }
     for (const auto& decision : planned.decisions) {
-        auto row = survey_from(decision, event, now_s);
+        auto row = survey_from(decision, named, now_s);
         row.id = store::insert_survey(db, row);
+        if (!decision.waiting_note.empty()) out.notes[row.id] = decision.waiting_note;
         out.surveys.push_back(std::move(row));
     }
     return out;
@@ -172,7 +196,7 @@ json survey_json(const store::SurveyRow& s) {
            {"flow_version", s.flow_version},
            {"step", s.step},
            {"metric", s.metric},
-           {"scale", std::to_string(s.scale_min) + "-" + std::to_string(s.scale_max)},
+           {"scale", report::to_string(report::Scale{s.scale_min, s.scale_max})},
            {"state", s.state},
            {"contact", s.contact_id},
            {"locale", s.locale}};
@@ -198,16 +222,31 @@ json survey_json(const store::SurveyRow& s) {
     if (!s.deal_id.empty()) j["deal_id"] = s.deal_id;
     if (!s.suppressed_by.empty()) j["suppressed_by"] = s.suppressed_by;
     if (s.held_by) j["waiting_for"] = *s.held_by;
+    if (s.superseded_by) j["superseded_by"] = *s.superseded_by;
+    if (s.template_name.size()) j["template"] = s.template_name;
+    if (!s.questions.empty()) {
+        json questions = json::array();
+        for (const auto& q : s.questions)
+            questions.push_back(
+                {{"id", q.id},
+                 {"metric", q.metric},
+                 {"scale", report::to_string(report::Scale{q.scale_min, q.scale_max})}});
+        j["questions"] = questions;
+    }
     return j;
 }
 
 json to_json(const EventOutcome& outcome) {
     json scheduled = json::array(), suppressed = json::array();
     for (const auto& s : outcome.surveys) {
-        if (s.state == store::state::suppressed)
+        if (s.state == store::state::suppressed) {
             suppressed.push_back(survey_json(s));
-        else
-            scheduled.push_back(survey_json(s));
+        } else {
+            auto j = survey_json(s);
+            if (auto note = outcome.notes.find(s.id); note != outcome.notes.end())
+                j["waiting"] = note->second;
+            scheduled.push_back(std::move(j));
+        }
     }
     return json{{"event", outcome.event_id},
                 {"duplicate", outcome.duplicate},

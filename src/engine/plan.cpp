@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 namespace cxgate::engine {
 
@@ -83,22 +84,25 @@ bool excluded(const PriorSurvey& prior, const std::vector<const PriorSurvey*>& d
 }
 
 // Recontact counts from when a survey went out (or is due to go out), not from the
-// event that caused it, so a burst of events cannot crowd a contact's week.
-bool recently_surveyed(const config::Flow& flow, const History& history, timing::TimePoint due,
-                       const date::time_zone& zone, const std::vector<const PriorSurvey*>& skip,
-                       timing::TimePoint* last) {
-    if (!flow.recontact) return false;
+// event that caused it, so a burst of events cannot crowd a contact's week. Only surveys
+// of the same step count: the flow's other steps are the journey and always go.
+bool recently_surveyed(const config::Flow& flow, const config::Step& step, const History& history,
+                       timing::TimePoint due, const date::time_zone& zone,
+                       const std::vector<const PriorSurvey*>& skip, timing::TimePoint* last) {
+    if (!step.recontact) return false;
     for (const auto& prior : history.surveys) {
-        if (prior.flow != flow.name || !prior.same_contact || !prior.counts) continue;
+        if (prior.flow != flow.name || prior.step != step.id || !prior.same_contact ||
+            !prior.counts)
+            continue;
         if (excluded(prior, skip)) continue;
-        auto window_end = timing::add_delay(prior.at, *flow.recontact, zone, kNoHolidays);
+        auto window_end = timing::add_delay(prior.at, *step.recontact, zone, kNoHolidays);
         if (prior.at <= due && due < window_end) {
             *last = prior.at;
             return true;
         }
         // A prior survey scheduled later than this one also blocks it: one survey per window.
         if (prior.at > due) {
-            auto ours_end = timing::add_delay(due, *flow.recontact, zone, kNoHolidays);
+            auto ours_end = timing::add_delay(due, *step.recontact, zone, kNoHolidays);
             if (prior.at < ours_end) {
                 *last = prior.at;
                 return true;
@@ -108,28 +112,39 @@ bool recently_surveyed(const config::Flow& flow, const History& history, timing:
     return false;
 }
 
-// The global budget: no window of length `per` may hold more than `max` of the contact's
-// surveys (sent, or scheduled to be) once this one is added. The fullest window that holds
-// `due` starts at one of the surveys, so only those starts are tried.
-bool over_budget(const config::Fatigue& fatigue, const History& history, timing::TimePoint due,
-                 const date::time_zone& zone, const std::vector<const PriorSurvey*>& skip,
-                 int* count) {
-    std::vector<timing::TimePoint> times{due};
+// The budget across flows: no window of length `per` may see more than `max` flows survey
+// the contact (sent, or scheduled to be) once this one is added. The flow's own surveys
+// make it one of them already, so its next step never adds a flow. The fullest window that
+// holds `due` starts at one of the surveys, so only those starts are tried.
+bool over_budget(const config::Fatigue& fatigue, const std::string& flow, const History& history,
+                 timing::TimePoint due, const date::time_zone& zone,
+                 const std::vector<const PriorSurvey*>& skip, std::vector<std::string>* others) {
+    std::vector<const PriorSurvey*> counted;
     for (const auto& prior : history.surveys)
-        if (prior.same_contact && prior.counts && !excluded(prior, skip)) times.push_back(prior.at);
-    std::sort(times.begin(), times.end());
-    for (const auto start : times) {
+        if (prior.same_contact && prior.counts && !excluded(prior, skip)) counted.push_back(&prior);
+    std::vector<timing::TimePoint> starts{due};
+    for (const auto* prior : counted) starts.push_back(prior->at);
+    std::sort(starts.begin(), starts.end());
+    for (const auto start : starts) {
         if (start > due) break;
         const auto end = timing::add_delay(start, fatigue.per, zone, kNoHolidays);
         if (due >= end) continue;
-        const int n = static_cast<int>(std::count_if(
-            times.begin(), times.end(), [&](auto t) { return t >= start && t < end; }));
-        if (n > fatigue.max) {
-            *count = n - 1;
+        std::set<std::string> flows;
+        for (const auto* prior : counted)
+            if (prior->at >= start && prior->at < end) flows.insert(prior->flow);
+        if (flows.count(flow)) continue;
+        if (static_cast<int>(flows.size()) + 1 > fatigue.max) {
+            others->assign(flows.begin(), flows.end());
             return true;
         }
     }
     return false;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
 }
 
 bool related(const PriorSurvey& prior, const Event& event) {
@@ -195,12 +210,17 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         if (d.due_at < now)
             d.due_at = timing::next_in_window(now, flow.send_window, zone, flow.calendar);
 
-        bool any_address = false;
+        bool any_address = false, landline = false;
         for (const auto& name : step.channels) {
             const auto* channel = config.find_channel(name);
             if (!channel) continue;
             auto address = address_for(*channel, event.contact);
             if (address.empty()) continue;
+            if (channel->kind == config::ChannelKind::sms && !event.contact.phone_is_mobile) {
+                // A landline or service number: the step's next channel, if any, instead.
+                landline = true;
+                continue;
+            }
             any_address = true;
             if (history.opted_out.count(address)) continue;
             d.channel = name;
@@ -232,11 +252,16 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         std::vector<const PriorSurvey*> skip(beaten.begin(), beaten.end());
 
         timing::TimePoint last{};
-        int count = 0;
+        std::vector<std::string> other_flows;
         if (step.condition && !step.condition->evaluate(doc)) {
             d.reason = "condition";
             d.detail = "step " + step.id + " has if: " + step.condition->source() +
                        ", which is false for this event";
+        } else if (!any_address && landline) {
+            d.reason = "no_mobile_number";
+            d.detail = "the contact's phone " + event.contact.phone +
+                       " cannot take SMS (not a mobile number) and step " + step.id +
+                       " has no other channel the contact has an address for";
         } else if (!any_address) {
             d.reason = "no_address";
             d.detail = "the contact has no address for channel(s) of step " + step.id;
@@ -249,17 +274,18 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         } else if (!lost_to.empty()) {
             d.reason = "arbitration";
             d.detail = lost_to;
-        } else if (recently_surveyed(flow, seen, d.due_at, zone, skip, &last)) {
+        } else if (recently_surveyed(flow, step, seen, d.due_at, zone, skip, &last)) {
             d.reason = "recontact";
-            d.detail = "contact already surveyed in flow " + flow.name + " at " +
-                       timing::format_iso8601(last) + " (recontact " +
-                       timing::to_string(*flow.recontact) + ")";
-        } else if (config.fatigue &&
-                   over_budget(*config.fatigue, seen, d.due_at, zone, skip, &count)) {
+            d.detail = "contact already surveyed at step " + step.id + " of flow " + flow.name +
+                       " at " + timing::format_iso8601(last) + " (recontact " +
+                       timing::to_string(*step.recontact) + ")";
+        } else if (config.fatigue && over_budget(*config.fatigue, flow.name, seen, d.due_at, zone,
+                                                 skip, &other_flows)) {
             d.reason = "fatigue";
-            d.detail = "contact already has " + std::to_string(count) +
-                       " survey(s) across flows within " + timing::to_string(config.fatigue->per) +
-                       " (fatigue max " + std::to_string(config.fatigue->max) + ")";
+            d.detail = "contact already surveyed by " + std::to_string(other_flows.size()) +
+                       " other flow(s) within " + timing::to_string(config.fatigue->per) + " (" +
+                       joined(other_flows) + "; fatigue max " +
+                       std::to_string(config.fatigue->max) + " flows)";
         } else {
             d.scheduled = true;
             for (auto* prior : beaten) {
@@ -273,9 +299,36 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
                 prior->pending = prior->counts = false;
                 prior->state = "suppressed";
             }
+            for (const auto& prior : seen.surveys) {
+                if (!prior.awaiting || prior.address != d.address) continue;
+                const std::string older = "survey " + std::to_string(prior.id) + " (" +
+                                          name_of(prior.flow, prior.step, flow.name) +
+                                          ") awaits its answer on " + d.address + "; ";
+                switch (step.on_waiting) {
+                    case config::OnWaiting::supersede:
+                        d.waiting_note = older +
+                                         "if it still does when this one is due, it is "
+                                         "superseded (on_waiting: supersede)";
+                        break;
+                    case config::OnWaiting::wait:
+                        d.waiting_note = older +
+                                         "if it still does when this one is due, this one "
+                                         "waits up to " +
+                                         timing::to_string(step.wait_max) +
+                                         " for it, then supersedes it (on_waiting: wait)";
+                        break;
+                    case config::OnWaiting::skip:
+                        d.waiting_note = older +
+                                         "if it still does when this one is due, this one is "
+                                         "skipped (on_waiting: skip)";
+                        break;
+                }
+                break;
+            }
             PriorSurvey self{flow.name, step.id, "scheduled", d.due_at};
             self.deal_id = event.deal_id;
             self.pending = true;
+            self.address = d.address;
             seen.surveys.push_back(self);
         }
         out.decisions.push_back(std::move(d));

@@ -4,6 +4,7 @@
 
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/url.hpp"
@@ -35,8 +36,18 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
-// The page for a survey, in its contact's locale.
-templates::AnswerPage page_for(const store::SurveyRow& s, Kind kind) {
+std::vector<std::pair<int, std::string>> choices(const config::Config& config,
+                                                 const std::string& locale, int min, int max) {
+    std::vector<std::pair<int, std::string>> out;
+    const bool yes_no = report::is_yes_no(report::Scale{min, max});
+    for (int v : templates::answer_values(min, max))
+        out.emplace_back(v, templates::answer_label(config, locale, yes_no, v));
+    return out;
+}
+
+// The page for a survey, in its contact's locale. A step of several questions asks the
+// others on the same form, each in the words of its own message.
+templates::AnswerPage page_for(const config::Config& config, const store::SurveyRow& s, Kind kind) {
     templates::AnswerPage p;
     p.kind = kind;
     p.locale = s.locale;
@@ -44,9 +55,20 @@ templates::AnswerPage page_for(const store::SurveyRow& s, Kind kind) {
     p.scale_min = s.scale_min;
     p.scale_max = s.scale_max;
     p.low_is_good = s.low_is_good;
+    p.labels = choices(config, s.locale, s.scale_min, s.scale_max);
     auto space = s.contact_name.find(' ');
     p.first_name = s.contact_name.substr(0, space);
     if (kind == Kind::thanks) p.score = s.score;
+    if (kind == Kind::form) {
+        for (int i = 1; i < store::question_count(s); ++i) {
+            const auto q = store::question_at(s, i);
+            auto asked = s;
+            asked.question = i;
+            p.more.push_back({"q" + std::to_string(i + 1),
+                              templates::render(config, asked, "question", s.locale).body,
+                              choices(config, s.locale, q.scale_min, q.scale_max), std::nullopt});
+        }
+    }
     return p;
 }
 
@@ -120,11 +142,18 @@ bool prefetch_hint(const beast_http::fields& headers) {
            says("X-Moz", {"prefetch"}) || says("X-Purpose", {"preview", "prefetch"});
 }
 
-AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max) {
+AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max,
+                             const std::vector<std::pair<int, int>>& more_scales) {
     AnswerForm form;
     auto fields = url::parse_form(body);
     if (auto it = fields.find("score"); it != fields.end())
         form.score = parse_score(trim(it->second), scale_min, scale_max);
+    for (size_t i = 0; i < more_scales.size(); ++i) {
+        std::optional<int> value;
+        if (auto it = fields.find("q" + std::to_string(i + 2)); it != fields.end())
+            value = parse_score(trim(it->second), more_scales[i].first, more_scales[i].second);
+        form.more.push_back(value);
+    }
     if (auto it = fields.find("comment"); it != fields.end()) {
         auto comment = trim(it->second);
         if (comment.size() > kMaxComment) {
@@ -170,15 +199,16 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     // still adds the reason (answer_from_page decides; otherwise it changes nothing).
     if (answered(survey->state) &&
         (action != AnswerAction::record || checked.status == links::TokenStatus::expired))
-        co_return html_page(request, status::ok, *config, page_for(*survey, Kind::thanks));
+        co_return html_page(request, status::ok, *config, page_for(*config, *survey, Kind::thanks));
     if (checked.status == links::TokenStatus::expired || closed_to_answers(survey->state))
-        co_return html_page(request, status::gone, *config, page_for(*survey, Kind::expired));
+        co_return html_page(request, status::gone, *config,
+                            page_for(*config, *survey, Kind::expired));
 
     if (action != AnswerAction::record) {
         // GET or HEAD: show the form, the clicked score pre-selected. A click (a GET of a
         // score link without a prefetch hint) is kept, durably, before the page goes out;
         // it becomes the score once it settles (see answer_page.hpp).
-        auto page = page_for(*survey, Kind::form);
+        auto page = page_for(*config, *survey, Kind::form);
         page.action = links::answer_url(config->server.public_url, token);
         if (score_in_path)
             page.score = parse_score(*score_in_path, survey->scale_min, survey->scale_max);
@@ -206,15 +236,21 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
         co_return html_page(request, status::ok, *config, page);
     }
 
-    auto form = parse_answer_form(request.body(), survey->scale_min, survey->scale_max);
+    std::vector<std::pair<int, int>> more_scales;
+    for (int i = 1; i < store::question_count(*survey); ++i) {
+        const auto q = store::question_at(*survey, i);
+        more_scales.emplace_back(q.scale_min, q.scale_max);
+    }
+    auto form =
+        parse_answer_form(request.body(), survey->scale_min, survey->scale_max, more_scales);
     if (!form.score) {
-        auto page = page_for(*survey, Kind::form);
+        auto page = page_for(*config, *survey, Kind::form);
         page.action = links::answer_url(config->server.public_url, token);
         page.comment = form.comment;
         page.missing_score = true;
         co_return html_page(request, status::bad_request, *config, page);
     }
-    replies::PageAnswer answer{survey_id, *form.score, form.comment};
+    replies::PageAnswer answer{survey_id, *form.score, form.comment, form.more};
     auto job = [config, answer, now](SQLite::Database& db) {
         return replies::answer_from_page(db, *config, answer, now);
     };
@@ -236,12 +272,12 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
             [[fallthrough]];
         case R::already_answered:
             co_return html_page(request, status::ok, *config,
-                                page_for(*outcome.survey, Kind::thanks));
+                                page_for(*config, *outcome.survey, Kind::thanks));
         case R::closed:
             co_return html_page(request, status::gone, *config,
-                                page_for(*outcome.survey, Kind::expired));
+                                page_for(*config, *outcome.survey, Kind::expired));
         case R::out_of_range: {
-            auto page = page_for(*outcome.survey, Kind::form);
+            auto page = page_for(*config, *outcome.survey, Kind::form);
             page.action = links::answer_url(config->server.public_url, token);
             page.comment = form.comment;
             page.missing_score = true;

@@ -110,6 +110,15 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s,
         auto survey = store::find_survey(db, id);
         if (!survey) return std::nullopt;
         json j = engine::survey_json(*survey);
+        j["answers"] = json::array();
+        for (const auto& a : store::answers_of(db, id))
+            j["answers"].push_back(
+                {{"question", a.question_id},
+                 {"metric", a.metric},
+                 {"scale", report::to_string(report::Scale{a.scale_min, a.scale_max})},
+                 {"score", a.score},
+                 {"answered_at",
+                  timing::format_iso8601(timing::TimePoint{std::chrono::seconds{a.answered_at}})}});
         j["messages"] = json::array();
         for (const auto& m :
              store::messages_where(db, "survey_id = ?", {std::to_string(id)}, "ORDER BY id")) {
@@ -203,6 +212,7 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
 asio::awaitable<Response> get_reports(const Request& request, Services& s, const Target& target) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
     report::ReportQuery query;
+    query.timezone = s.config()->defaults.timezone;
     if (auto it = target.query.find("flow"); it != target.query.end()) query.flow = it->second;
     if (auto it = target.query.find("by"); it != target.query.end()) query.by = it->second;
     if (!report::valid_dimension(query.by))

@@ -47,17 +47,18 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
 }
 
 // The newest survey on this channel and address that still waits for something from
-// the customer: a score (sent, delivered) or a comment (answered, within its window).
+// the customer: a score (sent, delivered), or a further question's answer or the comment
+// (answered, within its window: comment_until is set only while one is awaited).
 // Matched on the address alone: an email reply may arrive through another email
 // channel's inbound route than the one that sent it, and a survey that failed over
 // from email to SMS is answered on its new address.
 std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address,
                                      Seconds now) {
-    auto rows = surveys_where(
-        db,
-        "address = ? AND (state IN ('sent', 'delivered') "
-        "OR (state = 'answered' AND follow_up_why = 1 AND comment_until > ?))",
-        {address, std::to_string(now)}, "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+    auto rows = surveys_where(db,
+                              "address = ? AND (state IN ('sent', 'delivered') "
+                              "OR (state = 'answered' AND comment_until > ?))",
+                              {address, std::to_string(now)},
+                              "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
@@ -106,61 +107,98 @@ void opt_out(SQLite::Database& db, const config::Config& config, const std::stri
 
 enum class ScoreSource { reply, answer_page, click };
 
-// A score for the survey, from a reply, from the email's answer page or from a settled
-// click on a score link: the one place that records it, asks "why?", thanks and alerts.
-// A reply without a reason is asked "why?" (follow_up: why) and its alert waits a little
-// for the reason; the answer page has already asked (its form carries the comment), so it
-// sends neither a "why?" nor a thank-you message (the page itself thanks), and a low score
-// alerts at once. A settled click is the page's score without the page's Send: no message
-// either (the page asked and thanked), and its alert waits for the reason like a reply's,
-// since the person may still press Send with one. Pending clicks of the survey are closed:
-// it has its answer.
-void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& s, int score,
-                 const std::string& comment, Seconds now, ScoreSource source, ReplyOutcome& out) {
-    {
+void queue_alert(SQLite::Database& db, const config::Config& config, SurveyRow& s, Seconds now,
+                 ReplyOutcome& out) {
+    auto ids = send_alert(db, config, s, now);
+    out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+}
+
+// The reason ("why?") arrived, or free text stands in for it: the conversation is done.
+// A pending alert goes now, carrying it.
+void take_comment(SQLite::Database& db, const config::Config& config, SurveyRow& s,
+                  const std::string& text, Seconds now, bool thank, ReplyOutcome& out) {
+    s.comment = s.comment.empty() ? text : s.comment + "\n" + text;
+    s.commented_at = now;
+    s.state = state::commented;
+    s.comment_until.reset();
+    s.question = store::question_count(s);
+    out.outcome = "comment";
+    if (thank)
+        out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
+    if (s.alert_state == "pending") queue_alert(db, config, s, now, out);
+}
+
+// An answer to the survey's question `index`, from a reply, from the email's answer page or
+// from a settled click on a score link: the one place that records it, asks the next
+// question or "why?", thanks and alerts. The first question's score is the survey's score
+// (alerts read it); every answer is kept on its own (store::record_answer) for reports.
+//
+// A reply that leaves questions open is followed by the next question; one that answers the
+// last is followed by "why?" (follow_up: why) and its alert waits a little for the reason.
+// The answer page has already asked everything on one form (its Send carries the other
+// questions and the comment, see answer_from_page), so it sends no message (the page itself
+// thanks), and its alert goes at once once its last answer is in. A settled click is the
+// page's first score without the page's Send: no message either, and its alert waits for
+// the reason like a reply's, since the person may still press Send with one. Pending clicks
+// of the survey are closed: it has its answer.
+void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& s, int index,
+                 int score, const std::string& comment, Seconds now, ScoreSource source,
+                 ReplyOutcome& out) {
+    if (index == 0) {
         auto close = store::cached(db,
                                    "UPDATE answer_clicks SET state = 'closed', decided_at = ?1 "
                                    "WHERE survey_id = ?2 AND state = 'pending'");
         close->bind(1, static_cast<std::int64_t>(now));
         close->bind(2, static_cast<std::int64_t>(s.id));
         close->exec();
+        s.score = score;
+        s.answered_at = now;
+        s.next_reminder_at.reset();
     }
-    s.score = score;
-    out.score = s.score;
-    s.answered_at = now;
-    s.next_reminder_at.reset();
+    store::record_answer(db, s, index, score, now);
+    out.score = score;
+    s.question = index + 1;
+    s.retries = 0;  // the next question may be asked once more too
     if (!comment.empty()) s.comment = s.comment.empty() ? comment : s.comment + "\n" + comment;
     out.outcome = "score";
-    // Never twice: a page's Send after its settled click may change the score.
-    const bool alert = alerts::should_alert(config, s) && s.alert_state != "sent";
+    // Decided on the first question; never twice: a page's Send after its settled click may
+    // change the score.
+    const bool alert = index == 0 && alerts::should_alert(config, s) && s.alert_state != "sent";
     const bool sends_messages = source == ScoreSource::reply;
     const bool alert_at_once = source == ScoreSource::answer_page;
+    const auto wait_for_reason = [&] {
+        s.alert_state = "pending";
+        s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
+    };
+
+    if (s.question < store::question_count(s)) {
+        // More questions: the next one (by message, or on the page) within the window.
+        s.state = state::answered;
+        s.comment_until = add(now, config.defaults.comment_window, config);
+        if (sends_messages)
+            out.queued_messages.push_back(
+                queue(db, templates::compose(config, s, "question", now)));
+        if (alert) wait_for_reason();
+        return;
+    }
+    const bool pending = alert || s.alert_state == "pending";
     if (s.follow_up_why && comment.empty()) {
         // The reason may still come as a reply within the comment window.
         s.state = state::answered;
         s.comment_until = add(now, config.defaults.comment_window, config);
         if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
-        if (alert && !alert_at_once) {
-            // Wait a little for the "why?", so the alert can carry it.
-            s.alert_state = "pending";
-            s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
-        } else if (alert) {
-            auto ids = send_alert(db, config, s, now);
-            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
-        }
+        if (pending && !alert_at_once)
+            wait_for_reason();
+        else if (pending)
+            queue_alert(db, config, s, now, out);
     } else {
         s.state = comment.empty() ? state::answered : state::commented;
-        if (!comment.empty()) {
-            s.commented_at = now;
-            s.comment_until.reset();
-        }
+        s.comment_until.reset();
+        if (!comment.empty()) s.commented_at = now;
         if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
-        if (alert) {
-            auto ids = send_alert(db, config, s, now);
-            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
-        }
+        if (pending) queue_alert(db, config, s, now, out);
     }
 }
 
@@ -249,32 +287,32 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
     SurveyRow& s = *survey;
     s.updated_at = now;
 
-    if (s.state == state::answered) {
-        // The reply after a score is its "why?".
-        s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
-        s.commented_at = now;
-        s.state = state::commented;
-        s.comment_until.reset();
-        out.outcome = "comment";
-        out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
-        if (s.alert_state == "pending") {
-            auto ids = send_alert(db, config, s, now);
-            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
-        }
+    const int count = store::question_count(s);
+    if (s.state == state::answered && s.question >= count) {
+        // The reply after the last answer is its "why?".
+        take_comment(db, config, s, message.text, now, true, out);
         save_survey(db, s);
         record_inbound(db, message, from, now, out);
         return out;
     }
 
-    auto parsed = parse_reply(message.text, report::Scale{s.scale_min, s.scale_max});
+    // A score for the question awaiting one: the first until it is answered.
+    const int index = std::clamp(s.question, 0, count - 1);
+    const auto question = store::question_at(s, index);
+    auto parsed = parse_reply(message.text, report::Scale{question.scale_min, question.scale_max});
     if (parsed.intent == Intent::score && parsed.score) {
-        apply_score(db, config, s, *parsed.score, parsed.comment, now, ScoreSource::reply, out);
+        apply_score(db, config, s, index, *parsed.score, parsed.comment, now, ScoreSource::reply,
+                    out);
     } else if (s.retries == 0) {
         // Ask once more, keeping what they wrote.
         s.retries = 1;
         s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
         out.outcome = "retry";
         out.queued_messages.push_back(queue(db, templates::compose(config, s, "retry", now)));
+    } else if (index > 0) {
+        // A later question asked twice without an answer: they are telling us something
+        // else. It is the comment, and the conversation ends with thanks.
+        take_comment(db, config, s, message.text, now, true, out);
     } else {
         s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
         out.outcome = "ignored_after_retry";
@@ -312,9 +350,16 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
         out.result = R::closed;
         return out;
     }
-    if (answer.score < survey->scale_min || answer.score > survey->scale_max) {
-        out.result = R::out_of_range;
-        return out;
+    // The page's first score, then its further questions in order (optional on the form).
+    std::vector<std::pair<int, int>> given{{0, answer.score}};
+    for (size_t i = 0; i < answer.more.size(); ++i)
+        if (answer.more[i]) given.emplace_back(static_cast<int>(i) + 1, *answer.more[i]);
+    for (const auto& [index, score] : given) {
+        const auto q = store::question_at(*survey, index);
+        if (index >= store::question_count(*survey) || score < q.scale_min || score > q.scale_max) {
+            out.result = R::out_of_range;
+            return out;
+        }
     }
     // The inbound row is the audit trail and the idempotency key: one answer per survey
     // from its page, whatever the number of submits.
@@ -330,7 +375,22 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
         s.alert_state = "none";
         s.alert_due_at.reset();
     }
-    apply_score(db, config, s, answer.score, answer.comment, now, ScoreSource::answer_page, reply);
+    // The comment goes with the last answer given, so the alert (at once from the page)
+    // carries it.
+    for (size_t k = 0; k < given.size(); ++k)
+        apply_score(db, config, s, given[k].first, given[k].second,
+                    k + 1 == given.size() ? answer.comment : "", now, ScoreSource::answer_page,
+                    reply);
+    if (s.question < store::question_count(s)) {
+        // The person left the page's other questions blank: the Send is their whole answer.
+        s.question = store::question_count(s);
+        s.comment_until.reset();
+        if (!answer.comment.empty()) {
+            s.state = store::state::commented;
+            s.commented_at = now;
+        }
+        if (s.alert_state == "pending") queue_alert(db, config, s, now, reply);
+    }
     save_survey(db, s);
     record_inbound(db, message, survey->address, now, reply);
     out.result = R::recorded;
@@ -462,7 +522,7 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
             }
             ReplyOutcome reply;
             s.updated_at = now;
-            apply_score(db, config, s, d.winner->score, "", now, ScoreSource::click, reply);
+            apply_score(db, config, s, 0, d.winner->score, "", now, ScoreSource::click, reply);
             save_survey(db, s);
             {
                 // apply_score closed every pending click; the winner is the recorded one.

@@ -287,6 +287,107 @@ bool politeness(std::string_view w) {
             "ty", "hei", "moi", "terve", "hej", "hi", "hello", "ja", "och", "and"});
 }
 
+// ---- yes and no -----------------------------------------------------------------------------
+
+// Words that answer a yes/no question wherever they stand in the reply.
+bool strong_yes(std::string_view w) {
+    return one_of(w, {"kyllä", "kylla",  "kyl",  "joo",  "juu",  "jep",     "jees",    "jes",
+                      "jup",   "jepjep", "japp", "jadå", "jada", "jajamän", "jajamen", "visst",
+                      "yes",   "yeah",   "yep",  "yup",  "yea",  "yess",    "sure"});
+}
+bool strong_no(std::string_view w) {
+    return one_of(w,
+                  {"ei", "eipä", "eipa", "nej", "nä", "nää", "naa", "nix", "nope", "nah", "nay"});
+}
+// Words that are an answer only as the first word: "ja" is Swedish yes but Finnish "and",
+// "inte" and "not" negate what follows ("not really", "inte alls"). ("no" is English no
+// anywhere, but Finnish "well" in front of an answer: "no kyllä" is a yes; see read_yes_no.)
+std::optional<int> first_word_answer(std::string_view w) {
+    if (w == "no" || w == "not" || w == "inte") return 0;
+    if (w == "ja") return 1;
+    return std::nullopt;
+}
+// Words that are an answer only when they are the whole reply: Finnish "en" ("I didn't",
+// but Swedish "a"), "oli" ("it was"), "jo" (Swedish yes, Finnish "already"), "y", "n".
+std::optional<int> lone_answer(std::string_view w) {
+    if (w == "en" || w == "n") return 0;
+    if (w == "oli" || w == "jo" || w == "y" || w == "ok" || w == "okei") return 1;
+    return std::nullopt;
+}
+// "Ei ongelmia" / "ei mitään ongelmaa" / "no problem at all" answer "did we make it easy?"
+// with a yes, though they start with "ei" or "no". Returns the tokens the phrase takes (0:
+// none).
+std::size_t no_problem_at(const std::vector<Token>& t, std::size_t i) {
+    auto word = [&](std::size_t k) {
+        return k < t.size() && t[k].kind == Kind::word ? t[k].text : std::string_view();
+    };
+    const auto negation = word(i);
+    if (!one_of(negation, {"ei", "no", "inga", "inget", "not"})) return 0;
+    std::size_t k = i + 1;
+    if (one_of(word(k), {"mitään", "mitaan", "yhtään", "yhtaan", "any", "några", "nagra", "a"}))
+        ++k;
+    const auto thing = word(k);
+    const bool problem =
+        one_of(thing, {"ongelmia", "ongelmaa", "ongelma", "ongelmia", "valittamista", "moitittavaa",
+                       "huomautettavaa", "problem", "problems", "problemer", "issue", "issues",
+                       "complaints", "problemo"});
+    return problem ? k - i + 1 : 0;
+}
+
+struct YesNo {
+    std::optional<int> value;
+    std::size_t first = 0, last = 0;  // the tokens that carry the answer
+    bool conflict = false;
+};
+
+YesNo read_yes_no(const std::vector<Token>& t) {
+    YesNo out;
+    std::vector<std::pair<std::size_t, int>> hits;  // token, value
+    std::size_t words = 0, first_word = t.size();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != Kind::word) continue;
+        if (first_word == t.size()) first_word = i;
+        ++words;
+    }
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != Kind::word) continue;
+        if (const std::size_t n = no_problem_at(t, i)) {
+            hits.emplace_back(i, 1);
+            i += n - 1;  // the rest of the phrase
+            continue;
+        }
+        if (strong_yes(t[i].text)) {
+            hits.emplace_back(i, 1);
+        } else if (strong_no(t[i].text)) {
+            hits.emplace_back(i, 0);
+        } else if (t[i].text == "no" && i != first_word) {
+            hits.emplace_back(i, 0);  // "yes and no": English; "no kyllä": Finnish "well"
+        }
+    }
+    // The weaker words count only where nothing stronger answers.
+    if (hits.empty() && first_word < t.size()) {
+        if (auto v = first_word_answer(t[first_word].text))
+            hits.emplace_back(first_word, *v);
+        else if (words == 1)
+            if (auto lone = lone_answer(t[first_word].text)) hits.emplace_back(first_word, *lone);
+    }
+    if (hits.empty()) return out;
+    for (const auto& [index, value] : hits)
+        if (value != hits.front().second) {
+            out.conflict = true;
+            return out;
+        }
+    out.value = hits.front().second;
+    out.first = hits.front().first;
+    const std::size_t phrase = no_problem_at(t, out.first);
+    out.last = out.first + (phrase ? phrase - 1 : 0);
+    return out;
+}
+
+bool yes_no_word(std::string_view w) {
+    return strong_yes(w) || strong_no(w) || first_word_answer(w) || lone_answer(w);
+}
+
 // ---- reading the tokens ---------------------------------------------------------------------
 
 struct Hit {
@@ -427,10 +528,12 @@ class Reader {
     const report::Scale& scale_;
 };
 
-// A word or number that says something beyond the score.
-bool meaningful(const Token& t, int score) {
+// A word or number that says something beyond the score. On a yes/no question a second
+// "joo" or a "yes" says nothing more either.
+bool meaningful(const Token& t, int score, bool yes_no) {
     if (t.kind == Kind::symbol) return false;
     if (t.kind == Kind::number) return t.ignored || t.value != score;
+    if (yes_no && yes_no_word(t.text)) return false;
     return !(lead_in_word(t.text) || politeness(t.text) || unit_word(t.text));
 }
 
@@ -476,7 +579,7 @@ std::string strip_trailing(std::string_view s) {
 }
 
 std::string scale_text(const report::Scale& scale) {
-    return std::to_string(scale.min) + "-" + std::to_string(scale.max);
+    return report::to_string(scale);
 }
 
 }  // namespace
@@ -511,29 +614,41 @@ ParsedReply parse_reply(std::string_view text, const report::Scale& scale) {
     if (keyword_in(tokens, true) == Intent::opt_out) return unclear("opt-out word with a number");
 
     ignore_phone_numbers(lowered, tokens);
-    Reader reader(tokens, scale);
-    reader.read();
-
-    if (reader.fraction) return unclear("not a whole number");
-    if (reader.other_denominator)
-        return unclear("scored out of " + std::to_string(*reader.other_denominator) +
-                       ", the scale is " + scale_text(scale));
-
-    std::vector<Hit> hits = reader.hits;
-    if (hits.empty() && reader.weak_hits.size() == 1) {
-        // A lone "one", "yksi" or "ett" is an answer; a lone "en" is Finnish for "I don't".
-        const Hit& h = reader.weak_hits.front();
-        bool alone = tokens[h.first].text != "en";
-        for (std::size_t i = 0; i < tokens.size() && alone; ++i)
-            if ((i < h.first || i > h.last) && meaningful(tokens[i], h.value)) alone = false;
-        if (alone) hits.push_back(h);
+    const bool yes_no = report::is_yes_no(scale);
+    std::vector<Hit> hits;
+    if (yes_no) {
+        // Words first ("joo", "nej", "nope"); a 1 or a 0 still answers when there are none.
+        const YesNo answer = read_yes_no(tokens);
+        if (answer.conflict) return unclear("both yes and no");
+        if (answer.value)
+            hits.push_back(Hit{*answer.value, answer.first, answer.last, true, false});
     }
-    if (hits.empty()) return unclear("no number");
+    if (hits.empty()) {
+        Reader reader(tokens, scale);
+        reader.read();
 
-    for (const Hit& h : hits)
-        if (h.value != hits.front().value)
-            return unclear("conflicting numbers " + std::to_string(hits.front().value) + " and " +
-                           std::to_string(h.value));
+        if (reader.fraction) return unclear("not a whole number");
+        if (reader.other_denominator)
+            return unclear("scored out of " + std::to_string(*reader.other_denominator) +
+                           ", the scale is " + scale_text(scale));
+
+        hits = reader.hits;
+        if (hits.empty() && reader.weak_hits.size() == 1) {
+            // A lone "one", "yksi" or "ett" is an answer; a lone "en" is Finnish for "I don't".
+            const Hit& h = reader.weak_hits.front();
+            bool alone = tokens[h.first].text != "en";
+            for (std::size_t i = 0; i < tokens.size() && alone; ++i)
+                if ((i < h.first || i > h.last) && meaningful(tokens[i], h.value, yes_no))
+                    alone = false;
+            if (alone) hits.push_back(h);
+        }
+        if (hits.empty()) return unclear(yes_no ? "no yes or no" : "no number");
+
+        for (const Hit& h : hits)
+            if (h.value != hits.front().value)
+                return unclear("conflicting numbers " + std::to_string(hits.front().value) +
+                               " and " + std::to_string(h.value));
+    }
 
     const Hit& hit = hits.front();
     if (hit.value < scale.min || hit.value > scale.max)
@@ -549,7 +664,7 @@ ParsedReply parse_reply(std::string_view text, const report::Scale& scale) {
     }
     bool before = false, after = false;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (!meaningful(tokens[i], hit.value)) continue;
+        if (!meaningful(tokens[i], hit.value, yes_no)) continue;
         if (i < hit.first) before = true;
         if (i > hit.last) after = true;
     }

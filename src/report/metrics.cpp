@@ -54,6 +54,11 @@ std::string to_string(Metric m) {
     return "unknown";
 }
 
+std::string to_string(const Scale& s) {
+    if (is_yes_no(s)) return "yes-no";
+    return std::to_string(s.min) + "-" + std::to_string(s.max);
+}
+
 std::optional<double> proportion_margin(double p, int n) {
     if (n < 2 || !(p >= 0.0 && p <= 1.0)) return std::nullopt;
     return kZ95 * std::sqrt(p * (1.0 - p) / n) * 100.0;

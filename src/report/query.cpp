@@ -1,7 +1,10 @@
 #include "cxgate/report/query.hpp"
 
+#include "cxgate/scheduler/timing.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -14,12 +17,13 @@ namespace {
 // SQL that yields the group value of an answered survey for each dimension. Outcome is
 // the event that caused the survey (deal.won, deal.lost, meeting.completed, ...).
 std::optional<std::string> group_expression(const std::string& by) {
-    if (by == "step") return "step";
-    if (by == "staff") return "COALESCE(staff_id, '(none)')";
-    if (by == "segment") return "COALESCE(segment, '(none)')";
-    if (by == "channel") return "COALESCE(channel, '(none)')";
-    if (by == "outcome") return "event_type";
-    if (by == "week") return "strftime('%Y-W%W', answered_at, 'unixepoch')";
+    if (by == "step") return "s.step";
+    if (by == "staff") return "COALESCE(s.staff_id, '(none)')";
+    if (by == "segment") return "COALESCE(s.segment, '(none)')";
+    if (by == "channel") return "COALESCE(s.channel, '(none)')";
+    if (by == "outcome") return "s.event_type";
+    // The ISO week is decided per answer in C++ (its survey's local date); see run_report.
+    if (by == "week") return "NULL";
     return std::nullopt;
 }
 
@@ -57,37 +61,78 @@ std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query
         if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
         return {};
     }
+    // One row per answered question: a step of several questions reports each on its own.
     std::string sql = "SELECT " + *group +
-                      ", flow, metric, scale_min, scale_max, low_is_good, score, "
-                      "MIN(id) OVER (PARTITION BY flow, step) AS step_order "
-                      "FROM surveys WHERE score IS NOT NULL";
-    if (!query.flow.empty()) sql += " AND flow = :flow";
-    if (query.since) sql += " AND answered_at >= :since";
-    if (query.until) sql += " AND answered_at < :until";
-    sql += " ORDER BY flow, step_order, id";
+                      ", s.flow, a.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
+                      "MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.answered_at, "
+                      "s.timezone, a.question, a.question_id "
+                      "FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
+    if (!query.flow.empty()) sql += " AND s.flow = :flow";
+    if (query.since) sql += " AND a.answered_at >= :since";
+    if (query.until) sql += " AND a.answered_at < :until";
+    sql += " ORDER BY s.flow, step_order, a.question, s.id";
     SQLite::Statement st(db, sql);
     if (!query.flow.empty()) st.bind(":flow", query.flow);
     if (query.since) st.bind(":since", static_cast<std::int64_t>(*query.since));
     if (query.until) st.bind(":until", static_cast<std::int64_t>(*query.until));
 
     // Groups keep the order in which they first appear (steps in funnel order).
-    using Key = std::tuple<std::string, std::string, std::string, int, int, bool>;
+    // group, flow, metric, scale min, max, low_is_good, question index and id (by step only:
+    // other dimensions pool the answers of one metric and scale).
+    using Key = std::tuple<std::string, std::string, std::string, int, int, bool, int, std::string>;
     std::vector<Key> order;
     std::map<Key, std::vector<int>> scores;
+    const bool by_week = query.by == "week";
+    const date::time_zone* fallback_zone = nullptr;
+    try {
+        fallback_zone = date::locate_zone(query.timezone);
+    } catch (const std::exception&) {
+        fallback_zone = date::locate_zone("UTC");
+    }
+    std::map<std::string, const date::time_zone*> zones;
+    auto zone_of = [&](const std::string& name) {
+        if (name.empty()) return fallback_zone;
+        auto [it, inserted] = zones.try_emplace(name, fallback_zone);
+        if (inserted) {
+            try {
+                it->second = date::locate_zone(name);
+            } catch (const std::exception&) {
+            }
+        }
+        return it->second;
+    };
     while (st.executeStep()) {
-        Key key{st.getColumn(0).getString(), st.getColumn(1).getString(),
-                st.getColumn(2).getString(), st.getColumn(3).getInt(),
-                st.getColumn(4).getInt(),    st.getColumn(5).getInt() != 0};
+        std::string group_value =
+            by_week ? timing::iso_week_label(
+                          timing::TimePoint{std::chrono::seconds{st.getColumn(8).getInt64()}},
+                          *zone_of(st.getColumn(9).isNull() ? "" : st.getColumn(9).getString()))
+                    : st.getColumn(0).getString();
+        const bool by_step = query.by == "step";
+        Key key{group_value,
+                st.getColumn(1).getString(),
+                st.getColumn(2).getString(),
+                st.getColumn(3).getInt(),
+                st.getColumn(4).getInt(),
+                st.getColumn(5).getInt() != 0,
+                by_step ? st.getColumn(10).getInt() : 0,
+                by_step ? st.getColumn(11).getString() : std::string()};
         auto [it, inserted] = scores.try_emplace(key);
         if (inserted) order.push_back(key);
         it->second.push_back(st.getColumn(6).getInt());
     }
+    // Weeks read in time order; other groups in the order they first appear (funnel order).
+    if (by_week)
+        std::stable_sort(order.begin(), order.end(), [](const Key& a, const Key& b) {
+            return std::get<0>(a) < std::get<0>(b);
+        });
     std::vector<ReportRow> rows;
     for (const auto& key : order) {
-        const auto& [group_value, flow, metric_name, min, max, low_is_good] = key;
+        const auto& [group_value, flow, metric_name, min, max, low_is_good, index, question] = key;
         auto metric = parse_metric(metric_name).value_or(Metric::csat);
         ReportRow row;
         row.group = group_value;
+        row.question = question;
+        row.question_index = index;
         row.flow = flow;
         row.scale = Scale{min, max};
         row.low_is_good = low_is_good;
@@ -102,12 +147,12 @@ nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& qu
     if (!query.flow.empty()) out["flow"] = query.flow;
     for (const auto& row : rows) {
         const auto& r = row.result;
-        nlohmann::json j{
-            {query.by, row.group},
-            {"flow", row.flow},
-            {"metric", to_string(r.metric)},
-            {"scale", std::to_string(row.scale.min) + "-" + std::to_string(row.scale.max)},
-            {"n", r.n}};
+        nlohmann::json j{{query.by, row.group},
+                         {"flow", row.flow},
+                         {"metric", to_string(r.metric)},
+                         {"scale", to_string(row.scale)},
+                         {"n", r.n}};
+        if (!row.question.empty()) j["question"] = row.question;
         if (r.metric == Metric::nps || r.metric == Metric::enps) {
             j["nps"] = figure_json(r.nps);
             j["promoters_pct"] = std::round(r.promoters_pct * 10) / 10;
@@ -141,7 +186,10 @@ std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& quer
             headline = figure(r.satisfied_pct, "%") + " sat";
         else
             headline = figure(r.easy_pct, "%") + " easy";
-        std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5d  %-16s %-16s\n", row.group.c_str(),
+        // The first question of a step reads as the step; the others as step/question.
+        const std::string group =
+            row.question_index > 0 ? row.group + "/" + row.question : row.group;
+        std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5d  %-16s %-16s\n", group.c_str(),
                       row.flow.c_str(), to_string(r.metric).c_str(), r.n, headline.c_str(),
                       mean.c_str());
         out += line;

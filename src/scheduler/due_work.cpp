@@ -10,6 +10,7 @@
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/templates/compose.hpp"
+#include "cxgate/util/phone.hpp"
 
 namespace cxgate::scheduler {
 
@@ -34,27 +35,65 @@ const date::time_zone& zone_of(const config::Config& config, const config::Flow*
     return *date::locate_zone(flow ? flow->timezone : config.defaults.timezone);
 }
 
-// One survey awaits an answer per address at a time (issue 5): a survey in flight
-// (sending), sent or delivered and not yet answered or expired, or answered and waiting for
-// its "why?" within the comment window. The same rule as the reply matcher's open survey,
-// plus `sending`, so a reply can never be ambiguous between two surveys.
-struct Blocker {
+// The survey on an address that awaits something from the customer: its score (sent,
+// delivered), a further question's answer or its "why?" (answered, within the window), or
+// one still being sent. The reply matcher's open survey, plus `sending`. At most one such
+// survey exists per address, so a reply always belongs to one question.
+struct Open {
     std::int64_t id = 0;
-    std::string flow, step;
+    std::string flow, step, state;
 };
-std::optional<Blocker> awaiting_answer(SQLite::Database& db, const std::string& address,
-                                       std::int64_t except, Seconds now) {
-    auto st = store::cached(db,
-                            "SELECT id, flow, step FROM surveys WHERE address = ?1 AND id <> ?2 "
-                            "AND (state IN ('sending', 'sent', 'delivered') OR (state = "
-                            "'answered' AND follow_up_why = 1 AND comment_until > ?3)) "
-                            "ORDER BY id LIMIT 1");
+std::optional<Open> open_on_address(SQLite::Database& db, const std::string& address,
+                                    std::int64_t except, Seconds now) {
+    auto st =
+        store::cached(db,
+                      "SELECT id, flow, step, state FROM surveys WHERE address = ?1 AND id <> "
+                      "?2 AND (state IN ('sending', 'sent', 'delivered') OR (state = "
+                      "'answered' AND comment_until > ?3)) ORDER BY id LIMIT 1");
     st->bind(1, address);
     st->bind(2, static_cast<std::int64_t>(except));
     st->bind(3, static_cast<std::int64_t>(now));
     if (!st->executeStep()) return std::nullopt;
-    return Blocker{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
-                   st->getColumn(2).getString()};
+    return Open{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
+                st->getColumn(2).getString(), st->getColumn(3).getString()};
+}
+
+std::string name_of(const Open& o) {
+    return "survey " + std::to_string(o.id) + " (" + o.flow + "/" + o.step + ")";
+}
+
+// A newer survey goes to the address: the older one stops awaiting. Unanswered, it is
+// `superseded` (a late reply goes to the newer survey); answered and awaiting a further
+// question or its "why?", it is closed with the answers it has, and an alert that waited
+// for the reason goes now without it.
+void supersede(SQLite::Database& db, const config::Config& config, std::int64_t older_id,
+               const SurveyRow& newer, Seconds now, PassResult& out) {
+    auto older = store::find_survey(db, older_id);
+    if (!older) return;
+    const std::string why = "survey " + std::to_string(newer.id) + " (" + newer.flow + "/" +
+                            newer.step + ") went to " + newer.address +
+                            " while this one still awaited ";
+    older->superseded_by = newer.id;
+    older->updated_at = now;
+    older->next_reminder_at.reset();
+    if (older->state == state::answered) {
+        older->state = state::closed;
+        older->closed_at = now;
+        older->comment_until.reset();
+        older->reason = "superseded: " + why +
+                        (older->question < store::question_count(*older) ? "its next question"
+                                                                         : "its \"why?\"");
+        if (older->alert_state == "pending") {
+            auto ids = replies::send_alert(db, config, *older, now);
+            out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
+            ++out.alerted;
+        }
+    } else {
+        older->state = state::superseded;
+        older->reason = "superseded: " + why + "its answer";
+    }
+    store::save_survey(db, *older);
+    ++out.superseded;
 }
 
 // At send time the address may have opted out since the survey was planned: move to
@@ -73,6 +112,11 @@ bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRo
         if (!channel) continue;
         auto address = channel->kind == config::ChannelKind::sms ? phone : email;
         if (address.empty() || is_opted_out(db, address)) continue;
+        // A landline or service number cannot take the SMS (engine/plan.cpp decides the same).
+        if (channel->kind == config::ChannelKind::sms) {
+            const auto number = phone::normalize(address, "", nullptr);
+            if (!number || !number->mobile_capable) continue;
+        }
         s.channel = channel->name;
         s.address = address;
         return true;
@@ -90,6 +134,53 @@ std::optional<Seconds> next_reminder(const config::Config& config, const SurveyR
     auto at =
         timing::due_time(tp(from), step->reminder->after, flow->send_window, zone, flow->calendar);
     return at.time_since_epoch().count();
+}
+
+// A due survey meets an older one that awaits its answer on the same address. Returns true
+// when the due survey goes now (the older one superseded); false when it waits (held_by,
+// reason `waiting`) or is skipped (suppressed, reason `skipped`), already saved. A survey
+// still being sent is always waited for: it is about to be sent or failed.
+bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s, const Open& older,
+               Seconds now, PassResult& out) {
+    const auto* flow = config.flow_for(s.flow, s.flow_version);
+    const auto* step = flow ? flow->find_step(s.step) : nullptr;
+    const auto policy = step ? step->on_waiting : config::OnWaiting::supersede;
+    const auto hold = [&](const std::string& how, std::optional<Seconds> until) {
+        if (s.held_by == older.id && s.wait_until == until) return false;
+        s.held_by = older.id;
+        s.wait_until = until;
+        s.reason = "waiting: " + name_of(older) + " on " + s.address + " " + how;
+        s.updated_at = now;
+        save_survey(db, s);
+        ++out.held;
+        return false;
+    };
+    if (older.state == state::sending) return hold("is being sent", std::nullopt);
+    if (policy == config::OnWaiting::skip) {
+        s.state = state::suppressed;
+        s.reason = "skipped: " + name_of(older) + " still awaited its answer on " + s.address +
+                   " (on_waiting: skip)";
+        s.held_by.reset();
+        s.wait_until.reset();
+        s.updated_at = now;
+        save_survey(db, s);
+        ++out.skipped;
+        return false;
+    }
+    if (policy == config::OnWaiting::wait) {
+        // Counted from the survey's due time, in the zone it was planned in.
+        const Seconds due = s.due_at.value_or(now);
+        const Seconds until =
+            timing::add_delay(tp(due), step->wait_max, zone_of(config, flow, s), flow->calendar)
+                .time_since_epoch()
+                .count();
+        if (now < until)
+            return hold("awaits its answer (on_waiting: wait up to " +
+                            timing::to_string(step->wait_max) + ")",
+                        until);
+    }
+    supersede(db, config, older.id, s, now, out);
+    return true;
 }
 
 // Held surveys (waiting for another survey on their address) sort last, so they never
@@ -112,21 +203,17 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.state = state::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
             s.updated_at = now;
-        } else if (auto blocker = awaiting_answer(db, s.address, s.id, now)) {
-            // Stays scheduled; written only when the survey it waits for changes.
-            if (s.held_by == blocker->id) continue;
-            s.held_by = blocker->id;
-            s.reason = "waiting: survey " + std::to_string(blocker->id) + " (" + blocker->flow +
-                       "/" + blocker->step + ") on " + s.address +
-                       " awaits its answer; one survey at a time per address";
-            s.updated_at = now;
-            ++out.held;
+        } else if (auto older = open_on_address(db, s.address, s.id, now);
+                   older && !goes_over(db, config, s, *older, now, out)) {
+            continue;  // waits (written only when what it waits for changes) or was skipped
         } else {
             if (s.held_by) {
-                // Released: the survey it waited for was answered, expired or closed. It may
-                // be outside the send window now; then it waits for the next opening.
+                // Released: the survey it waited for was answered, expired or closed (or
+                // superseded by this one). It may be outside the send window now; then it
+                // waits for the next opening.
                 const auto* flow = config.find_flow(s.flow);
                 s.held_by.reset();
+                s.wait_until.reset();
                 s.reason.clear();
                 s.updated_at = now;
                 if (flow) {
@@ -204,8 +291,8 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
         db,
         "SELECT MIN(t) FROM ("
         " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
-        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state = 'scheduled' AND held_by IS "
-        "NOT NULL"
+        " UNION ALL SELECT MIN(COALESCE(MIN(wait_until, expires_at), wait_until, expires_at))"
+        " FROM surveys WHERE state = 'scheduled' AND held_by IS NOT NULL"
         " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
         "AND reminders_sent < reminders_max"
         " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"

@@ -59,13 +59,15 @@ asio::awaitable<void> Scheduler::loop() {
             result.next_due = now + 1;
         }
         if (result.claimed || result.reminded || result.expired || result.closed ||
-            result.alerted || result.held || result.clicks_recorded || result.clicks_voided)
+            result.alerted || result.held || result.superseded || result.skipped ||
+            result.clicks_recorded || result.clicks_voided)
             spdlog::info(
                 "scheduler: {} sent, {} reminders, {} expired, {} closed, {} alerts, {} waiting "
-                "for another survey on their address, {} scores from link clicks, {} clicks "
-                "voided",
+                "for another survey on their address, {} superseded by a newer one, {} skipped, "
+                "{} scores from link clicks, {} clicks voided",
                 result.claimed, result.reminded, result.expired, result.closed, result.alerted,
-                result.held, result.clicks_recorded, result.clicks_voided);
+                result.held, result.superseded, result.skipped, result.clicks_recorded,
+                result.clicks_voided);
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
         if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;

@@ -1,8 +1,11 @@
 #include "cxgate/scheduler/timing.hpp"
 
+#include <date/iso_week.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <system_error>
@@ -511,6 +514,16 @@ std::string format_iso8601(TimePoint t) {
 
 std::string format_local(TimePoint t, const date::time_zone& zone) {
     return date::format("%FT%T%Ez", date::zoned_seconds{&zone, t});
+}
+
+std::string iso_week_label(TimePoint t, const date::time_zone& zone) {
+    const auto local = date::floor<date::days>(date::zoned_seconds{&zone, t}.get_local_time());
+    // iso_week counts on calendar dates; the local date is that date.
+    const iso_week::year_weeknum_weekday week{date::sys_days{local.time_since_epoch()}};
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-W%02u", static_cast<int>(week.year()),
+                  static_cast<unsigned>(week.weeknum()));
+    return buffer;
 }
 
 }  // namespace cxgate::timing

@@ -179,6 +179,36 @@ CREATE TABLE answer_clicks (
 CREATE INDEX answer_clicks_by_survey ON answer_clicks(survey_id, state);
 CREATE INDEX answer_clicks_by_settle ON answer_clicks(settle_at) WHERE state = 'pending';
 )sql",
+    // 6: the funnel as it runs: a step's own message template and up to three questions
+    //    per survey (the question awaiting its answer), each answer recorded on its own;
+    //    a survey closed because a newer one went to the same address, and how long a due
+    //    one waits for an older one (on_waiting: wait). Answers given
+    //    before this version are the first question of their survey.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN template TEXT;
+ALTER TABLE surveys ADD COLUMN questions TEXT;
+ALTER TABLE surveys ADD COLUMN question INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE surveys ADD COLUMN superseded_by INTEGER;
+ALTER TABLE surveys ADD COLUMN wait_until INTEGER;
+CREATE TABLE answers (
+  survey_id   INTEGER NOT NULL REFERENCES surveys(id),
+  question    INTEGER NOT NULL,
+  question_id TEXT NOT NULL,
+  metric      TEXT NOT NULL,
+  scale_min   INTEGER NOT NULL,
+  scale_max   INTEGER NOT NULL,
+  low_is_good INTEGER NOT NULL,
+  score       INTEGER NOT NULL,
+  answered_at INTEGER NOT NULL,
+  PRIMARY KEY (survey_id, question)
+);
+INSERT INTO answers (survey_id, question, question_id, metric, scale_min, scale_max,
+                     low_is_good, score, answered_at)
+  SELECT id, 0, 'q1', metric, scale_min, scale_max, low_is_good, score,
+         COALESCE(answered_at, updated_at)
+  FROM surveys WHERE score IS NOT NULL;
+UPDATE surveys SET question = 1 WHERE score IS NOT NULL;
+)sql",
 };
 
 void configure(SQLite::Database& db) {

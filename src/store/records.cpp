@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cxgate/store/statement_cache.hpp"
 
 namespace cxgate::store {
@@ -14,7 +16,8 @@ const char* kSurveyColumns =
     "staff_name, staff_email, staff_phone, channels, channel, address, state, reason, due_at, "
     "expires_at, sent_at, answered_at, commented_at, closed_at, score, comment, retries, "
     "reminders_sent, reminders_max, next_reminder_at, comment_until, alert_state, alert_due_at, "
-    "created_at, updated_at, deal_id, timezone, held_by, suppressed_by";
+    "created_at, updated_at, deal_id, timezone, held_by, suppressed_by, template, questions, "
+    "question, superseded_by, wait_until";
 
 // Columns after id, for INSERT placeholders and the UPDATE's WHERE index.
 int survey_column_count() {
@@ -52,6 +55,39 @@ std::optional<Seconds> optional_int(const SQLite::Column& c) {
 
 std::string text(const SQLite::Column& c) {
     return c.isNull() ? std::string() : c.getString();
+}
+
+// A survey's questions as the `questions` column keeps them ("" when it asks one plain one).
+std::string questions_json(const std::vector<SurveyQuestion>& questions) {
+    if (questions.empty()) return "";
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& q : questions)
+        out.push_back({{"id", q.id},
+                       {"metric", q.metric},
+                       {"scale_min", q.scale_min},
+                       {"scale_max", q.scale_max},
+                       {"low_is_good", q.low_is_good},
+                       {"template", q.template_name}});
+    return out.dump();
+}
+
+std::vector<SurveyQuestion> questions_from_json(const std::string& text) {
+    std::vector<SurveyQuestion> out;
+    if (text.empty()) return out;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& q : j) {
+        if (!q.is_object()) continue;
+        SurveyQuestion sq;
+        sq.id = q.value("id", "");
+        sq.metric = q.value("metric", "csat");
+        sq.scale_min = q.value("scale_min", 1);
+        sq.scale_max = q.value("scale_max", 5);
+        sq.low_is_good = q.value("low_is_good", false);
+        sq.template_name = q.value("template", "");
+        out.push_back(std::move(sq));
+    }
+    return out;
 }
 
 // Binds every column after id, in kSurveyColumns order, starting at index 1.
@@ -101,6 +137,11 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     bind_text(st, i++, r.timezone);
     bind_optional(st, i++, r.held_by);
     bind_text(st, i++, r.suppressed_by);
+    bind_text(st, i++, r.template_name);
+    bind_text(st, i++, questions_json(r.questions));
+    st.bind(i++, r.question);
+    bind_optional(st, i++, r.superseded_by);
+    bind_optional(st, i++, r.wait_until);
 }
 
 SurveyRow read_survey(SQLite::Statement& st) {
@@ -151,6 +192,11 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.timezone = text(st.getColumn(i++));
     r.held_by = optional_int(st.getColumn(i++));
     r.suppressed_by = text(st.getColumn(i++));
+    r.template_name = text(st.getColumn(i++));
+    r.questions = questions_from_json(text(st.getColumn(i++)));
+    r.question = st.getColumn(i++).getInt();
+    r.superseded_by = optional_int(st.getColumn(i++));
+    r.wait_until = optional_int(st.getColumn(i++));
     return r;
 }
 
@@ -226,6 +272,58 @@ std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& wh
     for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<SurveyRow> out;
     while (st->executeStep()) out.push_back(read_survey(*st));
+    return out;
+}
+
+int question_count(const SurveyRow& s) {
+    return s.questions.empty() ? 1 : static_cast<int>(s.questions.size());
+}
+
+SurveyQuestion question_at(const SurveyRow& s, int index) {
+    if (index >= 0 && index < static_cast<int>(s.questions.size()))
+        return s.questions[static_cast<size_t>(index)];
+    return SurveyQuestion{"q1", s.metric, s.scale_min, s.scale_max, s.low_is_good, s.template_name};
+}
+
+void record_answer(SQLite::Database& db, const SurveyRow& s, int index, int score, Seconds now) {
+    const auto q = question_at(s, index);
+    auto st = store::cached(
+        db,
+        "INSERT INTO answers (survey_id, question, question_id, metric, scale_min, scale_max, "
+        "low_is_good, score, answered_at) VALUES (?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(survey_id, question) DO UPDATE SET score = excluded.score, "
+        "answered_at = excluded.answered_at");
+    st->bind(1, static_cast<std::int64_t>(s.id));
+    st->bind(2, index);
+    st->bind(3, q.id);
+    st->bind(4, q.metric);
+    st->bind(5, q.scale_min);
+    st->bind(6, q.scale_max);
+    st->bind(7, q.low_is_good ? 1 : 0);
+    st->bind(8, score);
+    st->bind(9, static_cast<std::int64_t>(now));
+    st->exec();
+}
+
+std::vector<AnswerRow> answers_of(SQLite::Database& db, std::int64_t survey_id) {
+    auto st = store::cached(db,
+                            "SELECT question, question_id, metric, scale_min, scale_max, "
+                            "low_is_good, score, answered_at FROM answers WHERE survey_id = ? "
+                            "ORDER BY question");
+    st->bind(1, static_cast<std::int64_t>(survey_id));
+    std::vector<AnswerRow> out;
+    while (st->executeStep()) {
+        AnswerRow a;
+        a.question = st->getColumn(0).getInt();
+        a.question_id = st->getColumn(1).getString();
+        a.metric = st->getColumn(2).getString();
+        a.scale_min = st->getColumn(3).getInt();
+        a.scale_max = st->getColumn(4).getInt();
+        a.low_is_good = st->getColumn(5).getInt() != 0;
+        a.score = st->getColumn(6).getInt();
+        a.answered_at = st->getColumn(7).getInt64();
+        out.push_back(std::move(a));
+    }
     return out;
 }
 

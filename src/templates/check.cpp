@@ -17,7 +17,8 @@ ContextKind kind_of(const std::string& name) {
     auto dot = base.find('.');
     auto stem = base.substr(0, dot);
     if (stem == "answer") return ContextKind::answer_page;
-    if (stem == "optout" || stem == "help" || stem == "buttons") return ContextKind::plain;
+    if (stem == "optout" || stem == "help" || stem == "buttons" || stem == "yes" || stem == "no")
+        return ContextKind::plain;
     return ContextKind::survey;
 }
 
@@ -49,6 +50,7 @@ mstch::map sample_context(const config::Config& config, ContextKind kind) {
             p.first_name = "Matti";
             p.comment = "Quick";
             p.action = config.server.public_url + "/r/sample";
+            p.more.push_back({"q2", "Did we make it easy?", {{1, "Yes"}, {0, "No"}}, 1});
             auto ctx = detail::answer_context(p);
             // Every section is checked, whichever the sample would show.
             for (const char* flag : {"form", "thanks", "expired", "invalid", "missing_score"})

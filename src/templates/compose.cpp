@@ -19,6 +19,22 @@ const std::string* find_template(const config::Config& config, const std::string
     return nullptr;
 }
 
+const std::string* find_question_template(const config::Config& config, const std::string& locale,
+                                          const std::string& named, const std::string& metric) {
+    // The step's own wording in the contact's language beats the metric's generic one, and
+    // either beats another language.
+    for (const auto& candidate : {locale, config.defaults.locale, std::string("en")}) {
+        if (!named.empty())
+            if (auto it = config.templates.find(candidate + "/" + named + ".txt");
+                it != config.templates.end())
+                return &it->second;
+        if (auto it = config.templates.find(candidate + "/" + metric + ".txt");
+            it != config.templates.end())
+            return &it->second;
+    }
+    return nullptr;
+}
+
 namespace {
 // mstch has one global escape function; whether it escapes is decided per thread, so
 // the writer thread composing an SMS and the event loop rendering a page never race.
@@ -43,33 +59,61 @@ std::string render(const std::string& source, const mstch::map& ctx, bool html) 
     return mstch::render(source, ctx);
 }
 
+namespace {
+
+// At most `limit` characters (UTF-8 code points), cut at a code point boundary: a name is
+// data from outside, and a message must not grow with it (an SMS is billed per part).
+std::string cap(const std::string& text, size_t limit) {
+    size_t chars = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+        if (chars++ == limit)
+            return text.substr(0, i) + "...";  // ASCII: "…" would make an SMS UCS-2
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string first_name(const std::string& name) {
-    auto space = name.find(' ');
-    return space == std::string::npos ? name : name.substr(0, space);
+    auto start = name.find_first_not_of(' ');
+    if (start == std::string::npos) return "";
+    auto space = name.find(' ', start);
+    return cap(name.substr(start, space == std::string::npos ? std::string::npos : space - start),
+               kMaxFirstName);
 }
 
 mstch::map survey_context(const config::Config& config, const store::SurveyRow& s) {
-    mstch::map contact{{"name", s.contact_name},
+    mstch::map contact{{"name", cap(s.contact_name, kMaxName)},
                        {"first_name", first_name(s.contact_name)},
                        {"address", s.address},
-                       {"segment", s.segment}};
+                       {"segment", cap(s.segment, kMaxName)}};
     mstch::map staff{{"id", s.staff_id},
-                     {"name", s.staff_name},
+                     {"name", cap(s.staff_name, kMaxName)},
                      {"first_name", first_name(s.staff_name)},
                      {"email", s.staff_email}};
-    mstch::map scale{{"min", std::to_string(s.scale_min)}, {"max", std::to_string(s.scale_max)}};
+    // The question being asked (or last asked): its scale is what a reply must give.
+    const int index = std::min(s.question, store::question_count(s) - 1);
+    const auto q = store::question_at(s, index);
+    const report::Scale question_scale{q.scale_min, q.scale_max};
+    mstch::map scale{{"min", std::to_string(q.scale_min)}, {"max", std::to_string(q.scale_max)}};
     mstch::map ctx{{"contact", contact},
                    {"staff", staff},
                    {"scale", scale},
                    {"flow", s.flow},
                    {"step", s.step},
-                   {"metric", s.metric},
+                   {"metric", q.metric},
+                   {"question", mstch::map{{"id", q.id},
+                                           {"number", std::to_string(index + 1)},
+                                           {"of", std::to_string(store::question_count(s))}}},
                    {"survey_id", std::to_string(s.id)},
                    {"public_url", config.server.public_url}};
     if (s.score) ctx.emplace("score", std::to_string(*s.score));
-    if (!s.comment.empty()) ctx.emplace("comment", s.comment);
-    // Templates distinguish "1 = very easy" from "5 = very easy" wordings.
-    ctx.emplace("low_is_good", s.low_is_good);
+    if (!s.comment.empty()) ctx.emplace("comment", cap(s.comment, kMaxComment));
+    // Templates distinguish "1 = very easy" from "5 = very easy" wordings, and a yes/no
+    // question ("Vastaa KYLLÄ tai EI") from a scale.
+    ctx.emplace("low_is_good", q.low_is_good);
+    ctx.emplace("yes_no", report::is_yes_no(question_scale));
     return ctx;
 }
 
@@ -119,8 +163,26 @@ void finish(const config::Config& config, store::MessageRow& m) {
 
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
                 const std::string& kind, const std::string& locale) {
-    const std::string name = kind == "survey" ? survey.metric : kind;
-    return render_with(config, name, locale, detail::survey_context(config, survey));
+    const auto ctx = detail::survey_context(config, survey);
+    if (kind != "survey" && kind != "question") return render_with(config, kind, locale, ctx);
+    // The question's own template (the step's wording), else its metric's.
+    const int index = kind == "survey" ? 0 : survey.question;
+    auto asked = survey;
+    asked.question = index;
+    const auto q = store::question_at(survey, index);
+    const auto question_ctx = detail::survey_context(config, asked);
+    Rendered out;
+    if (const auto* body =
+            detail::find_question_template(config, locale, q.template_name, q.metric))
+        out.body = trim_end(detail::render(*body, question_ctx, false));
+    const std::string subject_name = q.template_name.empty() ? q.metric : q.template_name;
+    if (const auto* subject = find_template(config, locale, subject_name + ".subject.txt"))
+        out.subject = trim_end(detail::render(*subject, question_ctx, false));
+    else if (const auto* generic = find_template(config, locale, q.metric + ".subject.txt"))
+        out.subject = trim_end(detail::render(*generic, question_ctx, false));
+    else if (const auto* fallback = find_template(config, locale, "subject.txt"))
+        out.subject = trim_end(detail::render(*fallback, question_ctx, false));
+    return out;
 }
 
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
@@ -139,7 +201,9 @@ store::MessageRow compose(const config::Config& config, const store::SurveyRow& 
     return m;
 }
 
-void finish_message(const config::Config& config, store::MessageRow& message) { finish(config, message); }
+void finish_message(const config::Config& config, store::MessageRow& message) {
+    finish(config, message);
+}
 
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,

@@ -18,10 +18,28 @@ namespace detail {
 // The answer page's context. Section flags (form, thanks, expired, invalid) pick the
 // part of answer.html to show; nps/csat/ces pick the wording of the scale's ends.
 mstch::map answer_context(const AnswerPage& p) {
-    mstch::array scores;
-    for (int v = p.scale_min; v <= p.scale_max; ++v)
-        scores.push_back(
-            mstch::map{{"value", std::to_string(v)}, {"checked", p.score && *p.score == v}});
+    const auto choices_of = [](const std::vector<std::pair<int, std::string>>& labels, int min,
+                               int max, std::optional<int> checked) {
+        mstch::array out;
+        if (labels.empty()) {
+            for (int v = min; v <= max; ++v)
+                out.push_back(mstch::map{{"value", std::to_string(v)},
+                                         {"label", std::to_string(v)},
+                                         {"checked", checked && *checked == v}});
+        } else {
+            for (const auto& [v, label] : labels)
+                out.push_back(mstch::map{{"value", std::to_string(v)},
+                                         {"label", label},
+                                         {"checked", checked && *checked == v}});
+        }
+        return out;
+    };
+    mstch::array scores = choices_of(p.labels, p.scale_min, p.scale_max, p.score);
+    mstch::array more;
+    for (const auto& q : p.more)
+        more.push_back(mstch::map{{"name", q.name},
+                                  {"legend", q.legend},
+                                  {"choices", choices_of(q.choices, 0, -1, q.selected)}});
     mstch::map ctx{{"form", p.kind == AnswerPage::Kind::form},
                    {"thanks", p.kind == AnswerPage::Kind::thanks},
                    {"expired", p.kind == AnswerPage::Kind::expired},
@@ -36,6 +54,8 @@ mstch::map answer_context(const AnswerPage& p) {
                    {"scale", mstch::map{{"min", std::to_string(p.scale_min)},
                                         {"max", std::to_string(p.scale_max)}}},
                    {"scores", scores},
+                   {"more", more},
+                   {"yes_no", p.scale_min == 0 && p.scale_max == 1},
                    {"first_name", p.first_name},
                    {"comment", p.comment},
                    {"missing_score", p.missing_score}};
@@ -44,6 +64,21 @@ mstch::map answer_context(const AnswerPage& p) {
 }
 
 }  // namespace detail
+
+std::string answer_label(const config::Config& config, const std::string& locale, bool yes_no,
+                         int value) {
+    if (!yes_no) return std::to_string(value);
+    const auto* source = detail::find_template(config, locale, value ? "yes.txt" : "no.txt");
+    if (!source) return value ? "Yes" : "No";
+    return trim(detail::render(*source, detail::plain_context(config), false));
+}
+
+std::vector<int> answer_values(int scale_min, int scale_max) {
+    if (scale_min == 0 && scale_max == 1) return {1, 0};  // yes, no
+    std::vector<int> out;
+    for (int v = scale_min; v <= scale_max; ++v) out.push_back(v);
+    return out;
+}
 
 std::string buttons_prompt(const config::Config& config, const std::string& locale) {
     const auto* source = detail::find_template(config, locale, "buttons.txt");

@@ -14,6 +14,16 @@ namespace cxgate::templates::detail {
 // templates/<locale>/<file>, else the default locale's, else English; null if none.
 const std::string* find_template(const config::Config& config, const std::string& locale,
                                  const std::string& file);
+// A question's message: in each of those locales, its named template (the step's own
+// wording, e.g. "call-csat") before its metric's ("csat"); null if neither exists anywhere.
+const std::string* find_question_template(const config::Config& config, const std::string& locale,
+                                          const std::string& named, const std::string& metric);
+
+// Outside data is capped where it enters a message, so one long name cannot make a
+// 200-part SMS. Characters (code points), not bytes.
+inline constexpr size_t kMaxName = 60;
+inline constexpr size_t kMaxFirstName = 30;
+inline constexpr size_t kMaxComment = 1000;
 
 // html: {{name}} is HTML-escaped (email HTML part, web pages); otherwise values go in as
 // they are (SMS, the email text part, subjects), so "Matti & Co" stays "Matti & Co".

@@ -24,7 +24,7 @@ def test(make_daemon, workdir):
     # Every problem in one run: an unreachable step, a typo with a suggestion, a missing
     # template for a configured locale, a CRM source with a bad condition.
     with open(os.path.join(cfg, "flows", "more.yaml"), "w") as f:
-        f.write("flow: more\nrecontact: 7d\nsteps:\n"
+        f.write("flow: more\narbitration: 7d\nsteps:\n"
                 "  - id: first\n    on: deal.won\n    survey: { metric: nps }\n    channel: sms\n"
                 "  - id: second\n    on: deal.won\n    survey: { metric: enps }\n    channel: sms\n    expirs: 3d\n")
     os.remove(os.path.join(cfg, "templates", "sv", "enps.txt"))
@@ -33,7 +33,8 @@ def test(make_daemon, workdir):
     res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
     out = res.stdout
     check(res.returncode == 1, out)
-    check("flows/more.yaml:9:9: error: step \"second\" can never be sent: step \"first\" (line 4)" in out, out)
+    check("flows/more.yaml:9:9: error: step \"second\" can never be sent: step \"first\" (line 4, priority 0, "
+          "arbitration 7d) takes the same event" in out, out)
     check("flows/more.yaml:12:5: error: unknown key \"expirs\" in a step (did you mean \"expires\"?)" in out, out)
     check("flows/more.yaml:10:23: error: step \"second\": no enps template for locale sv" in out, out)
     check("cxgate.yaml:" in out and "error: source \"crm\": condition: use == to compare, not =" in out, out)

@@ -1,6 +1,7 @@
 """Flow rules through the real binary on a manual clock: arbitration stated in the 202,
-cancel_on by deal, and one survey awaiting an answer per address (a CSAT due while the
-deal's NPS is open waits; the reply goes to the NPS; then the CSAT is sent)."""
+cancel_on by deal, and one survey awaiting an answer per address with `on_waiting: wait`
+(a CSAT due while the deal's NPS is open waits; the reply goes to the NPS; then the CSAT is
+sent). The default, `supersede`, is in test_journey.py."""
 import os
 
 from harness import check, eventually, free_port, run, set_public_port, write_config
@@ -27,6 +28,7 @@ steps:
     on: call.completed
     survey: { metric: csat, scale: 1-5 }
     channel: sms
+    on_waiting: { wait: 7d }
 """
 
 CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
@@ -84,6 +86,8 @@ def test(make_daemon, workdir):
     status, call = d.event({"id": "call-c", "type": "call.completed", "contact": {"phone": "0403333333"}})
     check(status == 202 and len(call["scheduled"]) == 1, f"call: {call}")
     csat_id = call["scheduled"][0]["id"]
+    check(f"survey {nps_id} (close) awaits its answer on {maija}" in call["scheduled"][0]["waiting"]
+          and "waits up to 7d" in call["scheduled"][0]["waiting"], f"the 202 says what will happen: {call}")
 
     def waiting():
         s = d.survey(csat_id)

@@ -1,6 +1,7 @@
 """The whole mortgage funnel through the real binary: events over HTTP, surveys in the
-sandbox outbox, replies through `cxgate reply` (the inbound webhook), alerts, opt-out,
-recontact, reminders, expiry and the report."""
+sandbox outbox, replies through `cxgate reply` (the inbound webhook), "why?" after every
+score, alerts, opt-out, recontact of a repeated step, reminders, expiry and the report.
+test_journey.py follows one customer through every touchpoint of one deal."""
 from harness import check, eventually, run
 
 MAIJA = "+358401234567"
@@ -73,11 +74,12 @@ def test(make_daemon, workdir):
     s = eventually(lambda: (lambda x: x if x["state"] == "closed" else None)(d.survey(survey["id"])), "closed")
     check(s["score"] == 5 and s["comment"] == "Sivusto kaatui kahdesti", f"survey record: {s}")
 
-    # --- recontact: a meeting right after is suppressed, with its reason
-    status, body = d.event({"id": "evt-meeting-0", "type": "meeting.completed",
+    # --- recontact: a second booking right after is a repeat of the step, suppressed with its
+    # reason (the journey's other steps are not: see test_journey.py)
+    status, body = d.event({"id": "evt-booking-0", "type": "appointment.booked",
                             "contact": {"phone": "+358401234567", "name": "Maija Virtanen"}, "staff": STAFF})
-    check(status == 202 and body["scheduled"] == [] and body["suppressed"][0]["reason"] == "recontact",
-          f"recontact: {body}")
+    check(status == 202 and body["scheduled"] == [] and body["suppressed"][0]["reason"] == "recontact"
+          and "at step booking" in body["suppressed"][0]["detail"], f"recontact: {body}")
 
     # --- meeting a week later: CSAT, score 1 alerts staff and team lead at once
     d.advance("8d")
@@ -88,6 +90,8 @@ def test(make_daemon, workdir):
     sent(d, MAIJA, "survey", count=2)
     out = d.reply(MAIJA, "1")
     check(out["outcome"] == "score" and out["survey"] == meeting_id, f"meeting score: {out}")
+    sent(d, MAIJA, "why", count=2)
+    check(d.reply(MAIJA, "Neuvoja myöhästyi")["outcome"] == "comment", "meeting comment")
     sent(d, MAIJA, "thanks", count=2)
     sent(d, "advisor@example.com", "alert", count=2)
     lead_alert = sent(d, "lead@example.com", "alert")[0]
@@ -98,8 +102,11 @@ def test(make_daemon, workdir):
     status, body = d.event({"id": "evt-call-1", "type": "call.completed",
                             "contact": {"phone": "040 123 4567"}, "staff": STAFF})
     check(status == 202 and len(body["scheduled"]) == 1, f"call: {body}")
-    sent(d, MAIJA, "survey", count=3)
+    call = sent(d, MAIJA, "survey", count=3)[-1]
+    check("puhelu" in call["body"], f"the call survey asks about the call: {call['body']}")
     check(d.reply(MAIJA, "4")["outcome"] == "score", "call score")
+    sent(d, MAIJA, "why", count=3)
+    check(d.reply(MAIJA, "Hyödyllinen")["outcome"] == "comment", "call comment")
     sent(d, MAIJA, "thanks", count=3)
 
     # --- deals close: won for Maija (SMS: no email), lost for Pekka (email first, English)
@@ -136,8 +143,10 @@ def test(make_daemon, workdir):
     check(d.reply(MAIJA, "9")["score"] == 9, "Maija NPS 9")
     out = d.reply(PEKKA_EMAIL, "3")
     check(out["score"] == 3, f"Pekka NPS 3: {out}")
+    check(d.reply(PEKKA_EMAIL, "Too slow")["outcome"] == "comment", "Pekka's reason")
     sales = sent(d, "sales-alerts@example.com", "alert")[0]
-    check("Pekka" in sales["body"] and "close" in sales["body"], f"#sales-alerts: {sales}")
+    check("Pekka" in sales["body"] and "close" in sales["body"] and "Too slow" in sales["body"],
+          f"#sales-alerts: {sales}")
 
     # --- opt-out: LOPETA, confirmed once, and later events are suppressed
     status, body = d.event({"id": "evt-liisa-1", "type": "meeting.completed",

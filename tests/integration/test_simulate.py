@@ -1,8 +1,10 @@
 """Golden-output tests for `cxgate simulate`: every tests/golden/simulate/NAME.jsonl is
-simulated and its timeline compared with NAME.txt (the "# cxgate simulate" header line,
-which carries the flow's content hash, is left out of the comparison). A first line
-`# args: ...` gives the command's options. CXGATE_UPDATE_GOLDEN=1 rewrites the .txt files.
-The simulation must not create or touch the configured database."""
+simulated and its timeline compared with NAME.txt, header included (it names each flow's
+content hash, so a golden cannot outlive a change of the flow it was made with). A first
+line `# args: ...` gives the command's options. CXGATE_UPDATE_GOLDEN=1 rewrites the .txt
+files. The simulation must not create or touch the configured database. `--json` prints the
+same timeline as one object per line."""
+import json
 import glob
 import os
 import shlex
@@ -12,7 +14,7 @@ from harness import check, run
 
 
 def body(text):
-    return "".join(line + "\n" for line in text.splitlines() if not line.startswith("# cxgate simulate"))
+    return text
 
 
 def test(make_daemon, workdir):
@@ -42,6 +44,21 @@ def test(make_daemon, workdir):
                                                 expected_file, "simulate output"))
             check(False, f"{os.path.basename(case)} differs from its golden output:\n{diff}")
     check(not os.path.exists(os.path.join(cfg, "var")), "simulate must not create the configured database")
+
+    # --json: one object per line with the same story; the tools' contract.
+    journey = os.path.join(d.source, "tests", "golden", "simulate", "journey_won.jsonl")
+    res = d.cli("simulate", "--config", config, "--events", journey, "--flow", "mortgage-funnel", "--json")
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    check(all({"time", "kind"} <= set(line) for line in lines[:-1]), f"every line has time and kind: {lines[:3]}")
+    surveys = [line for line in lines if line["kind"] == "survey"]
+    check([s["step"] for s in surveys] == ["booking", "meeting", "follow-up-call", "follow-up-call", "close"],
+          f"five surveys in funnel order: {surveys}")
+    check(all(s["channel"] and s["address"] and s["survey"] for s in surveys), f"fields: {surveys}")
+    check(len({s["body"] for s in surveys}) == 4, "each touchpoint asks its own question (two calls ask alike)")
+    superseded = [line for line in lines if line["kind"] == "superseded"]
+    check(len(superseded) == 3 and all(s["reason"] == "superseded" and s["superseded_by"] for s in superseded),
+          f"superseded with the reason: {superseded}")
+    check(lines[-1]["kind"] == "summary" and lines[-1]["sent"] == 5, f"summary: {lines[-1]}")
 
     # Errors: an unknown flow and a malformed line are named.
     res = d.cli("simulate", "--config", config, "--events", cases[0], "--flow", "nope", check_rc=False)

@@ -10,6 +10,7 @@ struct SimulateOptions {
     std::string events_file;  // JSON lines
     std::string from;         // ISO 8601 start of the simulated clock; empty: first event
     std::string horizon = "90d";
+    bool json = false;  // one JSON object per line instead of the text timeline
 };
 
 // Runs the daemon's own planning and scheduling code against an in-memory database

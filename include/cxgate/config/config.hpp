@@ -84,6 +84,26 @@ struct Reminder {
     int max = 0;
 };
 
+// One question of a step's survey. A step asks one to three in sequence (e.g. CES 1-5, then
+// the yes/no "did we make it easy?"), then its "why?"; each is recorded and reported on its
+// own. The first is the step's headline: its alert rule reads the first question's score.
+struct Question {
+    std::string id;  // names it in reports; "q1", "q2", "q3" unless written
+    report::Metric metric = report::Metric::csat;
+    report::Scale scale{1, 5};
+    bool low_is_good = false;
+    // The message that asks it, templates/<locale>/<name>.txt; empty: the metric's
+    // (csat.txt). A locale without the named file falls back to the metric's own there.
+    std::string template_name;
+    int line = 0, column = 0;
+};
+
+// What a due survey does when an older one on the same address still awaits its answer
+// (a score, a further question or its "why?"). supersede: the older one is closed as
+// `superseded` and this one goes (a later reply goes to the newest survey); wait: this one
+// waits at most `wait_max` for the older one, then supersedes it; skip: this one is dropped.
+enum class OnWaiting { supersede, wait, skip };
+
 struct Step {
     std::string id;
     std::vector<std::string> on;  // event types
@@ -97,16 +117,21 @@ struct Step {
     // Arbitration window: a survey of this step beats lower-priority surveys for the same
     // contact or deal due within this much of it. The flow's unless the step says otherwise.
     std::optional<timing::Delay> arbitration;
-    report::Metric metric = report::Metric::csat;
-    report::Scale scale;
-    bool low_is_good = false;
-    std::vector<std::string> channels;  // in order of preference
+    std::vector<Question> questions{Question{}};  // one to three; never empty
+    std::vector<std::string> channels;            // in order of preference
     timing::Delay delay;
     std::optional<Reminder> reminder;
     timing::Delay expires;
     bool follow_up_why = false;
     std::optional<AlertRule> alert;
-    int line = 0;  // where the step starts, for messages
+    // Repeats of this step for one contact: at most one survey per this much (the flow's
+    // `recontact` unless the step says otherwise). Other steps of the flow never count.
+    std::optional<timing::Delay> recontact;
+    OnWaiting on_waiting = OnWaiting::supersede;
+    timing::Delay wait_max{timing::Delay::Unit::hours, 24};  // on_waiting: { wait: ... }
+    int line = 0;                                            // where the step starts, for messages
+
+    const Question& first() const { return questions.front(); }
 };
 
 struct Flow {
@@ -115,7 +140,7 @@ struct Flow {
     std::string version;  // content hash of the file; surveys record it
     std::string timezone;
     timing::SendWindow send_window;
-    std::optional<timing::Delay> recontact;
+    std::optional<timing::Delay> recontact;  // the default of its steps' `recontact`
     int priority = 0;
     std::optional<timing::Delay> arbitration;
     // Names of the calendars merged into `calendar` ("fi", "fi+company"); empty: none.
@@ -171,8 +196,10 @@ struct Defaults {
     std::chrono::seconds click_settle{60};
 };
 
-// The budget across all flows: at most `max` surveys per contact in any `per` (counted
-// from sends and from surveys already scheduled, never from events).
+// The budget across flows: at most `max` flows survey one contact in any `per` (counted
+// from sends and from surveys already scheduled, never from events). The steps of one
+// flow are one designed journey and count once: fatigue never holds back a flow's own
+// next step, only another flow.
 struct Fatigue {
     int max = 1;
     timing::Delay per{timing::Delay::Unit::days, 14};

@@ -13,6 +13,9 @@ namespace cxgate::engine {
 struct Contact {
     std::string id;     // contact.id, else the phone, else the email
     std::string phone;  // E.164, empty when none
+    // The phone can take SMS (a mobile number): 09..., 020..., 0800... numbers are valid
+    // phones but an SMS to them can only fail.
+    bool phone_is_mobile = true;
     std::string email;  // lower-cased, empty when none
     std::string name;
     std::string locale;    // one of the configured locales

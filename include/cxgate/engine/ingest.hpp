@@ -1,5 +1,6 @@
 #pragma once
 // Recording an event and the surveys it causes, in one writer transaction.
+#include <map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,9 @@ struct EventOutcome {
     std::string event_id;
     bool duplicate = false;                 // the id was seen before: nothing new was scheduled
     std::vector<store::SurveyRow> surveys;  // scheduled and suppressed ones
+    // Per scheduled survey: an older survey awaits its answer on the same address, and what
+    // the step's on_waiting will do about it (Decision::waiting_note). Not stored.
+    std::map<std::int64_t, std::string> notes;
 };
 
 // Runs on the writer thread. Idempotent on event.id.

@@ -6,8 +6,11 @@
 //
 // The order of the rules, for each step the event starts (steps taken by priority, highest
 // first; ties in configuration order: flow files by name, steps as written):
-//   condition (`if:`) -> no_address -> opted_out -> expired -> arbitration -> recontact
-//   -> fatigue
+//   condition (`if:`) -> no_address | no_mobile_number -> opted_out -> expired
+//   -> arbitration -> recontact -> fatigue
+// Distinct steps of one flow are one designed journey: recontact limits repeats of the same
+// step for a contact, and fatigue counts flows, not steps, so neither ever holds back a
+// flow's own next step.
 // Before any step is planned, `cancel_on` cancels pending surveys of the steps that name
 // this event's type. A step that wins arbitration suppresses the pending lower-priority
 // surveys it collides with, but only once it is itself scheduled.
@@ -37,6 +40,8 @@ struct PriorSurvey {
     bool same_contact = true;  // false: another contact's survey on the same deal
     bool pending = false;      // scheduled, not yet sent: may be cancelled or lose arbitration
     bool counts = true;        // went out or will: counts for recontact and fatigue
+    std::string address;       // where it went (or will go)
+    bool awaiting = false;     // awaits the customer's answer on that address right now
 };
 
 struct History {
@@ -48,10 +53,13 @@ struct Decision {
     const config::Flow* flow = nullptr;
     const config::Step* step = nullptr;
     bool scheduled = false;
-    // why it was suppressed: condition, no_address, opted_out, expired, arbitration,
-    // recontact, fatigue
+    // why it was suppressed: condition, no_address, no_mobile_number, opted_out, expired,
+    // arbitration, recontact, fatigue
     std::string reason;
-    std::string detail;   // a sentence for people
+    std::string detail;  // a sentence for people
+    // Scheduled while an older survey awaits its answer on the same address: what will
+    // happen at the due time if it still does (the step's on_waiting), for the 202.
+    std::string waiting_note;
     std::string channel;  // first channel with an address that is not opted out
     std::string address;
     std::string timezone;  // the zone it was planned in (contact's, else flow's)

@@ -32,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cxgate/http/router.hpp"
 
@@ -59,10 +61,14 @@ asio::awaitable<Response> answer_page(const Request& request, Services& services
 
 // The form's fields, checked: the score in [scale_min, scale_max], the comment trimmed
 // and cut at 2000 bytes on a UTF-8 boundary. No score (or not a number in range): nullopt.
+// A step of several questions also has q2, q3 on the form, each on its own scale
+// (more_scales: min, max), each optional.
 struct AnswerForm {
     std::optional<int> score;
     std::string comment;
+    std::vector<std::optional<int>> more;
 };
-AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max);
+AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max,
+                             const std::vector<std::pair<int, int>>& more_scales = {});
 
 }  // namespace cxgate::http

@@ -37,8 +37,10 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
 // verified token.
 struct PageAnswer {
     std::int64_t survey_id = 0;
-    int score = 0;
+    int score = 0;  // the first question's
     std::string comment;
+    // The step's further questions, in order, as the form gave them (unanswered: empty).
+    std::vector<std::optional<int>> more;
 };
 
 struct PageAnswerOutcome {

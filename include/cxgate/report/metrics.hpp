@@ -18,6 +18,16 @@ struct Scale {
     bool operator==(const Scale&) const = default;
 };
 
+// A yes/no question (`scale: yes-no`) is the two-point scale 0-1: 1 is yes, 0 is no. Its
+// figure is the share of yes (of no, with low_is_good), and replies are words ("kyllä",
+// "joo", "nej", "nope") as well as 1 and 0.
+inline constexpr Scale kYesNo{0, 1};
+inline bool is_yes_no(const Scale& s) {
+    return s == kYesNo;
+}
+// "1-5", "0-10", or "yes-no"; the inverse of the flow language's `scale:`.
+std::string to_string(const Scale& s);
+
 // A figure and its 95% margin of error, in the figure's own unit (points for NPS,
 // percentage points for a %, scale units for a mean). margin is empty when n < 2.
 struct Figure {

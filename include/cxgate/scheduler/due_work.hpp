@@ -16,8 +16,10 @@ struct PassResult {
     std::vector<std::int64_t> queued_messages;
     std::optional<store::Seconds> next_due;  // the earliest future instant with work
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
-    // Due surveys that started waiting in this pass for another survey on their address.
-    int held = 0;
+    // Due surveys that started waiting in this pass for another survey on their address,
+    // older surveys superseded by a newer one on their address, and due surveys skipped
+    // because an older one still awaited its answer (on_waiting: skip).
+    int held = 0, superseded = 0, skipped = 0;
     // Email score-link clicks that settled into a score, and clicks voided as a burst.
     int clicks_recorded = 0, clicks_voided = 0;
 };

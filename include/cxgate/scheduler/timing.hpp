@@ -107,4 +107,10 @@ std::string format_iso8601(TimePoint t);
 // Local time in a zone with offset, "2026-11-20T19:55:00+02:00".
 std::string format_local(TimePoint t, const date::time_zone& zone);
 
+// The ISO 8601 week of the local date of t in the zone, "2026-W49": weeks start on Monday
+// and belong to the year that holds their Thursday, so 2027-01-01 (a Friday) is in
+// "2026-W53" and 2024-12-30 (a Monday) in "2025-W01". Finnish and Swedish offices plan by
+// these weeks; a week is decided in local time, so Sunday 23:30 Helsinki is still that week.
+std::string iso_week_label(TimePoint t, const date::time_zone& zone);
+
 }  // namespace cxgate::timing

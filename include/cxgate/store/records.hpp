@@ -27,7 +27,18 @@ inline constexpr const char* closed = "closed";
 inline constexpr const char* suppressed = "suppressed";
 inline constexpr const char* expired = "expired";
 inline constexpr const char* opted_out = "opted_out";
+// A newer survey went to the same address while this one still awaited its answer.
+inline constexpr const char* superseded = "superseded";
 }  // namespace state
+
+// A question of a survey as the survey keeps it (the flow may change later).
+struct SurveyQuestion {
+    std::string id;      // "q1", or the id the flow gave it
+    std::string metric;  // nps, enps, csat, ces
+    int scale_min = 1, scale_max = 5;
+    bool low_is_good = false;
+    std::string template_name;  // empty: the metric's template
+};
 
 struct SurveyRow {
     std::int64_t id = 0;
@@ -51,7 +62,36 @@ struct SurveyRow {
     // Due, but waiting while this survey on the same address awaits its answer.
     std::optional<std::int64_t> held_by;
     std::string suppressed_by;  // the event that cancelled it or beat it in arbitration
+    // metric/scale/low_is_good above are the first question's (reports, pages and alerts
+    // read them), asked with this template (empty: the metric's). A step of several
+    // questions, or one whose question has its own id, keeps all of them in `questions`.
+    std::string template_name;
+    std::vector<SurveyQuestion> questions;
+    // The question that awaits its answer: 0 until the first is answered; past the last
+    // (== question_count) once every question has one.
+    int question = 0;
+    // Closed as `superseded` when this newer survey went to the same address.
+    std::optional<std::int64_t> superseded_by;
+    // Held (held_by) with on_waiting: wait: it goes at this instant at the latest,
+    // superseding the survey it waits for.
+    std::optional<Seconds> wait_until;
 };
+
+int question_count(const SurveyRow& s);
+SurveyQuestion question_at(const SurveyRow& s, int index);  // 0: the first
+
+// One answered question (table answers): reports count these, one row per question.
+struct AnswerRow {
+    int question = 0;
+    std::string question_id, metric;
+    int scale_min = 0, scale_max = 10;
+    bool low_is_good = false;
+    int score = 0;
+    Seconds answered_at = 0;
+};
+// Records (or replaces: a page's Send after a click) the answer to question `index`.
+void record_answer(SQLite::Database& db, const SurveyRow& s, int index, int score, Seconds now);
+std::vector<AnswerRow> answers_of(SQLite::Database& db, std::int64_t survey_id);
 
 struct MessageRow {
     std::int64_t id = 0;
@@ -103,7 +143,8 @@ bool opt_out_address(SQLite::Database& db, const std::string& address, const std
 
 // A value kept in the database across restarts (e.g. the secret for unsubscribe links),
 // created with make() the first time it is asked for.
-std::string setting(SQLite::Database& db, const std::string& key, const std::function<std::string()>& make);
+std::string setting(SQLite::Database& db, const std::string& key,
+                    const std::function<std::string()>& make);
 void put_setting(SQLite::Database& db, const std::string& key, const std::string& value);
 
 }  // namespace cxgate::store

@@ -14,9 +14,12 @@ struct Rendered {
     std::string body;
 };
 
-// kind: "survey" uses the template named after the metric (nps, csat, ces, enps);
-// every other kind ("why", "retry", "reminder", "thanks", "optout", "help", "alert")
-// uses the template of that name.
+// kind: "survey" asks the first question and "question" the one at survey.question (a step
+// of several questions), each with the question's own template (`template: call-csat`)
+// when the locale has it, else the one named after its metric (nps, csat, ces, enps);
+// every other kind ("why", "retry", "reminder", "thanks", "optout", "help", "alert") uses
+// the template of that name. Scale, metric and yes_no in the context are those of the
+// question being asked.
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
                 const std::string& kind, const std::string& locale);
 

@@ -5,6 +5,8 @@
 // every value is escaped.
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cxgate/config/config.hpp"
 
@@ -12,6 +14,13 @@ namespace cxgate::templates {
 
 // "Vastaa klikkaamalla numeroa:" (plain text: callers escape it for HTML).
 std::string buttons_prompt(const config::Config& config, const std::string& locale);
+
+// How an answer reads on a button: the number, or on a yes/no question (scale 0-1) the
+// locale's word from templates/<locale>/yes.txt and no.txt ("Kyllä", "Nej").
+std::string answer_label(const config::Config& config, const std::string& locale, bool yes_no,
+                         int value);
+// The values of a scale in the order buttons show them: low to high, but yes before no.
+std::vector<int> answer_values(int scale_min, int scale_max);
 
 struct AnswerPage {
     // form: confirm the score and ask why; thanks: recorded, or answered before;
@@ -27,6 +36,16 @@ struct AnswerPage {
     std::string first_name;      // the contact's, may be empty
     std::string comment;         // kept when the form is shown again
     bool missing_score = false;  // the form came back without a score
+    // Button labels for each value of the scale (answer_label); empty: the numbers.
+    std::vector<std::pair<int, std::string>> labels;
+    // A step of several questions asks the others on the same form, each optional.
+    struct Question {
+        std::string name;                                  // the form field: "q2", "q3"
+        std::string legend;                                // the question as its message asks it
+        std::vector<std::pair<int, std::string>> choices;  // value, label
+        std::optional<int> selected;
+    };
+    std::vector<Question> more;
 };
 
 std::string render_answer_page(const config::Config& config, const AnswerPage& page);

@@ -47,7 +47,7 @@ bool has(const cxgate::config::Diagnostics& d, const std::string& text) {
 TEST_CASE("check: every error of a flow in one run, each at its position") {
     Dir dir(
         "flow: many\n"                                           // 1
-        "recontact: 7d\n"                                        // 2
+        "arbitration: 7d\n"                                      // 2
         "steps:\n"                                               // 3
         "  - id: a\n"                                            // 4
         "    on: deal.won\n"                                     // 5
@@ -80,9 +80,9 @@ TEST_CASE("check: every error of a flow in one run, each at its position") {
     CHECK(has(r.diagnostics,
               f + ":17:14: error: step \"c\": undefined channel \"smss\" (did you mean \"sms\"?)"));
     CHECK(has(r.diagnostics, f + ":18:43: error: step \"c\": unknown alert target \"boss\""));
-    // An unreachable step: "a" takes every deal.won first and recontact suppresses "b".
-    CHECK(has(r.diagnostics, f + ":10:9: error: step \"b\" can never be sent: step \"a\" (line 4) "
-                                 "takes every deal.won event first"));
+    // An unreachable step: "a" is planned first for every deal.won and wins arbitration.
+    CHECK(has(r.diagnostics, f + ":10:9: error: step \"b\" can never be sent: step \"a\" (line 4, "
+                                 "priority 0, arbitration 7d) takes the same event"));
     // Reachable for call.done, not for deal.won: a warning on that item.
     CHECK(has(r.diagnostics, f + ":15:21: warning: step \"c\" is never sent for \"deal.won\""));
     CHECK(has(r.diagnostics,
@@ -113,10 +113,11 @@ TEST_CASE("check: a wrong type is reported where it is") {
     CHECK(has(r.diagnostics, f + ":7:33: error: \"max\" must be a whole number, got \"many\""));
 }
 
-TEST_CASE("check: steps on one event are fine without recontact or with a delay past it") {
+TEST_CASE("check: steps on one event are fine with recontact, or with a delay past arbitration") {
     Dir dir(
         "flow: ok\n"
         "recontact: 2d\n"
+        "arbitration: 2d\n"
         "steps:\n"
         "  - id: a\n"
         "    on: deal.won\n"
@@ -134,7 +135,81 @@ TEST_CASE("check: steps on one event are fine without recontact or with a delay 
     auto r = load(dir.file());
     INFO(r.diagnostics.to_string());
     CHECK(r.config);  // b is 5 days later, c reaches contacts without a phone
-    CHECK_FALSE(has(r.diagnostics, "never"));
+    CHECK_FALSE(has(r.diagnostics, "never be sent"));
+    CHECK_FALSE(has(r.diagnostics, "never sent"));
+    // Still, arbitration can take surveys of the journey away: each loser is told.
+    CHECK(has(r.diagnostics,
+              "warning: step \"b\" (priority 0) loses to step \"a\" of this "
+              "flow (priority 0, arbitration 2d)"));
+}
+
+TEST_CASE("check: rules that take a journey's own steps away are warned about") {
+    Dir dir(
+        "flow: journey\n"                 // 1
+        "steps:\n"                        // 2
+        "  - id: meeting\n"               // 3
+        "    on: meeting.completed\n"     // 4
+        "    survey: { metric: csat }\n"  // 5
+        "    channel: sms\n"              // 6
+        "    priority: 5\n"               // 7
+        "  - id: call\n"                  // 8
+        "    on: call.completed\n"        // 9
+        "    survey: { metric: csat }\n"  // 10
+        "    channel: sms\n"              // 11
+        "    on_waiting: skip\n"          // 12
+        "  - id: close\n"                 // 13
+        "    on: deal.won\n"              // 14
+        "    survey: { metric: nps }\n"   // 15
+        "    channel: sms\n"              // 16
+        "    priority: 10\n"              // 17
+        "    arbitration: 48h\n"          // 18
+        "    recontact: 30d\n");          // 19
+    auto r = load(dir.file());
+    const auto f = dir.flow();
+    INFO(r.diagnostics.to_string());
+    CHECK(r.config);  // warnings only
+    CHECK(has(r.diagnostics, f + ":3:9: warning: step \"meeting\" (priority 5) loses to step "
+                                 "\"close\" of this flow (priority 10, arbitration 48h)"));
+    CHECK(has(r.diagnostics,
+              f + ":8:9: warning: step \"call\" (priority 0) loses to step \"close\""));
+    CHECK(has(r.diagnostics, f + ":12:17: warning: step \"call\" is skipped whenever an earlier "
+                                 "survey of the journey still awaits its answer"));
+    // Recontact counts repeats of one step only, and the winner itself loses nothing.
+    CHECK_FALSE(has(r.diagnostics, "step \"close\" (priority 10) loses"));
+    CHECK_FALSE(has(r.diagnostics, "recontact"));
+}
+
+TEST_CASE("check: templates per step and question, with the metric's as the fallback") {
+    Dir dir(
+        "flow: words\n"                                                       // 1
+        "steps:\n"                                                            // 2
+        "  - id: call\n"                                                      // 3
+        "    on: call.completed\n"                                            // 4
+        "    survey: { metric: csat }\n"                                      // 5
+        "    template: call-csat\n"                                           // 6
+        "    channel: sms\n"                                                  // 7
+        "  - id: booking\n"                                                   // 8
+        "    on: booked\n"                                                    // 9
+        "    survey:\n"                                                       // 10
+        "      - { metric: ces, scale: 1-5, low_is_good: true }\n"            // 11
+        "      - { id: easy, metric: ces, scale: yes-no, template: eazy }\n"  // 12
+        "    channel: sms\n"                                                  // 13
+        "  - id: bad\n"                                                       // 14
+        "    on: x\n"                                                         // 15
+        "    survey: [ { metric: nps }, { metric: csat }, { metric: ces }, { metric: ces } ]\n"
+        "    channel: sms\n");
+    // call-csat exists in fi and en only.
+    fs::remove(dir.root / "templates/sv/call-csat.txt");
+    auto r = load(dir.file());
+    const auto f = dir.flow();
+    INFO(r.diagnostics.to_string());
+    CHECK(has(r.diagnostics, f + ":6:15: warning: step \"call\": no call-csat template for locale "
+                                 "sv"));
+    CHECK(has(r.diagnostics, "the csat template is used there"));
+    CHECK(has(r.diagnostics, f + ":12:59: error: step \"booking\": no template \"eazy\" in any "
+                                 "locale"));
+    CHECK(has(r.diagnostics, f + ":16:13: error: step \"bad\": \"survey\" asks one to three "
+                                 "questions, got 4"));
 }
 
 TEST_CASE("check: sources: secrets, conditions, paths and fields at their positions") {
@@ -224,7 +299,7 @@ TEST_CASE("flow versions: a survey keeps the flow version it was created with") 
 TEST_CASE("check: reachability: delays, expiry and conditions") {
     Dir dir(
         "flow: r\n"                      // 1
-        "recontact: 7d\n"                // 2
+        "arbitration: 7d\n"              // 2
         "steps:\n"                       // 3
         "  - id: a\n"                    // 4
         "    on: [x, y, z]\n"            // 5

@@ -57,8 +57,19 @@ TEST_CASE("config: the bundled configuration and mortgage funnel load cleanly") 
     CHECK(close->reminder->max == 1);
     CHECK(close->alert->matches(6));
     CHECK_FALSE(close->alert->matches(7));
-    CHECK(flow->find_step("booking")->low_is_good);
-    CHECK(flow->recontact->amount == 7);
+    CHECK(flow->find_step("booking")->first().low_is_good);
+    // The journey: no flow-wide recontact; the booking limits its own repeats; every step
+    // asks "why?" and its own question.
+    CHECK_FALSE(flow->recontact);
+    CHECK(flow->find_step("booking")->recontact->amount == 30);
+    CHECK_FALSE(flow->find_step("meeting")->recontact);
+    for (const auto& step : flow->steps) {
+        CAPTURE(step.id);
+        CHECK(step.follow_up_why);
+        CHECK_FALSE(step.first().template_name.empty());
+        CHECK(step.on_waiting == cxgate::config::OnWaiting::supersede);
+    }
+    CHECK(flow->find_step("follow-up-call")->first().template_name == "call-csat");
 }
 
 TEST_CASE("config: a broken flow reports every error with file:line:column") {

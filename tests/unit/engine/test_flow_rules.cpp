@@ -367,9 +367,10 @@ TEST_CASE("flow rules: arbitration ties go to the survey planned first") {
 arbitration: 48h
 priority: 3
 steps:
-  - { id: one, on: x.y, survey: { metric: nps }, channel: sms }
+  - { id: one, on: x.y, survey: { metric: nps }, channel: sms, if: exists contact.phone }
   - { id: two, on: x.y, survey: { metric: csat }, channel: sms }
 )";
+    // (Without the `if:`, check would refuse the flow: "two" could never be sent.)
     Flows f(FlowFiles{{"a", flows}});
     INFO(f.diagnostics.to_string());
     REQUIRE(f.config);
@@ -455,11 +456,13 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
         CHECK(d[0].scheduled == c.scheduled);
         if (!c.scheduled) {
             CHECK(d[0].reason == "fatigue");
-            CHECK(d[0].detail.find("within 14d (fatigue max 1)") != std::string::npos);
+            CHECK(d[0].detail ==
+                  "contact already surveyed by 1 other flow(s) within 14d (a; fatigue max 1 "
+                  "flows)");
         }
     }
 
-    SUBCASE("max 2 per 14d: two fit, the third does not") {
+    SUBCASE("max 2 per 14d: two flows fit, a third does not") {
         Flows g(
             FlowFiles{
                 {"a",
@@ -470,11 +473,70 @@ TEST_CASE("flow rules: the fatigue budget across flows") {
         auto e2 =
             event(*g.config, R"({"id":"g","type":"x.y","contact":{"phone":"0401234567"}})", now);
         engine::History h;
-        h.surveys.push_back(prior("a", "one", "sent", at("2026-11-06T10:00:00+02:00"), 1, false));
+        h.surveys.push_back(prior("b", "one", "sent", at("2026-11-06T10:00:00+02:00"), 1, false));
         CHECK(engine::plan(*g.config, e2, h, now)[0].scheduled);
-        h.surveys.push_back(prior("a", "one", "sent", at("2026-11-10T10:00:00+02:00"), 2, false));
-        CHECK(engine::plan(*g.config, e2, h, now)[0].reason == "fatigue");
+        h.surveys.push_back(prior("c", "one", "sent", at("2026-11-10T10:00:00+02:00"), 2, false));
+        auto d = engine::plan(*g.config, e2, h, now);
+        CHECK(d[0].reason == "fatigue");
+        CHECK(d[0].detail ==
+              "contact already surveyed by 2 other flow(s) within 14d (b, c; fatigue max 2 flows)");
     }
+
+    SUBCASE("a flow's own steps are one journey: fatigue never holds back its next step") {
+        Flows g(
+            FlowFiles{
+                {"a",
+                 "flow: a\nsteps:\n  - { id: one, on: x.y, survey: { metric: nps }, channel: "
+                 "sms }\n  - { id: two, on: x.z, survey: { metric: csat }, channel: sms }\n"}},
+            "fatigue: { max: 1, per: 14d }\n");
+        REQUIRE(g.config);
+        auto next =
+            event(*g.config, R"({"id":"n","type":"x.z","contact":{"phone":"0401234567"}})", now);
+        engine::History h;
+        h.surveys.push_back(prior("a", "one", "sent", at("2026-11-13T10:00:00+02:00"), 1, false));
+        h.surveys.push_back(prior("a", "two", "sent", at("2026-11-14T10:00:00+02:00"), 2, false));
+        CHECK(engine::plan(*g.config, next, h, now)[0].scheduled);
+        // Another flow is what the budget counts: had flow b surveyed the contact yesterday,
+        // the window from then on would see b and a.
+        h.surveys.push_back(prior("b", "x", "sent", at("2026-11-15T10:00:00+02:00"), 3, false));
+        CHECK(engine::plan(*g.config, next, h, now)[0].reason == "fatigue");
+    }
+}
+
+TEST_CASE("flow rules: recontact limits repeats of one step, never the journey's other steps") {
+    Flows f(FlowFiles{{"j",
+                       "flow: j\nrecontact: 7d\nsteps:\n"
+                       "  - { id: booking, on: booked, survey: { metric: ces }, channel: sms }\n"
+                       "  - { id: meeting, on: met, survey: { metric: csat }, channel: sms }\n"
+                       "  - { id: call, on: called, survey: { metric: csat }, channel: sms, "
+                       "recontact: 1d }\n"}});
+    INFO(f.diagnostics.to_string());
+    REQUIRE(f.config);
+    const auto now = at("2026-11-25T14:00:00+02:00");  // Wednesday
+    engine::History h;
+    h.surveys.push_back(prior("j", "booking", "sent", at("2026-11-23T10:10:00+02:00"), 1, false));
+    // Monday's booking CES does not hold back Wednesday's meeting CSAT.
+    auto met = event(*f.config, R"({"id":"m","type":"met","contact":{"phone":"0401234567"}})", now);
+    CHECK(engine::plan(*f.config, met, h, now)[0].scheduled);
+    // A second booking within the flow's 7 days is a repeat of the step.
+    auto booked =
+        event(*f.config, R"({"id":"b","type":"booked","contact":{"phone":"0401234567"}})", now);
+    auto d = engine::plan(*f.config, booked, h, now);
+    CHECK(d[0].reason == "recontact");
+    CHECK(d[0].detail ==
+          "contact already surveyed at step booking of flow j at 2026-11-23T08:10:00Z "
+          "(recontact 7d)");
+    // Calls three and five business days apart both go (the step's own 1d).
+    h.surveys.push_back(prior("j", "call", "sent", at("2026-11-30T11:00:00+02:00"), 2, false));
+    const auto later = at("2026-12-02T11:00:00+02:00");
+    auto called =
+        event(*f.config, R"({"id":"c","type":"called","contact":{"phone":"0401234567"}})", later);
+    CHECK(engine::plan(*f.config, called, h, later)[0].scheduled);
+    // Two calls on one day: one survey.
+    const auto same_day = at("2026-11-30T15:00:00+02:00");
+    auto again = event(*f.config, R"({"id":"c2","type":"called","contact":{"phone":"0401234567"}})",
+                       same_day);
+    CHECK(engine::plan(*f.config, again, h, same_day)[0].reason == "recontact");
 }
 
 TEST_CASE("flow rules: the three send window shapes and holidays: true") {
@@ -519,7 +581,7 @@ TEST_CASE("flow rules: the three send window shapes and holidays: true") {
     CHECK(defaults.config->flows.at(0).calendar.holidays.empty());  // no calendar named
 }
 
-TEST_CASE("flow rules: the bundled funnel takes defaults.calendar and its priorities") {
+TEST_CASE("flow rules: the bundled funnel takes defaults.calendar and has no arbitration") {
     setenv("CXGATE_API_TOKEN", "unit-test-token-0123456789", 1);
     auto loaded = config::load(std::string(CXGATE_SOURCE_DIR) + "/cxgate.yaml");
     INFO(loaded.diagnostics.to_string());
@@ -528,8 +590,10 @@ TEST_CASE("flow rules: the bundled funnel takes defaults.calendar and its priori
     REQUIRE(flow);
     CHECK(flow->calendar_name == "fi");
     CHECK(flow->calendar.is_day_off(date::sys_days{date::year{2027} / 6 / 25}));  // Midsummer Eve
-    CHECK(flow->find_step("close")->priority == 10);
-    CHECK(flow->find_step("close")->arbitration == timing::Delay{timing::Delay::Unit::hours, 48});
-    CHECK(flow->find_step("meeting")->priority == 5);
-    CHECK_FALSE(flow->find_step("meeting")->arbitration);
+    // Every touchpoint is surveyed: no step can take another's survey away.
+    for (const auto& step : flow->steps) {
+        CAPTURE(step.id);
+        CHECK(step.priority == 0);
+        CHECK_FALSE(step.arbitration);
+    }
 }

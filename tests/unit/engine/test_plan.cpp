@@ -104,13 +104,32 @@ TEST_CASE("engine: suppression reasons") {
     CHECK_FALSE(d[0].scheduled);
     CHECK(d[0].reason == "opted_out");
 
+    // The journey's earlier steps never hold back the close NPS.
     engine::History recent;
     recent.surveys.push_back(
         {"mortgage-funnel", "meeting", "sent", at("2026-11-12T10:00:00+02:00")});
-    d = engine::plan(*c, e, recent, now);
-    CHECK(d[0].reason == "recontact");
-    recent.surveys[0].at = at("2026-11-01T10:00:00+02:00");
     CHECK(engine::plan(*c, e, recent, now)[0].scheduled);
+    // A second booking within the booking step's 30 days is a repeat.
+    recent.surveys.push_back(
+        {"mortgage-funnel", "booking", "sent", at("2026-11-01T10:00:00+02:00")});
+    auto booked = event(
+        *c, R"({"id":"b","type":"appointment.booked","contact":{"phone":"0401234567"}})", now);
+    CHECK(engine::plan(*c, booked, recent, now)[0].reason == "recontact");
+    recent.surveys.back().at = at("2026-10-01T10:00:00+02:00");
+    CHECK(engine::plan(*c, booked, recent, now)[0].scheduled);
+
+    // A landline (09...) cannot take the SMS: the step's other channel, else suppressed.
+    auto landline = event(
+        *c, R"({"id":"l","type":"meeting.completed","contact":{"phone":"09 1234 5678"}})", now);
+    d = engine::plan(*c, landline, {}, now);
+    CHECK(d[0].reason == "no_mobile_number");
+    CHECK(d[0].detail.find("+358912345678 cannot take SMS") != std::string::npos);
+    auto landline_and_email = event(
+        *c, R"({"id":"l2","type":"deal.lost","contact":{"phone":"0800 123 456","email":"m@x.fi"}})",
+        now);
+    d = engine::plan(*c, landline_and_email, {}, now);
+    CHECK(d[0].scheduled);
+    CHECK(d[0].channel == "email");
 
     auto email_only =
         event(*c, R"({"id":"e2","type":"meeting.completed","contact":{"email":"m@x.fi"}})", now);

@@ -27,7 +27,7 @@ struct Fixture {
     }
     replies::PageAnswerOutcome answer(int score, const std::string& comment,
                                       store::Seconds now = 2000) {
-        return replies::answer_from_page(*db, config, {id, score, comment}, now);
+        return replies::answer_from_page(*db, config, {id, score, comment, {}}, now);
     }
     int inbound_rows() { return db->execAndGet("SELECT COUNT(*) FROM inbound").getInt(); }
     int messages() { return db->execAndGet("SELECT COUNT(*) FROM messages").getInt(); }
@@ -78,6 +78,6 @@ TEST_CASE("answer page: closed surveys and scores off the scale are refused") {
     CHECK(f.answer(11, "").result == Result::out_of_range);
     CHECK(f.answer(-1, "").result == Result::out_of_range);
     CHECK(f.inbound_rows() == 0);
-    CHECK(replies::answer_from_page(*f.db, f.config, {f.id + 100, 9, ""}, 2000).result ==
+    CHECK(replies::answer_from_page(*f.db, f.config, {f.id + 100, 9, "", {}}, 2000).result ==
           Result::no_survey);
 }

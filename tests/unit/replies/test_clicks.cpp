@@ -195,7 +195,7 @@ TEST_CASE("clicks in the database: a burst of different scores records nothing")
 TEST_CASE("clicks in the database: the page's Send wins over pending clicks") {
     Fixture f;
     f.click(3, 2000);
-    auto sent = replies::answer_from_page(*f.db, f.config, {f.id, 9, "Hyvä"}, 2010);
+    auto sent = replies::answer_from_page(*f.db, f.config, {f.id, 9, "Hyvä", {}}, 2010);
     CHECK(sent.result == replies::PageAnswerOutcome::Result::recorded);
     CHECK(f.clicks("closed") == 1);
     CHECK(f.settle(3000).recorded == 0);
@@ -208,7 +208,7 @@ TEST_CASE("clicks in the database: a Send after the click settled finishes that 
     f.click(3, 2000);
     CHECK(f.settle(2060).recorded == 1);
     CHECK(f.survey().score == 3);
-    auto sent = replies::answer_from_page(*f.db, f.config, {f.id, 4, "Hidas"}, 2100);
+    auto sent = replies::answer_from_page(*f.db, f.config, {f.id, 4, "Hidas", {}}, 2100);
     CHECK(sent.result == replies::PageAnswerOutcome::Result::recorded);
     auto s = f.survey();
     CHECK(s.score == 4);
@@ -216,7 +216,7 @@ TEST_CASE("clicks in the database: a Send after the click settled finishes that 
     CHECK(s.state == "commented");
     CHECK_FALSE(s.comment_until);
     // Once only.
-    auto again = replies::answer_from_page(*f.db, f.config, {f.id, 1, "again"}, 2200);
+    auto again = replies::answer_from_page(*f.db, f.config, {f.id, 1, "again", {}}, 2200);
     CHECK(again.result == replies::PageAnswerOutcome::Result::already_answered);
     CHECK(f.survey().score == 4);
 }

@@ -88,8 +88,12 @@ const char* kFlow = R"(flow: f
 send_window: { days: mon-fri, from: "09:00", to: "20:00" }
 steps:
   - { id: close, on: deal.won, survey: { metric: nps }, channel: sms, expires: 3d }
-  - { id: call, on: call.completed, survey: { metric: csat }, channel: sms }
+  - { id: call, on: call.completed, survey: { metric: csat }, channel: sms, on_waiting: { wait: 3d } }
   - { id: why-call, on: call.why, survey: { metric: csat }, channel: sms, follow_up: why }
+  - { id: meeting, on: meeting.completed, survey: { metric: csat }, channel: sms, follow_up: why }
+  - { id: close-later, on: deal.won.later, survey: { metric: nps }, channel: sms, on_waiting: { wait: 1d } }
+  - { id: quick, on: call.quick, survey: { metric: csat }, channel: sms, on_waiting: { wait: 1h } }
+  - { id: skipped, on: call.skip, survey: { metric: csat }, channel: sms, on_waiting: skip }
 )";
 
 const char* kReminders = R"(flow: r
@@ -106,7 +110,54 @@ steps:
 
 }  // namespace
 
-TEST_CASE("one at a time: a CSAT due while the NPS is open waits, the reply goes to the NPS") {
+TEST_CASE("on_waiting: supersede (the default): the newer survey goes, a late reply goes to it") {
+    World w(kFlow);
+    auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");
+    CHECK(w.pass("2026-11-16T10:00:00+02:00").claimed == 1);
+    w.mark_sent(nps, "2026-11-16T10:00:05+02:00");
+
+    // Wednesday: the meeting CSAT is due while the NPS still awaits its score.
+    auto csat = w.event("met", "meeting.completed", "2026-11-18T14:00:00+02:00");
+    auto pass = w.pass("2026-11-18T14:00:00+02:00");
+    CHECK(pass.claimed == 1);
+    CHECK(pass.superseded == 1);
+    CHECK(pass.held == 0);
+    auto older = w.survey(nps);
+    CHECK(older.state == "superseded");
+    CHECK(older.superseded_by == csat);
+    CHECK(older.reason == "superseded: survey " + std::to_string(csat) +
+                              " (f/meeting) went to +358401234567 while this one still awaited "
+                              "its answer");
+    CHECK_FALSE(older.next_reminder_at);
+    CHECK(w.survey(csat).state == "sending");
+    w.mark_sent(csat, "2026-11-18T14:00:05+02:00");
+
+    // The reply "4" is the CSAT's (the newest), then its "why?".
+    auto out = w.reply("4", "in-1", "2026-11-18T15:00:00+02:00");
+    CHECK(out.outcome == "score");
+    CHECK(out.survey_id == csat);
+    CHECK(w.reply("Nopea palvelu", "in-2", "2026-11-18T15:01:00+02:00").outcome == "comment");
+    CHECK(w.survey(csat).comment == "Nopea palvelu");
+}
+
+TEST_CASE("on_waiting: supersede closes an answered survey whose \"why?\" is still awaited") {
+    World w(kFlow);
+    auto first = w.event("why", "call.why", "2026-11-16T10:00:00+02:00");
+    CHECK(w.pass("2026-11-16T10:00:00+02:00").claimed == 1);
+    w.mark_sent(first, "2026-11-16T10:00:05+02:00");
+    CHECK(w.reply("2", "in-1", "2026-11-16T10:30:00+02:00").outcome == "score");  // asks why
+    auto second = w.event("met", "meeting.completed", "2026-11-16T11:00:00+02:00");
+    auto pass = w.pass("2026-11-16T11:00:00+02:00");
+    CHECK(pass.claimed == 1);
+    CHECK(pass.superseded == 1);
+    auto closed = w.survey(first);
+    CHECK(closed.state == "closed");
+    CHECK(closed.score == 2);  // it keeps its answer
+    CHECK(closed.superseded_by == second);
+    CHECK(closed.reason.find("still awaited its \"why?\"") != std::string::npos);
+}
+
+TEST_CASE("on_waiting: wait: a CSAT due while the NPS is open waits, the reply goes to the NPS") {
     World w(kFlow);
     auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");
     CHECK(w.pass("2026-11-16T10:00:00+02:00").claimed == 1);
@@ -120,6 +171,8 @@ TEST_CASE("one at a time: a CSAT due while the NPS is open waits, the reply goes
     CHECK(waiting.state == "scheduled");
     CHECK(waiting.held_by == nps);
     CHECK(waiting.reason.rfind("waiting: survey " + std::to_string(nps) + " (f/close)", 0) == 0);
+    CHECK(waiting.reason.find("(on_waiting: wait up to 3d)") != std::string::npos);
+    CHECK(waiting.wait_until == w.s("2026-11-20T10:00:00+02:00"));
     // A held survey is not "next due": the scheduler waits for the NPS to end instead.
     CHECK(w.pass("2026-11-17T10:00:30+02:00").held == 0);  // unchanged, not rewritten
 
@@ -135,14 +188,49 @@ TEST_CASE("one at a time: a CSAT due while the NPS is open waits, the reply goes
     CHECK(sending.reason.empty());
 }
 
-TEST_CASE("one at a time: the comment window holds, then the send window decides") {
+TEST_CASE("on_waiting: wait: at most its duration, then the older survey is superseded") {
+    World w(kFlow);
+    auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");
+    w.pass("2026-11-16T10:00:00+02:00");
+    w.mark_sent(nps, "2026-11-16T10:00:05+02:00");
+    auto csat = w.event("quick", "call.quick", "2026-11-16T12:00:00+02:00");
+    CHECK(w.pass("2026-11-16T12:00:00+02:00").held == 1);
+    auto result = scheduler::run_due_work(*w.db, *w.config, w.s("2026-11-16T12:30:00+02:00"));
+    CHECK(result.claimed == 0);
+    CHECK(result.next_due == w.s("2026-11-16T13:00:00+02:00"));  // wakes up when the wait ends
+    auto pass = w.pass("2026-11-16T13:00:00+02:00");
+    CHECK(pass.claimed == 1);
+    CHECK(pass.superseded == 1);
+    CHECK(w.survey(nps).state == "superseded");
+    CHECK(w.survey(csat).state == "sending");
+}
+
+TEST_CASE("on_waiting: skip: the due survey is dropped while an older one awaits its answer") {
+    World w(kFlow);
+    auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");
+    w.pass("2026-11-16T10:00:00+02:00");
+    w.mark_sent(nps, "2026-11-16T10:00:05+02:00");
+    auto csat = w.event("skip", "call.skip", "2026-11-16T12:00:00+02:00");
+    auto pass = w.pass("2026-11-16T12:00:00+02:00");
+    CHECK(pass.claimed == 0);
+    CHECK(pass.skipped == 1);
+    auto skipped = w.survey(csat);
+    CHECK(skipped.state == "suppressed");
+    CHECK(skipped.reason == "skipped: survey " + std::to_string(nps) +
+                                " (f/close) still awaited its answer on +358401234567 "
+                                "(on_waiting: skip)");
+    CHECK(w.survey(nps).state == "sent");  // untouched
+}
+
+TEST_CASE(
+    "one at a time: the comment window holds a waiting survey, then the send window decides") {
     World w(kFlow);
     auto first = w.event("why", "call.why", "2026-11-16T17:00:00+02:00");
     CHECK(w.pass("2026-11-16T17:00:00+02:00").claimed == 1);
     w.mark_sent(first, "2026-11-16T17:00:05+02:00");
     CHECK(w.reply("2", "in-1", "2026-11-16T18:30:00+02:00").outcome == "score");  // asks why
 
-    auto second = w.event("won", "deal.won", "2026-11-16T18:45:00+02:00");
+    auto second = w.event("won", "deal.won.later", "2026-11-16T18:45:00+02:00");
     CHECK(w.pass("2026-11-16T18:45:00+02:00").held == 1);  // the "why?" is awaited until 20:30
     CHECK(w.pass("2026-11-16T20:00:00+02:00").claimed == 0);
     // 20:31: the comment window closed, but so did the send window: next opening Tuesday 09:00.
@@ -210,13 +298,17 @@ steps:
     CHECK(first.state == "scheduled");
     CHECK(w.pass("2026-11-06T10:00:00+02:00").claimed == 1);
     w.mark_sent(first.id, "2026-11-06T10:00:00+02:00");
-    // 11 Nov: ten days after the event, five after the send: recontact (7d) applies.
-    auto second = record("e2", "x.now", "2026-11-11T10:00:00+02:00");
+    // 7 Nov: the same step again, due 12 Nov: six days after the send, recontact (7d)
+    // applies (six days after the first event would not have counted: sends count).
+    auto second = record("e2", "x.late", "2026-11-07T10:00:00+02:00");
     CHECK(second.state == "suppressed");
-    CHECK(second.reason.rfind(
-              "recontact: contact already surveyed in flow a at 2026-11-06T08:00:00Z", 0) == 0);
-    // 14 Nov: eight days after the send.
-    CHECK(record("e3", "x.now", "2026-11-14T10:00:00+02:00").state == "scheduled");
+    CHECK(second.reason.rfind("recontact: contact already surveyed at step late of flow a at "
+                              "2026-11-06T08:00:00Z",
+                              0) == 0);
+    // The journey's other step is never held back by it.
+    CHECK(record("e3", "x.now", "2026-11-08T10:00:00+02:00").state == "scheduled");
+    // 9 Nov: due 14 Nov, eight days after the send.
+    CHECK(record("e4", "x.late", "2026-11-09T10:00:00+02:00").state == "scheduled");
 }
 
 TEST_CASE("fatigue counts a survey of another flow still scheduled") {

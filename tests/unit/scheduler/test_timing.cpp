@@ -489,3 +489,33 @@ TEST_CASE("timing: ISO 8601 parsing and formatting") {
     CHECK(parse_iso8601(format_local(expected, helsinki())) == expected);
     CHECK(parse_iso8601(format_iso8601(expected)) == expected);
 }
+
+TEST_CASE("ISO 8601 week labels in the zone's local date") {
+    const auto& helsinki = *date::locate_zone("Europe/Helsinki");
+    const auto& utc = *date::locate_zone("UTC");
+    struct Case {
+        const char* at;
+        const char* week;
+    };
+    // Weeks start on Monday and belong to the year of their Thursday.
+    const std::vector<Case> cases = {
+        {"2026-11-30T10:00:00+02:00", "2026-W49"},
+        {"2026-12-31T12:00:00+02:00", "2026-W53"},  // 2026 starts on a Thursday: 53 weeks
+        {"2027-01-01T12:00:00+02:00", "2026-W53"},  // a Friday in the next calendar year
+        {"2027-01-03T23:59:00+02:00", "2026-W53"},  // that week's Sunday
+        {"2027-01-04T00:00:00+02:00", "2027-W01"},
+        {"2024-12-30T09:00:00+02:00",
+         "2025-W01"},  // a week that starts in one year, ends in the next
+        {"2025-12-29T09:00:00+02:00", "2026-W01"},
+        {"2026-01-01T09:00:00+02:00", "2026-W01"},
+        {"2021-01-03T09:00:00+02:00", "2020-W53"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.at);
+        CHECK(iso_week_label(*parse_iso8601(c.at), helsinki) == c.week);
+    }
+    // Sunday 22:30 UTC is already Monday 00:30 in Helsinki: the week is the local one.
+    const auto late_sunday = *parse_iso8601("2026-12-06T22:30:00Z");
+    CHECK(iso_week_label(late_sunday, utc) == "2026-W49");
+    CHECK(iso_week_label(late_sunday, helsinki) == "2026-W50");
+}

@@ -206,3 +206,133 @@ TEST_CASE("check: every bundled template renders with sample data and uses known
     CHECK(c.templates.count("sv/answer.html"));
     CHECK(c.templates.count("en/answer.html"));
 }
+
+TEST_CASE("templates: a step's own question, the metric's as the fallback per locale") {
+    auto c = bundled();
+    c.defaults.locale = "fi";
+    auto s = survey("sms");
+    s.step = "follow-up-call";
+    s.metric = "csat";
+    s.scale_min = 1;
+    s.scale_max = 5;
+    s.contact_name = "Maija Virtanen";
+    s.staff_name = "Anna Laine";
+    s.template_name = "call-csat";
+    auto call = templates::render(c, s, "survey", "fi").body;
+    CHECK(call.find("Oliko puhelusta sinulle hyötyä?") != std::string::npos);
+    CHECK(call.find("tapaami") == std::string::npos);  // not the meeting's question
+    s.template_name = "meeting-csat";
+    CHECK(templates::render(c, s, "survey", "sv").body.find("mötet") != std::string::npos);
+    // A locale without the step's file falls back to that locale's metric template.
+    c.templates.erase("sv/call-csat.txt");
+    s.template_name = "call-csat";
+    CHECK(templates::render(c, s, "survey", "sv")
+              .body.rfind("Hej Maija! Hur nöjd var du med vår service?", 0) == 0);
+    // The email subject of a named step, else the generic one.
+    s.template_name = "close-nps";
+    s.metric = "nps";
+    CHECK(templates::render(c, s, "survey", "en").subject ==
+          "Thank you for your business – how did we do?");
+    s.template_name = "call-csat";
+    s.metric = "csat";
+    CHECK(templates::render(c, s, "survey", "en").subject ==
+          "A short survey: tell us about your experience");
+}
+
+TEST_CASE("templates: every greeting reads naturally with and without a name, in every locale") {
+    auto c = bundled();
+    for (const char* locale : {"fi", "sv", "en"}) {
+        for (const char* metric : {"ces", "csat", "nps", "enps"}) {
+            for (const char* name_template :
+                 {"", "booking-ces", "meeting-csat", "call-csat", "close-nps"}) {
+                for (const std::string name : {"", "Maija Virtanen"}) {
+                    auto s = survey("sms");
+                    s.metric = metric;
+                    s.template_name = name_template;
+                    s.contact_name = name;
+                    s.staff_name = name.empty() ? "" : "Anna Laine";
+                    const auto body = templates::render(c, s, "survey", locale).body;
+                    CAPTURE(locale);
+                    CAPTURE(metric);
+                    CAPTURE(name_template);
+                    CAPTURE(body);
+                    CHECK(body.find(" !") == std::string::npos);
+                    CHECK(body.find("  ") == std::string::npos);
+                    CHECK(body.find("()") == std::string::npos);
+                    if (name.empty())
+                        CHECK((body.rfind("Hei! ", 0) == 0 || body.rfind("Hej! ", 0) == 0 ||
+                               body.rfind("Hi! ", 0) == 0));
+                    else
+                        CHECK(body.find("Maija!") != std::string::npos);
+                }
+            }
+        }
+        auto s = survey("sms");
+        s.contact_name = "";
+        CHECK(templates::render(c, s, "thanks", locale).body.find(" !") == std::string::npos);
+    }
+}
+
+TEST_CASE("templates: a yes/no question is worded as one and its buttons are words") {
+    auto c = bundled();
+    auto s = survey("sms");
+    s.metric = "ces";
+    s.scale_min = 0;
+    s.scale_max = 1;
+    s.contact_name = "Maija";
+    CHECK(templates::render(c, s, "survey", "fi").body ==
+          "Hei Maija! Teimmekö asioinnista helppoa? Vastaa KYLLÄ tai EI.");
+    CHECK(templates::render(c, s, "retry", "sv").body ==
+          "Vi förstod inte svaret. Svara gärna JA eller NEJ.");
+    CHECK(templates::render(c, s, "reminder", "en").body.find("Reply YES or NO.") !=
+          std::string::npos);
+    CHECK(templates::render(c, s, "why", "en").body ==
+          "Thank you! Could you tell us briefly why you answered so?");
+    // The email's buttons: yes first, then no, as words in the contact's language.
+    auto m = templates::compose(c, survey("email"), "survey", 1'800'000'000);
+    m.id = 9;
+    m.locale = "fi";
+    m.answer_links = store::MessageRow::AnswerLinks{0, 1, 1'800'000'000 + 86400};
+    auto e = channels::format_email(c, c.channels["email"], "secret", m);
+    const auto yes = e.text.find("\nKyllä: https://cx.example.com/r/");
+    const auto no = e.text.find("\nEi: https://cx.example.com/r/");
+    REQUIRE(yes != std::string::npos);
+    REQUIRE(no != std::string::npos);
+    CHECK(yes < no);
+    CHECK(e.text.substr(yes, e.text.find('\n', yes + 1) - yes).ends_with("/1"));
+    CHECK(e.html.find(">Kyllä</a>") != std::string::npos);
+    CHECK(e.html.find(">Ei</a>") != std::string::npos);
+}
+
+TEST_CASE("templates: a long name cannot make a long message") {
+    auto c = bundled();
+    auto s = survey("sms");
+    s.contact_name = std::string(30000, 'A');
+    s.staff_name = std::string(30000, 'B');
+    s.template_name = "meeting-csat";
+    s.metric = "csat";
+    s.scale_min = 1;
+    s.scale_max = 5;
+    auto m = templates::compose(c, s, "survey", 1'800'000'000);
+    CHECK(m.body.size() < 400);
+    CHECK(m.segments <= 3);
+}
+
+TEST_CASE("templates: several questions: each asked with its own words and scale") {
+    auto c = bundled();
+    auto s = survey("sms");
+    s.metric = "ces";
+    s.scale_min = 1;
+    s.scale_max = 5;
+    s.low_is_good = true;
+    s.template_name = "booking-ces";
+    s.contact_name = "Maija";
+    s.questions = {{"effort", "ces", 1, 5, true, "booking-ces"},
+                   {"easy", "ces", 0, 1, false, "booking-easy"}};
+    CHECK(templates::render(c, s, "survey", "fi").body.find("Vastaa 1-5") != std::string::npos);
+    s.question = 1;
+    CHECK(templates::render(c, s, "question", "fi").body ==
+          "Teimmekö ajan varaamisesta helppoa? Vastaa KYLLÄ tai EI.");
+    CHECK(templates::render(c, s, "retry", "fi").body ==
+          "Emme saaneet vastauksesta selvää. Vastaathan KYLLÄ tai EI.");
+}
