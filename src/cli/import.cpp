@@ -24,6 +24,7 @@
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/util/csv_reader.hpp"
 
 namespace cxgate::cli {
 
@@ -33,51 +34,6 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 volatile std::sig_atomic_t g_interrupted = 0;
-
-// RFC 4180: fields separated by commas, "quoted" fields may hold commas, "" and line
-// breaks. Returns false at the end of input. `lines` counts physical lines consumed.
-bool read_csv_record(std::istream& in, std::vector<std::string>& fields, int& lines) {
-    fields.clear();
-    std::string line;
-    if (!std::getline(in, line)) return false;
-    ++lines;
-    std::string field;
-    bool quoted = false;
-    for (size_t i = 0;; ++i) {
-        if (i == line.size()) {
-            if (quoted) {
-                std::string more;
-                if (!std::getline(in, more)) break;
-                ++lines;
-                field += '\n';
-                line = more;
-                i = static_cast<size_t>(-1);
-                continue;
-            }
-            break;
-        }
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.push_back(field);
-            field.clear();
-        } else if (c != '\r' || i + 1 != line.size()) {
-            field += c;
-        }
-    }
-    fields.push_back(field);
-    return true;
-}
 
 const std::set<std::string> kColumns{"id",
                                      "type",
@@ -249,7 +205,7 @@ int import_events(const ImportOptions& options) {
     if (csv) {
         std::vector<std::string> header;
         int lines = 0;
-        if (!read_csv_record(in, header, lines)) {
+        if (!cxgate::csv::read_record(in, header, lines)) {
             std::cerr << "cxgate import: " << input.string() << " is empty\n";
             return 2;
         }
@@ -263,7 +219,7 @@ int import_events(const ImportOptions& options) {
         std::vector<std::string> cells;
         for (;;) {
             int line = lines + 1;
-            if (!read_csv_record(in, cells, lines)) break;
+            if (!cxgate::csv::read_record(in, cells, lines)) break;
             if (cells.size() == 1 && cells[0].empty()) continue;
             rows.push_back(csv_row(header, cells, line));
         }

@@ -229,13 +229,19 @@ int simulate(const SimulateOptions& options) {
         events.push_back(std::move(e));
     }
     if (bad) return 2;
-    if (events.empty()) {
-        std::cerr << "cxgate simulate: no events in " << options.events_file << "\n";
+    // A recurring survey needs no events: its schedule makes them, from --from on.
+    const bool scheduled =
+        std::any_of(config->flows.begin(), config->flows.end(),
+                    [](const config::Flow& f) { return f.schedule.has_value(); });
+    if (events.empty() && !(scheduled && from)) {
+        std::cerr << "cxgate simulate: no events in " << options.events_file
+                  << (scheduled ? " (give --from to simulate the schedule alone)" : "") << "\n";
         return 2;
     }
     std::stable_sort(events.begin(), events.end(),
                      [](const auto& a, const auto& b) { return a.at < b.at; });
     Seconds start = from ? *from : events.front().at;
+    const Seconds last_event = events.empty() ? start : events.back().at;
     if (start == 0) {
         std::cerr << "cxgate simulate: give the first event an occurred_at, or --from\n";
         return 2;
@@ -261,7 +267,7 @@ int simulate(const SimulateOptions& options) {
         n_reminders = 0, n_expired = 0, n_superseded = 0, n_other = 0, n_replies = 0;
     std::map<std::string, int> suppressed_by;
     const Seconds end =
-        timing::add_delay(tp(events.back().at), *horizon, zone, {}).time_since_epoch().count();
+        timing::add_delay(tp(last_event), *horizon, zone, {}).time_since_epoch().count();
 
     auto report_changes = [&](Seconds now) {
         // Messages first (what went out), then surveys that ended.
@@ -322,6 +328,60 @@ int simulate(const SimulateOptions& options) {
         }
     };
 
+    // An event and what it planned: printed for the file's events and the schedule's alike.
+    auto print_event = [&](Seconds now, const std::string& id, const std::string& type,
+                           const std::string& who, const std::string& contact,
+                           const engine::EventOutcome& outcome) {
+        {
+            Entry line{now, "event"};
+            line.text = id + " " + type + " for " + who +
+                        (outcome.duplicate ? " (duplicate id: ignored)" : "");
+            line.extra["event"] = id;
+            line.extra["type"] = type;
+            line.extra["contact"] = contact;
+            if (outcome.duplicate) line.extra["duplicate"] = true;
+            timeline.add(line);
+        }
+        if (outcome.surveys.empty() && !outcome.duplicate) {
+            Entry line{now, timeline.as_json() ? "no_step" : ""};
+            line.text = "no step of the flow listens to " + type;
+            line.extra["type"] = type;
+            timeline.add(line);
+        }
+        for (const auto& s : outcome.surveys) {
+            if (outcome.duplicate) continue;
+            states[s.id] = s.state;
+            if (s.state == store::state::suppressed) {
+                ++n_suppressed;
+                auto [reason, detail] = split_reason(s.reason);
+                suppressed_by[reason]++;
+                Entry line{now, "suppress", s, s.channel, s.address};
+                line.reason = reason;
+                line.detail = detail;
+                line.text = survey_label(s) + ": " + s.reason;
+                timeline.add(line);
+            } else {
+                ++n_scheduled;
+                Entry line{now, "schedule", s, s.channel, s.address};
+                line.text = survey_label(s) + " via " + s.channel + " to " + s.address + ", due " +
+                            timeline.when(*s.due_at) + ", expires " + timeline.when(*s.expires_at);
+                line.extra["due_at"] = timing::format_local(tp(*s.due_at), zone);
+                line.extra["expires_at"] = timing::format_local(tp(*s.expires_at), zone);
+                if (auto note = outcome.notes.find(s.id); note != outcome.notes.end()) {
+                    line.extra["waiting"] = note->second;
+                    if (!timeline.as_json()) {
+                        timeline.add(line);
+                        Entry more{now, ""};
+                        more.text = "  " + note->second;
+                        timeline.add(more);
+                        continue;
+                    }
+                }
+                timeline.add(line);
+            }
+        }
+    };
+
     size_t next_event = 0;
     Seconds now = start;
     int sequence = 0;
@@ -372,62 +432,28 @@ int simulate(const SimulateOptions& options) {
             ++n_events;
             const auto& e = *parsed.event;
             auto outcome = engine::record_event(*db, *config, e, tp(now));
-            std::string who = e.contact.phone.empty() ? e.contact.email : e.contact.phone;
-            {
-                Entry line{now, "event"};
-                line.text = e.id + " " + e.type + " for " + who +
-                            (outcome.duplicate ? " (duplicate id: ignored)" : "");
-                line.extra["event"] = e.id;
-                line.extra["type"] = e.type;
-                line.extra["contact"] = e.contact.id;
-                if (outcome.duplicate) line.extra["duplicate"] = true;
-                timeline.add(line);
-            }
-            if (outcome.surveys.empty() && !outcome.duplicate) {
-                Entry line{now, timeline.as_json() ? "no_step" : ""};
-                line.text = "no step of the flow listens to " + e.type;
-                line.extra["type"] = e.type;
-                timeline.add(line);
-            }
-            for (const auto& s : outcome.surveys) {
-                if (outcome.duplicate) continue;
-                states[s.id] = s.state;
-                if (s.state == store::state::suppressed) {
-                    ++n_suppressed;
-                    auto [reason, detail] = split_reason(s.reason);
-                    suppressed_by[reason]++;
-                    Entry line{now, "suppress", s, s.channel, s.address};
-                    line.reason = reason;
-                    line.detail = detail;
-                    line.text = survey_label(s) + ": " + s.reason;
-                    timeline.add(line);
-                } else {
-                    ++n_scheduled;
-                    Entry line{now, "schedule", s, s.channel, s.address};
-                    line.text = survey_label(s) + " via " + s.channel + " to " + s.address +
-                                ", due " + timeline.when(*s.due_at) + ", expires " +
-                                timeline.when(*s.expires_at);
-                    line.extra["due_at"] = timing::format_local(tp(*s.due_at), zone);
-                    line.extra["expires_at"] = timing::format_local(tp(*s.expires_at), zone);
-                    if (auto note = outcome.notes.find(s.id); note != outcome.notes.end()) {
-                        line.extra["waiting"] = note->second;
-                        if (!timeline.as_json()) {
-                            timeline.add(line);
-                            Entry more{now, ""};
-                            more.text = "  " + note->second;
-                            timeline.add(more);
-                            continue;
-                        }
-                    }
-                    timeline.add(line);
-                }
-            }
+            print_event(now, e.id, e.type,
+                        e.contact.phone.empty() ? e.contact.email : e.contact.phone, e.contact.id,
+                        outcome);
         }
         // Due work at this instant, then every queued message is taken as sent (the
         // channel's answer goes through record_send_result, as a provider's would).
         std::optional<Seconds> next_due;
         for (int pass = 0; pass < 100; ++pass) {
             auto result = scheduler::run_due_work(*db, *config, now);
+            for (const auto& outcome : result.schedule_events) {
+                ++n_events;
+                const std::string contact =
+                    outcome.surveys.empty() ? "" : outcome.surveys.front().contact_id;
+                print_event(now, outcome.event_id, "schedule", contact, contact, outcome);
+            }
+            for (const auto& why : result.schedule_rejected) {
+                ++n_rejected;
+                Entry line{now, "rejected"};
+                line.text = why;
+                line.detail = why;
+                timeline.add(line);
+            }
             int claimed = 0;
             for (auto id : result.queued_messages) {
                 auto message = channels::claim_message(*db, id, now);

@@ -13,6 +13,7 @@
 #include "cxgate/config/calendar.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/config/lint.hpp"
+#include "cxgate/config/schedule.hpp"
 #include "cxgate/config/sources.hpp"
 #include "cxgate/config/yaml_reader.hpp"
 
@@ -811,7 +812,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
     r.check_keys(*root,
                  {"flow", "timezone", "send_window", "recontact", "steps", "description",
-                  "calendar", "extra_days_off", "priority", "arbitration"},
+                  "calendar", "extra_days_off", "priority", "arbitration", "schedule"},
                  "a flow");
     Flow f;
     f.file = display;
@@ -863,6 +864,9 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!extra.empty() || !c.defaults.extra_days_off.empty())
         f.calendar_name += f.calendar_name.empty() ? "extra_days_off" : "+extra_days_off";
 
+    if (const YAML::Node schedule = (*root)["schedule"])
+        f.schedule = read_schedule(r, schedule, c, fs::path(c.base_dir));
+
     const YAML::Node steps = (*root)["steps"];
     if (!steps) {
         r.error(*root, "missing required key \"steps\"");
@@ -875,8 +879,20 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
             Step s = read_step(r, node, c, f);
             if (!s.id.empty() && !ids.insert(s.id).second)
                 r.error(node["id"], "duplicate step id \"" + s.id + "\"");
+            // `schedule` events come only from the flow's own schedule.
+            if (std::find(s.on.begin(), s.on.end(), "schedule") != s.on.end() &&
+                !(*root)["schedule"])
+                r.error(node["on"], "step \"" + s.id +
+                                        "\" listens to \"schedule\", but the flow has no "
+                                        "schedule: (see docs/flows.md, recurring surveys)");
             f.steps.push_back(std::move(s));
         }
+        if ((*root)["schedule"] &&
+            std::none_of(f.steps.begin(), f.steps.end(), [](const Step& step) {
+                return std::find(step.on.begin(), step.on.end(), "schedule") != step.on.end();
+            }))
+            r.error((*root)["schedule"],
+                    "the flow has a schedule but no step with on: schedule to survey it");
     }
     return f;
 }
@@ -994,6 +1010,10 @@ LoadResult load(const std::string& config_file) {
 
     for (const auto& path : calendars.paths())
         if (auto calendar_text = read_file(path)) all_content += *calendar_text;
+    // A contact list is part of the configuration: a reload notices a changed list.
+    for (const auto& flow : config->flows)
+        if (flow.schedule && !flow.schedule->list_file.empty())
+            if (auto list = read_file(resolve(flow.schedule->list_file))) all_content += *list;
 
     read_templates(resolve(config->templates_dir),
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);

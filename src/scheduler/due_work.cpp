@@ -8,6 +8,7 @@
 #include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/engine/plan.hpp"
+#include "cxgate/engine/recurring.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/util/phone.hpp"
@@ -317,6 +318,11 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     out.queued_messages = std::move(clicks.queued_messages);
     // Expiry and closing: they end the surveys that held others on their address.
     expire_and_close(db, config, now, out);
+    // Recurring surveys release today's people as events, before claiming, so a survey
+    // they schedule for now goes in this same pass.
+    auto recurring = engine::run_schedules(db, config, now, limit);
+    out.schedule_events = std::move(recurring.events);
+    out.schedule_rejected = std::move(recurring.rejected);
     claim_due_surveys(db, config, now, limit, out);
     send_reminders(db, config, now, limit, out);
     // Messages queued earlier that were never handed to a channel (the dispatcher's
@@ -336,6 +342,8 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
         if (seen.insert(id).second) out.queued_messages.push_back(id);
     }
     out.next_due = next_due(db);
+    if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))
+        out.next_due = recurring.next_due;
     return out;
 }
 

@@ -68,6 +68,19 @@ asio::awaitable<void> Scheduler::loop() {
                 result.claimed, result.reminded, result.expired, result.closed, result.alerted,
                 result.held, result.superseded, result.skipped, result.clicks_recorded,
                 result.clicks_voided);
+        if (!result.schedule_events.empty() || !result.schedule_rejected.empty()) {
+            int scheduled = 0, suppressed = 0;
+            for (const auto& outcome : result.schedule_events)
+                for (const auto& s : outcome.surveys)
+                    (s.state == store::state::suppressed ? suppressed : scheduled)++;
+            spdlog::info(
+                "recurring surveys: {} people released, {} surveys scheduled, {} "
+                "suppressed, {} refused",
+                result.schedule_events.size(), scheduled, suppressed,
+                result.schedule_rejected.size());
+            for (const auto& why : result.schedule_rejected)
+                spdlog::warn("recurring survey refused: {}", why);
+        }
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
         if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;

@@ -209,6 +209,20 @@ INSERT INTO answers (survey_id, question, question_id, metric, scale_min, scale_
   FROM surveys WHERE score IS NOT NULL;
 UPDATE surveys SET question = 1 WHERE score IS NOT NULL;
 )sql",
+    // 7: recurring surveys (a flow's schedule:): per flow and period, how many people of
+    //    the audience were released and the last contact id reached (the audience is
+    //    walked in id order), so a restart or a reload goes on where the run was.
+    R"sql(
+CREATE TABLE schedule_runs (
+  flow        TEXT NOT NULL,
+  period      TEXT NOT NULL,
+  opens_at    INTEGER NOT NULL,
+  released    INTEGER NOT NULL DEFAULT 0,
+  cursor      TEXT NOT NULL DEFAULT '',
+  finished_at INTEGER,
+  PRIMARY KEY (flow, period)
+);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -134,6 +134,40 @@ struct Step {
     const Question& first() const { return questions.front(); }
 };
 
+// One person of a recurring survey's audience, from a contact list file (CSV with a
+// header, or JSON lines): the `contact` of the events the schedule makes.
+struct AudienceMember {
+    std::string id;  // contact id; the phone, else the email, when the list gives none
+    std::string phone, email, name, locale, timezone, segment;
+    std::string staff_id;  // who hears about the answer (the employee's lead, the advisor)
+    int line = 0;          // in the list file
+};
+
+// A recurring relationship survey (`schedule:` in a flow): each period (a week, a month, a
+// quarter or a year from `start`) every person of the audience gets an event of type
+// `schedule`, released at most `per_day` a day on the days the flow's send window opens,
+// so a quarterly NPS to 5,000 customers spreads over the first weeks of the quarter. The
+// events go through the same planning as any other (windows, calendars, recontact, fatigue,
+// opt-out), and their ids ("schedule:<flow>:<period>:<contact>") make each person's survey
+// once per period whatever restarts or reloads happen.
+struct Schedule {
+    enum class Every { week, month, quarter, year };
+    Every every = Every::month;
+    int count = 1;           // every 2 weeks: count 2
+    date::sys_days start{};  // the first period's local date
+    int at_minute = 0;       // local time of day the period opens
+    int per_day = 0;         // released per sending day; 0: everyone on the first day
+    // The audience: a contact list file, or the contacts cxgate already knows (from events
+    // and CRM sources), optionally only these segments and only those seen recently.
+    std::string list_file;                // as written (relative to cxgate.yaml)
+    std::vector<AudienceMember> members;  // the list's people, sorted by id
+    bool known_contacts = false;
+    std::vector<std::string> segments;
+    std::optional<timing::Delay> seen_within;
+    int line = 0;
+};
+std::string to_string(Schedule::Every every);
+
 struct Flow {
     std::string name;
     std::string file;
@@ -146,6 +180,7 @@ struct Flow {
     // Names of the calendars merged into `calendar` ("fi", "fi+company"); empty: none.
     std::string calendar_name;
     timing::Calendar calendar;  // holidays of the named calendars + extra days off
+    std::optional<Schedule> schedule;
     std::vector<Step> steps;
     const Step* find_step(const std::string& id) const;
 };

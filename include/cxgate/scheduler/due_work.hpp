@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/engine/ingest.hpp"
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::scheduler {
@@ -22,6 +23,10 @@ struct PassResult {
     int held = 0, superseded = 0, skipped = 0;
     // Email score-link clicks that settled into a score, and clicks voided as a burst.
     int clicks_recorded = 0, clicks_voided = 0;
+    // Recurring surveys: the events made for people released in this pass (what each
+    // planned), and people whose event was refused, with the reason.
+    std::vector<engine::EventOutcome> schedule_events;
+    std::vector<std::string> schedule_rejected;
 };
 
 PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,
