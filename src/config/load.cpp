@@ -145,12 +145,15 @@ std::optional<std::string> read_file(const fs::path& path) {
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
                                      Diagnostics& diag) {
+    YAML::Node root;
     try {
-        return YAML::Load(text);
+        root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
         diag.error(file, e.mark.line + 1, e.mark.column + 1, e.msg);
         return std::nullopt;
     }
+    YamlReader(file, diag).check_duplicate_keys(root);
+    return root;
 }
 
 bool valid_zone(const std::string& name) {
@@ -166,7 +169,12 @@ bool valid_zone(const std::string& name) {
 std::optional<timing::SendWindow> read_simple_window(YamlReader& r, const YAML::Node& node,
                                                      const std::string& where) {
     r.check_keys(node, {"days", "from", "to", "holidays"}, where);
-    auto days = r.string(node, "days").value_or("mon-sun");
+    // `days: mon-fri`, `days: "mon,wed,fri"` or a YAML list `days: [mon, wed, fri]`.
+    std::string days = "mon-sun";
+    if (auto list = r.string_list(node, "days")) {
+        days.clear();
+        for (const auto& item : *list) days += (days.empty() ? "" : ",") + item;
+    }
     auto from = r.string(node, "from").value_or("00:00");
     auto to = r.string(node, "to").value_or("24:00");
     std::string why;

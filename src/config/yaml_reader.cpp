@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 namespace cxgate::config {
 
@@ -74,6 +75,33 @@ bool YamlReader::expect_map(const YAML::Node& node, const std::string& what) {
     if (node.IsMap()) return true;
     error(node, what + " must be a mapping of keys to values");
     return false;
+}
+
+void YamlReader::check_duplicate_keys(const YAML::Node& document) {
+    check_duplicate_keys(document, 0);
+}
+
+void YamlReader::check_duplicate_keys(const YAML::Node& node, int depth) {
+    // Configuration nests a few levels; the bound only stops a pathological document.
+    if (depth > 64) return;
+    if (node.IsMap()) {
+        std::map<std::string, YAML::Mark> seen;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            // Copies: yaml-cpp's iterator hands out a temporary proxy (see read_window).
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
+            if (key.IsScalar()) {
+                auto [first, inserted] = seen.emplace(key.Scalar(), key.Mark());
+                if (!inserted)
+                    error(key, "duplicate key " + quoted(key.Scalar()) + " (first at line " +
+                                   std::to_string(first->second.line + 1) +
+                                   "; only the first would be read)");
+            }
+            check_duplicate_keys(value, depth + 1);
+        }
+    } else if (node.IsSequence()) {
+        for (const auto& item : node) check_duplicate_keys(item, depth + 1);
+    }
 }
 
 void YamlReader::check_keys(const YAML::Node& map, const std::set<std::string>& allowed,

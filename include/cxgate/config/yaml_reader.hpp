@@ -29,6 +29,10 @@ class YamlReader {
     void check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                     const std::string& where);
     bool expect_map(const YAML::Node& node, const std::string& what);
+    // Reports every key that repeats in any mapping of the document, at the repeat.
+    // yaml-cpp keeps both and `map[key]` finds the first, so a pasted second
+    // `send_window:` would be ignored without a word.
+    void check_duplicate_keys(const YAML::Node& document);
 
     // Scalars with ${ENV} expanded. Missing optional keys return nullopt silently;
     // required ones report "missing required key".
@@ -46,6 +50,8 @@ class YamlReader {
     std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
 
   private:
+    void check_duplicate_keys(const YAML::Node& node, int depth);
+
     std::string file_;
     Diagnostics& diag_;
 };

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "cxgate/config/config.hpp"
 
@@ -200,4 +202,54 @@ TEST_CASE("config: defaults.click_settle is elapsed time, 60 s unless set") {
     CHECK(has(business.diagnostics, "cxgate.yaml:3:17: error: \"click_settle\" must be elapsed"));
     CHECK_FALSE(with("0").config);
     CHECK_FALSE(with("soon").config);
+}
+
+TEST_CASE("config: every duplicate key is an error at the repeat, in config, flows and calendars") {
+    ConfigDir dir(
+        "flow: dup\n"
+        "send_window: { days: mon-fri, from: \"09:00\", to: \"20:00\" }\n"
+        "send_window: { mon-fri: \"09:00-20:00\", sat: \"10:00-14:00\" }\n"
+        "send_window:\n"
+        "  - { days: sat, from: \"10:00\", to: \"14:00\" }\n"
+        "calendar: company\n"
+        "steps:\n"
+        "  - { id: a, on: x, survey: { metric: nps, metric: csat }, channel: sms }\n",
+        "  email: { type: sandbox, kind: email }\n"
+        "defaults:\n"
+        "  timezone: Europe/Helsinki\n"
+        "  timezone: Europe/Stockholm\n");
+    fs::create_directories(dir.root / "calendars");
+    dir.write("calendars/company.yaml",
+              "calendar: company\n"
+              "name: Company\n"
+              "name: Company again\n"
+              "days:\n"
+              "  - { date: 2026-12-31, name: \"A\" }\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    const auto calendar = (dir.root / "calendars/company.yaml").lexically_normal().string();
+    CHECK(has(r.diagnostics, dir.flow() +
+                                 ":3:1: error: duplicate key \"send_window\" (first at line 2; "
+                                 "only the first would be read)"));
+    CHECK(has(r.diagnostics, dir.flow() + ":4:1: error: duplicate key \"send_window\""));
+    CHECK(has(r.diagnostics, dir.flow() + ":8:44: error: duplicate key \"metric\""));
+    CHECK(has(r.diagnostics, "cxgate.yaml:5:3: error: duplicate key \"email\""));
+    CHECK(has(r.diagnostics, "cxgate.yaml:8:3: error: duplicate key \"timezone\""));
+    CHECK(has(r.diagnostics, calendar + ":3:1: error: duplicate key \"name\""));
+}
+
+TEST_CASE("config: a send window's days may be a YAML list") {
+    ConfigDir dir(
+        "flow: list\n"
+        "send_window: { days: [mon, wed, fri], from: \"09:00\", to: \"17:00\" }\n"
+        "steps:\n"
+        "  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    REQUIRE(r.config);
+    const auto& w = r.config->find_flow("list")->send_window;
+    CHECK(w.days == std::array<bool, 7>{true, false, true, false, true, false, false});
+    CHECK(w.from_minute == 9 * 60);
+    CHECK(w.to_minute == 17 * 60);
 }
