@@ -84,6 +84,20 @@ def doc_examples(d, workdir):
     duplicates = re.findall(r"flows/pasted\.yaml:(\d+):1: error: duplicate key \"send_window\"", res.stdout)
     check(res.returncode == 1 and len(duplicates) == len(windows) - 1, f"pasted: {res.stdout}")
 
+    # The calendar file format: the example company.yaml and the flow that names it.
+    section = doc.split("## Holiday calendars", 1)[1].split("## Reminders", 1)[0]
+    blocks = yaml_blocks(section)
+    company = [b for b in blocks if b.startswith("# calendars/company.yaml")]
+    check(len(company) == 1, f"a complete calendars/company.yaml example: {blocks}")
+    flow = [b for b in blocks if "# flows/sweden.yaml" in b][0].split("# flows/sweden.yaml\n", 1)[1]
+    cfg = fresh_copy(d, workdir, "calendars")
+    with open(os.path.join(cfg, "calendars", "company.yaml"), "w") as f:
+        f.write(company[0])
+    with open(os.path.join(cfg, "flows", "sweden.yaml"), "w") as f:
+        f.write(flow + STEPS)
+    res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
+    check(res.returncode == 0, f"docs' sweden flow with its company calendar: {res.stdout}")
+
 
 if __name__ == "__main__":
     run(test)
