@@ -198,7 +198,8 @@ void progress(bool tty, int done, int total, int bad, double elapsed) {
 }  // namespace
 
 int import_events(const ImportOptions& options) {
-    auto loaded = config::load(options.config_file);
+    // The daemon needs the secrets; the import only its URL and the API token.
+    auto loaded = config::load(options.config_file, config::LoadOptions{.need_secrets = false});
     if (!loaded.config) {
         std::cerr << loaded.diagnostics.to_string();
         std::cerr << "cxgate import: " << options.config_file << " has errors\n";

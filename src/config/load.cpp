@@ -831,9 +831,49 @@ void read_templates(const fs::path& dir, const std::string& display_dir, Config&
                            "missing template for locale " + locale);
 }
 
+// api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
+// backups), at least 16 characters once expanded, each problem at its list item.
+void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node node = root["api_tokens"];
+    if (!node) {
+        r.error(root, "missing required key \"api_tokens\"");
+        return;
+    }
+    std::vector<YAML::Node> items;
+    if (node.IsSequence())
+        for (const auto& item : node) items.push_back(item);
+    else
+        items.push_back(node);
+    for (const auto& item : items) {
+        if (!item.IsScalar()) {
+            r.error(item, "\"api_tokens\" must be a list of ${ENV_VAR} references");
+            continue;
+        }
+        const std::string& raw = item.Scalar();
+        const bool reference = raw.size() > 3 && raw.rfind("${", 0) == 0 && raw.back() == '}' &&
+                               raw.find_first_of("${}", 2) == raw.size() - 1;
+        if (!reference) {
+            r.error(item,
+                    "\"api_tokens\": a token is a secret; write it as ${ENV_VAR} (e.g. "
+                    "${CXGATE_API_TOKEN}), not in the file");
+            continue;
+        }
+        auto token = r.scalar(item, "each item of \"api_tokens\"");
+        if (!token || !r.need_secrets()) {
+            if (token && !token->empty()) c.api_tokens.push_back(*token);
+            continue;
+        }
+        if (token->size() < 16)
+            r.error(item, "\"api_tokens\": " + raw + " must be at least 16 characters, got " +
+                              std::to_string(token->size()));
+        else
+            c.api_tokens.push_back(*token);
+    }
+}
+
 }  // namespace
 
-LoadResult load(const std::string& config_file) {
+LoadResult load(const std::string& config_file, const LoadOptions& options) {
     LoadResult result;
     Diagnostics& diag = result.diagnostics;
     auto config = std::make_shared<Config>();
@@ -850,6 +890,7 @@ LoadResult load(const std::string& config_file) {
     auto root = parse_yaml(*text, config_file, diag);
     if (!root) return result;
     YamlReader r(config_file, diag);
+    r.set_need_secrets(options.need_secrets);
     if (!r.expect_map(*root, "the configuration")) return result;
     r.check_keys(*root,
                  {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
@@ -857,14 +898,7 @@ LoadResult load(const std::string& config_file) {
                  "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
-    if (auto tokens = r.string_list(*root, "api_tokens", true)) {
-        for (size_t i = 0; i < tokens->size(); ++i) {
-            if ((*tokens)[i].size() < 16)
-                r.error((*root)["api_tokens"], "API tokens must be at least 16 characters");
-            else
-                config->api_tokens.push_back((*tokens)[i]);
-        }
-    }
+    read_api_tokens(r, *root, *config);
     read_defaults(r, (*root)["defaults"], *config);
     read_channels(r, (*root)["channels"], *config);
     read_alerts_and_staff(r, *root, *config);

@@ -39,7 +39,9 @@ std::optional<std::string> closest(const std::string& word, const std::set<std::
     return best;
 }
 
-std::optional<std::string> expand_env(const std::string& text, std::string* missing) {
+namespace {
+std::optional<std::string> expand(const std::string& text, std::string* missing,
+                                  bool unset_is_empty) {
     std::string out;
     size_t pos = 0;
     while (true) {
@@ -50,15 +52,24 @@ std::optional<std::string> expand_env(const std::string& text, std::string* miss
         out.append(text, pos, start - pos);
         std::string name = text.substr(start + 2, end - start - 2);
         const char* value = std::getenv(name.c_str());
-        if (value == nullptr) {
+        if (value == nullptr && !unset_is_empty) {
             if (missing) *missing = name;
             return std::nullopt;
         }
-        out += value;
+        if (value) out += value;
         pos = end + 1;
     }
     out.append(text, pos, std::string::npos);
     return out;
+}
+}  // namespace
+
+std::optional<std::string> expand_env(const std::string& text, std::string* missing) {
+    return expand(text, missing, false);
+}
+
+std::string expand_env_or_empty(const std::string& text) {
+    return *expand(text, nullptr, true);
 }
 
 void YamlReader::error(const YAML::Mark& at, const std::string& message) {
@@ -122,6 +133,7 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std:
         error(node, what + " must be a single value");
         return std::nullopt;
     }
+    if (!need_secrets_) return expand_env_or_empty(node.Scalar());
     std::string missing;
     auto expanded = expand_env(node.Scalar(), &missing);
     if (!expanded) {
