@@ -506,6 +506,20 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
                     r.error(value, where + ": \"" + key +
                                        "\" is a secret; write it as ${ENV_VAR}, not in the file");
             }
+            // Vonage signs with one of these; any other name would refuse every webhook
+            // at run time (403), so it is a configuration error here.
+            if (ch.type == "vonage" && body["signature_method"]) {
+                static const std::set<std::string> kMethods{"md5hash", "md5", "sha1", "sha256",
+                                                            "sha512"};
+                const std::string& method = ch.setting("signature_method");
+                if (!kMethods.count(method)) {
+                    std::string message = where + ": unknown \"signature_method\" \"" + method +
+                                          "\" (valid: md5hash, md5, sha1, sha256, sha512)";
+                    if (auto suggestion = closest(method, kMethods))
+                        message += " (did you mean \"" + *suggestion + "\"?)";
+                    r.error(body["signature_method"], message);
+                }
+            }
             // Kannel expands %<letter> everywhere in its get-url and dlr-url, so a secret
             // with '%' (or anything needing URL escaping) would arrive altered.
             if (ch.type == "kannel" && body["secret"] &&

@@ -334,3 +334,34 @@ TEST_CASE("config: a send window's days may be a YAML list") {
     CHECK(w.from_minute == 9 * 60);
     CHECK(w.to_minute == 17 * 60);
 }
+
+TEST_CASE("config: a Vonage signature_method must be one Vonage signs with") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n",
+                  "  vonage:\n"
+                  "    type: vonage\n"
+                  "    from: Asiakas\n"
+                  "    api_key: k\n"
+                  "    api_secret: ${CXGATE_TEST_TOKEN}\n"
+                  "    signature_secret: ${CXGATE_TEST_TOKEN}\n"
+                  "    signature_method: sha256_hmac\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:11:23: error: channel \"vonage\": unknown \"signature_method\" "
+              "\"sha256_hmac\" (valid: md5hash, md5, sha1, sha256, sha512)"));
+    for (const char* method : {"md5hash", "md5", "sha1", "sha256", "sha512"}) {
+        CAPTURE(method);
+        std::string text;
+        {
+            std::ifstream in(dir.file());
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        auto at = text.find("signature_method: ");
+        text = text.substr(0, at) + "signature_method: " + method + "\n";
+        dir.write("cxgate.yaml", text);
+        auto ok = load(dir.file());
+        INFO(ok.diagnostics.to_string());
+        CHECK(ok.config);
+    }
+}
