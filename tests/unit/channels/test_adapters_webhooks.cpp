@@ -335,6 +335,31 @@ TEST_CASE("adapters: vonage delivery receipts map to delivery states") {
     CHECK(status_of(vonage->parse_status(post(encode_form(p), kForm), kNow)) == 403);
 }
 
+// ---- Sandbox --------------------------------------------------------------------------
+
+TEST_CASE("adapters: sandbox webhooks take the API token as a Bearer header only") {
+    Fixture f;
+    auto sandbox = f.make("sandbox", {});
+    const std::map<std::string, std::string> bearer = {
+        {"content-type", "application/x-www-form-urlencoded"},
+        {"authorization", "Bearer api-token-1"}};
+    const auto& r =
+        replies(sandbox->parse_inbound(post("from=%2B358401234567&text=9&id=s1", bearer), kNow));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].text == "9");
+    // The token in the form (or the JSON body) is not read: 403, and the answer says where
+    // the token goes.
+    const auto in_form = sandbox->parse_inbound(
+        post("from=%2B358401234567&text=9&id=s2&token=api-token-1", kForm), kNow);
+    CHECK(status_of(in_form) == 403);
+    CHECK(message_of(in_form).find("Authorization: Bearer <token>") != std::string::npos);
+    const auto in_json = sandbox->parse_inbound(
+        post(R"({"from":"+358401234567","text":"9","token":"api-token-1"})", kJson), kNow);
+    CHECK(status_of(in_json) == 403);
+    CHECK(status_of(sandbox->parse_status(post(R"({"id":"x","status":"delivered"})", kJson),
+                                          kNow)) == 403);
+}
+
 // ---- Generic HTTP ---------------------------------------------------------------------
 
 TEST_CASE("adapters: http webhooks are authenticated by an HMAC of the raw body") {
