@@ -1,5 +1,6 @@
 # The two commands a new user needs (see README.md):
 #   make run   installs what is missing, builds in Release and starts the daemon
+#              (NOW=2026-11-23T09:55:00+02:00 starts its clock at that instant)
 #   make test  installs what is missing, builds with ASan/UBSan and runs every test
 JOBS ?= $(shell nproc)
 
@@ -16,7 +17,7 @@ build: deps
 	cmake --build build/release -j$(JOBS) --target cxgate
 
 run: build
-	scripts/run-dev
+	NOW='$(NOW)' scripts/run-dev
 
 test: test-deps
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCXGATE_SANITIZE=ON

@@ -2,9 +2,16 @@
 // password, to, from, text; coding=2&charset=UTF-8 for anything that is not GSM-7, or
 // Kannel replaces it with '?'); success "0: Accepted for delivery" (HTTP 202) or "3:
 // Queued for later delivery". Delivery reports come to the dlr-url we pass, for the
-// dlr-mask events; MO messages come from an sms-service get-url pointing at our
-// inbound webhook. Kannel signs nothing, so both webhook URLs carry a shared secret.
-// Reference: Kannel 1.4 User's Guide, "Sending SMS messages" and "Delivery reports".
+// dlr-mask events; MO messages come from an sms-service pointing at our inbound webhook,
+// either a get-url (everything in the URL: from=%p&text=%b&id=%I) or a post-url: then the
+// SMS text is the request body (Content-Type text/plain with the charset Kannel chose;
+// application/octet-stream for 8-bit data), the sender is X-Kannel-From (with
+// send-sender = true) or %p in the URL, and the rest are X-Kannel-* headers. Kannel signs
+// nothing, so both webhook URLs carry a shared secret.
+// Reference: Kannel 1.4 User's Guide, "Sending SMS messages", "Delivery reports" and
+// "SMS service configurations" (get-url, post-url, X-Kannel headers).
+#include <cctype>
+
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/channels/webhook_util.hpp"
@@ -13,6 +20,73 @@
 namespace cxgate::channels {
 
 namespace {
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// The charset parameter of a Content-Type, lower-case, without quotes ("" when absent).
+std::string charset_of(const std::string& content_type) {
+    std::string lower;
+    for (char c : content_type)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto at = lower.find("charset=");
+    if (at == std::string::npos) return "";
+    std::string value = lower.substr(at + 8);
+    value = value.substr(0, value.find(';'));
+    std::string out;
+    for (char c : value)
+        if (c != '"' && c != '\'' && c != ' ') out += c;
+    return out;
+}
+
+// A post-url body as UTF-8. With mo-recode Kannel sends UTF-8; without it a UCS-2 SMS
+// arrives as UTF-16BE and a 7-bit one may be ISO-8859-1. Unpaired surrogates and an odd
+// trailing byte become U+FFFD rather than failing the reply.
+std::string body_text(const std::string& body, const std::string& charset) {
+    if (charset == "utf-16be" || charset == "ucs-2" || charset == "ucs2" || charset == "utf-16") {
+        std::string out;
+        for (size_t i = 0; i < body.size(); i += 2) {
+            if (i + 1 >= body.size()) {
+                append_utf8(out, 0xFFFD);
+                break;
+            }
+            char32_t unit = (static_cast<unsigned char>(body[i]) << 8) |
+                            static_cast<unsigned char>(body[i + 1]);
+            if (unit >= 0xD800 && unit < 0xDC00 && i + 3 < body.size()) {
+                char32_t low = (static_cast<unsigned char>(body[i + 2]) << 8) |
+                               static_cast<unsigned char>(body[i + 3]);
+                if (low >= 0xDC00 && low < 0xE000) {
+                    append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                    i += 2;
+                    continue;
+                }
+            }
+            append_utf8(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
+        }
+        return out;
+    }
+    if (charset == "iso-8859-1" || charset == "latin1") {
+        std::string out;
+        for (char c : body) append_utf8(out, static_cast<unsigned char>(c));
+        return out;
+    }
+    return body;
+}
 
 class KannelChannel final : public Channel {
   public:
@@ -61,13 +135,29 @@ class KannelChannel final : public Channel {
         if (!query_secret_matches(request, channel_.setting("secret")))
             return WebhookError{403, "secret missing or wrong"};
         auto params = form_params(request.query);
+        const bool post_url = request.method == "POST" && !is_form(request);
         if (request.method == "POST" && is_form(request))
             for (auto& p : form_params(request.body)) params.push_back(p);
         auto from = field(params, "from");
         auto id = field(params, "id");
-        if (from.empty() || id.empty())
-            return WebhookError{400, "from and id: required (get-url ...&from=%p&text=%b&id=%I)"};
-        return std::vector<InboundReply>{{id, from, field(params, "text")}};
+        if (!post_url) {
+            if (from.empty() || id.empty())
+                return WebhookError{400,
+                                    "from and id: required (get-url ...&from=%p&text=%b&id=%I)"};
+            return std::vector<InboundReply>{{id, from, field(params, "text")}};
+        }
+        // post-url: the body is the SMS. Without %I in the URL the reply has no id (the
+        // router gives it one), so a repeated fetch could not be recognised.
+        if (from.empty()) from = header(request, "x-kannel-from");
+        if (from.empty())
+            return WebhookError{400,
+                                "from: required (post-url with send-sender = true for "
+                                "X-Kannel-From, or ...&from=%p in the URL)"};
+        const std::string& content_type = header(request, "content-type");
+        if (content_type.find("application/octet-stream") != std::string::npos)
+            return std::vector<InboundReply>{};  // 8-bit data (a binary SMS): no reply text
+        return std::vector<InboundReply>{
+            {id, from, body_text(request.body, charset_of(content_type))}};
     }
 
     StatusResult parse_status(const WebhookRequest& request, long long) override {

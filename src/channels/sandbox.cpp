@@ -1,6 +1,8 @@
 // The sandbox channel: the message row in the database is the delivery. Operators read
 // it with `cxgate outbox`; replies come in through the same webhook route as a real
-// provider's (see `cxgate reply`), authenticated with an API token.
+// provider's (see `cxgate reply`), authenticated with an API token in an
+// `Authorization: Bearer` header only. A token in a form field or the JSON body is not
+// read: bodies end up in logs, proxies' dumps and replayed requests, headers less so.
 #include <nlohmann/json.hpp>
 
 #include "cxgate/channels/channel.hpp"
@@ -9,6 +11,11 @@
 namespace cxgate::channels {
 
 namespace {
+
+// Said to a caller who put the token in the form (the old docs said so) as to any other.
+constexpr const char* kUnauthorized =
+    "missing or wrong bearer token (send the API token as \"Authorization: Bearer <token>\"; "
+    "a token in the form or the JSON body is not read)";
 
 class SandboxChannel final : public Channel {
   public:
@@ -22,7 +29,7 @@ class SandboxChannel final : public Channel {
     bool has_outside_effect() const override { return false; }
 
     InboundResult parse_inbound(const WebhookRequest& request, long long) override {
-        if (!authorized(request)) return WebhookError{403, "missing or wrong bearer token"};
+        if (!authorized(request)) return WebhookError{403, kUnauthorized};
         auto fields = read(request);
         if (auto* error = std::get_if<WebhookError>(&fields)) return *error;
         auto& f = std::get<std::map<std::string, std::string>>(fields);
@@ -31,7 +38,7 @@ class SandboxChannel final : public Channel {
     }
 
     StatusResult parse_status(const WebhookRequest& request, long long) override {
-        if (!authorized(request)) return WebhookError{403, "missing or wrong bearer token"};
+        if (!authorized(request)) return WebhookError{403, kUnauthorized};
         auto fields = read(request);
         if (auto* error = std::get_if<WebhookError>(&fields)) return *error;
         auto& f = std::get<std::map<std::string, std::string>>(fields);

@@ -35,9 +35,10 @@ std::string default_config() {
 }
 
 // Commands other than check and serve need a loaded configuration; they print its
-// errors and stop when it has any.
+// errors and stop when it has any. They do not serve, so they need none of the service's
+// secrets (see config::LoadOptions): `report` works on a server without root's env file.
 std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
-    auto loaded = config::load(file);
+    auto loaded = config::load(file, config::LoadOptions{.need_secrets = false});
     if (!loaded.config) {
         std::cerr << loaded.diagnostics.to_string();
         std::cerr << "cxgate: " << file << " has errors (run `cxgate check`)\n";
@@ -50,8 +51,11 @@ std::string base_url(const config::Config& config, const std::string& override_u
     return "http://" + config.server.listen;
 }
 
-std::string api_token(const config::Config& config) {
-    if (const char* env = std::getenv("CXGATE_API_TOKEN")) return env;
+// The token for talking to the daemon: --token, else $CXGATE_API_TOKEN, else the first of
+// api_tokens whose variable happens to be set.
+std::string api_token(const config::Config& config, const std::string& given = "") {
+    if (!given.empty()) return given;
+    if (const char* env = std::getenv("CXGATE_API_TOKEN"); env && *env) return env;
     return config.api_tokens.empty() ? "" : config.api_tokens.front();
 }
 
@@ -275,9 +279,15 @@ int post_json(const std::string& url, const std::string& token, const std::strin
 }
 
 int reply(const std::string& file, const std::string& override_url, const std::string& address,
-          const std::string& text, std::string channel, std::string id) {
+          const std::string& text, std::string channel, std::string id,
+          const std::string& token_option) {
     auto config = load_or_report(file);
     if (!config) return 2;
+    const std::string token = api_token(*config, token_option);
+    if (token.empty()) {
+        std::cerr << "cxgate reply: no API token: set CXGATE_API_TOKEN or give --token\n";
+        return 2;
+    }
     if (channel.empty()) {
         auto kind = address.find('@') != std::string::npos ? config::ChannelKind::email
                                                            : config::ChannelKind::sms;
@@ -291,8 +301,8 @@ int reply(const std::string& file, const std::string& override_url, const std::s
     if (id.empty()) id = "cli-" + random_hex(8);
     json body{{"from", address}, {"text", text}, {"id", id}};
     return post_json(
-        base_url(*config, override_url) + "/webhooks/" + url::encode(channel) + "/inbound",
-        api_token(*config), body.dump());
+        base_url(*config, override_url) + "/webhooks/" + url::encode(channel) + "/inbound", token,
+        body.dump());
 }
 
 int event(const std::string& file, const std::string& override_url, const std::string& source) {
@@ -380,6 +390,8 @@ int run(int argc, char** argv) {
     reply_cmd->add_option("--channel", channel,
                           "Channel name (default: the first sms or email channel)");
     reply_cmd->add_option("--id", id, "Provider message id (default: random)");
+    std::string token_option;
+    reply_cmd->add_option("--token", token_option, "API token (default: $CXGATE_API_TOKEN)");
 
     std::string source;
     auto* event_cmd =
@@ -427,7 +439,8 @@ int run(int argc, char** argv) {
     if (*check_cmd) return check(config_file);
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
     if (*report_cmd) return report_command(config_file, db_override, flow, by, since, as_json);
-    if (*reply_cmd) return reply(config_file, url_override, address, text, channel, id);
+    if (*reply_cmd)
+        return reply(config_file, url_override, address, text, channel, id, token_option);
     if (*event_cmd) return event(config_file, url_override, source);
     if (*simulate_cmd) {
         simulate_options.config_file = config_file;

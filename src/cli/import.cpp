@@ -9,6 +9,9 @@
 // A bad row (the daemon's 400, or a CSV row that cannot become an event) is reported
 // with its line number and the import goes on; 503 waits for Retry-After and tries the
 // same row again; a daemon that cannot be reached stops the import (state saved).
+// The state also keeps the bad rows with their errors: a resumed run reports them again
+// and exits 1 like the run that found them, so a script rerunning the same command never
+// reads success while rows are missing.
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -102,6 +106,7 @@ struct State {
     int acknowledged_line = 0;
     std::uintmax_t size = 0;
     long long mtime = 0;
+    std::map<int, std::string> bad;  // line -> why, for rows up to acknowledged_line
 };
 
 long long mtime_of(const fs::path& p) {
@@ -120,7 +125,10 @@ State read_state(const fs::path& state_file) {
         s.acknowledged_line = j.value("acknowledged_line", 0);
         s.size = j.value("input_size", std::uintmax_t{0});
         s.mtime = j.value("input_mtime", 0LL);
-    } catch (const nlohmann::json::exception&) {
+        if (auto bad = j.find("bad"); bad != j.end() && bad->is_object())
+            for (auto it = bad->begin(); it != bad->end(); ++it)
+                s.bad[std::stoi(it.key())] = it->is_string() ? it->get<std::string>() : "bad";
+    } catch (const std::exception&) {  // json's type errors, a line that is no number
         return State{};  // a damaged state file: start at the first row (ids make it safe)
     }
     return s;
@@ -130,10 +138,13 @@ void write_state(const fs::path& state_file, const State& s) {
     // Write then rename: an interrupted write never leaves half a state file.
     auto tmp = state_file.string() + ".tmp";
     {
+        json bad = json::object();
+        for (const auto& [line, why] : s.bad) bad[std::to_string(line)] = why;
         std::ofstream out(tmp, std::ios::trunc);
         out << json{{"acknowledged_line", s.acknowledged_line},
                     {"input_size", s.size},
-                    {"input_mtime", s.mtime}}
+                    {"input_mtime", s.mtime},
+                    {"bad", bad}}
                    .dump()
             << "\n";
     }
@@ -154,7 +165,8 @@ void progress(bool tty, int done, int total, int bad, double elapsed) {
 }  // namespace
 
 int import_events(const ImportOptions& options) {
-    auto loaded = config::load(options.config_file);
+    // The daemon needs the secrets; the import only its URL and the API token.
+    auto loaded = config::load(options.config_file, config::LoadOptions{.need_secrets = false});
     if (!loaded.config) {
         std::cerr << loaded.diagnostics.to_string();
         std::cerr << "cxgate import: " << options.config_file << " has errors\n";
@@ -189,18 +201,23 @@ int import_events(const ImportOptions& options) {
             std::cerr << "cxgate import: " << input.string()
                       << " changed since the last run; starting at the first row (the daemon "
                          "skips ids it already has)\n";
-        else
+        else {
             state.acknowledged_line = saved.acknowledged_line;
+            state.bad = saved.bad;
+        }
     }
 
     // Read all rows up front: the total drives the progress bar, and a CSV header with an
     // unknown column stops the import before anything is posted.
     std::vector<Row> rows;
-    int bad = 0;
-    auto report_bad = [&](int line, const std::string& why) {
+    int bad = 0, earlier_bad = 0;
+    auto report_bad = [&](int line, const std::string& why, bool earlier = false) {
         if (isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
-        std::cerr << input.string() << ":" << line << ": " << why << "\n";
+        std::cerr << input.string() << ":" << line << ": " << why
+                  << (earlier ? " (in an earlier run)" : "") << "\n";
         ++bad;
+        earlier_bad += earlier;
+        state.bad[line] = why;
     };
     if (csv) {
         std::vector<std::string> header;
@@ -249,7 +266,11 @@ int import_events(const ImportOptions& options) {
     for (const auto& row : rows) {
         if (g_interrupted) break;
         if (row.line <= state.acknowledged_line) {
-            ++skipped;
+            if (auto earlier = state.bad.find(row.line); earlier != state.bad.end()) {
+                report_bad(row.line, std::string(earlier->second), true);
+            } else {
+                ++skipped;
+            }
             ++done;
             continue;
         }
@@ -309,9 +330,11 @@ int import_events(const ImportOptions& options) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", elapsed);
     std::cout << "cxgate import: " << total << " row(s): " << accepted << " accepted ("
-              << duplicates << " duplicate), " << bad << " bad, " << skipped
-              << " skipped (imported before), " << (total - done) << " not done, in " << seconds
-              << " s" << (g_interrupted ? "; interrupted, run again to resume" : "") << "\n";
+              << duplicates << " duplicate), " << bad << " bad"
+              << (earlier_bad ? " (" + std::to_string(earlier_bad) + " in an earlier run)" : "")
+              << ", " << skipped << " skipped (imported before), " << (total - done)
+              << " not done, in " << seconds << " s"
+              << (g_interrupted ? "; interrupted, run again to resume" : "") << "\n";
     if (exit_code == 0 && done == total && bad == 0) {
         // Finished cleanly: the state file has nothing left to say.
         std::error_code ec;

@@ -115,9 +115,9 @@ int serve(const ServeOptions& options) {
         loading = false;
         reload.at = clock->now().time_since_epoch().count();
         if (!next.config) {
-            reload.result = next.diagnostics.items.empty()
-                                ? "error"
-                                : next.diagnostics.items.front().to_string();
+            // "failed", as /metrics' last_reload label says; the errors themselves are in
+            // reload.errors (the first diagnostic could even be a warning).
+            reload.result = "failed";
             reload.errors.clear();
             for (const auto& d : next.diagnostics.items)
                 if (d.severity == config::Diagnostic::Severity::error)

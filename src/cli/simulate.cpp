@@ -142,7 +142,7 @@ std::shared_ptr<config::Config> only_flow(const config::Config& loaded, const st
 }  // namespace
 
 int simulate(const SimulateOptions& options) {
-    auto loaded = config::load(options.config_file);
+    auto loaded = config::load(options.config_file, config::LoadOptions{.need_secrets = false});
     if (!loaded.config) {
         std::cerr << loaded.diagnostics.to_string();
         std::cerr << "cxgate simulate: " << options.config_file

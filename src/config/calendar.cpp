@@ -26,16 +26,6 @@ std::size_t error_count(const Diagnostics& diag) {
     return n;
 }
 
-// yaml-cpp keeps the first of two equal keys and drops the second without a word, which
-// would hide a typo such as a day with two dates; report it instead.
-void check_duplicate_keys(YamlReader& r, const YAML::Node& map) {
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-        const std::string key = it->first.Scalar();
-        if (!seen.insert(key).second) r.error(it->first, "duplicate key " + quoted(key));
-    }
-}
-
 // Where a key is written. A key with no value has a null node whose mark points past the
 // line, so messages about the value point at its key instead.
 YAML::Mark key_mark(const YAML::Node& map, const std::string& key) {
@@ -131,7 +121,6 @@ void read_days(YamlReader& r, const YAML::Node& root, CalendarFile& out) {
             continue;
         }
         r.check_keys(item, {"date", "name"}, "a day");
-        check_duplicate_keys(r, item);
         auto text = required_text(r, item, "date");
         auto name = required_text(r, item, "name");
         if (!text) continue;
@@ -170,6 +159,8 @@ std::optional<CalendarFile> load_calendar(const std::string& path, Diagnostics& 
         return std::nullopt;
     }
     YamlReader r(path, diag);
+    // A repeated key (a day with two dates) is reported at the repeat, as in every file.
+    r.check_duplicate_keys(root);
     if (!root.IsMap()) {
         if (root.IsNull())
             diag.error(path, 0, 0, "calendar file is empty; it needs calendar, name and days");
@@ -178,7 +169,6 @@ std::optional<CalendarFile> load_calendar(const std::string& path, Diagnostics& 
         return std::nullopt;
     }
     r.check_keys(root, {"calendar", "name", "days"}, "a calendar file");
-    check_duplicate_keys(r, root);
 
     CalendarFile out;
     if (auto id = required_text(r, root, "calendar")) {

@@ -146,12 +146,15 @@ std::optional<std::string> read_file(const fs::path& path) {
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
                                      Diagnostics& diag) {
+    YAML::Node root;
     try {
-        return YAML::Load(text);
+        root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
         diag.error(file, e.mark.line + 1, e.mark.column + 1, e.msg);
         return std::nullopt;
     }
+    YamlReader(file, diag).check_duplicate_keys(root);
+    return root;
 }
 
 bool valid_zone(const std::string& name) {
@@ -167,7 +170,12 @@ bool valid_zone(const std::string& name) {
 std::optional<timing::SendWindow> read_simple_window(YamlReader& r, const YAML::Node& node,
                                                      const std::string& where) {
     r.check_keys(node, {"days", "from", "to", "holidays"}, where);
-    auto days = r.string(node, "days").value_or("mon-sun");
+    // `days: mon-fri`, `days: "mon,wed,fri"` or a YAML list `days: [mon, wed, fri]`.
+    std::string days = "mon-sun";
+    if (auto list = r.string_list(node, "days")) {
+        days.clear();
+        for (const auto& item : *list) days += (days.empty() ? "" : ",") + item;
+    }
     auto from = r.string(node, "from").value_or("00:00");
     auto to = r.string(node, "to").value_or("24:00");
     std::string why;
@@ -499,6 +507,20 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
                 if (value && value.IsScalar() && value.Scalar().find("${") == std::string::npos)
                     r.error(value, where + ": \"" + key +
                                        "\" is a secret; write it as ${ENV_VAR}, not in the file");
+            }
+            // Vonage signs with one of these; any other name would refuse every webhook
+            // at run time (403), so it is a configuration error here.
+            if (ch.type == "vonage" && body["signature_method"]) {
+                static const std::set<std::string> kMethods{"md5hash", "md5", "sha1", "sha256",
+                                                            "sha512"};
+                const std::string& method = ch.setting("signature_method");
+                if (!kMethods.count(method)) {
+                    std::string message = where + ": unknown \"signature_method\" \"" + method +
+                                          "\" (valid: md5hash, md5, sha1, sha256, sha512)";
+                    if (auto suggestion = closest(method, kMethods))
+                        message += " (did you mean \"" + *suggestion + "\"?)";
+                    r.error(body["signature_method"], message);
+                }
             }
             // Kannel expands %<letter> everywhere in its get-url and dlr-url, so a secret
             // with '%' (or anything needing URL escaping) would arrive altered.
@@ -916,9 +938,49 @@ void read_templates(const fs::path& dir, const std::string& display_dir, Config&
                            "missing template for locale " + locale);
 }
 
+// api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
+// backups), at least 16 characters once expanded, each problem at its list item.
+void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node node = root["api_tokens"];
+    if (!node) {
+        r.error(root, "missing required key \"api_tokens\"");
+        return;
+    }
+    std::vector<YAML::Node> items;
+    if (node.IsSequence())
+        for (const auto& item : node) items.push_back(item);
+    else
+        items.push_back(node);
+    for (const auto& item : items) {
+        if (!item.IsScalar()) {
+            r.error(item, "\"api_tokens\" must be a list of ${ENV_VAR} references");
+            continue;
+        }
+        const std::string& raw = item.Scalar();
+        const bool reference = raw.size() > 3 && raw.rfind("${", 0) == 0 && raw.back() == '}' &&
+                               raw.find_first_of("${}", 2) == raw.size() - 1;
+        if (!reference) {
+            r.error(item,
+                    "\"api_tokens\": a token is a secret; write it as ${ENV_VAR} (e.g. "
+                    "${CXGATE_API_TOKEN}), not in the file");
+            continue;
+        }
+        auto token = r.scalar(item, "each item of \"api_tokens\"");
+        if (!token || !r.need_secrets()) {
+            if (token && !token->empty()) c.api_tokens.push_back(*token);
+            continue;
+        }
+        if (token->size() < 16)
+            r.error(item, "\"api_tokens\": " + raw + " must be at least 16 characters, got " +
+                              std::to_string(token->size()));
+        else
+            c.api_tokens.push_back(*token);
+    }
+}
+
 }  // namespace
 
-LoadResult load(const std::string& config_file) {
+LoadResult load(const std::string& config_file, const LoadOptions& options) {
     LoadResult result;
     Diagnostics& diag = result.diagnostics;
     auto config = std::make_shared<Config>();
@@ -935,6 +997,7 @@ LoadResult load(const std::string& config_file) {
     auto root = parse_yaml(*text, config_file, diag);
     if (!root) return result;
     YamlReader r(config_file, diag);
+    r.set_need_secrets(options.need_secrets);
     if (!r.expect_map(*root, "the configuration")) return result;
     r.check_keys(*root,
                  {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
@@ -942,14 +1005,7 @@ LoadResult load(const std::string& config_file) {
                  "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
-    if (auto tokens = r.string_list(*root, "api_tokens", true)) {
-        for (size_t i = 0; i < tokens->size(); ++i) {
-            if ((*tokens)[i].size() < 16)
-                r.error((*root)["api_tokens"], "API tokens must be at least 16 characters");
-            else
-                config->api_tokens.push_back((*tokens)[i]);
-        }
-    }
+    read_api_tokens(r, *root, *config);
     read_defaults(r, (*root)["defaults"], *config);
     read_channels(r, (*root)["channels"], *config);
     read_alerts_and_staff(r, *root, *config);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 namespace cxgate::config {
 
@@ -38,7 +39,9 @@ std::optional<std::string> closest(const std::string& word, const std::set<std::
     return best;
 }
 
-std::optional<std::string> expand_env(const std::string& text, std::string* missing) {
+namespace {
+std::optional<std::string> expand(const std::string& text, std::string* missing,
+                                  bool unset_is_empty) {
     std::string out;
     size_t pos = 0;
     while (true) {
@@ -49,15 +52,24 @@ std::optional<std::string> expand_env(const std::string& text, std::string* miss
         out.append(text, pos, start - pos);
         std::string name = text.substr(start + 2, end - start - 2);
         const char* value = std::getenv(name.c_str());
-        if (value == nullptr) {
+        if (value == nullptr && !unset_is_empty) {
             if (missing) *missing = name;
             return std::nullopt;
         }
-        out += value;
+        if (value) out += value;
         pos = end + 1;
     }
     out.append(text, pos, std::string::npos);
     return out;
+}
+}  // namespace
+
+std::optional<std::string> expand_env(const std::string& text, std::string* missing) {
+    return expand(text, missing, false);
+}
+
+std::string expand_env_or_empty(const std::string& text) {
+    return *expand(text, nullptr, true);
 }
 
 void YamlReader::error(const YAML::Mark& at, const std::string& message) {
@@ -74,6 +86,33 @@ bool YamlReader::expect_map(const YAML::Node& node, const std::string& what) {
     if (node.IsMap()) return true;
     error(node, what + " must be a mapping of keys to values");
     return false;
+}
+
+void YamlReader::check_duplicate_keys(const YAML::Node& document) {
+    check_duplicate_keys(document, 0);
+}
+
+void YamlReader::check_duplicate_keys(const YAML::Node& node, int depth) {
+    // Configuration nests a few levels; the bound only stops a pathological document.
+    if (depth > 64) return;
+    if (node.IsMap()) {
+        std::map<std::string, YAML::Mark> seen;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            // Copies: yaml-cpp's iterator hands out a temporary proxy (see read_window).
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
+            if (key.IsScalar()) {
+                auto [first, inserted] = seen.emplace(key.Scalar(), key.Mark());
+                if (!inserted)
+                    error(key, "duplicate key " + quoted(key.Scalar()) + " (first at line " +
+                                   std::to_string(first->second.line + 1) +
+                                   "; only the first would be read)");
+            }
+            check_duplicate_keys(value, depth + 1);
+        }
+    } else if (node.IsSequence()) {
+        for (const auto& item : node) check_duplicate_keys(item, depth + 1);
+    }
 }
 
 void YamlReader::check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
@@ -94,6 +133,7 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& node, const std:
         error(node, what + " must be a single value");
         return std::nullopt;
     }
+    if (!need_secrets_) return expand_env_or_empty(node.Scalar());
     std::string missing;
     auto expanded = expand_env(node.Scalar(), &missing);
     if (!expanded) {

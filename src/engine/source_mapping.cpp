@@ -352,15 +352,22 @@ bool condition_holds(const std::string& condition, const json& body) {
 
 MappingResult map_body(const config::Source& source, const json& body) {
     if (!body.is_array()) return map_one(source, body);
-    // HubSpot delivers up to 100 events per request, as a JSON array.
+    // HubSpot delivers up to 100 events per request, as a JSON array; each element is
+    // mapped on its own, and one that cannot be is reported without failing the others.
     MappingResult all;
     for (size_t i = 0; i < body.size(); ++i) {
         auto one = map_one(source, body[i]);
         if (!one.error.empty()) {
-            one.error = "[" + std::to_string(i) + "]: " + one.error;
-            return one;
+            MappedEvent failed;
+            failed.error = "[" + std::to_string(i) + "]: " + one.error;
+            failed.field = std::move(one.field);
+            failed.path = std::move(one.path);
+            one.events = {std::move(failed)};
         }
-        for (auto& e : one.events) all.events.push_back(std::move(e));
+        for (auto& e : one.events) {
+            e.index = static_cast<int>(i);
+            all.events.push_back(std::move(e));
+        }
     }
     return all;
 }

@@ -93,25 +93,59 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     const auto now = s.clock.now();
     std::vector<engine::Event> events;
     json ignored = json::array();
+    // A batch (an array body) is taken element by element: the good ones are recorded and
+    // the bad ones listed under "rejected" with their index. The CRM retries a request as a
+    // whole, so answering 4xx for one bad element would lose or endlessly retry the good
+    // ones. Only when nothing could be recorded is the answer the first element's error.
+    json rejected = json::array();
+    beast_http::status first_rejection = status::ok;
     for (auto& m : mapped.events) {
         if (!m.ignored.empty()) {
             ignored.push_back(m.ignored);
+            continue;
+        }
+        if (!m.error.empty()) {
+            s.counters.events_rejected++;
+            spdlog::warn("source {}: {} (for {})", name, m.error, m.field);
+            if (first_rejection == status::ok) first_rejection = status::unprocessable_entity;
+            auto item = error_body("source " + name + ": " + m.error + " (for " + m.field + ")",
+                                   m.field, m.path);
+            item["index"] = m.index;
+            item["status"] = 422;
+            rejected.push_back(std::move(item));
             continue;
         }
         auto parsed = engine::parse_event(m.event, *config, now);
         if (!parsed.event) {
             s.counters.events_rejected++;
             auto colon = parsed.error.find(':');
-            co_return error_response(request, status::bad_request,
-                                     "source " + name + ": mapped event: " + parsed.error,
-                                     parsed.error.substr(0, colon));
+            const std::string message =
+                "source " + name + ": " +
+                (m.index >= 0 ? "[" + std::to_string(m.index) + "]: " : "") +
+                "mapped event: " + parsed.error;
+            if (m.index < 0)
+                co_return error_response(request, status::bad_request, message,
+                                         parsed.error.substr(0, colon));
+            if (first_rejection == status::ok) first_rejection = status::bad_request;
+            auto item = error_body(message, parsed.error.substr(0, colon), "");
+            item["index"] = m.index;
+            item["status"] = 400;
+            rejected.push_back(std::move(item));
+            continue;
         }
         events.push_back(std::move(*parsed.event));
     }
+    if (events.empty() && !rejected.empty()) {
+        json body = rejected[0];
+        body.erase("index");
+        body.erase("status");
+        body["rejected"] = rejected;
+        co_return json_response(request, first_rejection, body.dump());
+    }
     std::vector<engine::EventOutcome> outcomes;
     if (!events.empty()) {
-        // One writer job for the whole body: a HubSpot batch is recorded all or nothing
-        // as far as the CRM can tell (it retries the request as a whole).
+        // One writer job for the whole body: the elements that could be mapped are recorded
+        // together or not at all.
         auto job = [config, events = std::move(events), now](SQLite::Database& db) {
             std::vector<engine::EventOutcome> out;
             for (const auto& e : events) out.push_back(engine::record_event(db, *config, e, now));
@@ -131,7 +165,8 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     }
     co_return json_response(
         request, status::accepted,
-        json{{"source", name}, {"events", results}, {"ignored", ignored}}.dump());
+        json{{"source", name}, {"events", results}, {"ignored", ignored}, {"rejected", rejected}}
+            .dump());
 }
 
 }  // namespace cxgate::http

@@ -33,11 +33,11 @@ std::string fmt(double v, int decimals = 1) {
     return buffer;
 }
 
+// "33.3 ±40.1"; a margin left out (n < 2) is shown as "-", as the JSON's null, so a blank
+// is never mistaken for a margin of zero.
 std::string figure(const std::optional<Figure>& f, const char* unit = "") {
     if (!f) return "-";
-    std::string out = fmt(f->value) + unit;
-    if (f->margin) out += " ±" + fmt(*f->margin);
-    return out;
+    return fmt(f->value) + unit + " ±" + (f->margin ? fmt(*f->margin) : std::string("-"));
 }
 
 nlohmann::json figure_json(const std::optional<Figure>& f) {

@@ -1,6 +1,7 @@
 """`cxgate check` on a broken flow prints file:line:column for every error and exits
 non-zero; on the bundled configuration it exits 0."""
 import os
+import re
 import shutil
 
 from harness import check, run
@@ -44,6 +45,59 @@ def test(make_daemon, workdir):
     res = d.cli("serve", "--config", os.path.join(cfg, "cxgate.yaml"), "--listen", "127.0.0.1:0",
                 "--db", os.path.join(workdir, "x.db"), check_rc=False)
     check(res.returncode == 2 and "undefined channel" in res.stderr, f"serve: {res.returncode} {res.stderr}")
+
+    doc_examples(d, workdir)
+
+
+STEPS = "steps:\n  - { id: a, on: deal.won, survey: { metric: nps }, channel: sms }\n"
+
+
+def yaml_blocks(text):
+    return re.findall(r"```yaml\n(.*?)```", text, re.S)
+
+
+def fresh_copy(d, workdir, name):
+    cfg = os.path.join(workdir, name)
+    shutil.copytree(d.source, cfg, ignore=shutil.ignore_patterns("build*", ".git", "var", "tests", "src", "include"))
+    return cfg
+
+
+def doc_examples(d, workdir):
+    """docs/flows.md's send-window blocks and its calendar example, pasted as written."""
+    with open(os.path.join(d.source, "docs", "flows.md")) as f:
+        doc = f.read()
+    section = doc.split("### Send windows", 1)[1].split("### Time zones", 1)[0]
+    windows = [b for b in yaml_blocks(section) if b.startswith("send_window:")]
+    check(len(windows) >= 5, f"send window examples: {windows}")
+    cfg = fresh_copy(d, workdir, "windows")
+    for i, block in enumerate(windows):
+        check(block.count("send_window:") == 1, f"one send_window per block (a flow has one):\n{block}")
+        with open(os.path.join(cfg, "flows", f"window{i}.yaml"), "w") as f:
+            f.write(f"flow: window{i}\n{block}{STEPS}")
+    res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
+    check(res.returncode == 0, f"the send window examples pass check: {res.stdout}")
+
+    # The same blocks pasted into one flow: every repeated send_window is reported where
+    # it is, and nothing silently wins.
+    with open(os.path.join(cfg, "flows", "pasted.yaml"), "w") as f:
+        f.write("flow: pasted\n" + "".join(windows) + STEPS)
+    res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
+    duplicates = re.findall(r"flows/pasted\.yaml:(\d+):1: error: duplicate key \"send_window\"", res.stdout)
+    check(res.returncode == 1 and len(duplicates) == len(windows) - 1, f"pasted: {res.stdout}")
+
+    # The calendar file format: the example company.yaml and the flow that names it.
+    section = doc.split("## Holiday calendars", 1)[1].split("## Reminders", 1)[0]
+    blocks = yaml_blocks(section)
+    company = [b for b in blocks if b.startswith("# calendars/company.yaml")]
+    check(len(company) == 1, f"a complete calendars/company.yaml example: {blocks}")
+    flow = [b for b in blocks if "# flows/sweden.yaml" in b][0].split("# flows/sweden.yaml\n", 1)[1]
+    cfg = fresh_copy(d, workdir, "calendars")
+    with open(os.path.join(cfg, "calendars", "company.yaml"), "w") as f:
+        f.write(company[0])
+    with open(os.path.join(cfg, "flows", "sweden.yaml"), "w") as f:
+        f.write(flow + STEPS)
+    res = d.cli("check", "--config", os.path.join(cfg, "cxgate.yaml"), check_rc=False)
+    check(res.returncode == 0, f"docs' sweden flow with its company calendar: {res.stdout}")
 
 
 if __name__ == "__main__":

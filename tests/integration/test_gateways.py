@@ -1,12 +1,13 @@
 """Real gateways on loopback: a survey goes out through Kannel to its fake SMSC, the
 customer's reply typed at the handset comes back through Kannel to the inbound
-webhook, and the delivery report marks the message delivered; an NPS email goes
+webhook (by get-url, and by post-url with the text as the body and the sender in the URL
+or in X-Kannel-From), and the delivery report marks the message delivered; an NPS email goes
 through a real SMTP server with correct MIME, UTF-8 and one-click unsubscribe."""
 import os
 import urllib.request
 
 from harness import check, eventually, free_port, run, set_public_port, write_config
-from peers.kannel import Kannel, mo_get_url
+from peers.kannel import Kannel, mo_get_url, mo_post_url
 from peers.smtp_sink import SmtpSink
 
 SECRET = "kannelsecret42"
@@ -73,6 +74,27 @@ def test(make_daemon, workdir):
         kannel.wait_mt(lambda m: "miksi" in m.text, "the why? question")
         kannel.send_mo("+358401234567", "12345", "Liian pitkä odotus €")
         eventually(lambda: d.survey(survey_id).get("comment") == "Liian pitkä odotus €", "comment (UCS-2 MO)", 20)
+        # Kannel's post-url: the reply is the request body (text/plain; charset="UTF-8"),
+        # the sender in the URL (%p) or in X-Kannel-From (send-sender = true).
+        kannel.set_mo_url(mo_post_url(d.url, "sms", secret=SECRET), method="post")
+        for phone, mo_url in (("+358409876543", None),
+                              ("+358405555555", f"{d.url}/webhooks/sms/inbound?secret={SECRET}&id=%I")):
+            if mo_url:
+                kannel.set_mo_url(mo_url, method="post")  # no %p: the sender is X-Kannel-From only
+            status, body = d.event({"id": f"m-{phone}", "type": "meeting.completed",
+                                    "contact": {"phone": phone, "name": "Pekka"}})
+            check(status == 202, f"event: {body}")
+            sid = body["scheduled"][0]["id"]
+            kannel.wait_mt(lambda m, p=phone: m.receiver == p and "tyytyväinen" in m.text, "the post-url survey")
+            kannel.send_mo(phone, "12345", "4")
+            eventually(lambda: d.survey(sid).get("score") == 4, f"score through post-url ({phone})", 20)
+            kannel.wait_mt(lambda m, p=phone: m.receiver == p and "miksi" in m.text, "why? after post-url")
+            kannel.send_mo(phone, "12345", "Nopea vastaus – kiitos 😀")
+            eventually(lambda: d.survey(sid).get("comment") == "Nopea vastaus – kiitos 😀",
+                       f"comment through post-url ({phone})", 20)
+        retries = [m for m in d.outbox(kind="retry")]
+        check(not retries, f"no 'we did not understand' retry: {retries}")
+
         # A forged MO (wrong secret) is refused and records nothing.
         req = urllib.request.Request(f"{d.url}/webhooks/sms/inbound?secret=wrong&from=%2B358401234567&text=9&id=x1")
         try:

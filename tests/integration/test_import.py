@@ -59,12 +59,18 @@ def test(make_daemon, workdir):
     status, survey = d.request("GET", "/v1/surveys/1")
     check(status == 200 and survey["contact"] == "+358401234567", f"r1: {survey}")
 
-    # The state file remembers the end: running again posts nothing.
+    # The state file remembers the end: running again posts nothing, but the bad rows it
+    # remembers are reported again and the exit status is still 1 (rows are missing).
     res = d.cli("import", "--config", config, "--url", d.url, csv_path, check_rc=False)
-    check("0 accepted (0 duplicate), 0 bad, 6 skipped" in res.stdout, res.stdout)
+    check("0 accepted (0 duplicate), 3 bad (3 in an earlier run), 3 skipped" in res.stdout, res.stdout)
+    check(res.returncode == 1, f"rerun with bad rows -> exit 1: {res.returncode} {res.stdout} {res.stderr}")
+    check("events.csv:4: HTTP 400: contact.phone:" in res.stderr and "(in an earlier run)" in res.stderr
+          and "events.csv:8: id: required" in res.stderr, res.stderr)
+    res = d.cli("import", "--config", config, "--url", d.url, csv_path, check_rc=False)
+    check(res.returncode == 1, f"and again: {res.returncode} {res.stdout}")
     # --restart posts everything again: the good rows are duplicates.
     res = d.cli("import", "--config", config, "--url", d.url, csv_path, "--restart", check_rc=False)
-    check("3 accepted (3 duplicate), 3 bad" in res.stdout, res.stdout)
+    check("3 accepted (3 duplicate), 3 bad, " in res.stdout and res.returncode == 1, res.stdout)
 
     # JSON lines, throttled at 10/s, interrupted with Ctrl-C, then resumed.
     jsonl = os.path.join(workdir, "events.jsonl")

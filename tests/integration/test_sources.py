@@ -4,6 +4,7 @@ source's secret, recorded through the normal ingest path (idempotent on the mapp
 import base64
 import json
 import os
+import re
 import urllib.request
 
 from harness import TOKEN, check, free_port, run, set_public_port, write_config
@@ -125,16 +126,55 @@ def test(make_daemon, workdir):
     status, body = post(d, "/v1/events/hubspot", batch, {"Authorization": f"Bearer {SECRET}"})
     check(status == 422 and body["path"] == "properties.email.value" and body["error"].startswith("source hubspot: [0]:"),
           f"hubspot missing: {status} {body}")
+    check(status == 422 and len(body["rejected"]) == 1 and body["rejected"][0]["index"] == 0, f"{body}")
+    # One bad element does not hold back the others (the CRM retries the whole request):
+    # the good one is recorded, the bad one listed under "rejected" with its index.
+    mixed = json.loads(json.dumps(batch))
+    mixed[0]["properties"] = {"email": {"value": "buyer@example.com"}}
+    mixed[1]["propertyValue"] = "closedlost"
+    status, body = post(d, "/v1/events/hubspot", mixed, {"Authorization": f"Bearer {SECRET}"})
+    check(status == 202 and [e["event"] for e in body["events"]] == ["hubspot-3816279340"], f"mixed: {status} {body}")
+    check([(r["index"], r["path"], r["status"]) for r in body["rejected"]] == [(1, "properties.email.value", 422)],
+          f"mixed rejected: {body}")
+    mixed[1]["properties"] = {"email": {"value": "not-an-email"}}
+    mixed[1]["eventId"] = 3816279342
+    status, body = post(d, "/v1/events/hubspot", mixed, {"Authorization": f"Bearer {SECRET}"})
+    check(status == 202 and body["events"][0]["duplicate"] and body["rejected"][0]["status"] == 400
+          and body["rejected"][0]["field"] == "contact.email", f"invalid mapped element: {status} {body}")
     for item in batch:
         item["properties"] = {"email": {"value": "buyer@example.com"}}
     status, body = post(d, "/v1/events/hubspot", batch, {"Authorization": f"Bearer {SECRET}"})
     check(status == 202 and [e["event"] for e in body["events"]] == ["hubspot-3816279340"] and len(body["ignored"]) == 1,
           f"hubspot batch: {status} {body}")
-    check(body["events"][0]["scheduled"][0]["address"] == "buyer@example.com", f"{body}")
+    check(body["events"][0]["duplicate"] and body["rejected"] == [], f"{body}")
 
     # The API token is accepted too (an operator replaying a body by hand).
     status, body = post(d, "/v1/events/hubspot", batch, {"Authorization": f"Bearer {TOKEN}"})
     check(status == 202 and body["events"][0]["duplicate"], f"token: {body}")
+    d.stop()
+
+    # The sources block of docs/flow-tools.md, as written, on the repository's own samples.
+    with open(os.path.join(source, "docs", "flow-tools.md")) as f:
+        doc = f.read()
+    block = re.search(r"```yaml\n(sources:\n.*?)```", doc, re.S).group(1)
+    docdir = os.path.join(workdir, "doc-config")
+    os.makedirs(docdir)
+    config = write_config(docdir, source, CHANNELS, {"crm": FLOW}, extra=block)
+    port = free_port()
+    set_public_port(config, port)
+    d = make_daemon(config=config, now="2026-11-23T10:00:00+02:00")
+    d.db = os.path.join(docdir, "cxgate.db")
+    d.env["PIPEDRIVE_WEBHOOK_SECRET"] = SECRET
+    d.env["HUBSPOT_WEBHOOK_SECRET"] = "hubspot-secret-0123456789"
+    d.start(port=port)
+    status, body = post(d, "/v1/events/pipedrive", won, {"X-Cxgate-Secret": SECRET})
+    check(status == 202 and body["events"][0]["scheduled"][0]["address"] == "+358401234567",
+          f"documented pipedrive mapping: {status} {body}")
+    status, body = post(d, "/v1/events/hubspot", data(d, "hubspot-contact-workflow.json"),
+                        {"X-Cxgate-Secret": "hubspot-secret-0123456789"})
+    check(status == 202 and [e["event"] for e in body["events"]] == ["hubspot-951-customer"]
+          and body["events"][0]["scheduled"][0]["address"] == "+358401234567",
+          f"documented hubspot mapping, workflow sample: {status} {body}")
 
 
 if __name__ == "__main__":

@@ -289,8 +289,19 @@ struct LoadResult {
     Diagnostics diagnostics;
 };
 
+// What a command needs of the configuration. The daemon (`serve`, and `check`, which
+// vouches for it) needs every secret. Commands that read the database or talk to a running
+// daemon (report, outbox, reply, event, import, simulate) do not: on a server the secrets
+// sit in the unit's EnvironmentFile, readable by root only, and an operator reading a
+// report should not need them. Without need_secrets an unset ${ENV} is left empty (no
+// error), and api_tokens and secret lengths are not checked; everything else is, so a
+// configuration `serve` would refuse for any other reason is still refused.
+struct LoadOptions {
+    bool need_secrets = true;
+};
+
 // Reads cxgate.yaml, every flows/*.yaml and templates/, validates all of it and
 // reports every problem found in one pass, each with file:line:column.
-LoadResult load(const std::string& config_file);
+LoadResult load(const std::string& config_file, const LoadOptions& options = {});
 
 }  // namespace cxgate::config

@@ -21,6 +21,10 @@ class YamlReader {
     const std::string& file() const { return file_; }
     Diagnostics& diagnostics() { return diag_; }
 
+    // false (see LoadOptions): an unset ${ENV} reads as "" instead of being an error.
+    void set_need_secrets(bool need) { need_secrets_ = need; }
+    bool need_secrets() const { return need_secrets_; }
+
     void error(const YAML::Node& at, const std::string& message);
     void error(const YAML::Mark& at, const std::string& message);
     void warning(const YAML::Node& at, const std::string& message);
@@ -29,6 +33,10 @@ class YamlReader {
     void check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                     const std::string& where);
     bool expect_map(const YAML::Node& node, const std::string& what);
+    // Reports every key that repeats in any mapping of the document, at the repeat.
+    // yaml-cpp keeps both and `map[key]` finds the first, so a pasted second
+    // `send_window:` would be ignored without a word.
+    void check_duplicate_keys(const YAML::Node& document);
 
     // Scalars with ${ENV} expanded. Missing optional keys return nullopt silently;
     // required ones report "missing required key".
@@ -46,13 +54,18 @@ class YamlReader {
     std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
 
   private:
+    void check_duplicate_keys(const YAML::Node& node, int depth);
+
     std::string file_;
     Diagnostics& diag_;
+    bool need_secrets_ = true;
 };
 
 // Replaces ${NAME} with the environment variable NAME. Returns nullopt and names the
 // variable in *missing when it is not set: secrets never fall back to a default.
 std::optional<std::string> expand_env(const std::string& text, std::string* missing);
+// The same, with an unset variable read as "": for commands that need no secrets.
+std::string expand_env_or_empty(const std::string& text);
 // The closest candidate within edit distance 2, for "did you mean".
 std::optional<std::string> closest(const std::string& word, const std::set<std::string>& options);
 

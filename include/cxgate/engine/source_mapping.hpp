@@ -30,13 +30,19 @@ bool condition_holds(const std::string& condition, const nlohmann::json& body);
 struct MappedEvent {
     nlohmann::json event;  // an event body for parse_event
     std::string ignored;   // non-empty: no type rule matched; why
+    // An element of an array body that could not be mapped ("[3]: missing path ..."): the
+    // other elements still are (a CRM retries a batch as a whole, so one bad element must
+    // not hold back the rest forever). field and path as in MappingResult.
+    std::string error, field, path;
+    int index = -1;  // the element's index in an array body; -1 for an object body
 };
 
 struct MappingResult {
     std::vector<MappedEvent> events;  // one per element when the body is an array
-    std::string error;                // "missing path person.phone[0].value"
-    std::string field;                // the event field whose path is missing
-    std::string path;                 // the missing path
+    // An object body that could not be mapped (an array body reports per element):
+    std::string error;  // "missing path person.phone[0].value"
+    std::string field;  // the event field whose path is missing
+    std::string path;   // the missing path
 };
 
 MappingResult map_body(const config::Source& source, const nlohmann::json& body);

@@ -24,7 +24,7 @@ struct Counters {
 // What /healthz and /metrics say about configuration reloads (SIGHUP). Written and read
 // on the event loop thread only.
 struct ReloadStatus {
-    std::string result = "ok";        // ok, or the first error of the last failed reload
+    std::string result = "ok";        // ok, or failed (the last reload was rejected)
     long long at = 0;                 // Unix seconds of the last reload attempt (or start)
     long long last_success_at = 0;    // Unix seconds the running config was loaded
     std::vector<std::string> errors;  // every error of the last failed reload

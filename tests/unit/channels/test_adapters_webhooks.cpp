@@ -335,6 +335,94 @@ TEST_CASE("adapters: vonage delivery receipts map to delivery states") {
     CHECK(status_of(vonage->parse_status(post(encode_form(p), kForm), kNow)) == 403);
 }
 
+// ---- Sandbox --------------------------------------------------------------------------
+
+TEST_CASE("adapters: sandbox webhooks take the API token as a Bearer header only") {
+    Fixture f;
+    auto sandbox = f.make("sandbox", {});
+    const std::map<std::string, std::string> bearer = {
+        {"content-type", "application/x-www-form-urlencoded"},
+        {"authorization", "Bearer api-token-1"}};
+    const auto& r =
+        replies(sandbox->parse_inbound(post("from=%2B358401234567&text=9&id=s1", bearer), kNow));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].text == "9");
+    // The token in the form (or the JSON body) is not read: 403, and the answer says where
+    // the token goes.
+    const auto in_form = sandbox->parse_inbound(
+        post("from=%2B358401234567&text=9&id=s2&token=api-token-1", kForm), kNow);
+    CHECK(status_of(in_form) == 403);
+    CHECK(message_of(in_form).find("Authorization: Bearer <token>") != std::string::npos);
+    const auto in_json = sandbox->parse_inbound(
+        post(R"({"from":"+358401234567","text":"9","token":"api-token-1"})", kJson), kNow);
+    CHECK(status_of(in_json) == 403);
+    CHECK(status_of(sandbox->parse_status(post(R"({"id":"x","status":"delivered"})", kJson),
+                                          kNow)) == 403);
+}
+
+// ---- Kannel ---------------------------------------------------------------------------
+
+TEST_CASE("adapters: kannel MO by get-url and by post-url (the text is the body)") {
+    Fixture f;
+    auto kannel = f.make("kannel", {{"sendsms_url", "http://127.0.0.1:1/cgi-bin/sendsms"},
+                                    {"username", "cx"},
+                                    {"password", "pw"},
+                                    {"secret", "s3cret"}});
+    SUBCASE("get-url: everything in the query") {
+        ch::WebhookRequest request{
+            "GET",
+            "/webhooks/kannel-main/inbound",
+            "secret=s3cret&from=%2B358401234567&to=12345&text=9+kymppi&id=u1",
+            {},
+            ""};
+        const auto& r = replies(kannel->parse_inbound(request, kNow));
+        REQUIRE(r.size() == 1);
+        CHECK(r[0].text == "9 kymppi");
+        CHECK(r[0].provider_id == "u1");
+    }
+    SUBCASE("post-url: UTF-8 body, sender in X-Kannel-From") {
+        const auto& r =
+            replies(kannel->parse_inbound(post("9 – kiitos\nhyvä palvelu",
+                                               {{"content-type", "text/plain; charset=\"UTF-8\""},
+                                                {"x-kannel-from", "+358401234567"},
+                                                {"x-kannel-to", "12345"}},
+                                               "secret=s3cret&id=u2"),
+                                          kNow));
+        REQUIRE(r.size() == 1);
+        CHECK(r[0].from == "+358401234567");
+        CHECK(r[0].text == "9 – kiitos\nhyvä palvelu");
+        CHECK(r[0].provider_id == "u2");
+    }
+    SUBCASE("post-url: sender in the URL, no id, UTF-16BE body (no mo-recode)") {
+        const std::string utf16{
+            "\x00"
+            "9\x00 \x00\xe4\xd8\x3d\xde\x00",
+            10};
+        const auto& r = replies(
+            kannel->parse_inbound(post(utf16, {{"content-type", "text/plain; charset=UTF-16BE"}},
+                                       "secret=s3cret&from=%2B358401234567"),
+                                  kNow));
+        REQUIRE(r.size() == 1);
+        CHECK(r[0].from == "+358401234567");
+        CHECK(r[0].text == "9 ä😀");
+        CHECK(r[0].provider_id.empty());  // the router names it
+    }
+    SUBCASE("post-url: refused without the secret or a sender; binary data carries no text") {
+        CHECK(status_of(kannel->parse_inbound(
+                  post("9", {{"content-type", "text/plain"}, {"x-kannel-from", "+3584"}},
+                       "secret=wrong"),
+                  kNow)) == 403);
+        CHECK(status_of(kannel->parse_inbound(
+                  post("9", {{"content-type", "text/plain"}}, "secret=s3cret"), kNow)) == 400);
+        CHECK(replies(kannel->parse_inbound(post(std::string("\x01\x02", 2),
+                                                 {{"content-type", "application/octet-stream"},
+                                                  {"x-kannel-from", "+358401234567"}},
+                                                 "secret=s3cret&id=u3"),
+                                            kNow))
+                  .empty());
+    }
+}
+
 // ---- Generic HTTP ---------------------------------------------------------------------
 
 TEST_CASE("adapters: http webhooks are authenticated by an HMAC of the raw body") {

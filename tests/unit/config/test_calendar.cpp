@@ -273,7 +273,7 @@ TEST_CASE("calendar: errors point at the file, line and column") {
         {kHead + "  - { date: 2026-05-15, name: \"X\", kind: company }\n", ":4:36",
          "unknown key \"kind\" in a day"},
         {kHead + "  - { date: 2026-05-15, name: \"X\", date: 2026-05-16 }\n", ":4:36",
-         "duplicate key \"date\""},
+         "duplicate key \"date\" (first at line 4; only the first would be read)"},
         {kHead + "  - 2026-05-15\n", ":4:5",
          "each item of \"days\" must look like { date: YYYY-MM-DD, name: \"...\" }"},
         {"calendar: company\nname: Company days off\n", ":1:1", "missing required key \"days\""},

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "cxgate/config/config.hpp"
 
@@ -211,4 +213,166 @@ TEST_CASE("config: defaults.click_settle is elapsed time, 60 s unless set") {
     CHECK(has(business.diagnostics, "cxgate.yaml:3:17: error: \"click_settle\" must be elapsed"));
     CHECK_FALSE(with("0").config);
     CHECK_FALSE(with("soon").config);
+}
+
+TEST_CASE("config: api_tokens are ${ENV} references of at least 16 characters, each at its item") {
+    const std::string flow =
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";
+    ConfigDir dir(flow);
+    auto with = [&](const std::string& tokens) {
+        dir.write("cxgate.yaml", "api_tokens:\n" + tokens +
+                                     "channels:\n"
+                                     "  sms: { type: sandbox, kind: sms }\n"
+                                     "  email: { type: sandbox, kind: email }\n");
+        return load(dir.file());
+    };
+    setenv("CXGATE_TEST_SHORT_TOKEN", "short", 1);
+    auto r = with(
+        "  - ${CXGATE_TEST_TOKEN}\n"
+        "  - literal-token-in-the-file-0123456789\n"
+        "  - \"prefix-${CXGATE_TEST_TOKEN}\"\n"
+        "  - ${CXGATE_TEST_SHORT_TOKEN}\n");
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:3:5: error: \"api_tokens\": a token is a secret; write it as "
+              "${ENV_VAR}"));
+    CHECK(has(r.diagnostics, "cxgate.yaml:4:5: error: \"api_tokens\": a token is a secret"));
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:5:5: error: \"api_tokens\": ${CXGATE_TEST_SHORT_TOKEN} must be at "
+              "least 16 characters, got 5"));
+    CHECK_FALSE(has(r.diagnostics, "cxgate.yaml:2:"));
+
+    // The one-line form as well.
+    auto inline_literal = with("  [literal-token-in-the-file-0123456789]\n");
+    CHECK(has(inline_literal.diagnostics, "cxgate.yaml:2:4: error: \"api_tokens\": a token"));
+    auto ok = with("  - ${CXGATE_TEST_TOKEN}\n");
+    INFO(ok.diagnostics.to_string());
+    CHECK(ok.config);
+}
+
+TEST_CASE("config: without need_secrets an unset ${ENV} is empty and lengths are not checked") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n",
+                  "  twilio:\n"
+                  "    type: twilio\n"
+                  "    from: \"+358450000001\"\n"
+                  "    account_sid: AC0123\n"
+                  "    auth_token: ${CXGATE_TEST_UNSET_TWILIO}\n"
+                  "sources:\n"
+                  "  crm:\n"
+                  "    secret: ${CXGATE_TEST_UNSET_SOURCE}\n"
+                  "    types: [{ type: deal.won }]\n"
+                  "    fields: { id: deal.id }\n");
+    unsetenv("CXGATE_TEST_TOKEN");
+    unsetenv("CXGATE_TEST_UNSET_TWILIO");
+    unsetenv("CXGATE_TEST_UNSET_SOURCE");
+    auto strict = load(dir.file());
+    CHECK_FALSE(strict.config);
+    CHECK(has(strict.diagnostics, "environment variable CXGATE_TEST_TOKEN is not set"));
+    CHECK(has(strict.diagnostics, "environment variable CXGATE_TEST_UNSET_TWILIO is not set"));
+    CHECK(has(strict.diagnostics, "environment variable CXGATE_TEST_UNSET_SOURCE is not set"));
+
+    auto lenient = load(dir.file(), cxgate::config::LoadOptions{.need_secrets = false});
+    INFO(lenient.diagnostics.to_string());
+    REQUIRE(lenient.config);
+    CHECK(lenient.config->api_tokens.empty());
+    CHECK(lenient.config->find_channel("twilio")->setting("auth_token").empty());
+    CHECK(lenient.config->sources.at("crm").secret.empty());
+    // A short token is not judged either; one that is set is still read.
+    setenv("CXGATE_TEST_TOKEN", "short", 1);
+    auto short_token = load(dir.file(), cxgate::config::LoadOptions{.need_secrets = false});
+    REQUIRE(short_token.config);
+    CHECK(short_token.config->api_tokens == std::vector<std::string>{"short"});
+    // Everything else is still checked: a literal secret is refused as by `check`.
+    dir.write("cxgate.yaml",
+              "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
+              "channels:\n"
+              "  sms: { type: twilio, from: \"+358450000001\", account_sid: AC1, auth_token: "
+              "literal }\n"
+              "  email: { type: sandbox, kind: email }\n");
+    auto literal = load(dir.file(), cxgate::config::LoadOptions{.need_secrets = false});
+    CHECK_FALSE(literal.config);
+    CHECK(has(literal.diagnostics, "\"auth_token\" is a secret"));
+    setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
+}
+
+TEST_CASE("config: every duplicate key is an error at the repeat, in config, flows and calendars") {
+    ConfigDir dir(
+        "flow: dup\n"
+        "send_window: { days: mon-fri, from: \"09:00\", to: \"20:00\" }\n"
+        "send_window: { mon-fri: \"09:00-20:00\", sat: \"10:00-14:00\" }\n"
+        "send_window:\n"
+        "  - { days: sat, from: \"10:00\", to: \"14:00\" }\n"
+        "calendar: company\n"
+        "steps:\n"
+        "  - { id: a, on: x, survey: { metric: nps, metric: csat }, channel: sms }\n",
+        "  email: { type: sandbox, kind: email }\n"
+        "defaults:\n"
+        "  timezone: Europe/Helsinki\n"
+        "  timezone: Europe/Stockholm\n");
+    fs::create_directories(dir.root / "calendars");
+    dir.write("calendars/company.yaml",
+              "calendar: company\n"
+              "name: Company\n"
+              "name: Company again\n"
+              "days:\n"
+              "  - { date: 2026-12-31, name: \"A\" }\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    const auto calendar = (dir.root / "calendars/company.yaml").lexically_normal().string();
+    CHECK(has(r.diagnostics, dir.flow() +
+                                 ":3:1: error: duplicate key \"send_window\" (first at line 2; "
+                                 "only the first would be read)"));
+    CHECK(has(r.diagnostics, dir.flow() + ":4:1: error: duplicate key \"send_window\""));
+    CHECK(has(r.diagnostics, dir.flow() + ":8:44: error: duplicate key \"metric\""));
+    CHECK(has(r.diagnostics, "cxgate.yaml:5:3: error: duplicate key \"email\""));
+    CHECK(has(r.diagnostics, "cxgate.yaml:8:3: error: duplicate key \"timezone\""));
+    CHECK(has(r.diagnostics, calendar + ":3:1: error: duplicate key \"name\""));
+}
+
+TEST_CASE("config: a send window's days may be a YAML list") {
+    ConfigDir dir(
+        "flow: list\n"
+        "send_window: { days: [mon, wed, fri], from: \"09:00\", to: \"17:00\" }\n"
+        "steps:\n"
+        "  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    REQUIRE(r.config);
+    const auto& w = r.config->find_flow("list")->send_window;
+    CHECK(w.days == std::array<bool, 7>{true, false, true, false, true, false, false});
+    CHECK(w.from_minute == 9 * 60);
+    CHECK(w.to_minute == 17 * 60);
+}
+
+TEST_CASE("config: a Vonage signature_method must be one Vonage signs with") {
+    ConfigDir dir("flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n",
+                  "  vonage:\n"
+                  "    type: vonage\n"
+                  "    from: Asiakas\n"
+                  "    api_key: k\n"
+                  "    api_secret: ${CXGATE_TEST_TOKEN}\n"
+                  "    signature_secret: ${CXGATE_TEST_TOKEN}\n"
+                  "    signature_method: sha256_hmac\n");
+    auto r = load(dir.file());
+    INFO(r.diagnostics.to_string());
+    CHECK_FALSE(r.config);
+    CHECK(has(r.diagnostics,
+              "cxgate.yaml:11:23: error: channel \"vonage\": unknown \"signature_method\" "
+              "\"sha256_hmac\" (valid: md5hash, md5, sha1, sha256, sha512)"));
+    for (const char* method : {"md5hash", "md5", "sha1", "sha256", "sha512"}) {
+        CAPTURE(method);
+        std::string text;
+        {
+            std::ifstream in(dir.file());
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        auto at = text.find("signature_method: ");
+        text = text.substr(0, at) + "signature_method: " + method + "\n";
+        dir.write("cxgate.yaml", text);
+        auto ok = load(dir.file());
+        INFO(ok.diagnostics.to_string());
+        CHECK(ok.config);
+    }
 }

@@ -172,11 +172,17 @@ TEST_CASE("sources: HubSpot bodies: a workflow webhook and a subscription batch"
     CHECK(parsed.event);
 
     // Subscription webhooks batch events in an array; each is mapped on its own, and the
-    // missing contact email is named with the element's index.
+    // missing contact email is named with the element's index, without failing the others.
     auto batch = engine::map_body(l.result.config->sources.at("hubspot-deals"),
                                   read_json("hubspot-deal-batch.json"));
-    CHECK(batch.error == "[0]: missing path properties.email.value");
-    CHECK(batch.field == "contact.email");
+    CHECK(batch.error.empty());
+    REQUIRE(batch.events.size() == 2);
+    CHECK(batch.events[0].error == "[0]: missing path properties.email.value");
+    CHECK(batch.events[0].field == "contact.email");
+    CHECK(batch.events[0].index == 0);
+    CHECK(batch.events[1].error.empty());
+    CHECK(batch.events[1].index == 1);
+    CHECK(batch.events[1].ignored.size() > 0);
     auto with_email = read_json("hubspot-deal-batch.json");
     for (auto& item : with_email)
         item["properties"] = {{"email", {{"value", "buyer@example.com"}}}};

@@ -1,0 +1,100 @@
+"""`make run NOW=...` and its banner, followed as a new user would: the recipe that
+`make -n run NOW=...` prints is run in a copy of the repository's runtime files (on a free
+port), and every command the banner suggests is run in order in one shell, a second apart.
+Each must do what the banner says: the event schedules the CSAT, the outbox shows it sent,
+the reply is recorded as its score (not thrown away), the alert went out, the report counts
+it."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+
+from harness import Failure, check, free_port, run
+
+NOW = "2026-11-23T09:55:00+02:00"  # a Monday morning, inside the funnel's send window
+
+
+def banner_commands(banner):
+    """The indented shell lines of the banner, continuation lines joined."""
+    commands, current = [], ""
+    for line in banner.splitlines():
+        if not line.startswith("  ") or not line.strip():
+            continue
+        current += line.strip()
+        if current.endswith("\\"):
+            current = current[:-1] + " "
+            continue
+        commands.append(current)
+        current = ""
+    return commands
+
+
+def test(make_daemon, workdir):
+    probe = make_daemon()
+    source, binary = probe.source, probe.binary
+    home = os.path.join(workdir, "repo")
+    os.makedirs(os.path.join(home, "scripts"))
+    for item in ("cxgate.yaml", "flows", "templates", "calendars", "scripts/run-dev"):
+        src, dst = os.path.join(source, item), os.path.join(home, item)
+        (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, dst)
+    port = free_port()
+    with open(os.path.join(home, "cxgate.yaml")) as f:
+        text = f.read()
+    check("127.0.0.1:8080" in text, "the bundled config listens on 127.0.0.1:8080")
+    with open(os.path.join(home, "cxgate.yaml"), "w") as f:
+        f.write(text.replace("127.0.0.1:8080", f"127.0.0.1:{port}"))
+
+    # What `make run NOW=...` runs after building (the last line of its recipe).
+    recipe = subprocess.run(["make", "-s", "-n", "run", f"NOW={NOW}"], cwd=source, capture_output=True,
+                            text=True, timeout=60).stdout.strip().splitlines()[-1]
+    check("scripts/run-dev" in recipe, f"make run's last command: {recipe}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CXGATE_") and k != "NOW"}
+    env["CXGATE_BINARY"] = binary
+    log = open(os.path.join(workdir, "run-dev.log"), "w+")
+    proc = subprocess.Popen(["bash", "-c", recipe], cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.time() + 30
+        while True:
+            check(proc.poll() is None, f"run-dev exited {proc.returncode}: {open(log.name).read()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as res:
+                    health = json.loads(res.read())
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    raise Failure(f"the daemon did not come up: {open(log.name).read()}")
+                time.sleep(0.1)
+        check(health["now"].startswith("2026-11-23T07:5"), f"the clock starts at NOW: {health['now']}")
+        banner = open(log.name).read()
+        commands = banner_commands(banner.split("cxgate is starting", 1)[1])
+        check(len(commands) == 6, f"banner commands: {commands}")
+
+        # One shell, as in the other terminal; a marker before each command's output.
+        script = "set -e\n" + "".join(f"echo '### {i}'\n{c}\necho\nsleep 1\n" for i, c in enumerate(commands))
+        res = subprocess.run(["bash", "-c", script], cwd=home, env=env, capture_output=True, text=True,
+                             timeout=120)
+        out = dict(re.findall(r"### (\d+)\n(.*?)(?=### \d+\n|\Z)", res.stdout, re.S))
+        check(res.returncode == 0, f"banner commands failed ({res.returncode}): {res.stdout}{res.stderr}")
+        event = json.loads(out["1"])
+        check([s["step"] for s in event["scheduled"]] == ["meeting"], f"event: {event}")
+        check("survey via sms to +358401234567  [sent]" in out["2"], f"outbox: {out['2']}")
+        reply = json.loads(out["3"])
+        check(reply.get("score") == 2 and reply["outcome"] != "no_open_survey", f"reply: {reply}")
+        check("alert via email to advisor@example.com" in out["4"] and "lead@example.com" in out["4"],
+              f"alerts: {out['4']}")
+        check(re.search(r"^meeting\s+mortgage-funnel\s+csat\s+1\s", out["5"], re.M), f"report: {out['5']}")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the group of the shell we started (run-dev execs the daemon)
+            proc.wait(timeout=15)
+        log.close()
+    check(proc.returncode == 0, f"daemon exit {proc.returncode}")
+
+
+if __name__ == "__main__":
+    run(test)
