@@ -72,7 +72,7 @@ def test(make_daemon, workdir):
         check(health["now"].startswith("2026-11-23T07:5"), f"the clock starts at NOW: {health['now']}")
         banner = open(log.name).read()
         commands = banner_commands(banner.split("cxgate is starting", 1)[1])
-        check(len(commands) == 6, f"banner commands: {commands}")
+        check(len(commands) == 7, f"banner commands: {commands}")
 
         # One shell, as in the other terminal; a marker before each command's output.
         script = "set -e\n" + "".join(f"echo '### {i}'\n{c}\necho\nsleep 1\n" for i, c in enumerate(commands))
@@ -85,9 +85,11 @@ def test(make_daemon, workdir):
         check("survey via sms to +358401234567  [sent]" in out["2"], f"outbox: {out['2']}")
         reply = json.loads(out["3"])
         check(reply.get("score") == 2 and reply["outcome"] != "no_open_survey", f"reply: {reply}")
-        check("alert via email to advisor@example.com" in out["4"] and "lead@example.com" in out["4"],
-              f"alerts: {out['4']}")
-        check(re.search(r"^meeting\s+mortgage-funnel\s+csat\s+1\s", out["5"], re.M), f"report: {out['5']}")
+        reason = json.loads(out["4"])
+        check(reason["outcome"] == "comment" and reason["survey"] == reply["survey"], f"the reason: {reason}")
+        check("alert via email to advisor@example.com" in out["5"] and "lead@example.com" in out["5"],
+              f"alerts: {out['5']}")
+        check(re.search(r"^meeting\s+mortgage-funnel\s+csat\s+1\s", out["6"], re.M), f"report: {out['6']}")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)  # the group of the shell we started (run-dev execs the daemon)

@@ -214,3 +214,22 @@ TEST_CASE("questions: the answer page takes every question and the reason in one
     CHECK(w.survey(other).question == 2);
     CHECK_FALSE(w.survey(other).comment_until);
 }
+
+TEST_CASE("report by week: ISO 8601 weeks of each answer's local date") {
+    World w;
+    // Sunday 6 Dec 2026 23:30 and Monday 00:30 in Helsinki: one hour apart, two weeks;
+    // in UTC both would be Sunday (2026-W49).
+    auto a = w.sent_survey(R"({"contact":{"phone":"0401111111"}})", "2026-12-06T23:00:00+02:00");
+    w.reply("+358401111111", "2", "2026-12-06T23:30:00+02:00");
+    auto b = w.sent_survey(R"({"contact":{"phone":"0402222222"}})", "2026-12-07T00:00:00+02:00");
+    w.reply("+358402222222", "3", "2026-12-07T00:30:00+02:00");
+    CHECK(a != b);
+    report::ReportQuery query;
+    query.by = "week";
+    query.timezone = "Europe/Helsinki";
+    auto rows = report::run_report(*w.db, query, nullptr);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].group == "2026-W49");
+    CHECK(rows[1].group == "2026-W50");
+    CHECK(report::to_json(rows, query)["rows"][1]["week"] == "2026-W50");
+}
