@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/config_dir.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/recurring.hpp"
 #include "cxgate/scheduler/due_work.hpp"
@@ -30,40 +31,13 @@ config::Schedule every(config::Schedule::Every unit, int count, date::sys_days s
     return s;
 }
 
-struct World {
-    fs::path root;
-    std::shared_ptr<const config::Config> config;
-    std::unique_ptr<SQLite::Database> db;
-    config::Diagnostics diagnostics;
-
-    World(const std::string& flow, const std::string& list) {
-        root = fs::temp_directory_path() / ("cxgate-recurring-" + std::to_string(std::rand()));
-        fs::create_directories(root / "flows");
-        setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
-        std::ofstream(root / "cxgate.yaml")
-            << "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
-               "defaults: { timezone: Europe/Helsinki, calendar: fi }\n"
-               "channels:\n  sms: { type: sandbox, kind: sms }\n"
-               "  email: { type: sandbox, kind: email }\n"
-               "templates_dir: "
-            << CXGATE_SOURCE_DIR << "/templates\ncalendars_dir: " << CXGATE_SOURCE_DIR
-            << "/calendars\n";
-        std::ofstream(root / "flows/pulse.yaml") << flow;
+struct World : testing::ConfigDir {
+    World(const std::string& flow, const std::string& list)
+        : ConfigDir({{"pulse", flow}}, "calendar: fi") {
         write_list(list);
         reload();
-        db = store::open_for_writing((root / "cxgate.db").string());
     }
-    ~World() {
-        db.reset();
-        fs::remove_all(root);
-    }
-    void write_list(const std::string& list) { std::ofstream(root / "people.csv") << list; }
-    void reload() {
-        auto loaded = config::load((root / "cxgate.yaml").string());
-        diagnostics = loaded.diagnostics;
-        INFO(loaded.diagnostics.to_string());
-        if (loaded.config) config = loaded.config;
-    }
+    void write_list(const std::string& list) const { write("people.csv", list); }
     store::Seconds s(const char* iso) {
         return timing::parse_iso8601(iso)->time_since_epoch().count();
     }

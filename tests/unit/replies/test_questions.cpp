@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/config_dir.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
@@ -34,35 +35,14 @@ steps:
     alert: { when: "score >= 4", notify: [staff] }
 )";
 
-struct World {
-    fs::path root;
-    std::shared_ptr<const config::Config> config;
-    std::unique_ptr<SQLite::Database> db;
+struct World : testing::ConfigDir {
     int inbound = 0;
 
-    World() {
-        root = fs::temp_directory_path() / ("cxgate-questions-" + std::to_string(std::rand()));
-        fs::create_directories(root / "flows");
-        setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
-        std::ofstream(root / "cxgate.yaml")
-            << "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
-               "defaults: { timezone: Europe/Helsinki, comment_window: 2h }\n"
-               "channels:\n  sms: { type: sandbox, kind: sms }\n"
-               "  email: { type: sandbox, kind: email }\n"
-               "staff:\n  - { id: s-7, name: Anna, email: anna@example.com }\n"
-               "templates_dir: "
-            << CXGATE_SOURCE_DIR << "/templates\ncalendars_dir: " << CXGATE_SOURCE_DIR
-            << "/calendars\n";
-        std::ofstream(root / "flows/q.yaml") << kFlow;
-        auto loaded = config::load((root / "cxgate.yaml").string());
-        INFO(loaded.diagnostics.to_string());
-        REQUIRE(loaded.config);
-        config = loaded.config;
-        db = store::open_for_writing((root / "cxgate.db").string());
-    }
-    ~World() {
-        db.reset();
-        fs::remove_all(root);
+    World()
+        : ConfigDir({{"q", kFlow}}, "comment_window: 2h",
+                    "staff:\n  - { id: s-7, name: Anna, email: anna@example.com }\n") {
+        INFO(diagnostics.to_string());
+        REQUIRE(config);
     }
     store::Seconds s(const char* iso) {
         return timing::parse_iso8601(iso)->time_since_epoch().count();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/config_dir.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
@@ -21,32 +22,10 @@ using namespace cxgate;
 
 namespace {
 
-struct World {
-    fs::path root;
-    std::shared_ptr<const config::Config> config;
-    std::unique_ptr<SQLite::Database> db;
-
-    explicit World(const std::string& flow) {
-        root = fs::temp_directory_path() / ("cxgate-one-" + std::to_string(std::rand()));
-        fs::create_directories(root / "flows");
-        setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
-        std::ofstream(root / "cxgate.yaml")
-            << "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
-               "defaults: { timezone: Europe/Helsinki, comment_window: 2h }\n"
-               "channels:\n  sms: { type: sandbox, kind: sms }\n"
-               "templates_dir: "
-            << CXGATE_SOURCE_DIR << "/templates\ncalendars_dir: " << CXGATE_SOURCE_DIR
-            << "/calendars\n";
-        std::ofstream(root / "flows/f.yaml") << flow;
-        auto loaded = config::load((root / "cxgate.yaml").string());
-        INFO(loaded.diagnostics.to_string());
-        REQUIRE(loaded.config);
-        config = loaded.config;
-        db = store::open_for_writing((root / "cxgate.db").string());
-    }
-    ~World() {
-        db.reset();
-        fs::remove_all(root);
+struct World : testing::ConfigDir {
+    explicit World(const std::string& flow) : ConfigDir({{"f", flow}}, "comment_window: 2h") {
+        INFO(diagnostics.to_string());
+        REQUIRE(config);
     }
 
     store::Seconds s(const char* iso) {
