@@ -12,6 +12,7 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
@@ -42,15 +43,6 @@ Response unauthorized(const Request& request, Services& s) {
     return res;
 }
 
-std::optional<json> parse_json_body(const Request& request, std::string* error) {
-    try {
-        return json::parse(request.body());
-    } catch (const json::parse_error& e) {
-        *error = "malformed JSON at byte " + std::to_string(e.byte);
-        return std::nullopt;
-    }
-}
-
 std::optional<long long> parse_time_param(const std::string& text) {
     if (text.empty()) return std::nullopt;
     if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
@@ -65,14 +57,13 @@ std::optional<long long> parse_time_param(const std::string& text) {
 asio::awaitable<Response> post_event(const Request& request, Services& s) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);
-    std::string error;
-    auto body = parse_json_body(request, &error);
-    if (!body) {
+    auto body = json_input::parse(request.body());
+    if (!body.value) {
         s.counters.events_rejected++;
-        co_return error_response(request, status::bad_request, error, "body");
+        co_return error_response(request, status::bad_request, body.message(), body.field);
     }
     const auto now = s.clock.now();
-    auto parsed = engine::parse_event(*body, *config, now);
+    auto parsed = engine::parse_event(*body.value, *config, now);
     if (!parsed.event) {
         s.counters.events_rejected++;
         auto colon = parsed.error.find(':');
@@ -391,11 +382,12 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
     if (!s.clock.is_manual())
         co_return error_response(request, status::not_found, "the clock is not manual");
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
-    std::string error;
-    auto body = parse_json_body(request, &error);
-    if (!body || !body->is_object())
-        co_return error_response(request, status::bad_request,
-                                 body ? "body: object expected" : error, "body");
+    auto parsed = json_input::parse(request.body());
+    if (!parsed.value)
+        co_return error_response(request, status::bad_request, parsed.message(), parsed.field);
+    const json* body = &*parsed.value;
+    if (!body->is_object())
+        co_return error_response(request, status::bad_request, "body: object expected", "body");
     if (auto it = body->find("advance"); it != body->end()) {
         std::string why;
         auto delay =

@@ -7,6 +7,7 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/engine/source_mapping.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/random.hpp"
 
 namespace cxgate::http {
@@ -72,15 +73,12 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
         spdlog::warn("401 for POST /v1/events/{}: missing or wrong secret", name);
         co_return error_response(request, status::unauthorized, "missing or wrong source secret");
     }
-    json body;
-    try {
-        body = json::parse(request.body());
-    } catch (const json::parse_error& e) {
+    auto body = json_input::parse(request.body());
+    if (!body.value) {
         s.counters.events_rejected++;
-        co_return error_response(request, status::bad_request,
-                                 "malformed JSON at byte " + std::to_string(e.byte), "body");
+        co_return error_response(request, status::bad_request, body.message(), body.field);
     }
-    auto mapped = engine::map_body(source, body);
+    auto mapped = engine::map_body(source, *body.value);
     if (!mapped.error.empty()) {
         s.counters.events_rejected++;
         spdlog::warn("source {}: {} (for {})", name, mapped.error, mapped.field);

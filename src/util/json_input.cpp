@@ -110,6 +110,11 @@ Parsed parse(std::string_view text, size_t max_depth) {
     return out;
 }
 
+nlohmann::json parse_or_discarded(std::string_view text, size_t max_depth) {
+    auto parsed = parse(text, max_depth);
+    return parsed.value ? std::move(*parsed.value) : json(json::value_t::discarded);
+}
+
 std::string dump(const nlohmann::json& value, int indent) {
     return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

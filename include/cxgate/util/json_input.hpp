@@ -33,6 +33,10 @@ struct Parsed {
 // max_depth levels deep, every number finite.
 Parsed parse(std::string_view text, size_t max_depth = kMaxDepth);
 
+// The same, for text where a bad body only means "nothing to read" (a provider's answer
+// to a send, a JSON-valued form field): the value, or a discarded one (is_discarded()).
+nlohmann::json parse_or_discarded(std::string_view text, size_t max_depth = kMaxDepth);
+
 // dump() with invalid UTF-8 replaced by U+FFFD instead of an exception: for answers
 // built from stored rows, which may predate the checks at the entry points.
 std::string dump(const nlohmann::json& value, int indent = -1);
