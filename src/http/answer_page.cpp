@@ -7,6 +7,7 @@
 #include "cxgate/templates/pages.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/url.hpp"
+#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -126,7 +127,9 @@ AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max
     if (auto it = fields.find("score"); it != fields.end())
         form.score = parse_score(trim(it->second), scale_min, scale_max);
     if (auto it = fields.find("comment"); it != fields.end()) {
-        auto comment = trim(it->second);
+        // A form field may carry any bytes ("%E4%FF"); stored as they came they made every
+        // JSON answer that includes the comment fail.
+        auto comment = trim(utf8::repair(it->second));
         if (comment.size() > kMaxComment) {
             size_t cut = kMaxComment;
             while (cut > 0 && (static_cast<unsigned char>(comment[cut]) & 0xC0) == 0x80) --cut;

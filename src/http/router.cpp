@@ -16,6 +16,7 @@
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
+#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -84,7 +85,7 @@ asio::awaitable<Response> post_event(const Request& request, Services& s) {
     else
         s.counters.events_accepted++;
     s.scheduler.poke();
-    co_return json_response(request, status::accepted, engine::to_json(outcome).dump());
+    co_return json_response(request, status::accepted, json_input::dump(engine::to_json(outcome)));
 }
 
 // GET /v1/surveys/{id}
@@ -128,7 +129,7 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s,
     };
     auto found = co_await s.reader.execute(job);
     if (!found) co_return error_response(request, status::not_found, "no survey " + id_text);
-    co_return json_response(request, status::ok, found->dump());
+    co_return json_response(request, status::ok, json_input::dump(*found));
 }
 
 // GET /v1/responses?flow=&since=&format=csv|json
@@ -163,7 +164,7 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
     if (format == "json") {
         json out = json::array();
         for (const auto& r : rows) out.push_back(engine::survey_json(r));
-        co_return json_response(request, status::ok, out.dump());
+        co_return json_response(request, status::ok, json_input::dump(out));
     }
     auto csv_field = [](const std::string& v) {
         std::string out = "\"";
@@ -211,7 +212,7 @@ asio::awaitable<Response> get_reports(const Request& request, Services& s, const
         return report::to_json(report::run_report(db, query, &error), query);
     };
     auto body = co_await s.reader.execute(job);
-    co_return json_response(request, status::ok, body.dump());
+    co_return json_response(request, status::ok, json_input::dump(body));
 }
 
 channels::WebhookRequest webhook_request(const Request& request, const Target& target) {
@@ -228,6 +229,18 @@ channels::WebhookRequest webhook_request(const Request& request, const Target& t
     w.body = request.body();
     (void)target;
     return w;
+}
+
+// What a webhook identifies things by must be valid UTF-8: such a value is looked up,
+// stored and shown, and repairing it would make two different ids one. Refused with 400,
+// which a provider does not retry (free text is repaired instead, where it is read).
+std::optional<channels::WebhookError> check_text_fields(const std::string& id,
+                                                        const std::string& from,
+                                                        const std::string& status = "") {
+    if (!utf8::valid(id)) return channels::WebhookError{400, "id: not valid UTF-8"};
+    if (!utf8::valid(from)) return channels::WebhookError{400, "from: not valid UTF-8"};
+    if (!utf8::valid(status)) return channels::WebhookError{400, "status: not valid UTF-8"};
+    return std::nullopt;
 }
 
 Response webhook_error(const Request& request, Services& s, const std::string& channel,
@@ -262,6 +275,11 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))
         co_return webhook_error(request, s, channel_name, *error);
     auto replies = std::get<std::vector<channels::InboundReply>>(std::move(parsed));
+    for (auto& reply : replies) {
+        if (auto error = check_text_fields(reply.provider_id, reply.from))
+            co_return webhook_error(request, s, channel_name, *error);
+        reply.text = utf8::repair(reply.text);
+    }
     json results = json::array();
     for (auto& reply : replies) {
         replies::InboundMessage message{channel_name, reply.provider_id, reply.from, reply.text};
@@ -292,7 +310,7 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
     // answer their API expects.
     if (config->find_channel(channel_name)->type == "sandbox")
         co_return json_response(request, status::ok,
-                                results.size() == 1 ? results[0].dump() : results.dump());
+                                json_input::dump(results.size() == 1 ? results[0] : results));
     co_return webhook_ok(request, *channel);
 }
 
@@ -308,6 +326,12 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))
         co_return webhook_error(request, s, channel_name, *error);
     auto reports = std::get<std::vector<channels::StatusReport>>(std::move(parsed));
+    for (auto& report : reports) {
+        if (auto error = check_text_fields(report.provider_id, "", report.status))
+            co_return webhook_error(request, s, channel_name, *error);
+        report.error = utf8::repair(report.error);
+        report.error_code = utf8::repair(report.error_code);
+    }
     size_t matched = 0, duplicates = 0;
     for (const auto& report : reports) {
         auto job = [config, channel_name, report, now](SQLite::Database& db) {
@@ -329,8 +353,8 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
     if (config->find_channel(channel_name)->type == "sandbox")
         co_return json_response(
             request, status::ok,
-            json{{"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}
-                .dump());
+            json_input::dump(json{
+                {"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}));
     co_return webhook_ok(request, *channel);
 }
 
@@ -411,7 +435,7 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
     }
     s.scheduler.poke();
     co_return json_response(request, status::ok,
-                            json{{"now", timing::format_iso8601(s.clock.now())}}.dump());
+                            json_input::dump(json{{"now", timing::format_iso8601(s.clock.now())}}));
 }
 
 Response healthz(const Request& request, Services& s) {
@@ -434,7 +458,7 @@ Response healthz(const Request& request, Services& s) {
         {"now", timing::format_iso8601(s.clock.now())},
         {"manual_clock", s.clock.is_manual()},
         {"write_queue", w.queued}};
-    return json_response(request, status::ok, body.dump());
+    return json_response(request, status::ok, json_input::dump(body));
 }
 
 Response metrics(const Request& request, Services& s) {
@@ -511,7 +535,7 @@ Response error_response(const Request& request, beast_http::status code, const s
                         const std::string& field) {
     json body{{"error", message}};
     if (!field.empty()) body["field"] = field;
-    return json_response(request, code, body.dump());
+    return json_response(request, code, json_input::dump(body));
 }
 
 bool authorized(const Request& request, const config::Config& config) {

@@ -82,11 +82,10 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     if (!mapped.error.empty()) {
         s.counters.events_rejected++;
         spdlog::warn("source {}: {} (for {})", name, mapped.error, mapped.field);
-        co_return json_response(
-            request, status::unprocessable_entity,
-            error_body("source " + name + ": " + mapped.error + " (for " + mapped.field + ")",
-                       mapped.field, mapped.path)
-                .dump());
+        co_return json_response(request, status::unprocessable_entity,
+                                json_input::dump(error_body("source " + name + ": " + mapped.error +
+                                                                " (for " + mapped.field + ")",
+                                                            mapped.field, mapped.path)));
     }
     const auto now = s.clock.now();
     std::vector<engine::Event> events;
@@ -129,7 +128,7 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     }
     co_return json_response(
         request, status::accepted,
-        json{{"source", name}, {"events", results}, {"ignored", ignored}}.dump());
+        json_input::dump(json{{"source", name}, {"events", results}, {"ignored", ignored}}));
 }
 
 }  // namespace cxgate::http
