@@ -8,6 +8,7 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/http/answer_page.hpp"
+#include "cxgate/http/csv.hpp"
 #include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
@@ -166,28 +167,24 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
         for (const auto& r : rows) out.push_back(engine::survey_json(r));
         co_return json_response(request, status::ok, json_input::dump(out));
     }
-    auto csv_field = [](const std::string& v) {
-        std::string out = "\"";
-        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return out + "\"";
-    };
-    std::string csv =
-        "survey_id,flow,step,metric,scale,score,comment,contact,staff,segment,channel,event_type,"
-        "answered_at\n";
+    std::string out =
+        csv::row({"survey_id", "flow", "step", "metric", "scale", "score", "comment", "contact",
+                  "staff", "segment", "channel", "event_type", "answered_at"});
     for (const auto& r : rows) {
         auto answered =
             r.answered_at
                 ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*r.answered_at}})
                 : "";
-        csv += std::to_string(r.id) + "," + csv_field(r.flow) + "," + csv_field(r.step) + "," +
-               r.metric + "," + std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max) +
-               "," + std::to_string(*r.score) + "," + csv_field(r.comment) + "," +
-               csv_field(r.contact_id) + "," + csv_field(r.staff_id) + "," + csv_field(r.segment) +
-               "," + csv_field(r.channel) + "," + csv_field(r.event_type) + "," + answered + "\n";
+        out += csv::row({std::to_string(r.id), csv::cell(r.flow), csv::cell(r.step),
+                         csv::cell(r.metric),
+                         std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max),
+                         std::to_string(*r.score), csv::cell(r.comment), csv::cell(r.contact_id),
+                         csv::cell(r.staff_id), csv::cell(r.segment), csv::cell(r.channel),
+                         csv::cell(r.event_type), answered});
     }
     Response res{status::ok, request.version()};
     res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = std::move(csv);
+    res.body() = std::move(out);
     co_return res;
 }
 

@@ -75,7 +75,7 @@ def test(make_daemon, workdir):
     with sqlite3.connect(d.db, timeout=10) as db:
         db.execute("UPDATE surveys SET comment = CAST(X'6F6C64E4FF' AS TEXT), segment = CAST(X'FF' AS TEXT)")
         db.execute("UPDATE messages SET body = CAST(X'E4FF' AS TEXT)")
-    for path in (f"/v1/surveys/{survey['id']}", "/v1/responses",
+    for path in (f"/v1/surveys/{survey['id']}", "/v1/responses", "/v1/responses?format=csv",
                  "/v1/reports?flow=mortgage-funnel&by=segment"):
         status, got = d.request("GET", path)
         check(status == 200, f"GET {path} with old bad rows: {status} {got}")
