@@ -92,8 +92,9 @@ int serve(const ServeOptions& options) {
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
     reload.last_success_at = reload.at;
-    http::Services services{config_source, *writer,  *reader, *clock,    scheduler,
-                            dispatcher,    counters, reload,  reload.at, link_secret};
+    http::Services services{config_source, *writer,     *reader,           *clock,
+                            scheduler,     dispatcher,  counters,          reload,
+                            reload.at,     link_secret, http::LogLimiter{}};
     http::Server server(io, services);
     try {
         server.listen(current->server.listen);

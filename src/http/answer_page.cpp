@@ -158,9 +158,10 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     auto checked = links::check_answer_token(s.link_secret, token, now);
     if (checked.status == links::TokenStatus::malformed ||
         checked.status == links::TokenStatus::bad_signature) {
-        spdlog::info(
-            "answer link refused: {} token",
-            checked.status == links::TokenStatus::malformed ? "malformed" : "wrongly signed");
+        log_refusal(s, std::string("answer link refused: ") +
+                           (checked.status == links::TokenStatus::malformed ? "malformed"
+                                                                            : "wrongly signed") +
+                           " token");
         co_return html_page(request, status::not_found, *config, invalid);
     }
     const auto survey_id = checked.token.survey_id;

@@ -9,6 +9,7 @@
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/http/answer_page.hpp"
 #include "cxgate/http/csv.hpp"
+#include "cxgate/http/log_limit.hpp"
 #include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
@@ -38,8 +39,8 @@ Target parse_target(const Request& request) {
 
 Response unauthorized(const Request& request, Services& s) {
     s.counters.auth_failures++;
-    spdlog::warn("401 for {} {}: missing or wrong bearer token",
-                 std::string(request.method_string()), std::string(request.target()));
+    log_refusal(s, "401 for " + std::string(request.method_string()) + " " +
+                       loggable_path(request.target()) + ": missing or wrong bearer token");
     auto res = error_response(request, status::unauthorized, "missing or wrong bearer token");
     res.set(beast_http::field::www_authenticate, "Bearer");
     return res;
@@ -244,8 +245,8 @@ Response webhook_error(const Request& request, Services& s, const std::string& c
                        const channels::WebhookError& error) {
     if (error.status == 403) {
         s.counters.auth_failures++;
-        spdlog::warn("webhook {} on channel {}: 403 {}",
-                     std::string(request.target()).substr(0, 80), channel, error.message);
+        log_refusal(s, "webhook " + loggable_path(request.target()) + " on channel " +
+                           loggable_path(channel, 40) + ": 403 " + error.message);
     }
     s.counters.inbound_rejected++;
     return error_response(request, static_cast<status>(error.status), error.message);
@@ -533,6 +534,15 @@ Response error_response(const Request& request, beast_http::status code, const s
     json body{{"error", message}};
     if (!field.empty()) body["field"] = field;
     return json_response(request, code, json_input::dump(body));
+}
+
+void log_refusal(Services& s, const std::string& line) {
+    unsigned long long suppressed = 0;
+    if (!s.refusal_log.allow(line, LogLimiter::Clock::now(), &suppressed)) return;
+    if (suppressed)
+        spdlog::warn("{} ({} more like it not logged)", line, suppressed);
+    else
+        spdlog::warn("{}", line);
 }
 
 bool authorized(const Request& request, const config::Config& config) {

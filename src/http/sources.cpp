@@ -70,7 +70,8 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     const auto& source = it->second;
     if (!source_authorized(request, *config, source, query_secret)) {
         s.counters.auth_failures++;
-        spdlog::warn("401 for POST /v1/events/{}: missing or wrong secret", name);
+        log_refusal(
+            s, "401 for POST /v1/events/" + loggable_path(name, 40) + ": missing or wrong secret");
         co_return error_response(request, status::unauthorized, "missing or wrong source secret");
     }
     auto body = json_input::parse(request.body());

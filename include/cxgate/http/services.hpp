@@ -9,6 +9,7 @@
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/http/log_limit.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/db_thread.hpp"
 #include "cxgate/util/clock.hpp"
@@ -42,6 +43,7 @@ struct Services {
     ReloadStatus& reload;
     long long started_at = 0;
     std::string link_secret;  // verifies unsubscribe and answer links
+    LogLimiter refusal_log;   // see log_refusal() in router.hpp
 };
 
 }  // namespace cxgate::http
