@@ -484,6 +484,14 @@ Response metrics(const Request& request, Services& s) {
             s.counters.busy_rejections);
     counter("cxgate_auth_failures_total", "Requests refused for a missing or wrong token.",
             s.counters.auth_failures);
+    counter("cxgate_http_connections_open", "Open client connections.", s.counters.connections_open,
+            "gauge");
+    counter("cxgate_http_connections_evicted_total",
+            "Idle connections closed to make room for new ones at a connection bound.",
+            s.counters.connections_evicted);
+    counter("cxgate_http_connections_refused_total",
+            "Connections answered 503 at a connection bound with none idle.",
+            s.counters.connections_refused);
     counter("cxgate_db_write_jobs_total", "Jobs committed by the writer.", w.jobs);
     counter("cxgate_db_write_batches_total", "Group commits.", w.batches);
     counter("cxgate_db_write_queue", "Jobs waiting for the writer.", w.queued, "gauge");

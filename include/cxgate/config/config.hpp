@@ -178,11 +178,21 @@ struct Fatigue {
     timing::Delay per{timing::Delay::Unit::days, 14};
 };
 
+// What one request and one client may take, so nobody can lock everyone else out
+// (http/server.hpp says how the bounds are enforced).
 struct ServerConfig {
     std::string listen = "127.0.0.1:8080";
     std::string public_url = "http://127.0.0.1:8080";
     size_t max_body_bytes = 64 * 1024;
     size_t max_connections = 1024;
+    // Connections from one client address (an IPv6 client's /64). 0: no such bound, for a
+    // daemon behind a reverse proxy, where every connection comes from the proxy.
+    size_t max_connections_per_address = 128;
+    // A request's head must be complete this long after its first byte.
+    std::chrono::seconds header_timeout{10};
+    // A connection with no request under way (new, or kept alive after an answer) is
+    // closed after this long; before that, when the server is at a bound, to make room.
+    std::chrono::seconds idle_timeout{15};
 };
 
 struct StoreConfig {
