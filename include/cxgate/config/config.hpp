@@ -197,8 +197,13 @@ struct ServerConfig {
 
 struct StoreConfig {
     std::string path = "var/cxgate.db";
-    size_t write_queue = 8192;  // jobs waiting for the writer before 503
-    size_t max_batch = 512;     // jobs per group commit
+    // Jobs from HTTP requests waiting for the writer; one more is answered 503 with
+    // Retry-After. Below server.max_connections, since a connection has at most one job
+    // waiting: otherwise the connection bound is reached first and overload shows up as
+    // refused connections instead. The daemon's own work (scheduler, dispatcher) has a
+    // reserve beyond this bound (store::DbThread), so a burst of requests never starves it.
+    size_t write_queue = 512;
+    size_t max_batch = 512;  // jobs per group commit
 };
 
 struct Config {

@@ -238,3 +238,11 @@ TEST_CASE("config: server connection bounds and timeouts, with defaults") {
     CHECK(has(b.diagnostics, "\"header_timeout\" must be elapsed time from 1s to 1h"));
     CHECK(has(b.diagnostics, "did you mean \"max_connections_per_address\""));
 }
+
+TEST_CASE("config: by default the write queue's bound is reached before the connection bound") {
+    // Each connection has at most one job waiting for the writer, so with a queue at least
+    // as large as the connection bound, overload would show up as refused connections
+    // and never as the documented 503 + Retry-After.
+    cxgate::config::Config c;
+    CHECK(c.store.write_queue < c.server.max_connections);
+}
