@@ -125,10 +125,18 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             if (!attrs->is_object()) throw FieldError{"attributes: must be an object"};
             e.attributes = *attrs;
         }
+        // An integer id is kept as its decimal text, unsigned ones too (read as signed,
+        // 2^64-1 became "-1" and two deals became one). A number with a fraction or an
+        // exponent, or beyond 64 bits (nlohmann reads it as a double), has no exact text.
         auto deal_id = [](const json& v, const std::string& field) -> std::string {
             if (v.is_string()) return v.get<std::string>();
-            if (v.is_number_integer()) return std::to_string(v.get<long long>());
+            if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+            if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
             if (v.is_null()) return {};
+            if (v.is_number_float())
+                throw FieldError{field +
+                                 ": must be a string or an integer of at most 64 bits (send "
+                                 "larger or non-integral ids as strings)"};
             throw FieldError{field + ": must be a string or an integer"};
         };
         if (auto it = body.find("deal_id"); it != body.end())
