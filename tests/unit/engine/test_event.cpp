@@ -58,3 +58,39 @@ TEST_CASE("event: a deal id that is not an integer is refused, naming the field"
         R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567"},"attributes":{"deal_id":2.5}})");
     CHECK(r.error.rfind("attributes.deal_id: ", 0) == 0);
 }
+
+TEST_CASE("event: text fields are capped, and the error names the field and its limit") {
+    auto event_with = [](const std::string& contact_extra, const std::string& rest = "") {
+        return R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567")" + contact_extra +
+               "}" + rest + "}";
+    };
+    auto q = [](const std::string& s) { return "\"" + s + "\""; };
+    // The report: a 30,000-character name became a 197-segment SMS.
+    auto r = parse(event_with(",\"name\":" + q(std::string(30000, 'x'))));
+    CHECK_FALSE(r.event);
+    CHECK(r.error == "contact.name: longer than 200 characters");
+    // Characters, not bytes: 200 of "ä" (400 bytes) is a name of 200 characters.
+    std::string a200;
+    for (int i = 0; i < 200; ++i) a200 += "ä";
+    CHECK(parse(event_with(",\"name\":" + q(a200))).event);
+    CHECK(parse(event_with(",\"name\":" + q(a200 + "x"))).error ==
+          "contact.name: longer than 200 characters");
+    CHECK(parse(event_with(",\"segment\":" + q(std::string(101, 's')))).error ==
+          "contact.segment: longer than 100 characters");
+    CHECK(parse(event_with(",\"id\":" + q(std::string(201, 'c')))).error ==
+          "contact.id: longer than 200 characters");
+    CHECK(parse(event_with("",
+                           ",\"staff\":{\"id\":\"s-7\",\"name\":" + q(std::string(201, 'n')) + "}"))
+              .error == "staff.name: longer than 200 characters");
+    CHECK(parse(event_with("", ",\"staff\":{\"id\":" + q(std::string(201, 'i')) + "}")).error ==
+          "staff.id: longer than 200 characters");
+    CHECK(parse(event_with("", ",\"deal_id\":" + q(std::string(201, 'd')))).error ==
+          "deal_id: longer than 200 characters");
+    CHECK(parse(R"({"id":")" + std::string(201, 'e') +
+                R"(","type":"deal.won","contact":{"phone":"0401234567"}})")
+              .error == "id: longer than 200 characters");
+    CHECK(parse(R"({"id":"e","type":")" + std::string(101, 't') +
+                R"(","contact":{"phone":"0401234567"}})")
+              .error == "type: longer than 100 characters");
+    CHECK(engine::max_field_chars("contact.email") == 254);
+}
