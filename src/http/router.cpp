@@ -229,15 +229,21 @@ channels::WebhookRequest webhook_request(const Request& request, const Target& t
     return w;
 }
 
-// What a webhook identifies things by must be valid UTF-8: such a value is looked up,
-// stored and shown, and repairing it would make two different ids one. Refused with 400,
-// which a provider does not retry (free text is repaired instead, where it is read).
+// What a webhook identifies things by must be valid UTF-8 of a sane length: such a value
+// is looked up, stored and shown, and repairing it would make two different ids one.
+// Refused with 400, which a provider does not retry (free text is repaired instead).
 std::optional<channels::WebhookError> check_text_fields(const std::string& id,
                                                         const std::string& from,
                                                         const std::string& status = "") {
-    if (!utf8::valid(id)) return channels::WebhookError{400, "id: not valid UTF-8"};
-    if (!utf8::valid(from)) return channels::WebhookError{400, "from: not valid UTF-8"};
-    if (!utf8::valid(status)) return channels::WebhookError{400, "status: not valid UTF-8"};
+    for (const auto& [name, value, limit] :
+         {std::tuple{"id", &id, 200}, std::tuple{"from", &from, 320},
+          std::tuple{"status", &status, 100}}) {
+        if (!utf8::valid(*value))
+            return channels::WebhookError{400, std::string(name) + ": not valid UTF-8"};
+        if (utf8::length(*value) > static_cast<size_t>(limit))
+            return channels::WebhookError{
+                400, std::string(name) + ": longer than " + std::to_string(limit) + " characters"};
+    }
     return std::nullopt;
 }
 

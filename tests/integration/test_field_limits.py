@@ -1,6 +1,6 @@
-"""Text fields of an event are capped at ingest, with a 400 naming the field and the
-limit: a 30,000-character contact name used to be accepted and became a 197-segment SMS.
-Limits are in README ("Limits")."""
+"""Text fields of an event (and a webhook's ids) are capped at ingest, with a 400 naming
+the field and the limit: a 30,000-character contact name used to be accepted and became a
+197-segment SMS. Limits are in README ("Limits")."""
 from harness import check, run
 
 
@@ -15,6 +15,11 @@ def test(make_daemon, workdir):
           f"long segment: {status} {body}")
     status, body = d.event(dict(base, id="staff", staff={"id": "s-7", "name": "n" * 5000}))
     check(status == 400 and body["field"] == "staff.name", f"long staff name: {status} {body}")
+    # A webhook's message id and sender have limits too (200 and 320 characters).
+    status, body = d.request("POST", "/webhooks/sms/inbound", {"from": "+358401234567", "text": "9", "id": "i" * 5000})
+    check(status == 400 and body["error"] == "id: longer than 200 characters", f"long webhook id: {status} {body}")
+    status, body = d.request("POST", "/webhooks/sms/inbound", {"from": "f" * 5000, "text": "9", "id": "in-1"})
+    check(status == 400 and body["error"] == "from: longer than 320 characters", f"long sender: {status} {body}")
     check(d.outbox() == [], "nothing was recorded")
 
     # At the limit: accepted, and the SMS stays a few segments long.
