@@ -14,6 +14,7 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/util/authorization.hpp"
 #include "cxgate/util/json_input.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/random.hpp"
@@ -560,10 +561,10 @@ void log_refusal(Services& s, const std::string& line) {
 }
 
 bool authorized(const Request& request, const config::Config& config) {
-    auto header = std::string(request[beast_http::field::authorization]);
-    const std::string prefix = "Bearer ";
-    if (header.rfind(prefix, 0) != 0) return false;
-    auto token = header.substr(prefix.size());
+    auto credentials =
+        authorization::credentials(request[beast_http::field::authorization], "Bearer");
+    if (!credentials) return false;
+    const std::string token(*credentials);
     bool ok = false;
     for (const auto& t : config.api_tokens) ok |= constant_time_equals(token, t);
     return ok;

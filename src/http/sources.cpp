@@ -7,6 +7,7 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/engine/source_mapping.hpp"
+#include "cxgate/util/authorization.hpp"
 #include "cxgate/util/json_input.hpp"
 #include "cxgate/util/random.hpp"
 
@@ -38,11 +39,12 @@ bool source_authorized(const Request& request, const config::Config& config,
     if (source.secret.empty()) return false;
     auto header = std::string(request[source.secret_header]);
     if (!header.empty() && constant_time_equals(header, source.secret)) return true;
-    auto auth = std::string(request[beast_http::field::authorization]);
-    if (auth.rfind("Bearer ", 0) == 0 && constant_time_equals(auth.substr(7), source.secret))
+    const auto auth = request[beast_http::field::authorization];
+    if (auto bearer = authorization::credentials(auth, "Bearer");
+        bearer && constant_time_equals(std::string(*bearer), source.secret))
         return true;
-    if (auth.rfind("Basic ", 0) == 0) {
-        auto decoded = base64_decode(auth.substr(6));
+    if (auto basic = authorization::credentials(auth, "Basic")) {
+        auto decoded = base64_decode(std::string(*basic));
         auto colon = decoded.find(':');
         if (colon != std::string::npos &&
             constant_time_equals(decoded.substr(colon + 1), source.secret))
