@@ -20,10 +20,15 @@ namespace {
 
 constexpr std::chrono::seconds kBodyTimeout{30};
 constexpr std::chrono::seconds kWriteTimeout{30};
-// A refused connection gets its 503 and is drained this long (so the client reads the
-// answer rather than a reset); at most this many at once, beyond that it is just closed.
-constexpr std::chrono::seconds kRefusalLinger{1};
+// After a final error (413, 414, 431, 400, a refused connection's 503) the connection is
+// drained this long before it closes: closing with unread data resets it, and the reset
+// can destroy the answer before the client has read it. At most kMaxLingering refused
+// connections linger at once; beyond that they are just closed.
+constexpr std::chrono::seconds kLinger{1};
 constexpr size_t kMaxLingering = 64;
+// The request head (request line and fields) and, within it, the request target.
+constexpr size_t kMaxHeadBytes = 16 * 1024;
+constexpr size_t kMaxTargetBytes = 8 * 1024;
 
 // What the per-address bound counts by: an IPv4 address, or an IPv6 client's /64 (one
 // subscriber usually has a whole /64, so counting single IPv6 addresses bounds nothing).
@@ -54,7 +59,44 @@ void raise_open_file_limit(size_t wanted) {
             limit.rlim_cur, wanted);
 }
 
+// Sends nothing more, reads (and drops) what the client still sends until it closes or
+// kLinger has passed, then the caller closes.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(kLinger);
+    char sink[8192];
+    while (!ec)
+        co_await stream.async_read_some(asio::buffer(sink),
+                                        asio::redirect_error(asio::use_awaitable, ec));
+}
+
 }  // namespace
+
+std::optional<ReadError> read_error_answer(const boost::system::error_code& ec,
+                                           std::string_view target, size_t max_body_bytes) {
+    using error = beast_http::error;
+    if (ec == error::body_limit)
+        return ReadError{beast_http::status::payload_too_large,
+                         "body larger than " + std::to_string(max_body_bytes) + " bytes"};
+    if (ec == error::header_limit) {
+        // No request line within the limit means a target too long: the method and the
+        // version are short.
+        if (target.empty() || target.size() > kMaxTargetBytes)
+            return ReadError{
+                beast_http::status::uri_too_long,
+                "request target longer than " + std::to_string(kMaxTargetBytes) + " bytes"};
+        return ReadError{beast_http::status::request_header_fields_too_large,
+                         "request head larger than " + std::to_string(kMaxHeadBytes) + " bytes"};
+    }
+    // The client went away, or stopped in the middle: nobody to answer.
+    if (ec == error::end_of_stream || ec == error::partial_message || ec == error::need_more ||
+        ec == error::need_buffer)
+        return std::nullopt;
+    if (ec.category() == beast_http::make_error_code(error::bad_method).category())
+        return ReadError{beast_http::status::bad_request, "malformed request: " + ec.message()};
+    return std::nullopt;
+}
 
 struct Server::Impl {
     // One open connection, as the bounds see it. Lives as long as its session.
@@ -145,16 +187,10 @@ struct Server::Impl {
             "application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 53\r\n\r\n"
             "{\"error\":\"too many connections; retry in a second\"}\n";
         boost::system::error_code ec;
-        stream.expires_after(kRefusalLinger);
+        stream.expires_after(kLinger);
         co_await asio::async_write(stream, asio::buffer(answer),
                                    asio::redirect_error(asio::use_awaitable, ec));
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-        // Read what the client sent until it closes or the linger time is over: closing
-        // with unread data would reset the connection and lose the answer.
-        char sink[4096];
-        while (!ec)
-            co_await stream.async_read_some(asio::buffer(sink),
-                                            asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) co_await linger(stream);
     }
 
     asio::awaitable<void> session(tcp::socket socket, Connection& conn) {
@@ -179,28 +215,36 @@ struct Server::Impl {
             }
             beast_http::request_parser<beast_http::string_body> parser;
             parser.body_limit(limits.max_body_bytes);
-            parser.header_limit(16 * 1024);
+            parser.header_limit(kMaxHeadBytes);
             // The whole head within header_timeout of its first byte (slow senders that
             // trickle a byte at a time hold a connection no longer than that).
             stream.expires_after(limits.header_timeout);
             co_await beast_http::async_read_header(stream, buffer, parser,
                                                    asio::redirect_error(asio::use_awaitable, ec));
-            if (!ec) {
+            std::optional<ReadError> refused;
+            if (!ec && parser.get().target().size() > kMaxTargetBytes)
+                refused = ReadError{
+                    beast_http::status::uri_too_long,
+                    "request target longer than " + std::to_string(kMaxTargetBytes) + " bytes"};
+            if (!ec && !refused) {
                 stream.expires_after(kBodyTimeout);
                 co_await beast_http::async_read(stream, buffer, parser,
                                                 asio::redirect_error(asio::use_awaitable, ec));
             }
-            if (ec == beast_http::error::end_of_stream) break;
-            if (ec == beast_http::error::body_limit) {
+            // The parser has the target once it has read the request line.
+            if (ec) refused = read_error_answer(ec, parser.get().target(), limits.max_body_bytes);
+            if (refused) {
+                // A final answer, then close: what follows in the stream cannot be trusted
+                // to be the next request.
                 Request shell;
                 shell.version(11);
-                auto res = error_response(
-                    shell, beast_http::status::payload_too_large,
-                    "body larger than " + std::to_string(limits.max_body_bytes) + " bytes");
+                auto res = error_response(shell, refused->status, refused->message);
                 res.keep_alive(false);
+                res.prepare_payload();
                 stream.expires_after(kWriteTimeout);
                 co_await beast_http::async_write(stream, res,
                                                  asio::redirect_error(asio::use_awaitable, ec));
+                if (!ec) co_await linger(stream);
                 break;
             }
             if (ec) {

@@ -1,5 +1,9 @@
-"""HTTP as clients and proxies speak it: the auth scheme in any case ("bearer", RFC 7235)."""
+"""HTTP as clients and proxies speak it: the auth scheme in any case ("bearer", RFC 7235);
+a request too large or malformed gets its status (414 target, 431 head, 413 body, 400
+malformed) before the connection closes, where it used to be closed with no answer."""
 import http.client
+import socket
+import time
 
 from harness import TOKEN, check, run
 
@@ -11,6 +15,60 @@ def get(d, path, headers):
     body = res.read()
     conn.close()
     return res.status, body
+
+
+def exchange(d, data, then=b"", pause=0.0):
+    """Sends data (and, after a pause, then) on a fresh connection; returns everything
+    the daemon answered until it closed the connection."""
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+    try:
+        s.sendall(data)
+        if then:
+            time.sleep(pause)
+            try:
+                s.sendall(then)
+            except OSError:
+                pass  # the daemon may have answered and closed already
+        answer = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                return answer + b"<reset>"
+            if not chunk:
+                return answer
+            answer += chunk
+    finally:
+        s.close()
+
+
+def status_of(answer):
+    return answer.split(b"\r\n", 1)[0].decode(errors="replace")
+
+
+def oversized(d):
+    auth = f"Authorization: Bearer {TOKEN}\r\n".encode()
+    answer = exchange(d, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(status_of(answer) == "HTTP/1.1 414 URI Too Long", f"20 KB target: {answer[:200]!r}")
+    answer = exchange(d, b"GET /v1/responses?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
+    check(status_of(answer) == "HTTP/1.1 414 URI Too Long", f"9 KB target: {answer[:200]!r}")
+    answer = exchange(d, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 20000 + b"\r\n\r\n")
+    check(status_of(answer) == "HTTP/1.1 431 Request Header Fields Too Large", f"20 KB header: {answer[:200]!r}")
+    # A body over max_body_bytes, sent without waiting: the 413 is still read, not reset.
+    head = b"POST /v1/events HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+    answer = exchange(d, head + b"[" * 100000, then=b"[" * 300000, pause=0.1)
+    check(status_of(answer) == "HTTP/1.1 413 Payload Too Large" and b"Connection: close" in answer,
+          f"1 MB body: {answer[:300]!r}")
+    chunked = (b"POST /v1/events HTTP/1.1\r\nHost: x\r\n" + auth + b"Transfer-Encoding: chunked\r\n\r\n"
+               + b"10000\r\n" + b"[" * 65536 + b"\r\n" + b"10000\r\n" + b"[" * 65536 + b"\r\n0\r\n\r\n")
+    answer = exchange(d, chunked)
+    check(status_of(answer) == "HTTP/1.1 413 Payload Too Large", f"128 KB chunked body: {answer[:300]!r}")
+    for bad in (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost x\r\n\r\n",
+                b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+                b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 12x\r\n\r\n"):
+        answer = exchange(d, bad)
+        check(status_of(answer) == "HTTP/1.1 400 Bad Request", f"malformed {bad[:30]!r}: {answer[:200]!r}")
+    check(d.request("GET", "/healthz")[0] == 200, "healthz afterwards")
 
 
 def test(make_daemon, workdir):
@@ -28,6 +86,8 @@ def test(make_daemon, workdir):
     res = conn.getresponse()
     check(res.status == 200, f"sandbox webhook with a lower-case scheme: {res.status} {res.read()}")
     conn.close()
+
+    oversized(d)
 
 
 run(test)
