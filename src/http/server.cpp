@@ -71,6 +71,12 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
                                         asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// Expect: 100-continue on an HTTP/1.1 request with a body still to come.
+template <class Header>
+bool expects_continue(const Header& head) {
+    return head.version() >= 11 && beast::iequals(head[beast_http::field::expect], "100-continue");
+}
+
 }  // namespace
 
 std::optional<ReadError> read_error_answer(const boost::system::error_code& ec,
@@ -226,6 +232,16 @@ struct Server::Impl {
                 refused = ReadError{
                     beast_http::status::uri_too_long,
                     "request target longer than " + std::to_string(kMaxTargetBytes) + " bytes"};
+            if (!ec && !refused && !parser.is_done() && expects_continue(parser.get())) {
+                // The client waits for this before it sends the body (RFC 9110 10.1.1);
+                // errors known from the head (413, 414, 431) were answered instead.
+                beast_http::response<beast_http::empty_body> go_on{beast_http::status::continue_,
+                                                                   11};
+                stream.expires_after(kWriteTimeout);
+                co_await beast_http::async_write(stream, go_on,
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) break;
+            }
             if (!ec && !refused) {
                 stream.expires_after(kBodyTimeout);
                 co_await beast_http::async_read(stream, buffer, parser,

@@ -1,7 +1,10 @@
 """HTTP as clients and proxies speak it: the auth scheme in any case ("bearer", RFC 7235);
 a request too large or malformed gets its status (414 target, 431 head, 413 body, 400
-malformed) before the connection closes, where it used to be closed with no answer."""
+malformed) before the connection closes, where it used to be closed with no answer;
+`Expect: 100-continue` is answered at once (it was never answered: curl waited 1 s per
+request before sending its body anyway)."""
 import http.client
+import json
 import socket
 import time
 
@@ -71,6 +74,36 @@ def oversized(d):
     check(d.request("GET", "/healthz")[0] == 200, "healthz afterwards")
 
 
+def expect_continue(d):
+    body = json.dumps({"id": "expect-1", "type": "meeting.completed",
+                       "contact": {"phone": "0401234567"}}).encode()
+    head = (b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {TOKEN}\r\nExpect: 100-continue\r\n".encode())
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+    s.sendall(head + f"Content-Length: {len(body)}\r\n\r\n".encode())
+    s.settimeout(0.5)
+    try:
+        interim = s.recv(4096)
+    except socket.timeout:
+        interim = b"<nothing within 0.5 s>"
+    check(interim == b"HTTP/1.1 100 Continue\r\n\r\n", f"100 Continue: {interim!r}")
+    s.settimeout(5)
+    s.sendall(body)
+    final = s.recv(65536)
+    check(final.startswith(b"HTTP/1.1 202"), f"the event after 100 Continue: {final[:200]!r}")
+    s.close()
+    # Too large a body: the final status at once, instead of 100 Continue.
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+    s.sendall(head + b"Content-Length: 10000000\r\n\r\n")
+    s.settimeout(0.5)
+    try:
+        answer = s.recv(4096)
+    except socket.timeout:
+        answer = b"<nothing within 0.5 s>"
+    check(answer.startswith(b"HTTP/1.1 413"), f"413 instead of 100 Continue: {answer[:200]!r}")
+    s.close()
+
+
 def test(make_daemon, workdir):
     d = make_daemon(now="2026-11-16T10:00:00+02:00").start()
 
@@ -88,6 +121,7 @@ def test(make_daemon, workdir):
     conn.close()
 
     oversized(d)
+    expect_continue(d)
 
 
 run(test)
