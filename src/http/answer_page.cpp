@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cxgate/http/page_security.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/pages.hpp"
@@ -56,15 +57,7 @@ templates::AnswerPage page_for(const store::SurveyRow& s, Kind kind) {
 Response html_page(const Request& request, status code, const config::Config& config,
                    const templates::AnswerPage& page) {
     Response res{code, request.version()};
-    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
-    res.set(beast_http::field::cache_control, "no-store");
-    res.set(beast_http::field::server, "cxgate");
-    res.set("X-Robots-Tag", "noindex, nofollow");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-            "frame-ancestors 'none'");
+    set_page_headers(res);
     if (request.method() != beast_http::verb::head)
         res.body() = templates::render_answer_page(config, page);
     return res;

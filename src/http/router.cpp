@@ -10,6 +10,7 @@
 #include "cxgate/http/answer_page.hpp"
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/log_limit.hpp"
+#include "cxgate/http/page_security.hpp"
 #include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
@@ -364,13 +365,14 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
 }
 
 // One-click unsubscribe (RFC 8058). GET only shows a page with a button, because link
-// scanners fetch every link; POST (the mail client's one-click, or the button) opts out.
+// scanners fetch every link; POST (the mail provider's one-click, or the button) opts out.
+// A POST a browser made from another site is refused (page_security.hpp): the token in
+// the link is the only credential, and a page elsewhere must not spend it.
 asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
                                       const std::string& token) {
     auto address = links::unsubscribe_address(s.link_secret, token);
     Response res{status::ok, request.version()};
-    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
-    res.set(beast_http::field::cache_control, "no-store");
+    set_page_headers(res);
     if (!address) {
         res.result(status::not_found);
         res.body() =
@@ -378,18 +380,26 @@ asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
             "valid.</p>";
         co_return res;
     }
+    const std::string confirm_page =
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+        "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
+        channels::html_escape(*address) +
+        "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
+        "value=One-Click>"
+        "Unsubscribe / Peru tilaus / Avsluta</button></form>";
     if (request.method() == beast_http::verb::get) {
-        res.body() =
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
-            "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
-            channels::html_escape(*address) +
-            "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
-            "value=One-Click>"
-            "Unsubscribe / Peru tilaus / Avsluta</button></form>";
+        res.body() = confirm_page;
         co_return res;
     }
     if (request.method() != beast_http::verb::post)
         co_return error_response(request, status::method_not_allowed, "GET or POST");
+    if (from_another_site(request, s.config()->server.public_url)) {
+        // The page with its button: a person who really meant it can press it here.
+        log_refusal(s, "unsubscribe POST from another site refused");
+        res.result(status::forbidden);
+        res.body() = confirm_page;
+        co_return res;
+    }
     const auto now = s.clock.now().time_since_epoch().count();
     auto job = [addr = *address, now](SQLite::Database& db) {
         return store::opt_out_address(db, addr, "one-click unsubscribe", now);
