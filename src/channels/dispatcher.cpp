@@ -169,7 +169,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     // for the rate limit leaves the message queued (sent later), not 'sending' (never
     // sent). The claim re-checks the state in the write transaction.
     auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
-    auto message = co_await reader_.execute(peek);
+    auto message = co_await reader_.execute(peek, store::Origin::internal);
     if (!message || message->state != "queued") co_return;
     if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
 
@@ -181,7 +181,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     auto claim = [id, now](SQLite::Database& db) { return claim_message(db, id, now); };
     std::optional<store::MessageRow> claimed;
     try {
-        claimed = co_await writer_.execute(claim);
+        claimed = co_await writer_.execute(claim, store::Origin::internal);
     } catch (...) {
         if (state) release(state->claims);
         throw;
@@ -221,7 +221,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
         for (;;) {
             bool full = false;
             try {
-                outcome = co_await writer_.execute(record);
+                outcome = co_await writer_.execute(record, store::Origin::internal);
             } catch (const store::QueueFull&) {
                 full = true;
             }
@@ -273,7 +273,7 @@ asio::awaitable<void> Dispatcher::recover() {
         store::put_setting(db, "boot_id", boot);
         return recover_in_flight(db, replayable, now, trusted ? &*started : nullptr);
     };
-    auto [requeued, unknown] = co_await writer_.execute(job);
+    auto [requeued, unknown] = co_await writer_.execute(job, store::Origin::internal);
     journal_.open(journal_path);
     if (requeued || unknown)
         spdlog::warn(

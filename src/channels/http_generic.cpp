@@ -27,6 +27,7 @@
 
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::channels {
@@ -173,7 +174,7 @@ class HttpGenericChannel final : public Channel {
             SendResult ok;
             ok.provider_id = our_id;
             if (const auto& path = channel_.setting("message_id_path"); !path.empty()) {
-                nlohmann::json json = nlohmann::json::parse(response.body, nullptr, false);
+                nlohmann::json json = json_input::parse_or_discarded(response.body);
                 if (auto id = scalar_text(at_path(json, path)); id && !id->empty())
                     ok.provider_id = *id;
             }
@@ -250,12 +251,9 @@ class HttpGenericChannel final : public Channel {
     static std::variant<std::vector<Record>, WebhookError> read(const WebhookRequest& request) {
         if (is_form(request))
             return std::vector<Record>{Record{form_params(request.body), {}, false}};
-        nlohmann::json body;
-        try {
-            body = nlohmann::json::parse(request.body);
-        } catch (const nlohmann::json::parse_error& e) {
-            return WebhookError{400, "body: malformed JSON at byte " + std::to_string(e.byte)};
-        }
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value) return WebhookError{400, parsed.message()};
+        nlohmann::json body = std::move(*parsed.value);
         std::vector<Record> records;
         if (body.is_object()) {
             records.push_back(Record{{}, std::move(body), true});
@@ -284,7 +282,7 @@ class HttpGenericChannel final : public Channel {
 
     // The error a JSON answer names in one of the usual places, else the start of the body.
     static std::string error_text(const std::string& body) {
-        nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+        nlohmann::json json = json_input::parse_or_discarded(body);
         for (const char* path :
              {"message", "error", "error.message", "errors.0.message", "detail"}) {
             if (auto text = scalar_text(at_path(json, path)); text && !text->empty()) return *text;

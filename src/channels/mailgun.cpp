@@ -27,6 +27,7 @@
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/multipart.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::channels {
@@ -86,7 +87,7 @@ class MailgunChannel final : public Channel {
         request.body = std::move(body);
         auto response = co_await context_.http->request(std::move(request));
 
-        json answer = json::parse(response.body, nullptr, false);
+        json answer = json_input::parse_or_discarded(response.body);
         if (response.curl_code == 0 && response.status == 200) {
             const auto id = strip_angle_brackets(text_of(member(answer, "id")));
             if (!id.empty()) {
@@ -131,8 +132,9 @@ class MailgunChannel final : public Channel {
     }
 
     StatusResult parse_status(const WebhookRequest& request, long long now) override {
-        json body = json::parse(request.body, nullptr, false);
-        if (body.is_discarded()) return WebhookError{400, "body: malformed JSON"};
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value) return WebhookError{400, parsed.message()};
+        json body = std::move(*parsed.value);
         if (!body.is_object()) return WebhookError{400, "body: must be a JSON object"};
         const json* signature = member(body, "signature");
         if (!signature || !signature->is_object()) return WebhookError{403, "signature: missing"};
@@ -196,7 +198,7 @@ class MailgunChannel final : public Channel {
 
     // message-headers is a JSON list of [name, value] pairs.
     static std::string message_id_from_headers(const std::string& text) {
-        json headers = json::parse(text, nullptr, false);
+        json headers = json_input::parse_or_discarded(text);
         if (!headers.is_array()) return "";
         for (const auto& pair : headers) {
             if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() ||

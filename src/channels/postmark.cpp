@@ -28,6 +28,7 @@
 #include "cxgate/channels/email_format.hpp"
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 
 namespace cxgate::channels {
 
@@ -86,7 +87,7 @@ class PostmarkChannel final : public Channel {
         request.body = dump(body);
         auto response = co_await context_.http->request(std::move(request));
 
-        json answer = json::parse(response.body, nullptr, false);
+        json answer = json_input::parse_or_discarded(response.body);
         const auto code = text_of(answer, "ErrorCode");
         if (response.curl_code == 0 && response.status == 200 && (code.empty() || code == "0") &&
             !text_of(answer, "MessageID").empty()) {
@@ -163,12 +164,9 @@ class PostmarkChannel final : public Channel {
 
   private:
     static std::variant<json, WebhookError> read(const WebhookRequest& request) {
-        json body;
-        try {
-            body = json::parse(request.body);
-        } catch (const json::parse_error& e) {
-            return WebhookError{400, "body: malformed JSON at byte " + std::to_string(e.byte)};
-        }
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value) return WebhookError{400, parsed.message()};
+        json body = std::move(*parsed.value);
         if (!body.is_object()) return WebhookError{400, "body: must be a JSON object"};
         return body;
     }

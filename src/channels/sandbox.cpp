@@ -7,6 +7,7 @@
 
 #include "cxgate/channels/channel.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 
 namespace cxgate::channels {
 
@@ -68,12 +69,9 @@ class SandboxChannel final : public Channel {
             for (auto& [k, v] : form_params(request.body)) out[k] = v;
             return out;
         }
-        nlohmann::json body;
-        try {
-            body = nlohmann::json::parse(request.body);
-        } catch (const nlohmann::json::parse_error& e) {
-            return WebhookError{400, "body: malformed JSON at byte " + std::to_string(e.byte)};
-        }
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value) return WebhookError{400, parsed.message()};
+        nlohmann::json body = std::move(*parsed.value);
         if (!body.is_object()) return WebhookError{400, "body: must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
             if (it->is_null()) continue;

@@ -36,6 +36,7 @@
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/multipart.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 
 namespace cxgate::channels {
 
@@ -236,7 +237,7 @@ class SendgridChannel final : public Channel {
             co_return ok;
         }
         std::string text;
-        json answer = json::parse(response.body, nullptr, false);
+        json answer = json_input::parse_or_discarded(response.body);
         if (answer.is_object() && answer.contains("errors") && answer["errors"].is_array()) {
             for (const auto& e : answer["errors"]) {
                 if (!e.is_object()) continue;
@@ -265,7 +266,7 @@ class SendgridChannel final : public Channel {
         } else {
             return WebhookError{400, "body: multipart/form-data expected"};
         }
-        json charsets = json::parse(field(fields, "charsets"), nullptr, false);
+        json charsets = json_input::parse_or_discarded(field(fields, "charsets"));
         auto get = [&](const char* name) {
             std::string charset;
             if (charsets.is_object()) charset = string_field(charsets, name);
@@ -299,8 +300,9 @@ class SendgridChannel final : public Channel {
         } else if (!query_secret_matches(request, channel_.setting("secret"))) {
             return WebhookError{403, "secret missing or wrong in the Event Webhook URL"};
         }
-        json body = json::parse(request.body, nullptr, false);
-        if (body.is_discarded()) return WebhookError{400, "body: malformed JSON"};
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value) return WebhookError{400, parsed.message()};
+        json body = std::move(*parsed.value);
         if (body.is_object()) body = json::array({body});
         if (!body.is_array()) return WebhookError{400, "body: must be a JSON array of events"};
         std::vector<StatusReport> out;

@@ -9,6 +9,7 @@
 
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::channels {
@@ -43,7 +44,7 @@ class TwilioChannel final : public Channel {
         request.body = std::move(body);
         auto response = co_await context_.http->request(std::move(request));
 
-        nlohmann::json json = nlohmann::json::parse(response.body, nullptr, false);
+        nlohmann::json json = json_input::parse_or_discarded(response.body);
         if (response.status == 201 && json.is_object() && json.contains("sid")) {
             SendResult ok;
             ok.provider_id = json["sid"].get<std::string>();

@@ -25,6 +25,7 @@
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::channels {
@@ -100,7 +101,7 @@ class VonageChannel final : public Channel {
         request.body = std::move(body);
         auto response = co_await context_.http->request(std::move(request));
 
-        nlohmann::json json = nlohmann::json::parse(response.body, nullptr, false);
+        nlohmann::json json = json_input::parse_or_discarded(response.body);
         const nlohmann::json* first = nullptr;
         if (response.status == 200 && json.is_object() && json.contains("messages") &&
             json["messages"].is_array() && !json["messages"].empty() &&
@@ -181,8 +182,12 @@ class VonageChannel final : public Channel {
         if (request.method == "GET" || (request.body.empty() && !request.query.empty()))
             return form_params(request.query);
         if (is_form(request)) return form_params(request.body);
-        nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-        if (body.is_discarded()) return WebhookError{400, "body: neither a form nor JSON"};
+        auto parsed = json_input::parse(request.body);
+        if (!parsed.value)
+            return WebhookError{400, parsed.field == "body"
+                                         ? "body: neither a form nor JSON (" + parsed.error + ")"
+                                         : parsed.message()};
+        nlohmann::json body = std::move(*parsed.value);
         if (!body.is_object()) return WebhookError{400, "body: must be a JSON object"};
         signatures::Params params;
         for (auto it = body.begin(); it != body.end(); ++it) {

@@ -1,5 +1,6 @@
 #include "cxgate/channels/webhook_util.hpp"
 
+#include "cxgate/util/authorization.hpp"
 #include "cxgate/util/url.hpp"
 
 namespace cxgate::channels {
@@ -41,9 +42,8 @@ bool is_form(const WebhookRequest& request) {
 }
 
 std::string bearer_token(const WebhookRequest& request) {
-    const auto& value = header(request, "authorization");
-    const std::string prefix = "Bearer ";
-    return value.rfind(prefix, 0) == 0 ? value.substr(prefix.size()) : std::string();
+    auto token = authorization::credentials(header(request, "authorization"), "Bearer");
+    return token ? std::string(*token) : std::string();
 }
 
 bool query_secret_matches(const WebhookRequest& request, const std::string& secret) {

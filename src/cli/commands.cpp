@@ -20,6 +20,7 @@
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/check.hpp"
 #include "cxgate/templates/compose.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
 
@@ -208,7 +209,7 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
                     timing::TimePoint{std::chrono::seconds{*m.next_attempt_at}});
             out.push_back(j);
         }
-        std::cout << out.dump(2) << "\n";
+        std::cout << json_input::dump(out, 2) << "\n";
         return 0;
     }
     if (rows.empty()) std::cout << "(outbox is empty)\n";
@@ -256,7 +257,7 @@ int report_command(const std::string& file, const std::string& db_override, cons
         return 2;
     }
     if (as_json)
-        std::cout << report::to_json(rows, query).dump(2) << "\n";
+        std::cout << json_input::dump(report::to_json(rows, query), 2) << "\n";
     else
         std::cout << report::to_table(rows, query);
     return 0;

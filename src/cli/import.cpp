@@ -29,6 +29,7 @@
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/util/csv_reader.hpp"
+#include "cxgate/util/json_input.hpp"
 
 namespace cxgate::cli {
 
@@ -247,9 +248,12 @@ int import_events(const ImportOptions& options) {
             if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
             Row row;
             row.line = line;
-            row.event = json::parse(text, nullptr, false);
-            if (row.event.is_discarded())
-                row.error = "malformed JSON";
+            // The daemon's own limits, so a row it would refuse is reported by line here
+            // (and a deeply nested one cannot overflow this process's stack either).
+            auto parsed = json_input::parse(text);
+            row.event = parsed.value ? std::move(*parsed.value) : json();
+            if (!parsed.value)
+                row.error = parsed.field == "body" ? parsed.error : parsed.message();
             else if (!row.event.is_object())
                 row.error = "an event must be a JSON object";
             rows.push_back(std::move(row));
@@ -303,11 +307,11 @@ int import_events(const ImportOptions& options) {
                 break;
             }
             if (result.status == 202) {
-                auto body = json::parse(result.body, nullptr, false);
+                auto body = json_input::parse_or_discarded(result.body);
                 ++accepted;
                 if (body.is_object() && body.value("duplicate", false)) ++duplicates;
             } else {
-                auto body = json::parse(result.body, nullptr, false);
+                auto body = json_input::parse_or_discarded(result.body);
                 std::string why = body.is_object() ? body.value("error", result.body) : result.body;
                 report_bad(row.line, "HTTP " + std::to_string(result.status) + ": " + why);
             }

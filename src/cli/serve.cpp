@@ -71,11 +71,16 @@ int serve(const ServeOptions& options) {
         // Signs unsubscribe links; kept in the database so links survive restarts.
         link_secret =
             store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
+        // The reserves hold the daemon's own jobs beyond the bound for requests: at most
+        // one scheduler pass, one recovery and one job per dispatcher delivery in flight
+        // (256, channels::Dispatcher), so a burst of requests gets 503s while they go on.
+        constexpr size_t kInternalReserve = 512;
         writer = std::make_unique<store::DbThread>(
             std::move(write_connection), store::DbThread::Mode::writer, current->store.write_queue,
-            current->store.max_batch);
+            current->store.max_batch, kInternalReserve);
         reader = std::make_unique<store::DbThread>(store::open_for_reading(current->store.path),
-                                                   store::DbThread::Mode::reader, 1024, 1);
+                                                   store::DbThread::Mode::reader, 1024, 1,
+                                                   kInternalReserve);
     } catch (const std::exception& e) {
         std::cerr << "cxgate: database " << current->store.path << ": " << e.what() << "\n";
         return 1;
@@ -92,8 +97,9 @@ int serve(const ServeOptions& options) {
     http::ReloadStatus reload;
     reload.at = clock->now().time_since_epoch().count();
     reload.last_success_at = reload.at;
-    http::Services services{config_source, *writer,  *reader, *clock,    scheduler,
-                            dispatcher,    counters, reload,  reload.at, link_secret};
+    http::Services services{config_source, *writer,     *reader,           *clock,
+                            scheduler,     dispatcher,  counters,          reload,
+                            reload.at,     link_secret, http::LogLimiter{}};
     http::Server server(io, services);
     try {
         server.listen(current->server.listen);

@@ -14,6 +14,7 @@
 #include "cxgate/config/config.hpp"
 #include "cxgate/config/lint.hpp"
 #include "cxgate/config/schedule.hpp"
+#include "cxgate/config/server_section.hpp"
 #include "cxgate/config/sources.hpp"
 #include "cxgate/config/yaml_reader.hpp"
 
@@ -355,24 +356,6 @@ std::optional<AlertRule> parse_alert_when(const std::string& text) {
     } catch (const std::exception&) {
         return std::nullopt;
     }
-}
-
-void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
-    if (!node || !r.expect_map(node, "\"server\"")) return;
-    r.check_keys(node, {"listen", "public_url", "max_body_bytes", "max_connections"}, "\"server\"");
-    if (auto v = r.string(node, "listen")) c.server.listen = *v;
-    if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
-    if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024))
-        c.server.max_body_bytes = *v;
-    if (auto v = r.integer(node, "max_connections", 1, 100000)) c.server.max_connections = *v;
-}
-
-void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
-    if (!node || !r.expect_map(node, "\"database\"")) return;
-    r.check_keys(node, {"path", "write_queue", "max_batch"}, "\"database\"");
-    if (auto v = r.string(node, "path")) c.store.path = *v;
-    if (auto v = r.integer(node, "write_queue", 16, 1000000)) c.store.write_queue = *v;
-    if (auto v = r.integer(node, "max_batch", 1, 100000)) c.store.max_batch = *v;
 }
 
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cxgate/util/phone.hpp"
+#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::engine {
 
@@ -14,12 +15,17 @@ struct FieldError {
     std::string message;
 };
 
-// Reads an optional string member; anything but a string or null is a field error.
+// Reads an optional string member; anything but a string or null is a field error, and
+// so is one longer than its limit (max_field_chars).
 std::string optional_string(const json& object, const char* key, const std::string& path) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) return {};
     if (!it->is_string()) throw FieldError{path + key + ": must be a string"};
-    return it->get<std::string>();
+    auto value = it->get<std::string>();
+    const auto limit = max_field_chars(path + key);
+    if (utf8::length(value) > limit)
+        throw FieldError{path + key + ": longer than " + std::to_string(limit) + " characters"};
+    return value;
 }
 
 std::string required_string(const json& object, const char* key, const std::string& path) {
@@ -41,6 +47,35 @@ bool plausible_email(const std::string& s) {
 
 }  // namespace
 
+const std::map<std::string, size_t>& field_limits() {
+    // Room for every real value, and no more: a name goes into SMS texts and emails
+    // (a 30,000-character name made a 197-segment SMS), ids into indexes and logs. An
+    // email address is at most 254 characters (RFC 5321).
+    static const std::map<std::string, size_t> limits{
+        {"id", 200},
+        {"type", 100},
+        {"occurred_at", 64},
+        {"deal_id", 200},
+        {"contact.id", 200},
+        {"contact.phone", 50},
+        {"contact.email", 254},
+        {"contact.name", 200},
+        {"contact.locale", 16},
+        {"contact.timezone", 64},
+        {"contact.segment", 100},
+        {"staff.id", 200},
+        {"staff.name", 200},
+        {"staff.email", 254},
+        {"staff.phone", 50},
+    };
+    return limits;
+}
+
+size_t max_field_chars(const std::string& field) {
+    auto it = field_limits().find(field);
+    return it == field_limits().end() ? 200 : it->second;
+}
+
 ParsedEvent parse_event(const json& body, const config::Config& config,
                         timing::TimePoint received_at) {
     ParsedEvent out;
@@ -55,7 +90,6 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
         e.raw = body;
         e.received_at = received_at;
         e.id = required_string(body, "id", "");
-        if (e.id.size() > 200) throw FieldError{"id: longer than 200 characters"};
         e.type = required_string(body, "type", "");
         e.occurred_at = received_at;
         if (auto when = optional_string(body, "occurred_at", ""); !when.empty()) {
@@ -126,10 +160,24 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             if (!attrs->is_object()) throw FieldError{"attributes: must be an object"};
             e.attributes = *attrs;
         }
+        // An integer id is kept as its decimal text, unsigned ones too (read as signed,
+        // 2^64-1 became "-1" and two deals became one). A number with a fraction or an
+        // exponent, or beyond 64 bits (nlohmann reads it as a double), has no exact text.
         auto deal_id = [](const json& v, const std::string& field) -> std::string {
-            if (v.is_string()) return v.get<std::string>();
-            if (v.is_number_integer()) return std::to_string(v.get<long long>());
+            if (v.is_string()) {
+                auto text = v.get<std::string>();
+                if (utf8::length(text) > max_field_chars("deal_id"))
+                    throw FieldError{field + ": longer than " +
+                                     std::to_string(max_field_chars("deal_id")) + " characters"};
+                return text;
+            }
+            if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+            if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
             if (v.is_null()) return {};
+            if (v.is_number_float())
+                throw FieldError{field +
+                                 ": must be a string or an integer of at most 64 bits (send "
+                                 "larger or non-integral ids as strings)"};
             throw FieldError{field + ": must be a string or an integer"};
         };
         if (auto it = body.find("deal_id"); it != body.end())

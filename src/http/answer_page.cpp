@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cxgate/http/page_security.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/url.hpp"
+#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -77,15 +79,7 @@ templates::AnswerPage page_for(const config::Config& config, const store::Survey
 Response html_page(const Request& request, status code, const config::Config& config,
                    const templates::AnswerPage& page) {
     Response res{code, request.version()};
-    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
-    res.set(beast_http::field::cache_control, "no-store");
-    res.set(beast_http::field::server, "cxgate");
-    res.set("X-Robots-Tag", "noindex, nofollow");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-            "frame-ancestors 'none'");
+    set_page_headers(res);
     if (request.method() != beast_http::verb::head)
         res.body() = templates::render_answer_page(config, page);
     return res;
@@ -155,7 +149,9 @@ AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max
         form.more.push_back(value);
     }
     if (auto it = fields.find("comment"); it != fields.end()) {
-        auto comment = trim(it->second);
+        // A form field may carry any bytes ("%E4%FF"); stored as they came they made every
+        // JSON answer that includes the comment fail.
+        auto comment = trim(utf8::repair(it->second));
         if (comment.size() > kMaxComment) {
             size_t cut = kMaxComment;
             while (cut > 0 && (static_cast<unsigned char>(comment[cut]) & 0xC0) == 0x80) --cut;
@@ -184,9 +180,10 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     auto checked = links::check_answer_token(s.link_secret, token, now);
     if (checked.status == links::TokenStatus::malformed ||
         checked.status == links::TokenStatus::bad_signature) {
-        spdlog::info(
-            "answer link refused: {} token",
-            checked.status == links::TokenStatus::malformed ? "malformed" : "wrongly signed");
+        log_refusal(s, std::string("answer link refused: ") +
+                           (checked.status == links::TokenStatus::malformed ? "malformed"
+                                                                            : "wrongly signed") +
+                           " token");
         co_return html_page(request, status::not_found, *config, invalid);
     }
     const auto survey_id = checked.token.survey_id;

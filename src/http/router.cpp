@@ -8,13 +8,19 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/http/answer_page.hpp"
+#include "cxgate/http/csv.hpp"
+#include "cxgate/http/log_limit.hpp"
+#include "cxgate/http/page_security.hpp"
 #include "cxgate/http/sources.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/util/authorization.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/links.hpp"
 #include "cxgate/util/random.hpp"
 #include "cxgate/util/url.hpp"
+#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -35,20 +41,11 @@ Target parse_target(const Request& request) {
 
 Response unauthorized(const Request& request, Services& s) {
     s.counters.auth_failures++;
-    spdlog::warn("401 for {} {}: missing or wrong bearer token",
-                 std::string(request.method_string()), std::string(request.target()));
+    log_refusal(s, "401 for " + std::string(request.method_string()) + " " +
+                       loggable_path(request.target()) + ": missing or wrong bearer token");
     auto res = error_response(request, status::unauthorized, "missing or wrong bearer token");
     res.set(beast_http::field::www_authenticate, "Bearer");
     return res;
-}
-
-std::optional<json> parse_json_body(const Request& request, std::string* error) {
-    try {
-        return json::parse(request.body());
-    } catch (const json::parse_error& e) {
-        *error = "malformed JSON at byte " + std::to_string(e.byte);
-        return std::nullopt;
-    }
 }
 
 std::optional<long long> parse_time_param(const std::string& text) {
@@ -65,14 +62,13 @@ std::optional<long long> parse_time_param(const std::string& text) {
 asio::awaitable<Response> post_event(const Request& request, Services& s) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);
-    std::string error;
-    auto body = parse_json_body(request, &error);
-    if (!body) {
+    auto body = json_input::parse(request.body());
+    if (!body.value) {
         s.counters.events_rejected++;
-        co_return error_response(request, status::bad_request, error, "body");
+        co_return error_response(request, status::bad_request, body.message(), body.field);
     }
     const auto now = s.clock.now();
-    auto parsed = engine::parse_event(*body, *config, now);
+    auto parsed = engine::parse_event(*body.value, *config, now);
     if (!parsed.event) {
         s.counters.events_rejected++;
         auto colon = parsed.error.find(':');
@@ -93,7 +89,7 @@ asio::awaitable<Response> post_event(const Request& request, Services& s) {
     else
         s.counters.events_accepted++;
     s.scheduler.poke();
-    co_return json_response(request, status::accepted, engine::to_json(outcome).dump());
+    co_return json_response(request, status::accepted, json_input::dump(engine::to_json(outcome)));
 }
 
 // GET /v1/surveys/{id}
@@ -146,7 +142,7 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s,
     };
     auto found = co_await s.reader.execute(job);
     if (!found) co_return error_response(request, status::not_found, "no survey " + id_text);
-    co_return json_response(request, status::ok, found->dump());
+    co_return json_response(request, status::ok, json_input::dump(*found));
 }
 
 // GET /v1/responses?flow=&since=&format=csv|json
@@ -181,30 +177,26 @@ asio::awaitable<Response> get_responses(const Request& request, Services& s, con
     if (format == "json") {
         json out = json::array();
         for (const auto& r : rows) out.push_back(engine::survey_json(r));
-        co_return json_response(request, status::ok, out.dump());
+        co_return json_response(request, status::ok, json_input::dump(out));
     }
-    auto csv_field = [](const std::string& v) {
-        std::string out = "\"";
-        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return out + "\"";
-    };
-    std::string csv =
-        "survey_id,flow,step,metric,scale,score,comment,contact,staff,segment,channel,event_type,"
-        "answered_at\n";
+    std::string out =
+        csv::row({"survey_id", "flow", "step", "metric", "scale", "score", "comment", "contact",
+                  "staff", "segment", "channel", "event_type", "answered_at"});
     for (const auto& r : rows) {
         auto answered =
             r.answered_at
                 ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*r.answered_at}})
                 : "";
-        csv += std::to_string(r.id) + "," + csv_field(r.flow) + "," + csv_field(r.step) + "," +
-               r.metric + "," + std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max) +
-               "," + std::to_string(*r.score) + "," + csv_field(r.comment) + "," +
-               csv_field(r.contact_id) + "," + csv_field(r.staff_id) + "," + csv_field(r.segment) +
-               "," + csv_field(r.channel) + "," + csv_field(r.event_type) + "," + answered + "\n";
+        out += csv::row({std::to_string(r.id), csv::cell(r.flow), csv::cell(r.step),
+                         csv::cell(r.metric),
+                         std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max),
+                         std::to_string(*r.score), csv::cell(r.comment), csv::cell(r.contact_id),
+                         csv::cell(r.staff_id), csv::cell(r.segment), csv::cell(r.channel),
+                         csv::cell(r.event_type), answered});
     }
     Response res{status::ok, request.version()};
     res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = std::move(csv);
+    res.body() = std::move(out);
     co_return res;
 }
 
@@ -230,7 +222,7 @@ asio::awaitable<Response> get_reports(const Request& request, Services& s, const
         return report::to_json(report::run_report(db, query, &error), query);
     };
     auto body = co_await s.reader.execute(job);
-    co_return json_response(request, status::ok, body.dump());
+    co_return json_response(request, status::ok, json_input::dump(body));
 }
 
 channels::WebhookRequest webhook_request(const Request& request, const Target& target) {
@@ -249,12 +241,30 @@ channels::WebhookRequest webhook_request(const Request& request, const Target& t
     return w;
 }
 
+// What a webhook identifies things by must be valid UTF-8 of a sane length: such a value
+// is looked up, stored and shown, and repairing it would make two different ids one.
+// Refused with 400, which a provider does not retry (free text is repaired instead).
+std::optional<channels::WebhookError> check_text_fields(const std::string& id,
+                                                        const std::string& from,
+                                                        const std::string& status = "") {
+    for (const auto& [name, value, limit] :
+         {std::tuple{"id", &id, 200}, std::tuple{"from", &from, 320},
+          std::tuple{"status", &status, 100}}) {
+        if (!utf8::valid(*value))
+            return channels::WebhookError{400, std::string(name) + ": not valid UTF-8"};
+        if (utf8::length(*value) > static_cast<size_t>(limit))
+            return channels::WebhookError{
+                400, std::string(name) + ": longer than " + std::to_string(limit) + " characters"};
+    }
+    return std::nullopt;
+}
+
 Response webhook_error(const Request& request, Services& s, const std::string& channel,
                        const channels::WebhookError& error) {
     if (error.status == 403) {
         s.counters.auth_failures++;
-        spdlog::warn("webhook {} on channel {}: 403 {}",
-                     std::string(request.target()).substr(0, 80), channel, error.message);
+        log_refusal(s, "webhook " + loggable_path(request.target()) + " on channel " +
+                           loggable_path(channel, 40) + ": 403 " + error.message);
     }
     s.counters.inbound_rejected++;
     return error_response(request, static_cast<status>(error.status), error.message);
@@ -281,6 +291,11 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))
         co_return webhook_error(request, s, channel_name, *error);
     auto replies = std::get<std::vector<channels::InboundReply>>(std::move(parsed));
+    for (auto& reply : replies) {
+        if (auto error = check_text_fields(reply.provider_id, reply.from))
+            co_return webhook_error(request, s, channel_name, *error);
+        reply.text = utf8::repair(reply.text);
+    }
     json results = json::array();
     for (auto& reply : replies) {
         replies::InboundMessage message{channel_name, reply.provider_id, reply.from, reply.text};
@@ -311,7 +326,7 @@ asio::awaitable<Response> webhook_inbound(const Request& request, Services& s, c
     // answer their API expects.
     if (config->find_channel(channel_name)->type == "sandbox")
         co_return json_response(request, status::ok,
-                                results.size() == 1 ? results[0].dump() : results.dump());
+                                json_input::dump(results.size() == 1 ? results[0] : results));
     co_return webhook_ok(request, *channel);
 }
 
@@ -327,6 +342,12 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))
         co_return webhook_error(request, s, channel_name, *error);
     auto reports = std::get<std::vector<channels::StatusReport>>(std::move(parsed));
+    for (auto& report : reports) {
+        if (auto error = check_text_fields(report.provider_id, "", report.status))
+            co_return webhook_error(request, s, channel_name, *error);
+        report.error = utf8::repair(report.error);
+        report.error_code = utf8::repair(report.error_code);
+    }
     size_t matched = 0, duplicates = 0;
     for (const auto& report : reports) {
         auto job = [config, channel_name, report, now](SQLite::Database& db) {
@@ -348,19 +369,20 @@ asio::awaitable<Response> webhook_status(const Request& request, Services& s, co
     if (config->find_channel(channel_name)->type == "sandbox")
         co_return json_response(
             request, status::ok,
-            json{{"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}
-                .dump());
+            json_input::dump(json{
+                {"reports", reports.size()}, {"matched", matched}, {"duplicates", duplicates}}));
     co_return webhook_ok(request, *channel);
 }
 
 // One-click unsubscribe (RFC 8058). GET only shows a page with a button, because link
-// scanners fetch every link; POST (the mail client's one-click, or the button) opts out.
+// scanners fetch every link; POST (the mail provider's one-click, or the button) opts out.
+// A POST a browser made from another site is refused (page_security.hpp): the token in
+// the link is the only credential, and a page elsewhere must not spend it.
 asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
                                       const std::string& token) {
     auto address = links::unsubscribe_address(s.link_secret, token);
     Response res{status::ok, request.version()};
-    res.set(beast_http::field::content_type, "text/html; charset=utf-8");
-    res.set(beast_http::field::cache_control, "no-store");
+    set_page_headers(res);
     if (!address) {
         res.result(status::not_found);
         res.body() =
@@ -368,18 +390,26 @@ asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
             "valid.</p>";
         co_return res;
     }
+    const std::string confirm_page =
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
+        "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
+        channels::html_escape(*address) +
+        "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
+        "value=One-Click>"
+        "Unsubscribe / Peru tilaus / Avsluta</button></form>";
     if (request.method() == beast_http::verb::get) {
-        res.body() =
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
-            "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
-            channels::html_escape(*address) +
-            "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
-            "value=One-Click>"
-            "Unsubscribe / Peru tilaus / Avsluta</button></form>";
+        res.body() = confirm_page;
         co_return res;
     }
     if (request.method() != beast_http::verb::post)
         co_return error_response(request, status::method_not_allowed, "GET or POST");
+    if (from_another_site(request, s.config()->server.public_url)) {
+        // The page with its button: a person who really meant it can press it here.
+        log_refusal(s, "unsubscribe POST from another site refused");
+        res.result(status::forbidden);
+        res.body() = confirm_page;
+        co_return res;
+    }
     const auto now = s.clock.now().time_since_epoch().count();
     auto job = [addr = *address, now](SQLite::Database& db) {
         return store::opt_out_address(db, addr, "one-click unsubscribe", now);
@@ -401,11 +431,12 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
     if (!s.clock.is_manual())
         co_return error_response(request, status::not_found, "the clock is not manual");
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
-    std::string error;
-    auto body = parse_json_body(request, &error);
-    if (!body || !body->is_object())
-        co_return error_response(request, status::bad_request,
-                                 body ? "body: object expected" : error, "body");
+    auto parsed = json_input::parse(request.body());
+    if (!parsed.value)
+        co_return error_response(request, status::bad_request, parsed.message(), parsed.field);
+    const json* body = &*parsed.value;
+    if (!body->is_object())
+        co_return error_response(request, status::bad_request, "body: object expected", "body");
     if (auto it = body->find("advance"); it != body->end()) {
         std::string why;
         auto delay =
@@ -429,7 +460,7 @@ asio::awaitable<Response> post_clock(const Request& request, Services& s) {
     }
     s.scheduler.poke();
     co_return json_response(request, status::ok,
-                            json{{"now", timing::format_iso8601(s.clock.now())}}.dump());
+                            json_input::dump(json{{"now", timing::format_iso8601(s.clock.now())}}));
 }
 
 Response healthz(const Request& request, Services& s) {
@@ -452,7 +483,7 @@ Response healthz(const Request& request, Services& s) {
         {"now", timing::format_iso8601(s.clock.now())},
         {"manual_clock", s.clock.is_manual()},
         {"write_queue", w.queued}};
-    return json_response(request, status::ok, body.dump());
+    return json_response(request, status::ok, json_input::dump(body));
 }
 
 Response metrics(const Request& request, Services& s) {
@@ -480,6 +511,14 @@ Response metrics(const Request& request, Services& s) {
             s.counters.busy_rejections);
     counter("cxgate_auth_failures_total", "Requests refused for a missing or wrong token.",
             s.counters.auth_failures);
+    counter("cxgate_http_connections_open", "Open client connections.", s.counters.connections_open,
+            "gauge");
+    counter("cxgate_http_connections_evicted_total",
+            "Idle connections closed to make room for new ones at a connection bound.",
+            s.counters.connections_evicted);
+    counter("cxgate_http_connections_refused_total",
+            "Connections answered 503 at a connection bound with none idle.",
+            s.counters.connections_refused);
     counter("cxgate_db_write_jobs_total", "Jobs committed by the writer.", w.jobs);
     counter("cxgate_db_write_batches_total", "Group commits.", w.batches);
     counter("cxgate_db_write_queue", "Jobs waiting for the writer.", w.queued, "gauge");
@@ -529,14 +568,23 @@ Response error_response(const Request& request, beast_http::status code, const s
                         const std::string& field) {
     json body{{"error", message}};
     if (!field.empty()) body["field"] = field;
-    return json_response(request, code, body.dump());
+    return json_response(request, code, json_input::dump(body));
+}
+
+void log_refusal(Services& s, const std::string& line) {
+    unsigned long long suppressed = 0;
+    if (!s.refusal_log.allow(line, LogLimiter::Clock::now(), &suppressed)) return;
+    if (suppressed)
+        spdlog::warn("{} ({} more like it not logged)", line, suppressed);
+    else
+        spdlog::warn("{}", line);
 }
 
 bool authorized(const Request& request, const config::Config& config) {
-    auto header = std::string(request[beast_http::field::authorization]);
-    const std::string prefix = "Bearer ";
-    if (header.rfind(prefix, 0) != 0) return false;
-    auto token = header.substr(prefix.size());
+    auto credentials =
+        authorization::credentials(request[beast_http::field::authorization], "Bearer");
+    if (!credentials) return false;
+    const std::string token(*credentials);
     bool ok = false;
     for (const auto& t : config.api_tokens) ok |= constant_time_equals(token, t);
     return ok;

@@ -7,6 +7,8 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/engine/source_mapping.hpp"
+#include "cxgate/util/authorization.hpp"
+#include "cxgate/util/json_input.hpp"
 #include "cxgate/util/random.hpp"
 
 namespace cxgate::http {
@@ -37,11 +39,12 @@ bool source_authorized(const Request& request, const config::Config& config,
     if (source.secret.empty()) return false;
     auto header = std::string(request[source.secret_header]);
     if (!header.empty() && constant_time_equals(header, source.secret)) return true;
-    auto auth = std::string(request[beast_http::field::authorization]);
-    if (auth.rfind("Bearer ", 0) == 0 && constant_time_equals(auth.substr(7), source.secret))
+    const auto auth = request[beast_http::field::authorization];
+    if (auto bearer = authorization::credentials(auth, "Bearer");
+        bearer && constant_time_equals(std::string(*bearer), source.secret))
         return true;
-    if (auth.rfind("Basic ", 0) == 0) {
-        auto decoded = base64_decode(auth.substr(6));
+    if (auto basic = authorization::credentials(auth, "Basic")) {
+        auto decoded = base64_decode(std::string(*basic));
         auto colon = decoded.find(':');
         if (colon != std::string::npos &&
             constant_time_equals(decoded.substr(colon + 1), source.secret))
@@ -69,26 +72,23 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     const auto& source = it->second;
     if (!source_authorized(request, *config, source, query_secret)) {
         s.counters.auth_failures++;
-        spdlog::warn("401 for POST /v1/events/{}: missing or wrong secret", name);
+        log_refusal(
+            s, "401 for POST /v1/events/" + loggable_path(name, 40) + ": missing or wrong secret");
         co_return error_response(request, status::unauthorized, "missing or wrong source secret");
     }
-    json body;
-    try {
-        body = json::parse(request.body());
-    } catch (const json::parse_error& e) {
+    auto body = json_input::parse(request.body());
+    if (!body.value) {
         s.counters.events_rejected++;
-        co_return error_response(request, status::bad_request,
-                                 "malformed JSON at byte " + std::to_string(e.byte), "body");
+        co_return error_response(request, status::bad_request, body.message(), body.field);
     }
-    auto mapped = engine::map_body(source, body);
+    auto mapped = engine::map_body(source, *body.value);
     if (!mapped.error.empty()) {
         s.counters.events_rejected++;
         spdlog::warn("source {}: {} (for {})", name, mapped.error, mapped.field);
-        co_return json_response(
-            request, status::unprocessable_entity,
-            error_body("source " + name + ": " + mapped.error + " (for " + mapped.field + ")",
-                       mapped.field, mapped.path)
-                .dump());
+        co_return json_response(request, status::unprocessable_entity,
+                                json_input::dump(error_body("source " + name + ": " + mapped.error +
+                                                                " (for " + mapped.field + ")",
+                                                            mapped.field, mapped.path)));
     }
     const auto now = s.clock.now();
     std::vector<engine::Event> events;
@@ -165,8 +165,8 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     }
     co_return json_response(
         request, status::accepted,
-        json{{"source", name}, {"events", results}, {"ignored", ignored}, {"rejected", rejected}}
-            .dump());
+        json_input::dump(
+            json{{"source", name}, {"events", results}, {"ignored", ignored}, {"rejected", rejected}}));
 }
 
 }  // namespace cxgate::http

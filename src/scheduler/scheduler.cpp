@@ -52,7 +52,7 @@ asio::awaitable<void> Scheduler::loop() {
             auto pass = [config, now](SQLite::Database& db) {
                 return run_due_work(db, *config, now, kLimit);
             };
-            result = co_await writer_.execute(pass);
+            result = co_await writer_.execute(pass, store::Origin::internal);
             ++passes_;
         } catch (const std::exception& e) {
             spdlog::error("scheduler pass failed: {}", e.what());

@@ -7,8 +7,12 @@
 namespace cxgate::store {
 
 DbThread::DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit,
-                   size_t max_batch)
-    : db_(std::move(db)), mode_(mode), queue_limit_(queue_limit), max_batch_(max_batch) {
+                   size_t max_batch, size_t reserve)
+    : db_(std::move(db)),
+      mode_(mode),
+      queue_limit_(queue_limit),
+      max_batch_(max_batch),
+      reserve_(reserve) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -26,10 +30,11 @@ void DbThread::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool DbThread::push(Job job) {
+bool DbThread::push(Job job, Origin origin) {
+    const size_t limit = queue_limit_ + (origin == Origin::internal ? reserve_ : 0);
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || queue_.size() >= queue_limit_) return false;
+        if (stopping_ || queue_.size() >= limit) return false;
         queue_.push_back(std::move(job));
     }
     wake_.notify_one();
@@ -37,8 +42,8 @@ bool DbThread::push(Job job) {
 }
 
 bool DbThread::submit(std::function<void(SQLite::Database&)> work,
-                      std::function<void(std::exception_ptr)> done) {
-    return push(Job{std::move(work), std::move(done), std::nullopt});
+                      std::function<void(std::exception_ptr)> done, Origin origin) {
+    return push(Job{std::move(work), std::move(done), std::nullopt}, origin);
 }
 
 DbThread::Stats DbThread::stats() const {

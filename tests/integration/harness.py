@@ -1,11 +1,15 @@
 """Shared helpers for integration tests: run the real cxgate binary on a free loopback
 port with a temporary database, talk to it over HTTP, and stop it by PID."""
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -168,6 +172,30 @@ class Daemon:
         status, body = self.request("GET", f"/v1/surveys/{survey_id}")
         check(status == 200, f"GET survey {survey_id}: {status} {body}")
         return body
+
+
+def _base64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def link_secret(db_path):
+    """The install's link secret, which the daemon keeps in its database."""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        return db.execute("SELECT value FROM settings WHERE key = 'link_secret'").fetchone()[0]
+
+
+def answer_url(daemon, survey_id, expires_at, nonce="00112233445566778899aabb"):
+    """An answer link (GET /r/{token}) as util/links.cpp signs it, for surveys on channels
+    whose emails a test cannot read (the sandbox keeps only the text)."""
+    payload = f"{survey_id}:{expires_at}:{nonce}"
+    mac = hmac.new(link_secret(daemon.db).encode(), b"answer:" + payload.encode(), hashlib.sha256)
+    return f"{daemon.url}/r/{_base64url(payload.encode())}.{mac.hexdigest()[:32]}"
+
+
+def unsubscribe_url(daemon, address):
+    """The one-click unsubscribe link (/u/{token}) of an address."""
+    mac = hmac.new(link_secret(daemon.db).encode(), b"unsubscribe:" + address.encode(), hashlib.sha256)
+    return f"{daemon.url}/u/{_base64url(address.encode())}.{mac.hexdigest()[:32]}"
 
 
 def parse_maybe_json(text):

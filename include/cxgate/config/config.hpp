@@ -240,17 +240,32 @@ struct Fatigue {
     timing::Delay per{timing::Delay::Unit::days, 14};
 };
 
+// What one request and one client may take, so nobody can lock everyone else out
+// (http/server.hpp says how the bounds are enforced).
 struct ServerConfig {
     std::string listen = "127.0.0.1:8080";
     std::string public_url = "http://127.0.0.1:8080";
     size_t max_body_bytes = 64 * 1024;
     size_t max_connections = 1024;
+    // Connections from one client address (an IPv6 client's /64). 0: no such bound, for a
+    // daemon behind a reverse proxy, where every connection comes from the proxy.
+    size_t max_connections_per_address = 128;
+    // A request's head must be complete this long after its first byte.
+    std::chrono::seconds header_timeout{10};
+    // A connection with no request under way (new, or kept alive after an answer) is
+    // closed after this long; before that, when the server is at a bound, to make room.
+    std::chrono::seconds idle_timeout{15};
 };
 
 struct StoreConfig {
     std::string path = "var/cxgate.db";
-    size_t write_queue = 8192;  // jobs waiting for the writer before 503
-    size_t max_batch = 512;     // jobs per group commit
+    // Jobs from HTTP requests waiting for the writer; one more is answered 503 with
+    // Retry-After. Below server.max_connections, since a connection has at most one job
+    // waiting: otherwise the connection bound is reached first and overload shows up as
+    // refused connections instead. The daemon's own work (scheduler, dispatcher) has a
+    // reserve beyond this bound (store::DbThread), so a burst of requests never starves it.
+    size_t write_queue = 512;
+    size_t max_batch = 512;  // jobs per group commit
 };
 
 struct Config {

@@ -1,5 +1,6 @@
 #pragma once
 // A business event as POST /v1/events receives it, validated and normalised.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -53,5 +54,10 @@ struct ParsedEvent {
 
 ParsedEvent parse_event(const nlohmann::json& body, const config::Config& config,
                         timing::TimePoint received_at);
+
+// The longest accepted value of each text field of an event, in characters (code points):
+// "contact.name" -> 200. A longer one is refused with 400 naming the field and the limit.
+const std::map<std::string, size_t>& field_limits();
+size_t max_field_chars(const std::string& field);
 
 }  // namespace cxgate::engine

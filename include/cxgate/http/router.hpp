@@ -19,5 +19,9 @@ Response error_response(const Request& request, beast_http::status status,
                         const std::string& message, const std::string& field = "");
 bool authorized(const Request& request, const config::Config& config);
 Response busy(const Request& request, Services& services);
+// A warning anyone can cause without a credential (401, 403, a forged link): written
+// at most once per 10 s per distinct line, with the count of those left out. The line
+// must already be short and free of secrets (loggable_path()).
+void log_refusal(Services& services, const std::string& line);
 
 }  // namespace cxgate::http

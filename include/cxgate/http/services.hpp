@@ -9,6 +9,7 @@
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/http/log_limit.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/db_thread.hpp"
 #include "cxgate/util/clock.hpp"
@@ -18,7 +19,8 @@ namespace cxgate::http {
 struct Counters {
     std::atomic<unsigned long long> requests{0}, events_accepted{0}, events_duplicate{0},
         events_rejected{0}, inbound_accepted{0}, inbound_duplicate{0}, inbound_rejected{0},
-        busy_rejections{0}, auth_failures{0};
+        busy_rejections{0}, auth_failures{0}, connections_refused{0}, connections_evicted{0},
+        connections_open{0};
 };
 
 // What /healthz and /metrics say about configuration reloads (SIGHUP). Written and read
@@ -42,6 +44,7 @@ struct Services {
     ReloadStatus& reload;
     long long started_at = 0;
     std::string link_secret;  // verifies unsubscribe and answer links
+    LogLimiter refusal_log;   // see log_refusal() in router.hpp
 };
 
 }  // namespace cxgate::http

@@ -1062,3 +1062,42 @@ TEST_CASE("adapters: multipart parser") {
     CHECK(is_error(ch::parse_multipart(many, "b", 4)));
     CHECK_FALSE(is_error(ch::parse_multipart(many, "b", 5)));
 }
+
+TEST_CASE("adapters: JSON webhooks refuse deep nesting and numbers out of range with 400") {
+    // Both used to escape as exceptions or be accepted: nlohmann's out_of_range for 1e999
+    // (a 500 the provider retries for good) and depth that overflowed the stack later.
+    Fixture f;
+    const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+    auto http = f.make("http", {{"url", "https://sms.example.com/send"}, {"hmac_secret", "k"}});
+    auto sandbox = f.make("sandbox", {});
+    auto postmark = f.make("postmark", {{"server_token", "pm"}, {"secret", "pm-secret"}},
+                           config::ChannelKind::email);
+    auto sendgrid = f.make("sendgrid", {{"secret", "events-secret"}}, config::ChannelKind::email);
+    auto mailgun =
+        f.make("mailgun", {{"webhook_signing_key", kMailgunKey}}, config::ChannelKind::email);
+    auto signed_http = [&](const std::string& b) {
+        return post(b, {{"content-type", "application/json"},
+                        {"x-signature", sig::hmac_sha256_hex("k", b)}});
+    };
+    const std::map<std::string, std::string> bearer = {{"content-type", "application/json"},
+                                                       {"authorization", "Bearer api-token-1"}};
+    for (const std::string& value : {deep, std::string("1e999")}) {
+        CAPTURE(value.substr(0, 10));
+        const std::string body =
+            R"({"from":"+358401234567","text":"8","id":"in-1","x":)" + value + "}";
+        const std::string limit = value == deep ? "body: JSON nested deeper than 64 levels"
+                                                : "x: number out of range (1e999)";
+        ch::Channel::InboundResult in;
+        CHECK_NOTHROW(in = http->parse_inbound(signed_http(body), kNow));
+        CHECK(message_of(in) == limit);
+        CHECK_NOTHROW(in = sandbox->parse_inbound(post(body, bearer), kNow));
+        CHECK(message_of(in) == limit);
+        CHECK_NOTHROW(in = postmark->parse_inbound(post(body, kJson, "secret=pm-secret"), kNow));
+        CHECK(message_of(in) == limit);
+        ch::Channel::StatusResult st;
+        CHECK_NOTHROW(st = sendgrid->parse_status(post(body, kJson, "secret=events-secret"), kNow));
+        CHECK(message_of(st) == limit);
+        CHECK_NOTHROW(st = mailgun->parse_status(post(body, kJson), kNow));
+        CHECK(message_of(st) == limit);
+    }
+}

@@ -376,3 +376,48 @@ TEST_CASE("config: a Vonage signature_method must be one Vonage signs with") {
         CHECK(ok.config);
     }
 }
+
+TEST_CASE("config: server connection bounds and timeouts, with defaults") {
+    const std::string flow =
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: email }\n";
+    ConfigDir dir(flow);
+    auto plain = load(dir.file());
+    REQUIRE(plain.config);
+    CHECK(plain.config->server.max_connections == 1024);
+    CHECK(plain.config->server.max_connections_per_address == 128);
+    CHECK(plain.config->server.header_timeout == std::chrono::seconds{10});
+    CHECK(plain.config->server.idle_timeout == std::chrono::seconds{15});
+
+    ConfigDir set(flow,
+                  "server:\n"
+                  "  max_connections: 200\n"
+                  "  max_connections_per_address: 0\n"
+                  "  header_timeout: 5s\n"
+                  "  idle_timeout: 1m\n");
+    auto r = load(set.file());
+    INFO(r.diagnostics.to_string());
+    REQUIRE(r.config);
+    CHECK(r.config->server.max_connections == 200);
+    CHECK(r.config->server.max_connections_per_address == 0);
+    CHECK(r.config->server.header_timeout == std::chrono::seconds{5});
+    CHECK(r.config->server.idle_timeout == std::chrono::seconds{60});
+
+    ConfigDir bad(flow,
+                  "server:\n"
+                  "  idle_timeout: 2 business days\n"
+                  "  header_timeout: 0s\n"
+                  "  max_connection_per_address: 3\n");
+    auto b = load(bad.file());
+    CHECK_FALSE(b.config);
+    CHECK(has(b.diagnostics, "\"idle_timeout\" must be elapsed time from 1s to 1h"));
+    CHECK(has(b.diagnostics, "\"header_timeout\" must be elapsed time from 1s to 1h"));
+    CHECK(has(b.diagnostics, "did you mean \"max_connections_per_address\""));
+}
+
+TEST_CASE("config: by default the write queue's bound is reached before the connection bound") {
+    // Each connection has at most one job waiting for the writer, so with a queue at least
+    // as large as the connection bound, overload would show up as refused connections
+    // and never as the documented 503 + Retry-After.
+    cxgate::config::Config c;
+    CHECK(c.store.write_queue < c.server.max_connections);
+}

@@ -70,3 +70,10 @@ TEST_CASE("answer form: the comment is trimmed and capped on a character boundar
     CHECK(form.comment.size() == 2000);
     CHECK((static_cast<unsigned char>(form.comment.back()) & 0xC0) == 0x80);  // ends a whole "ä"
 }
+
+TEST_CASE("answer form: bytes that are not UTF-8 in the comment become U+FFFD") {
+    // Unauthenticated input: stored raw, it broke every JSON answer that included it.
+    CHECK(parse_answer_form("score=3&comment=hyv%E4%FF", 1, 5).comment ==
+          "hyv\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(parse_answer_form("score=3&comment=%C3%A4", 1, 5).comment == "\xC3\xA4");
+}

@@ -81,3 +81,25 @@ TEST_CASE("store: a full queue refuses instead of growing") {
     writer.stop();
     CHECK(writer.stats().failed == 0);
 }
+
+TEST_CASE("store: requests fill the queue to its bound, internal work has a reserve beyond it") {
+    auto path = temp_db("cxgate-unit-reserve.db");
+    store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 2, 1, 2);
+    std::atomic<bool> release{false};
+    writer.submit(
+        [&](SQLite::Database&) {
+            while (!release) std::this_thread::yield();
+        },
+        nullptr, store::Origin::internal);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));  // a request: 503
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
+    CHECK(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
+    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
+    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));
+    release = true;
+    writer.stop();
+    CHECK(writer.stats().failed == 0);
+}

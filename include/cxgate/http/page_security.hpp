@@ -1,0 +1,25 @@
+#pragma once
+// What the HTML pages reached from an email (the answer page /r/..., the unsubscribe page
+// /u/...) share: headers that keep them out of frames, caches, search indexes and other
+// sites' Referer, and the check that refuses a state-changing POST a browser made from
+// another site (a hidden form on some page, CSRF).
+#include <string>
+
+#include "cxgate/http/router.hpp"
+
+namespace cxgate::http {
+
+// text/html; a CSP that allows nothing but inline style and no framing (plus
+// X-Frame-Options for browsers without frame-ancestors), no-store, noindex, no referrer,
+// nosniff.
+void set_page_headers(Response& response);
+
+// Whether a browser says this request comes from another site: Sec-Fetch-Site is
+// "cross-site" or "same-site", or (for browsers without Fetch Metadata) Origin names a
+// host other than this request's Host and the configured public URL. "Origin: null" is
+// what our own pages send (Referrer-Policy: no-referrer), so it is not another site. A
+// request with neither header does not come from a browser page (a mail provider's
+// RFC 8058 one-click is made server to server) and is not refused here.
+bool from_another_site(const Request& request, const std::string& public_url);
+
+}  // namespace cxgate::http

@@ -1,0 +1,54 @@
+#include "cxgate/config/server_section.hpp"
+
+namespace cxgate::config {
+
+namespace {
+
+// A timeout in whole seconds: elapsed time between 1 s and 1 h. Zero would close every
+// connection at once and an hour is no longer a defence.
+std::optional<std::chrono::seconds> timeout(YamlReader& r, const YAML::Node& node,
+                                            const std::string& key) {
+    auto d = r.delay(node, key);
+    if (!d) return std::nullopt;
+    using U = timing::Delay::Unit;
+    const long long unit = d->unit == U::seconds   ? 1
+                           : d->unit == U::minutes ? 60
+                           : d->unit == U::hours   ? 3600
+                                                   : 0;
+    const long long seconds = unit * d->amount;
+    if (seconds < 1 || seconds > 3600) {
+        r.error(node[key], "\"" + key + "\" must be elapsed time from 1s to 1h (e.g. 10s), got \"" +
+                               timing::to_string(*d) + "\"");
+        return std::nullopt;
+    }
+    return std::chrono::seconds{seconds};
+}
+
+}  // namespace
+
+void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"server\"")) return;
+    r.check_keys(node,
+                 {"listen", "public_url", "max_body_bytes", "max_connections",
+                  "max_connections_per_address", "header_timeout", "idle_timeout"},
+                 "\"server\"");
+    if (auto v = r.string(node, "listen")) c.server.listen = *v;
+    if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
+    if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024))
+        c.server.max_body_bytes = *v;
+    if (auto v = r.integer(node, "max_connections", 1, 100000)) c.server.max_connections = *v;
+    if (auto v = r.integer(node, "max_connections_per_address", 0, 100000))
+        c.server.max_connections_per_address = *v;
+    if (auto v = timeout(r, node, "header_timeout")) c.server.header_timeout = *v;
+    if (auto v = timeout(r, node, "idle_timeout")) c.server.idle_timeout = *v;
+}
+
+void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"database\"")) return;
+    r.check_keys(node, {"path", "write_queue", "max_batch"}, "\"database\"");
+    if (auto v = r.string(node, "path")) c.store.path = *v;
+    if (auto v = r.integer(node, "write_queue", 16, 1000000)) c.store.write_queue = *v;
+    if (auto v = r.integer(node, "max_batch", 1, 100000)) c.store.max_batch = *v;
+}
+
+}  // namespace cxgate::config
