@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cxgate/foundation/links.hpp"
 #include "cxgate/store/statement_cache.hpp"
 #include "cxgate/templates/compose.hpp"
-#include "cxgate/util/links.hpp"
 
 namespace cxgate::channels {
 

@@ -1,8 +1,9 @@
 #include "cxgate/channels/email_format.hpp"
+#include "cxgate/foundation/html.hpp"
 
+#include "cxgate/foundation/links.hpp"
+#include "cxgate/foundation/random.hpp"
 #include "cxgate/templates/pages.hpp"
-#include "cxgate/util/links.hpp"
-#include "cxgate/util/random.hpp"
 
 namespace cxgate::channels {
 
@@ -23,7 +24,8 @@ struct ScoreLink {
 std::string score_buttons_html(const std::vector<ScoreLink>& links, const std::string& prompt) {
     std::string html;
     if (!prompt.empty())
-        html += "<p style=\"margin:16px 0 8px 0\"><strong>" + html_escape(prompt) + "</strong></p>";
+        html +=
+            "<p style=\"margin:16px 0 8px 0\"><strong>" + html::escape(prompt) + "</strong></p>";
     html +=
         "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
         "style=\"border-collapse:separate;border-spacing:3px;margin:0 0 16px 0\"><tr>";
@@ -31,43 +33,17 @@ std::string score_buttons_html(const std::vector<ScoreLink>& links, const std::s
         html +=
             "<td align=\"center\" bgcolor=\"#1a56db\" style=\"background-color:#1a56db;"
             "border-radius:6px;min-width:26px\"><a href=\"" +
-            html_escape(url) +
+            html::escape(url) +
             "\" style=\"display:block;padding:10px 4px;min-width:22px;font-family:Arial,"
             "sans-serif;font-size:16px;font-weight:bold;line-height:20px;color:#ffffff;"
             "text-decoration:none;text-align:center\">" +
-            html_escape(label) + "</a></td>";
+            html::escape(label) + "</a></td>";
     }
     html += "</tr></table>";
     return html;
 }
 
 }  // namespace
-
-std::string html_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 FormattedEmail format_email(const config::Config& config, const config::ChannelConfig& channel,
                             const std::string& link_secret, const store::MessageRow& message) {
@@ -106,14 +82,14 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
         auto nl = message.body.find('\n', start);
         auto line =
             message.body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-        html += line.empty() ? "<br>" : "<p>" + html_escape(line) + "</p>";
+        html += line.empty() ? "<br>" : "<p>" + html::escape(line) + "</p>";
         if (nl == std::string::npos) break;
         start = nl + 1;
     }
     if (!score_links.empty()) html += score_buttons_html(score_links, prompt);
     if (customer)
         html += "<p style=\"font-size:small;color:#666\"><a href=\"" +
-                html_escape(e.unsubscribe_url) + "\">Unsubscribe / Peru tilaus / Avsluta</a></p>";
+                html::escape(e.unsubscribe_url) + "\">Unsubscribe / Peru tilaus / Avsluta</a></p>";
     html += "</body></html>";
     e.html = std::move(html);
     e.headers.push_back("Message-ID: " + e.message_id);

@@ -27,8 +27,9 @@
 
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/crypto.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 
@@ -275,7 +276,7 @@ class HttpGenericChannel final : public Channel {
             return WebhookError{403, "hmac_secret is not configured: webhooks must be signed"};
         const auto& signature = header(request, signature_header_);
         if (signature.empty()) return WebhookError{403, signature_header_ + ": missing"};
-        if (!signatures::hmac_sha256_verify(secret, request.body, signature))
+        if (!crypto::hmac_sha256_verify(secret, request.body, signature))
             return WebhookError{403, signature_header_ + ": wrong signature"};
         return std::nullopt;
     }

@@ -13,9 +13,9 @@
 #include <cctype>
 
 #include "cxgate/channels/adapters.hpp"
-#include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 

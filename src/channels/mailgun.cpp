@@ -27,8 +27,8 @@
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/multipart.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 

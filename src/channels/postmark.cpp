@@ -28,7 +28,7 @@
 #include "cxgate/channels/email_format.hpp"
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 namespace cxgate::channels {
 

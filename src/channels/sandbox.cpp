@@ -7,7 +7,8 @@
 
 #include "cxgate/channels/channel.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/crypto.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 namespace cxgate::channels {
 
@@ -57,7 +58,7 @@ class SandboxChannel final : public Channel {
         auto token = bearer_token(request);
         bool ok = false;
         for (const auto& t : config_->api_tokens)
-            ok |= !token.empty() && signatures::constant_time_equals(token, t);
+            ok |= !token.empty() && crypto::constant_time_equals(token, t);
         return ok;
     }
 

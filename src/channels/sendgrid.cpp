@@ -36,7 +36,8 @@
 #include "cxgate/channels/email_reply.hpp"
 #include "cxgate/channels/multipart.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/crypto.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 namespace cxgate::channels {
 
@@ -284,7 +285,7 @@ class SendgridChannel final : public Channel {
         std::string id = strip_angle_brackets(header_field(field(fields, "headers"), "Message-ID"));
         // Without a Message-ID, a hash keeps a repeated post of the same mail one reply.
         if (id.empty())
-            id = "sha256:" + signatures::sha256_hex(from + "\n" + get("subject") + "\n" + text);
+            id = "sha256:" + crypto::sha256_hex(from + "\n" + get("subject") + "\n" + text);
         return std::vector<InboundReply>{{id, from, text}};
     }
 

@@ -9,8 +9,8 @@
 
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 

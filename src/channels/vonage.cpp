@@ -23,10 +23,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cxgate/channels/adapters.hpp"
-#include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/channels/webhook_util.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 

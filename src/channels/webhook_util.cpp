@@ -1,7 +1,8 @@
 #include "cxgate/channels/webhook_util.hpp"
+#include "cxgate/foundation/crypto.hpp"
 
-#include "cxgate/util/authorization.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/authorization.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::channels {
 
@@ -50,7 +51,7 @@ bool query_secret_matches(const WebhookRequest& request, const std::string& secr
     if (secret.empty()) return false;
     auto query = url::parse_form(request.query);
     auto it = query.find("secret");
-    return it != query.end() && signatures::constant_time_equals(it->second, secret);
+    return it != query.end() && crypto::constant_time_equals(it->second, secret);
 }
 
 }  // namespace cxgate::channels

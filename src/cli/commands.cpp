@@ -10,19 +10,19 @@
 #include <iostream>
 #include <sstream>
 
-#include "cxgate/channels/sms_encoding.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/random.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
+#include "cxgate/foundation/url.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/check.hpp"
 #include "cxgate/templates/compose.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/random.hpp"
-#include "cxgate/util/url.hpp"
 
 namespace cxgate::cli {
 
@@ -78,13 +78,13 @@ std::vector<config::Diagnostic> segment_warnings(const config::Config& c) {
                     store::SurveyRow sample;
                     sample.flow = flow.name;
                     sample.step = step.id;
-                    sample.metric = report::to_string(step.first().metric);
+                    sample.metric = metrics::to_string(step.first().metric);
                     sample.scale_min = step.first().scale.min;
                     sample.scale_max = step.first().scale.max;
                     sample.low_is_good = step.first().low_is_good;
                     sample.template_name = step.first().template_name;
                     for (const auto& q : step.questions)
-                        sample.questions.push_back({q.id, report::to_string(q.metric), q.scale.min,
+                        sample.questions.push_back({q.id, metrics::to_string(q.metric), q.scale.min,
                                                     q.scale.max, q.low_is_good, q.template_name});
                     sample.contact_name = "Annamaria Korhonen-Lindqvist";
                     sample.staff_name = "Johanna Virtanen-Björklund";

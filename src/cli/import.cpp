@@ -28,8 +28,8 @@
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
-#include "cxgate/util/csv_reader.hpp"
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/csv_reader.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 namespace cxgate::cli {
 

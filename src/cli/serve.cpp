@@ -10,11 +10,11 @@
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/flow_versions.hpp"
+#include "cxgate/foundation/random.hpp"
 #include "cxgate/http/server.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
-#include "cxgate/util/random.hpp"
 
 namespace cxgate::cli {
 

@@ -234,7 +234,7 @@ void check_templates(const Config& c, const Flow& f, const std::map<std::string,
             const YAML::Node qnode = i < qnodes.size() ? qnodes[i] : node->second;
             const YAML::Node metric_node =
                 qnode.IsMap() && qnode["metric"] ? qnode["metric"] : qnode;
-            needed.push_back({report::to_string(q.metric), metric_node});
+            needed.push_back({metrics::to_string(q.metric), metric_node});
             if (q.template_name.empty()) continue;
             // The step's own wording: a locale without it falls back to the metric's.
             const YAML::Node template_node =
@@ -254,7 +254,8 @@ void check_templates(const Config& c, const Flow& f, const std::map<std::string,
                     at(d, false, f.file, template_node,
                        "step \"" + step.id + "\": no " + q.template_name + " template for locale " +
                            locale + " (" + c.templates_dir + "/" + locale + "/" + q.template_name +
-                           ".txt); the " + report::to_string(q.metric) + " template is used there");
+                           ".txt); the " + metrics::to_string(q.metric) +
+                           " template is used there");
             }
         }
         if (step.questions.size() > 1) needed.push_back({"retry", node->second["survey"]});

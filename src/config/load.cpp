@@ -1,7 +1,5 @@
 // Loading cxgate.yaml, flows/*.yaml and templates/ into one validated Config.
 // Every check records a diagnostic and carries on, so one run lists all problems.
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include "cxgate/config/server_section.hpp"
 #include "cxgate/config/sources.hpp"
 #include "cxgate/config/yaml_reader.hpp"
+#include "cxgate/foundation/crypto.hpp"
 
 namespace cxgate::config {
 
@@ -123,19 +122,6 @@ namespace {
 const std::vector<std::string> kRequiredTemplates = {
     "ces", "csat", "nps", "enps", "why", "reminder", "thanks", "retry", "alert", "optout", "help",
 };
-
-std::string sha256_hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
-    }
-    return out;
-}
 
 std::optional<std::string> read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -323,12 +309,12 @@ class CalendarCache {
     std::map<std::string, std::optional<CalendarFile>> files_;
 };
 
-std::optional<report::Scale> parse_scale(const std::string& text) {
-    if (text == "yes-no" || text == "yes/no" || text == "yesno") return report::kYesNo;
+std::optional<metrics::Scale> parse_scale(const std::string& text) {
+    if (text == "yes-no" || text == "yes/no" || text == "yesno") return metrics::kYesNo;
     auto dash = text.find('-');
     if (dash == std::string::npos || dash == 0) return std::nullopt;
     try {
-        report::Scale s{std::stoi(text.substr(0, dash)), std::stoi(text.substr(dash + 1))};
+        metrics::Scale s{std::stoi(text.substr(0, dash)), std::stoi(text.substr(dash + 1))};
         if (s.min < 0 || s.max > 10 || s.min >= s.max) return std::nullopt;
         return s;
     } catch (const std::exception&) {
@@ -587,8 +573,8 @@ void read_condition(YamlReader& r, const YAML::Node& node, const std::string& wh
                 where + ": \"if\" must be a condition such as contact.segment == \"premium\"");
         return;
     }
-    auto parsed = engine::Condition::parse(cond.Scalar());
-    if (auto* error = std::get_if<engine::ConditionError>(&parsed)) {
+    auto parsed = Condition::parse(cond.Scalar());
+    if (auto* error = std::get_if<ConditionError>(&parsed)) {
         // yaml-cpp marks a quoted scalar at its opening quote (and tags it "!"); the offset
         // counts from the first character inside. Multi-line scalars point at their start.
         YAML::Mark mark = cond.Mark();
@@ -598,7 +584,7 @@ void read_condition(YamlReader& r, const YAML::Node& node, const std::string& wh
         r.error(mark, where + ": \"if\": " + error->message);
         return;
     }
-    s.condition = std::get<engine::Condition>(std::move(parsed));
+    s.condition = std::get<Condition>(std::move(parsed));
 }
 
 Question read_question(YamlReader& r, const YAML::Node& node, const std::string& where,
@@ -610,14 +596,14 @@ Question read_question(YamlReader& r, const YAML::Node& node, const std::string&
     r.check_keys(node, {"id", "metric", "scale", "low_is_good", "template"}, where);
     if (auto id = r.string(node, "id")) q.id = *id;
     if (auto m = r.string(node, "metric", true)) {
-        if (auto metric = report::parse_metric(*m))
+        if (auto metric = metrics::parse_metric(*m))
             q.metric = *metric;
         else
             r.error(node["metric"],
                     where + ": unknown metric \"" + *m + "\" (known: nps, enps, csat, ces)");
     }
-    const bool nps = q.metric == report::Metric::nps || q.metric == report::Metric::enps;
-    q.scale = nps ? report::Scale{0, 10} : report::Scale{1, 5};
+    const bool nps = q.metric == metrics::Metric::nps || q.metric == metrics::Metric::enps;
+    q.scale = nps ? metrics::Scale{0, 10} : metrics::Scale{1, 5};
     if (auto text = r.string(node, "scale")) {
         if (auto scale = parse_scale(*text))
             q.scale = *scale;
@@ -627,7 +613,7 @@ Question read_question(YamlReader& r, const YAML::Node& node, const std::string&
                                        "yes-no, got \"" +
                                        *text + "\"");
     }
-    if (nps && !(q.scale == report::Scale{0, 10}))
+    if (nps && !(q.scale == metrics::Scale{0, 10}))
         r.error(node, where + ": NPS and eNPS are always asked on 0-10");
     if (auto v = r.boolean(node, "low_is_good")) q.low_is_good = *v;
     if (auto t = r.string(node, "template")) q.template_name = *t;
@@ -821,7 +807,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
                  "a flow");
     Flow f;
     f.file = display;
-    f.version = sha256_hex(*text).substr(0, 12);
+    f.version = crypto::sha256_hex(*text).substr(0, 12);
     f.name = r.string(*root, "flow", true).value_or("");
     f.timezone = c.defaults.timezone;
     if (auto tz = r.string(*root, "timezone")) {
@@ -1059,7 +1045,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     for (const auto& [name, source] : config->templates) all_content += name + source;
 
     lint(*config, diag);
-    config->version = sha256_hex(all_content).substr(0, 12);
+    config->version = crypto::sha256_hex(all_content).substr(0, 12);
     if (!diag.has_errors()) result.config = std::move(config);
     return result;
 }

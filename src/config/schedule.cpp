@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cxgate/util/csv_reader.hpp"
-#include "cxgate/util/phone.hpp"
+#include "cxgate/foundation/csv_reader.hpp"
+#include "cxgate/foundation/phone.hpp"
 
 namespace cxgate::config {
 

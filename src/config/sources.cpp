@@ -1,6 +1,6 @@
 #include "cxgate/config/sources.hpp"
 
-#include "cxgate/engine/source_mapping.hpp"
+#include "cxgate/config/source_language.hpp"
 
 namespace cxgate::config {
 
@@ -54,7 +54,7 @@ void read_field(YamlReader& r, const std::string& where, const std::string& targ
             }
         }
         for (const auto& p : paths)
-            if (auto why = engine::check_path(p)) {
+            if (auto why = check_path(p)) {
                 r.error(value, where + ": field \"" + target + "\": " + *why);
                 return;
             }
@@ -107,7 +107,7 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
                     rule.type = r.string(item, "type", true).value_or("");
                     rule.op = "always";
                     if (auto when = r.string(item, "when")) {
-                        if (auto why = engine::check_condition(*when))
+                        if (auto why = check_condition(*when))
                             r.error(item["when"], where + ": condition: " + *why);
                         rule.op = "when";
                         rule.value = *when;
@@ -121,7 +121,7 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
                 r.check_keys(from, {"path", "map"}, where + ": \"type_from\"");
                 auto path = r.string(from, "path", true);
                 if (path)
-                    if (auto why = engine::check_path(*path))
+                    if (auto why = check_path(*path))
                         r.error(from["path"], where + ": \"type_from\": " + *why);
                 const YAML::Node map = from["map"];
                 if (!map) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "cxgate/util/phone.hpp"
-#include "cxgate/util/utf8.hpp"
+#include "cxgate/foundation/phone.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::engine {
 

@@ -91,7 +91,7 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     s.flow_version = d.flow->version;
     s.step = d.step->id;
     const auto& first = d.step->first();
-    s.metric = report::to_string(first.metric);
+    s.metric = metrics::to_string(first.metric);
     s.scale_min = first.scale.min;
     s.scale_max = first.scale.max;
     s.low_is_good = first.low_is_good;
@@ -99,7 +99,7 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     // The survey keeps its questions: a reload may change the step while it is open.
     if (d.step->questions.size() > 1 || first.id != "q1")
         for (const auto& q : d.step->questions)
-            s.questions.push_back({q.id, report::to_string(q.metric), q.scale.min, q.scale.max,
+            s.questions.push_back({q.id, metrics::to_string(q.metric), q.scale.min, q.scale.max,
                                    q.low_is_good, q.template_name});
     s.follow_up_why = d.step->follow_up_why;
     s.contact_id = e.contact.id;
@@ -196,7 +196,7 @@ json survey_json(const store::SurveyRow& s) {
            {"flow_version", s.flow_version},
            {"step", s.step},
            {"metric", s.metric},
-           {"scale", report::to_string(report::Scale{s.scale_min, s.scale_max})},
+           {"scale", metrics::to_string(metrics::Scale{s.scale_min, s.scale_max})},
            {"state", s.state},
            {"contact", s.contact_id},
            {"locale", s.locale}};
@@ -230,7 +230,7 @@ json survey_json(const store::SurveyRow& s) {
             questions.push_back(
                 {{"id", q.id},
                  {"metric", q.metric},
-                 {"scale", report::to_string(report::Scale{q.scale_min, q.scale_max})}});
+                 {"scale", metrics::to_string(metrics::Scale{q.scale_min, q.scale_max})}});
         j["questions"] = questions;
     }
     return j;

@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cxgate/foundation/links.hpp"
+#include "cxgate/foundation/url.hpp"
+#include "cxgate/foundation/utf8.hpp"
 #include "cxgate/http/page_security.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
-#include "cxgate/util/links.hpp"
-#include "cxgate/util/url.hpp"
-#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -41,7 +41,7 @@ std::string trim(const std::string& s) {
 std::vector<std::pair<int, std::string>> choices(const config::Config& config,
                                                  const std::string& locale, int min, int max) {
     std::vector<std::pair<int, std::string>> out;
-    const bool yes_no = report::is_yes_no(report::Scale{min, max});
+    const bool yes_no = metrics::is_yes_no(metrics::Scale{min, max});
     for (int v : templates::answer_values(min, max))
         out.emplace_back(v, templates::answer_label(config, locale, yes_no, v));
     return out;

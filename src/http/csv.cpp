@@ -1,6 +1,6 @@
 #include "cxgate/http/csv.hpp"
 
-#include "cxgate/util/utf8.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::http::csv {
 

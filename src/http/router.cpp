@@ -1,4 +1,5 @@
 #include "cxgate/http/router.hpp"
+#include "cxgate/foundation/html.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
@@ -7,6 +8,12 @@
 #include "cxgate/channels/email_format.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
+#include "cxgate/foundation/authorization.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/links.hpp"
+#include "cxgate/foundation/random.hpp"
+#include "cxgate/foundation/url.hpp"
+#include "cxgate/foundation/utf8.hpp"
 #include "cxgate/http/answer_page.hpp"
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/log_limit.hpp"
@@ -15,12 +22,6 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/records.hpp"
-#include "cxgate/util/authorization.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/links.hpp"
-#include "cxgate/util/random.hpp"
-#include "cxgate/util/url.hpp"
-#include "cxgate/util/utf8.hpp"
 
 namespace cxgate::http {
 
@@ -111,7 +112,7 @@ asio::awaitable<Response> get_survey(const Request& request, Services& s,
             j["answers"].push_back(
                 {{"question", a.question_id},
                  {"metric", a.metric},
-                 {"scale", report::to_string(report::Scale{a.scale_min, a.scale_max})},
+                 {"scale", metrics::to_string(metrics::Scale{a.scale_min, a.scale_max})},
                  {"score", a.score},
                  {"answered_at",
                   timing::format_iso8601(timing::TimePoint{std::chrono::seconds{a.answered_at}})}});
@@ -393,7 +394,7 @@ asio::awaitable<Response> unsubscribe(const Request& request, Services& s,
     const std::string confirm_page =
         "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
         "<title>Unsubscribe</title><form method=post><p>Stop surveys to " +
-        channels::html_escape(*address) +
+        html::escape(*address) +
         "? / Lopetetaanko kyselyt? / Avsluta enkäter?</p><button name=List-Unsubscribe "
         "value=One-Click>"
         "Unsubscribe / Peru tilaus / Avsluta</button></form>";

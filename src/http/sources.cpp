@@ -7,9 +7,9 @@
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/engine/source_mapping.hpp"
-#include "cxgate/util/authorization.hpp"
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/random.hpp"
+#include "cxgate/foundation/authorization.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/random.hpp"
 
 namespace cxgate::http {
 
@@ -165,8 +165,8 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
     }
     co_return json_response(
         request, status::accepted,
-        json_input::dump(
-            json{{"source", name}, {"events", results}, {"ignored", ignored}, {"rejected", rejected}}));
+        json_input::dump(json{
+            {"source", name}, {"events", results}, {"ignored", ignored}, {"rejected", rejected}}));
 }
 
 }  // namespace cxgate::http

@@ -8,10 +8,10 @@
 #include "cxgate/store/statement_cache.hpp"
 
 #include "cxgate/alerts/alerts.hpp"
+#include "cxgate/foundation/phone.hpp"
 #include "cxgate/replies/clicks.hpp"
 #include "cxgate/replies/parse.hpp"
 #include "cxgate/templates/compose.hpp"
-#include "cxgate/util/phone.hpp"
 
 namespace cxgate::replies {
 
@@ -299,7 +299,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
     // A score for the question awaiting one: the first until it is answered.
     const int index = std::clamp(s.question, 0, count - 1);
     const auto question = store::question_at(s, index);
-    auto parsed = parse_reply(message.text, report::Scale{question.scale_min, question.scale_max});
+    auto parsed = parse_reply(message.text, metrics::Scale{question.scale_min, question.scale_max});
     if (parsed.intent == Intent::score && parsed.score) {
         apply_score(db, config, s, index, *parsed.score, parsed.comment, now, ScoreSource::reply,
                     out);

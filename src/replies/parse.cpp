@@ -399,7 +399,7 @@ struct Hit {
 
 class Reader {
   public:
-    Reader(const std::vector<Token>& tokens, const report::Scale& scale)
+    Reader(const std::vector<Token>& tokens, const metrics::Scale& scale)
         : t_(tokens), scale_(scale) {}
 
     bool is_word(std::size_t i, std::string_view w) const {
@@ -525,7 +525,7 @@ class Reader {
 
   private:
     const std::vector<Token>& t_;
-    const report::Scale& scale_;
+    const metrics::Scale& scale_;
 };
 
 // A word or number that says something beyond the score. On a yes/no question a second
@@ -578,8 +578,8 @@ std::string strip_trailing(std::string_view s) {
     return std::string(trim(s));
 }
 
-std::string scale_text(const report::Scale& scale) {
-    return report::to_string(scale);
+std::string scale_text(const metrics::Scale& scale) {
+    return metrics::to_string(scale);
 }
 
 }  // namespace
@@ -589,7 +589,7 @@ std::optional<Intent> keyword_intent(std::string_view text) {
     return keyword_in(tokenize(lowered));
 }
 
-ParsedReply parse_reply(std::string_view text, const report::Scale& scale) {
+ParsedReply parse_reply(std::string_view text, const metrics::Scale& scale) {
     ParsedReply r;
     const std::string_view trimmed = trim(text);
     const std::string lowered = lower_utf8(trimmed);
@@ -614,7 +614,7 @@ ParsedReply parse_reply(std::string_view text, const report::Scale& scale) {
     if (keyword_in(tokens, true) == Intent::opt_out) return unclear("opt-out word with a number");
 
     ignore_phone_numbers(lowered, tokens);
-    const bool yes_no = report::is_yes_no(scale);
+    const bool yes_no = metrics::is_yes_no(scale);
     std::vector<Hit> hits;
     if (yes_no) {
         // Words first ("joo", "nej", "nope"); a 1 or a 0 still answers when there are none.

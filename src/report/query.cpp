@@ -1,6 +1,6 @@
 #include "cxgate/report/query.hpp"
 
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -11,6 +11,8 @@
 #include <tuple>
 
 namespace cxgate::report {
+
+using namespace cxgate::metrics;
 
 namespace {
 

@@ -9,9 +9,9 @@
 
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/engine/recurring.hpp"
+#include "cxgate/foundation/phone.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/templates/compose.hpp"
-#include "cxgate/util/phone.hpp"
 
 namespace cxgate::scheduler {
 

@@ -1,9 +1,9 @@
 #include "cxgate/templates/compose.hpp"
+#include "cxgate/foundation/html.hpp"
 
 #include <algorithm>
 
-#include "cxgate/channels/email_format.hpp"
-#include "cxgate/channels/sms_encoding.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
 #include "render.hpp"
 
 namespace cxgate::templates {
@@ -50,7 +50,7 @@ struct HtmlScope {
 std::string render(const std::string& source, const mstch::map& ctx, bool html) {
     static const bool installed = [] {
         mstch::config::escape = [](const std::string& s) {
-            return escape_html ? channels::html_escape(s) : s;
+            return escape_html ? html::escape(s) : s;
         };
         return true;
     }();
@@ -95,7 +95,7 @@ mstch::map survey_context(const config::Config& config, const store::SurveyRow& 
     // The question being asked (or last asked): its scale is what a reply must give.
     const int index = std::min(s.question, store::question_count(s) - 1);
     const auto q = store::question_at(s, index);
-    const report::Scale question_scale{q.scale_min, q.scale_max};
+    const metrics::Scale question_scale{q.scale_min, q.scale_max};
     mstch::map scale{{"min", std::to_string(q.scale_min)}, {"max", std::to_string(q.scale_max)}};
     mstch::map ctx{{"contact", contact},
                    {"staff", staff},
@@ -113,7 +113,7 @@ mstch::map survey_context(const config::Config& config, const store::SurveyRow& 
     // Templates distinguish "1 = very easy" from "5 = very easy" wordings, and a yes/no
     // question ("Vastaa KYLLÄ tai EI") from a scale.
     ctx.emplace("low_is_good", q.low_is_good);
-    ctx.emplace("yes_no", report::is_yes_no(question_scale));
+    ctx.emplace("yes_no", metrics::is_yes_no(question_scale));
     return ctx;
 }
 

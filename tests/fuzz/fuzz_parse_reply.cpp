@@ -12,7 +12,7 @@ using cxgate::replies::parse_reply;
 
 namespace {
 
-void check(std::string_view text, const cxgate::report::Scale& scale) {
+void check(std::string_view text, const cxgate::metrics::Scale& scale) {
     const auto r = parse_reply(text, scale);
     // Invariants the conversation code relies on; abort() makes libFuzzer keep the input.
     if (r.intent == Intent::score) {

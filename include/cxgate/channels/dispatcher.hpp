@@ -17,8 +17,8 @@
 #include "cxgate/channels/channel.hpp"
 #include "cxgate/channels/http_client.hpp"
 #include "cxgate/channels/inflight_journal.hpp"
+#include "cxgate/foundation/clock.hpp"
 #include "cxgate/store/db_thread.hpp"
-#include "cxgate/util/clock.hpp"
 
 namespace cxgate::channels {
 

@@ -20,6 +20,4 @@ struct FormattedEmail {
 FormattedEmail format_email(const config::Config& config, const config::ChannelConfig& channel,
                             const std::string& link_secret, const store::MessageRow& message);
 
-std::string html_escape(const std::string& text);
-
 }  // namespace cxgate::channels

@@ -23,20 +23,6 @@ namespace cxgate::signatures {
 // this is not a map: Twilio signs every value of a repeated field.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// ---- Helpers -------------------------------------------------------------------------
-
-std::string base64_encode(std::string_view bytes);  // RFC 4648, padded, no line breaks
-std::string hex_lower(std::string_view bytes);
-std::string sha256_hex(std::string_view data);  // lower-case hex
-// Equal length and equal bytes, without the time taken depending on where they differ.
-bool constant_time_equals(std::string_view a, std::string_view b);
-
-// ---- Generic HMAC-SHA256 (e.g. X-Hub-Signature-256 style headers) -------------------
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view body);  // lower-case hex
-// header is the hex HMAC, optionally prefixed "sha256="; hex is compared case-insensitively.
-bool hmac_sha256_verify(std::string_view key, std::string_view body, std::string_view header);
-
 // ---- Twilio (X-Twilio-Signature) ------------------------------------------------------
 
 // Base64(HMAC-SHA1(auth_token, url + name1 + value1 + name2 + value2 ...)) with the

@@ -17,7 +17,7 @@
 #include <date/date.h>
 
 #include "cxgate/config/diagnostics.hpp"
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::config {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "cxgate/config/condition.hpp"
 #include "cxgate/config/diagnostics.hpp"
-#include "cxgate/engine/condition.hpp"
-#include "cxgate/report/metrics.hpp"
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/metrics.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::config {
 
@@ -89,8 +89,8 @@ struct Reminder {
 // own. The first is the step's headline: its alert rule reads the first question's score.
 struct Question {
     std::string id;  // names it in reports; "q1", "q2", "q3" unless written
-    report::Metric metric = report::Metric::csat;
-    report::Scale scale{1, 5};
+    metrics::Metric metric = metrics::Metric::csat;
+    metrics::Scale scale{1, 5};
     bool low_is_good = false;
     // The message that asks it, templates/<locale>/<name>.txt; empty: the metric's
     // (csat.txt). A locale without the named file falls back to the metric's own there.
@@ -108,7 +108,7 @@ struct Step {
     std::string id;
     std::vector<std::string> on;  // event types
     // `if:` evaluated over the event; false suppresses the survey with reason `condition`.
-    std::optional<engine::Condition> condition;
+    std::optional<Condition> condition;
     // Event types that cancel this step's pending (scheduled, not yet sent) surveys for the
     // same contact or the same deal.
     std::vector<std::string> cancel_on;

@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "cxgate/config/diagnostics.hpp"
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::config {
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cxgate/config/config.hpp"
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::engine {
 

@@ -3,12 +3,8 @@
 // `sources:` section of cxgate.yaml says. Pure functions of the source and the body;
 // the events they produce go through parse_event and record_event like any other.
 //
-// Paths: `current.status`, `person.phone[0].value`, `properties.email.value`; a name is
-// any run of characters but `.` and `[`; `[N]` indexes an array. A value with `{path}`
-// inside is a template (`pipedrive-{meta.id}-{current.status}`).
-// Conditions (`when:`): clauses joined by `&&`, each `path == literal`, `path != literal`,
-// `path` (present and not null, false or "") or `!path`; literals are "text", 'text',
-// numbers, true, false, null. Values compare as text (42 == "42").
+// Paths and conditions: config/source_language.hpp. A value with `{path}` inside is a
+// template (`pipedrive-{meta.id}-{current.status}`).
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,14 +14,6 @@
 #include "cxgate/config/config.hpp"
 
 namespace cxgate::engine {
-
-// Checks a path's syntax; returns the error ("empty name at byte 8") or nullopt.
-std::optional<std::string> check_path(const std::string& path);
-// Checks a `when:` condition; returns the error or nullopt.
-std::optional<std::string> check_condition(const std::string& condition);
-// The value at `path`, or nullptr when any part of it is missing.
-const nlohmann::json* lookup(const nlohmann::json& body, const std::string& path);
-bool condition_holds(const std::string& condition, const nlohmann::json& body);
 
 struct MappedEvent {
     nlohmann::json event;  // an event body for parse_event

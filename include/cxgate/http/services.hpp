@@ -9,10 +9,10 @@
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/foundation/clock.hpp"
 #include "cxgate/http/log_limit.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/db_thread.hpp"
-#include "cxgate/util/clock.hpp"
 
 namespace cxgate::http {
 

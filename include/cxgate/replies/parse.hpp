@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "cxgate/report/metrics.hpp"
+#include "cxgate/foundation/metrics.hpp"
 
 namespace cxgate::replies {
 
@@ -26,7 +26,7 @@ struct ParsedReply {
 };
 
 // text: the reply as received (UTF-8). scale: the survey's scale.
-ParsedReply parse_reply(std::string_view text, const report::Scale& scale);
+ParsedReply parse_reply(std::string_view text, const metrics::Scale& scale);
 
 // Keywords only, without a survey: used before matching, so that STOP always works.
 std::optional<Intent> keyword_intent(std::string_view text);

@@ -8,15 +8,15 @@
 #include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
 
-#include "cxgate/report/metrics.hpp"
+#include "cxgate/foundation/metrics.hpp"
 
 namespace cxgate::report {
 
 struct ReportRow {
     std::string group;  // the step id, staff id, segment, channel, outcome or ISO week
     std::string flow;
-    MetricResult result;
-    Scale scale;
+    metrics::MetricResult result;
+    metrics::Scale scale;
     bool low_is_good = false;
     // by=step: which question of the step ("q1", or the id the flow gave it) and its place
     // (0: the first). Other dimensions pool questions: empty.

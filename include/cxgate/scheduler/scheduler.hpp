@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/foundation/clock.hpp"
 #include "cxgate/scheduler/due_work.hpp"
 #include "cxgate/store/db_thread.hpp"
-#include "cxgate/util/clock.hpp"
 
 namespace cxgate::scheduler {
 

@@ -14,11 +14,13 @@
 #include "cxgate/channels/http_client.hpp"
 #include "cxgate/channels/multipart.hpp"
 #include "cxgate/channels/signatures.hpp"
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/crypto.hpp"
+#include "cxgate/foundation/url.hpp"
 
 using namespace cxgate;
 namespace ch = cxgate::channels;
 namespace sig = cxgate::signatures;
+namespace crypto = cxgate::crypto;
 
 // Webhook parsing of the provider adapters: every channel verifies before it reads, so
 // each provider is tried with a valid request, a forged one, one without its signature
@@ -137,7 +139,7 @@ struct MailgunSignature {
 
 MailgunSignature mailgun_sign(const std::string& token, long long timestamp = kNow) {
     const auto ts = std::to_string(timestamp);
-    return {ts, token, sig::hmac_sha256_hex(kMailgunKey, ts + token)};
+    return {ts, token, crypto::hmac_sha256_hex(kMailgunKey, ts + token)};
 }
 
 std::string mailgun_event(const MailgunSignature& s, const std::string& event_data) {
@@ -156,7 +158,7 @@ struct EcKey {
         REQUIRE(length > 0);
         std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
         OPENSSL_free(der);
-        return sig::base64_encode(out);
+        return crypto::base64_encode(out);
     }
 
     std::string sign_base64(const std::string& data) const {
@@ -170,7 +172,7 @@ struct EcKey {
         REQUIRE(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length,
                                bytes, data.size()) == 1);
         out.resize(length);
-        return sig::base64_encode(out);
+        return crypto::base64_encode(out);
     }
 };
 
@@ -430,7 +432,7 @@ TEST_CASE("adapters: http webhooks are authenticated by an HMAC of the raw body"
     const std::string secret = "http-hmac-secret";
     auto http = f.make("http", {{"url", "https://sms.example.com/send"}, {"hmac_secret", secret}});
     const std::string body = R"({"from":"+358401234567","text":"8 ok","id":"in-1"})";
-    const auto mac = sig::hmac_sha256_hex(secret, body);
+    const auto mac = crypto::hmac_sha256_hex(secret, body);
 
     const auto& r = replies(http->parse_inbound(
         post(body, {{"content-type", "application/json"}, {"x-signature", mac}}), kNow));
@@ -446,14 +448,14 @@ TEST_CASE("adapters: http webhooks are authenticated by an HMAC of the raw body"
     changed.replace(changed.find("8 ok"), 4, "1 no");
     CHECK(status_of(http->parse_inbound(post(changed, {{"x-signature", mac}}), kNow)) == 403);
     CHECK(status_of(http->parse_inbound(
-              post(body, {{"x-signature", sig::hmac_sha256_hex("other", body)}}), kNow)) == 403);
+              post(body, {{"x-signature", crypto::hmac_sha256_hex("other", body)}}), kNow)) == 403);
     CHECK(status_of(http->parse_inbound(post(body), kNow)) == 403);
     CHECK(status_of(http->parse_status(post(body), kNow)) == 403);
 
     // Malformed once authenticated.
     auto signed_post = [&](const std::string& b) {
         return post(b, {{"content-type", "application/json"},
-                        {"x-signature", sig::hmac_sha256_hex(secret, b)}});
+                        {"x-signature", crypto::hmac_sha256_hex(secret, b)}});
     };
     CHECK(status_of(http->parse_inbound(signed_post("{\"from\":"), kNow)) == 400);
     CHECK(status_of(http->parse_inbound(signed_post("\"text\""), kNow)) == 400);
@@ -476,7 +478,7 @@ TEST_CASE("adapters: http status webhooks with configured field names, forms and
                                 {"id_field", "uuid"}});
     auto signed_post = [&](const std::string& b,
                            std::map<std::string, std::string> headers = kJson) {
-        headers["x-gateway-signature"] = sig::hmac_sha256_hex(secret, b);
+        headers["x-gateway-signature"] = crypto::hmac_sha256_hex(secret, b);
         return post(b, headers);
     };
     {
@@ -505,8 +507,8 @@ TEST_CASE("adapters: http status webhooks with configured field names, forms and
           400);
     // The default header name is not the configured one.
     const std::string b = R"({"data":{"message_id":"p","state":"delivered"}})";
-    CHECK(status_of(http->parse_status(post(b, {{"x-signature", sig::hmac_sha256_hex(secret, b)}}),
-                                       kNow)) == 403);
+    CHECK(status_of(http->parse_status(
+              post(b, {{"x-signature", crypto::hmac_sha256_hex(secret, b)}}), kNow)) == 403);
 
     // A form body with the configured inbound field names.
     const std::string form = "sender=%2B358401234567&message=10+loistava&uuid=u-1";
@@ -842,7 +844,7 @@ TEST_CASE("adapters: mailgun event webhooks map to delivery states and refuse re
           403);
     // Forged and unsigned.
     auto forged = mailgun_sign("tok-ev-7");
-    forged.signature = sig::hmac_sha256_hex("wrong-key", forged.timestamp + forged.token);
+    forged.signature = crypto::hmac_sha256_hex("wrong-key", forged.timestamp + forged.token);
     CHECK(status_of(mailgun->parse_status(
               post(mailgun_event(forged, R"({"event":"delivered"})"), kJson), kNow)) == 403);
     CHECK(status_of(mailgun->parse_status(post(R"({"event-data":{"event":"delivered"}})", kJson),
@@ -1077,7 +1079,7 @@ TEST_CASE("adapters: JSON webhooks refuse deep nesting and numbers out of range 
         f.make("mailgun", {{"webhook_signing_key", kMailgunKey}}, config::ChannelKind::email);
     auto signed_http = [&](const std::string& b) {
         return post(b, {{"content-type", "application/json"},
-                        {"x-signature", sig::hmac_sha256_hex("k", b)}});
+                        {"x-signature", crypto::hmac_sha256_hex("k", b)}});
     };
     const std::map<std::string, std::string> bearer = {{"content-type", "application/json"},
                                                        {"authorization", "Bearer api-token-1"}};

@@ -3,8 +3,10 @@
 #include <string>
 
 #include "cxgate/channels/signatures.hpp"
+#include "cxgate/foundation/crypto.hpp"
 
 namespace sig = cxgate::signatures;
+namespace crypto = cxgate::crypto;
 using sig::Params;
 
 // Where an expected value below was not published by the provider, it was computed
@@ -14,27 +16,27 @@ using sig::Params;
 
 TEST_CASE("signatures: helpers match their standard test vectors") {
     // RFC 4648 section 10.
-    CHECK(sig::base64_encode("") == "");
-    CHECK(sig::base64_encode("f") == "Zg==");
-    CHECK(sig::base64_encode("fo") == "Zm8=");
-    CHECK(sig::base64_encode("foo") == "Zm9v");
-    CHECK(sig::base64_encode("foob") == "Zm9vYg==");
-    CHECK(sig::base64_encode("fooba") == "Zm9vYmE=");
-    CHECK(sig::base64_encode("foobar") == "Zm9vYmFy");
+    CHECK(crypto::base64_encode("") == "");
+    CHECK(crypto::base64_encode("f") == "Zg==");
+    CHECK(crypto::base64_encode("fo") == "Zm8=");
+    CHECK(crypto::base64_encode("foo") == "Zm9v");
+    CHECK(crypto::base64_encode("foob") == "Zm9vYg==");
+    CHECK(crypto::base64_encode("fooba") == "Zm9vYmE=");
+    CHECK(crypto::base64_encode("foobar") == "Zm9vYmFy");
 
-    CHECK(sig::hex_lower(std::string("\x00\x7f\x80\xff", 4)) == "007f80ff");
+    CHECK(crypto::hex_lower(std::string("\x00\x7f\x80\xff", 4)) == "007f80ff");
 
     // FIPS 180-2 appendix B.1, and the empty message.
-    CHECK(sig::sha256_hex("abc") ==
+    CHECK(crypto::sha256_hex("abc") ==
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    CHECK(sig::sha256_hex("") ==
+    CHECK(crypto::sha256_hex("") ==
           "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
-    CHECK(sig::constant_time_equals("", ""));
-    CHECK(sig::constant_time_equals("abc", "abc"));
-    CHECK_FALSE(sig::constant_time_equals("abc", "abd"));
-    CHECK_FALSE(sig::constant_time_equals("abc", "abcd"));
-    CHECK_FALSE(sig::constant_time_equals("", "a"));
+    CHECK(crypto::constant_time_equals("", ""));
+    CHECK(crypto::constant_time_equals("abc", "abc"));
+    CHECK_FALSE(crypto::constant_time_equals("abc", "abd"));
+    CHECK_FALSE(crypto::constant_time_equals("abc", "abcd"));
+    CHECK_FALSE(crypto::constant_time_equals("", "a"));
 }
 
 // ---- Generic HMAC-SHA256 -------------------------------------------------------------
@@ -42,30 +44,31 @@ TEST_CASE("signatures: helpers match their standard test vectors") {
 TEST_CASE("signatures: hmac_sha256 matches RFC 4231 and accepts a sha256= prefix") {
     // RFC 4231 test case 2.
     const std::string expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
-    CHECK(sig::hmac_sha256_hex("Jefe", "what do ya want for nothing?") == expected);
+    CHECK(crypto::hmac_sha256_hex("Jefe", "what do ya want for nothing?") == expected);
 
     // printf '%s' '{"event":"delivered","id":"abc"}' | openssl dgst -sha256 -hmac 'whsec-test'
     const std::string body = R"({"event":"delivered","id":"abc"})";
     const std::string mac = "59e9215e9187362f35da6bffb1699b22557542907fcc70a010bbc44b895b5e39";
-    CHECK(sig::hmac_sha256_hex("whsec-test", body) == mac);
-    CHECK(sig::hmac_sha256_verify("whsec-test", body, mac));
-    CHECK(sig::hmac_sha256_verify("whsec-test", body, "sha256=" + mac));
-    CHECK(sig::hmac_sha256_verify("whsec-test", body,
-                                  "sha256=59E9215E9187362F35DA6BFFB1699B22557542907FCC70A010BBC44B"
-                                  "895B5E39"));
+    CHECK(crypto::hmac_sha256_hex("whsec-test", body) == mac);
+    CHECK(crypto::hmac_sha256_verify("whsec-test", body, mac));
+    CHECK(crypto::hmac_sha256_verify("whsec-test", body, "sha256=" + mac));
+    CHECK(
+        crypto::hmac_sha256_verify("whsec-test", body,
+                                   "sha256=59E9215E9187362F35DA6BFFB1699B22557542907FCC70A010BBC44B"
+                                   "895B5E39"));
 }
 
 TEST_CASE("signatures: hmac_sha256_verify refuses forgeries and missing parts") {
     const std::string body = R"({"event":"delivered","id":"abc"})";
     const std::string mac = "59e9215e9187362f35da6bffb1699b22557542907fcc70a010bbc44b895b5e39";
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-other", body, mac));           // wrong key
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body + " ", mac));      // altered body
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body, mac.substr(1)));  // truncated
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body, ""));             // missing header
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body, "sha256="));      // prefix only
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body, "sha1=" + mac));  // other algorithm
-    CHECK_FALSE(sig::hmac_sha256_verify("whsec-test", body, " " + mac));      // no trimming
-    CHECK_FALSE(sig::hmac_sha256_verify("", body, sig::hmac_sha256_hex("", body)));  // no key
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-other", body, mac));           // wrong key
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body + " ", mac));      // altered body
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body, mac.substr(1)));  // truncated
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body, ""));             // missing header
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body, "sha256="));      // prefix only
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body, "sha1=" + mac));  // other algorithm
+    CHECK_FALSE(crypto::hmac_sha256_verify("whsec-test", body, " " + mac));      // no trimming
+    CHECK_FALSE(crypto::hmac_sha256_verify("", body, crypto::hmac_sha256_hex("", body)));  // no key
 }
 
 // ---- Twilio --------------------------------------------------------------------------
@@ -230,7 +233,7 @@ TEST_CASE("signatures: Twilio JSON body is bound through bodySHA256") {
     const std::string body = R"({"property": "value", "boolean": true})";
     const std::string hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
     const std::string url = kTwilioUrl + "&bodySHA256=" + hash;
-    CHECK(sig::sha256_hex(body) == hash);
+    CHECK(crypto::sha256_hex(body) == hash);
     CHECK(sig::twilio_verify_json(kTwilioToken, url, body, "a9nBmqA0ju/hNViExpshrM61xv4="));
 
     CHECK_FALSE(
@@ -241,7 +244,7 @@ TEST_CASE("signatures: Twilio JSON body is bound through bodySHA256") {
 
 TEST_CASE("signatures: Twilio JSON without a usable bodySHA256 is refused") {
     const std::string body = R"({"survey":"nps","score":9})";
-    const std::string hash = sig::sha256_hex(body);
+    const std::string hash = crypto::sha256_hex(body);
 
     // No bodySHA256: even a correct URL signature does not cover the body.
     const std::string bare = "https://gw.example.com/hooks/twilio?flow=nps";
@@ -250,7 +253,7 @@ TEST_CASE("signatures: Twilio JSON without a usable bodySHA256 is refused") {
 
     // Correctly signed URL whose bodySHA256 is of another body.
     const std::string other = "https://gw.example.com/hooks/twilio?bodySHA256=" +
-                              sig::sha256_hex(R"({"survey":"nps","score":0})");
+                              crypto::sha256_hex(R"({"survey":"nps","score":0})");
     CHECK_FALSE(sig::twilio_verify_json(kTwilioToken, other, body,
                                         sig::twilio_signature(kTwilioToken, other, {})));
 
@@ -270,7 +273,7 @@ TEST_CASE("signatures: Twilio JSON accepts the port variants too") {
     const std::string body = R"({"survey":"nps","score":9})";
     // printf '%s' '{"survey":"nps","score":9}' | sha256sum
     const std::string hash = "fb3fd6ebcda9b9f825a49e685e4fe162d1b53364cddb7d7676c799c5d403b5a9";
-    REQUIRE(sig::sha256_hex(body) == hash);
+    REQUIRE(crypto::sha256_hex(body) == hash);
     // printf '%s' "https://gw.example.com:443/hooks/twilio?bodySHA256=$hash" |
     //   openssl dgst -sha1 -hmac 12345 -binary | base64
     const std::string signed_with_port = "jb8y9SlwngA3mFP4t1x7M/LW8is=";
@@ -487,7 +490,7 @@ const std::string kMailgunSignature =
 }  // namespace
 
 TEST_CASE("signatures: Mailgun signature verifies") {
-    CHECK(sig::hmac_sha256_hex(kMailgunKey, kMailgunTimestamp + kMailgunToken) ==
+    CHECK(crypto::hmac_sha256_hex(kMailgunKey, kMailgunTimestamp + kMailgunToken) ==
           kMailgunSignature);
     CHECK(sig::mailgun_verify(kMailgunKey, kMailgunTimestamp, kMailgunToken, kMailgunSignature,
                               kMailgunNow));
@@ -525,7 +528,7 @@ TEST_CASE("signatures: Mailgun forged, stale and malformed requests are refused"
     CHECK_FALSE(sig::mailgun_verify(kMailgunKey, "-1770920772", kMailgunToken, kMailgunSignature,
                                     kMailgunNow));
     CHECK_FALSE(sig::mailgun_verify("", kMailgunTimestamp, kMailgunToken,
-                                    sig::hmac_sha256_hex("", kMailgunTimestamp + kMailgunToken),
+                                    crypto::hmac_sha256_hex("", kMailgunTimestamp + kMailgunToken),
                                     kMailgunNow));
 
     // Replayed later: correctly signed, but the timestamp is outside the window.

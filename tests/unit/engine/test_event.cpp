@@ -4,7 +4,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 using namespace cxgate;
 

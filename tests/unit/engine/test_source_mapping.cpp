@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/config/source_language.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/engine/source_mapping.hpp"
 
@@ -88,21 +89,21 @@ json read_json(const std::string& name) {
 
 TEST_CASE("sources: paths, templates and conditions") {
     json body = json::parse(R"({"a": {"b": [{"c": 1}, {"c": "x"}]}, "s": "won", "n": 42})");
-    REQUIRE(engine::lookup(body, "a.b[1].c"));
-    CHECK(*engine::lookup(body, "a.b[1].c") == "x");
-    CHECK(engine::lookup(body, "a.b[2].c") == nullptr);
-    CHECK(engine::lookup(body, "a.x") == nullptr);
-    CHECK(engine::check_path("a..b") ==
+    REQUIRE(config::lookup(body, "a.b[1].c"));
+    CHECK(*config::lookup(body, "a.b[1].c") == "x");
+    CHECK(config::lookup(body, "a.b[2].c") == nullptr);
+    CHECK(config::lookup(body, "a.x") == nullptr);
+    CHECK(config::check_path("a..b") ==
           std::optional<std::string>("empty name at byte 3 of \"a..b\""));
-    CHECK(engine::check_path("a.b[x]").has_value());
-    CHECK(engine::check_path("a.b[0].c") == std::nullopt);
-    CHECK(engine::condition_holds("s == \"won\" && n == 42", body));
-    CHECK(engine::condition_holds("s != 'lost' && a.b", body));
-    CHECK_FALSE(engine::condition_holds("s == \"won\" && missing.path == \"x\"", body));
-    CHECK(engine::condition_holds("missing.path != \"x\" && !missing.path", body));
-    CHECK(engine::check_condition("s = \"won\"").has_value());
-    CHECK(engine::check_condition("s == ").has_value());
-    CHECK(engine::check_condition("s == won").has_value());
+    CHECK(config::check_path("a.b[x]").has_value());
+    CHECK(config::check_path("a.b[0].c") == std::nullopt);
+    CHECK(config::condition_holds("s == \"won\" && n == 42", body));
+    CHECK(config::condition_holds("s != 'lost' && a.b", body));
+    CHECK_FALSE(config::condition_holds("s == \"won\" && missing.path == \"x\"", body));
+    CHECK(config::condition_holds("missing.path != \"x\" && !missing.path", body));
+    CHECK(config::check_condition("s = \"won\"").has_value());
+    CHECK(config::check_condition("s == ").has_value());
+    CHECK(config::check_condition("s == won").has_value());
 }
 
 TEST_CASE("sources: a Pipedrive v1 deal webhook (won) becomes a deal.won event") {

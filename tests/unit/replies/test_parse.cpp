@@ -9,7 +9,7 @@
 #include "cxgate/replies/parse.hpp"
 
 using namespace cxgate::replies;
-using cxgate::report::Scale;
+using cxgate::metrics::Scale;
 using doctest::Approx;
 
 namespace {

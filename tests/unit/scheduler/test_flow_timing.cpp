@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cxgate/config/calendar.hpp"
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace {
 

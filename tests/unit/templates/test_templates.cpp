@@ -5,10 +5,10 @@
 #include <sstream>
 
 #include "cxgate/channels/email_format.hpp"
+#include "cxgate/foundation/links.hpp"
 #include "cxgate/templates/check.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
-#include "cxgate/util/links.hpp"
 
 using namespace cxgate;
 namespace fs = std::filesystem;

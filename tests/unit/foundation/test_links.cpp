@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "cxgate/util/links.hpp"
+#include "cxgate/foundation/links.hpp"
 
 using namespace cxgate::links;
 

@@ -34,7 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace cxgate::engine {
+namespace cxgate::config {
 
 struct ConditionError {
     int offset = 0;  // 0-based byte offset into the source
@@ -66,4 +66,4 @@ class Condition {
     std::vector<std::string> paths_;
 };
 
-}  // namespace cxgate::engine
+}  // namespace cxgate::config

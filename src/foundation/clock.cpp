@@ -1,4 +1,4 @@
-#include "cxgate/util/clock.hpp"
+#include "cxgate/foundation/clock.hpp"
 
 namespace cxgate {
 

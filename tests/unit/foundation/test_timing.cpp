@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 namespace {
 

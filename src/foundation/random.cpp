@@ -1,4 +1,4 @@
-#include "cxgate/util/random.hpp"
+#include "cxgate/foundation/random.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>

@@ -1,4 +1,4 @@
-#include "cxgate/util/authorization.hpp"
+#include "cxgate/foundation/authorization.hpp"
 
 #include <cctype>
 

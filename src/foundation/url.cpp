@@ -1,4 +1,4 @@
-#include "cxgate/util/url.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::url {
 

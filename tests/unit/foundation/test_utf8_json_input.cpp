@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "cxgate/util/json_input.hpp"
-#include "cxgate/util/utf8.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 using namespace cxgate;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "cxgate/util/authorization.hpp"
+#include "cxgate/foundation/authorization.hpp"
 
 using cxgate::authorization::credentials;
 

@@ -20,7 +20,8 @@ namespace cxgate::links {
 std::string unsubscribe_token(const std::string& secret, const std::string& address);
 // The address, when the token is intact.
 std::optional<std::string> unsubscribe_address(const std::string& secret, const std::string& token);
-std::string unsubscribe_url(const std::string& public_url, const std::string& secret, const std::string& address);
+std::string unsubscribe_url(const std::string& public_url, const std::string& secret,
+                            const std::string& address);
 
 // Without a survey expiry, an answer link lives this long after the email was sent.
 inline constexpr std::int64_t kDefaultAnswerLifetime = 30 * 24 * 3600;

@@ -1,10 +1,10 @@
-#include "cxgate/report/metrics.hpp"
+#include "cxgate/foundation/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
 
-namespace cxgate::report {
+namespace cxgate::metrics {
 
 namespace {
 
@@ -141,4 +141,4 @@ MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
     return result;
 }
 
-}  // namespace cxgate::report
+}  // namespace cxgate::metrics

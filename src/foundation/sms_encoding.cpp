@@ -1,4 +1,4 @@
-#include "cxgate/channels/sms_encoding.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
 
 #include <cstddef>
 

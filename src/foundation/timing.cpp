@@ -1,4 +1,4 @@
-#include "cxgate/scheduler/timing.hpp"
+#include "cxgate/foundation/timing.hpp"
 
 #include <date/iso_week.h>
 

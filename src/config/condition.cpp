@@ -1,4 +1,4 @@
-#include "cxgate/engine/condition.hpp"
+#include "cxgate/config/condition.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace cxgate::engine {
+namespace cxgate::config {
 
 using nlohmann::json;
 
@@ -771,4 +771,4 @@ bool Condition::evaluate(const json& doc) const {
     return evaluate_node(*root_, doc);
 }
 
-}  // namespace cxgate::engine
+}  // namespace cxgate::config

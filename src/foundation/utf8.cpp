@@ -1,4 +1,4 @@
-#include "cxgate/util/utf8.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::utf8 {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "cxgate/util/phone.hpp"
+#include "cxgate/foundation/phone.hpp"
 
 using cxgate::phone::normalize;
 using cxgate::phone::region_for_locale;

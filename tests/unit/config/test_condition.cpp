@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "cxgate/engine/condition.hpp"
+#include "cxgate/config/condition.hpp"
 
-using cxgate::engine::Condition;
-using cxgate::engine::ConditionError;
+using cxgate::config::Condition;
+using cxgate::config::ConditionError;
 using nlohmann::json;
 
 namespace {

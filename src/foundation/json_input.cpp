@@ -1,4 +1,4 @@
-#include "cxgate/util/json_input.hpp"
+#include "cxgate/foundation/json_input.hpp"
 
 #include <vector>
 

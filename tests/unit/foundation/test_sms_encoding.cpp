@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cxgate/channels/sms_encoding.hpp"
+#include "cxgate/foundation/sms_encoding.hpp"
 
 using cxgate::sms::analyze;
 using cxgate::sms::Encoding;

@@ -1,4 +1,4 @@
-#include "cxgate/util/csv_reader.hpp"
+#include "cxgate/foundation/csv_reader.hpp"
 
 namespace cxgate::csv {
 

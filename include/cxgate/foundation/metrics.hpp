@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cxgate::report {
+namespace cxgate::metrics {
 
 enum class Metric { nps, enps, csat, ces };
 std::optional<Metric> parse_metric(std::string_view name);  // "nps", "enps", "csat", "ces"
@@ -59,4 +59,4 @@ std::optional<double> mean_margin(const std::vector<int>& scores);
 MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
                      const std::vector<int>& scores);
 
-}  // namespace cxgate::report
+}  // namespace cxgate::metrics

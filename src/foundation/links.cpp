@@ -1,23 +1,25 @@
-#include "cxgate/util/links.hpp"
-
-#include "cxgate/channels/signatures.hpp"
+#include "cxgate/foundation/links.hpp"
+#include "cxgate/foundation/crypto.hpp"
 
 namespace cxgate::links {
 
 namespace {
 
 std::string base64url(const std::string& data) {
-    auto b = signatures::base64_encode(data);
+    auto b = crypto::base64_encode(data);
     for (auto& c : b) {
-        if (c == '+') c = '-';
-        else if (c == '/') c = '_';
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
     }
     while (!b.empty() && b.back() == '=') b.pop_back();
     return b;
 }
 
 std::optional<std::string> unbase64url(const std::string& text) {
-    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const std::string alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
     int bits = 0, value = 0;
     for (char c : text) {
@@ -34,12 +36,12 @@ std::optional<std::string> unbase64url(const std::string& text) {
 }
 
 std::string mac(const std::string& secret, const std::string& address) {
-    return signatures::hmac_sha256_hex(secret, "unsubscribe:" + address).substr(0, 32);
+    return crypto::hmac_sha256_hex(secret, "unsubscribe:" + address).substr(0, 32);
 }
 
 // A distinct prefix per purpose: an unsubscribe MAC can never pass as an answer MAC.
 std::string answer_mac(const std::string& secret, const std::string& payload) {
-    return signatures::hmac_sha256_hex(secret, "answer:" + payload).substr(0, 32);
+    return crypto::hmac_sha256_hex(secret, "answer:" + payload).substr(0, 32);
 }
 
 std::string without_trailing_slash(std::string base) {
@@ -63,16 +65,19 @@ std::string unsubscribe_token(const std::string& secret, const std::string& addr
     return base64url(address) + "." + mac(secret, address);
 }
 
-std::optional<std::string> unsubscribe_address(const std::string& secret, const std::string& token) {
+std::optional<std::string> unsubscribe_address(const std::string& secret,
+                                               const std::string& token) {
     auto dot = token.find('.');
     if (dot == std::string::npos) return std::nullopt;
     auto address = unbase64url(token.substr(0, dot));
     if (!address || address->empty()) return std::nullopt;
-    if (!signatures::constant_time_equals(token.substr(dot + 1), mac(secret, *address))) return std::nullopt;
+    if (!crypto::constant_time_equals(token.substr(dot + 1), mac(secret, *address)))
+        return std::nullopt;
     return address;
 }
 
-std::string unsubscribe_url(const std::string& public_url, const std::string& secret, const std::string& address) {
+std::string unsubscribe_url(const std::string& public_url, const std::string& secret,
+                            const std::string& address) {
     return without_trailing_slash(public_url) + "/u/" + unsubscribe_token(secret, address);
 }
 
@@ -100,7 +105,7 @@ TokenCheck check_answer_token(const std::string& secret, const std::string& toke
     auto id = parse_int(std::string_view(*payload).substr(0, c1));
     auto expires = parse_int(std::string_view(*payload).substr(c1 + 1, c2 - c1 - 1));
     if (!id || !expires || c2 + 1 >= payload->size()) return out;
-    if (!signatures::constant_time_equals(token.substr(dot + 1), answer_mac(secret, *payload))) {
+    if (!crypto::constant_time_equals(token.substr(dot + 1), answer_mac(secret, *payload))) {
         out.status = TokenStatus::bad_signature;
         return out;
     }

@@ -1,4 +1,4 @@
-#include "cxgate/util/phone.hpp"
+#include "cxgate/foundation/phone.hpp"
 
 #include <cctype>
 #include <cstdio>
