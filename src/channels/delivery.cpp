@@ -52,15 +52,15 @@ Seconds into_window(const config::Config& config, const SurveyRow* survey, Secon
 }
 
 void mark_survey_sent(SQLite::Database& db, SurveyRow& s, Seconds now) {
-    if (s.state != state::sending) return;
-    s.state = state::sent;
+    if (s.state != SurveyState::sending) return;
+    s.state = SurveyState::sent;
     s.sent_at = now;
     s.updated_at = now;
     save_survey(db, s);
 }
 
 void fail_survey(SQLite::Database& db, SurveyRow& s, const std::string& why, Seconds now) {
-    s.state = state::failed;
+    s.state = SurveyState::failed;
     s.reason = "failed: " + why;
     s.next_reminder_at.reset();
     s.updated_at = now;
@@ -75,9 +75,9 @@ bool carries_survey(const MessageRow& m) {
 
 std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, Seconds now) {
     auto m = find_message(db, id);
-    if (!m || m->state != "queued") return std::nullopt;
+    if (!m || m->state != MessageState::queued) return std::nullopt;
     if (m->next_attempt_at && *m->next_attempt_at > now) return std::nullopt;
-    m->state = "sending";
+    m->state = MessageState::sending;
     m->attempts += 1;
     update_message(db, *m, now);
     if (m->survey_id && (m->kind == "survey" || m->kind == "reminder")) {
@@ -119,7 +119,7 @@ std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config&
         if (address.empty() || is_opted_out(db, address)) continue;
         survey.channel = name;
         survey.address = address;
-        survey.state = state::sending;
+        survey.state = SurveyState::sending;
         survey.reason = "failover: " + why;
         survey.sent_at.reset();
         survey.updated_at = now;
@@ -140,7 +140,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     const auto* channel = config.find_channel(m.channel);
 
     if (result.status == SendResult::Status::sent) {
-        m.state = "sent";
+        m.state = MessageState::sent;
         m.sent_at = now;
         m.provider_id = result.provider_id;
         m.error.clear();
@@ -148,8 +148,8 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
         update_message(db, m, now);
         if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
         if (survey && m.kind == "thanks" &&
-            (survey->state == state::answered || survey->state == state::commented)) {
-            survey->state = state::closed;
+            (survey->state == SurveyState::answered || survey->state == SurveyState::commented)) {
+            survey->state = SurveyState::closed;
             survey->closed_at = now;
             survey->updated_at = now;
             save_survey(db, *survey);
@@ -177,7 +177,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     m.error = result.error;
     m.error_code = result.error_code;
     if (result.status == SendResult::Status::unknown) {
-        m.state = "unknown";
+        m.state = MessageState::unknown;
         m.error += " (sent, no answer: not sent again)";
         m.next_attempt_at.reset();
         update_message(db, m, now);
@@ -197,7 +197,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
             Seconds at =
                 into_window(config, survey ? &*survey : nullptr, now + std::max<Seconds>(wait, 1));
             if (!(survey && survey->expires_at && at >= *survey->expires_at)) {
-                m.state = "queued";
+                m.state = MessageState::queued;
                 m.next_attempt_at = at;
                 update_message(db, m, now);
                 out.retry_at = at;
@@ -211,7 +211,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     }
 
     // Permanent: the provider's own code and text stay on the message.
-    m.state = "failed";
+    m.state = MessageState::failed;
     m.next_attempt_at.reset();
     update_message(db, m, now);
     if (result.opt_out)
@@ -221,7 +221,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
                         now);
     // An opted-out recipient said stop: the survey ends there (opt_out_address closed
     // it), it does not move to their other address.
-    if (survey && carries_survey(m) && survey->state == state::sending && !result.opt_out) {
+    if (survey && carries_survey(m) && survey->state == SurveyState::sending && !result.opt_out) {
         if (auto next = failover(db, config, *survey, now, m.channel + " " + result.error_code)) {
             out.queued_messages.push_back(*next);
             out.note = "failover to " + survey->channel;
@@ -281,14 +281,14 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
         std::optional<SurveyRow> survey;
         if (m.survey_id) survey = find_survey(db, *m.survey_id);
         if (report.status == "delivered") {
-            if (m.state == "sent" || m.state == "unknown") {
-                m.state = "delivered";
+            if (m.state == MessageState::sent || m.state == MessageState::unknown) {
+                m.state = MessageState::delivered;
                 m.delivered_at = now;
                 update_message(db, m, now);
             }
             if (survey && carries_survey(m) && survey->channel == m.channel &&
-                (survey->state == state::sent || survey->state == state::sending)) {
-                survey->state = state::delivered;
+                (survey->state == SurveyState::sent || survey->state == SurveyState::sending)) {
+                survey->state = SurveyState::delivered;
                 if (!survey->sent_at) survey->sent_at = now;
                 survey->updated_at = now;
                 save_survey(db, *survey);
@@ -297,7 +297,7 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
             opt_out_address(db, m.address, "spam complaint reported by " + channel, now);
         } else if (report.status == "failed" || report.status == "undelivered" ||
                    report.status == "bounced") {
-            m.state = "failed";
+            m.state = MessageState::failed;
             m.error = report.error.empty() ? report.status : report.status + ": " + report.error;
             if (!report.error_code.empty()) m.error_code = report.error_code;
             update_message(db, m, now);
@@ -305,8 +305,8 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
             // unless the customer already answered.
             const auto* ch = config.find_channel(channel);
             if (survey && carries_survey(m) && survey->channel == m.channel &&
-                (survey->state == state::sent || survey->state == state::delivered ||
-                 survey->state == state::sending) &&
+                (survey->state == SurveyState::sent || survey->state == SurveyState::delivered ||
+                 survey->state == SurveyState::sending) &&
                 ch && m.sent_at) {
                 auto window_end = timing::add_delay(tp(*m.sent_at), ch->failover_window,
                                                     *date::locate_zone("UTC"), {});
@@ -334,10 +334,10 @@ std::pair<int, int> recover_in_flight(SQLite::Database& db,
             std::find(replayable.begin(), replayable.end(), m.channel) != replayable.end() ||
             (started && !started->count(m.id));
         if (replay) {
-            m.state = "queued";
+            m.state = MessageState::queued;
             ++requeued;
         } else {
-            m.state = "unknown";
+            m.state = MessageState::unknown;
             m.error = "in flight at a crash; not sent again (the provider may have delivered it)";
             ++unknown;
             if (m.survey_id && m.kind == "survey")

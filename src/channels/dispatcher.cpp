@@ -170,7 +170,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     // sent). The claim re-checks the state in the write transaction.
     auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
     auto message = co_await reader_.execute(peek, store::Origin::internal);
-    if (!message || message->state != "queued") co_return;
+    if (!message || message->state != store::MessageState::queued) co_return;
     if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
 
     auto found = channels_.find(message->channel);

@@ -216,7 +216,7 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
     for (const auto& m : rows) {
         std::cout << "#" << m.id << "  " << local_time(m.created_at, config->defaults.timezone)
                   << "  " << m.kind << " via " << m.channel << " to " << m.address << "  ["
-                  << m.state << "]"
+                  << store::to_string(m.state) << "]"
                   << (m.survey_id ? "  survey " + std::to_string(*m.survey_id) : "") << "\n";
         if (!m.subject.empty()) std::cout << "    Subject: " << m.subject << "\n";
         std::istringstream body(m.body);

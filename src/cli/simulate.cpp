@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -261,7 +262,7 @@ int simulate(const SimulateOptions& options) {
         std::cout << "; times in " << zone.name() << "; nothing is sent\n";
     }
 
-    std::map<std::int64_t, std::string> states;  // survey id -> last state printed
+    std::map<std::int64_t, std::optional<store::SurveyState>> states;  // last state printed
     std::int64_t last_message = 0;
     int n_events = 0, n_rejected = 0, n_scheduled = 0, n_suppressed = 0, n_sent = 0,
         n_reminders = 0, n_expired = 0, n_superseded = 0, n_other = 0, n_replies = 0;
@@ -299,25 +300,30 @@ int simulate(const SimulateOptions& options) {
             if (seen == s.state) continue;
             // Suppressed at planning time is printed with its event; later (on_waiting:
             // skip) it is news.
-            const bool quiet = s.state == store::state::sending || s.state == store::state::sent ||
-                               s.state == store::state::scheduled ||
-                               (s.state == store::state::suppressed && seen.empty());
+            const bool quiet = s.state == store::SurveyState::sending ||
+                               s.state == store::SurveyState::sent ||
+                               s.state == store::SurveyState::scheduled ||
+                               (s.state == store::SurveyState::suppressed && !seen);
             if (!quiet) {
-                if (s.state == store::state::answered || s.state == store::state::commented ||
-                    (s.state == store::state::closed && !s.superseded_by)) {
+                if (s.state == store::SurveyState::answered ||
+                    s.state == store::SurveyState::commented ||
+                    (s.state == store::SurveyState::closed && !s.superseded_by)) {
                     seen = s.state;
                     continue;  // the reply line above says it
                 }
-                if (s.state == store::state::expired)
+                if (s.state == store::SurveyState::expired)
                     ++n_expired;
-                else if (s.state == store::state::superseded ||
-                         (s.state == store::state::closed && s.superseded_by))
+                else if (s.state == store::SurveyState::superseded ||
+                         (s.state == store::SurveyState::closed && s.superseded_by))
                     ++n_superseded;
                 else
                     ++n_other;
                 auto [reason, detail] = split_reason(s.reason);
-                Entry e{now, s.state == store::state::closed ? "superseded" : s.state, s, s.channel,
-                        s.address};
+                Entry e{now,
+                        s.state == store::SurveyState::closed
+                            ? "superseded"
+                            : std::string(store::to_string(s.state)),
+                        s, s.channel, s.address};
                 e.reason = reason;
                 e.detail = detail;
                 e.text = survey_label(s) + (detail.empty() ? "" : ": " + detail);
@@ -351,7 +357,7 @@ int simulate(const SimulateOptions& options) {
         for (const auto& s : outcome.surveys) {
             if (outcome.duplicate) continue;
             states[s.id] = s.state;
-            if (s.state == store::state::suppressed) {
+            if (s.state == store::SurveyState::suppressed) {
                 ++n_suppressed;
                 auto [reason, detail] = split_reason(s.reason);
                 suppressed_by[reason]++;

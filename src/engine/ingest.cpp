@@ -69,12 +69,12 @@ History load_history(SQLite::Database& db, const Event& event, store::Seconds no
     st->bind(3, static_cast<std::int64_t>(now));
     while (st->executeStep()) {
         PriorSurvey p{st->getColumn(0).getString(), st->getColumn(1).getString(),
-                      st->getColumn(2).getString(),
+                      *store::parse_survey_state(st->getColumn(2).getString()),
                       timing::TimePoint{std::chrono::seconds{st->getColumn(3).getInt64()}}};
         p.id = st->getColumn(4).getInt64();
         p.deal_id = st->getColumn(5).isNull() ? "" : st->getColumn(5).getString();
         p.same_contact = st->getColumn(6).getString() == event.contact.id;
-        p.pending = p.state == store::state::scheduled;
+        p.pending = p.state == store::SurveyState::scheduled;
         p.counts = st->getColumn(7).getInt() != 0;
         p.address = st->getColumn(8).isNull() ? "" : st->getColumn(8).getString();
         p.awaiting = st->getColumn(9).getInt() != 0;
@@ -115,7 +115,7 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     s.channels = json(d.step->channels).dump();
     s.channel = d.channel;
     s.address = d.address;
-    s.state = d.scheduled ? store::state::scheduled : store::state::suppressed;
+    s.state = d.scheduled ? store::SurveyState::scheduled : store::SurveyState::suppressed;
     s.reason = d.scheduled ? "" : d.reason + ": " + d.detail;
     s.due_at = secs(d.due_at);
     s.expires_at = secs(d.expires_at);
@@ -171,8 +171,8 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
     for (const auto& taken : planned.displaced) {
         auto row = store::find_survey(db, taken.survey_id);
         // Only a survey still waiting for its turn can be taken back.
-        if (!row || row->state != store::state::scheduled) continue;
-        row->state = store::state::suppressed;
+        if (!row || row->state != store::SurveyState::scheduled) continue;
+        row->state = store::SurveyState::suppressed;
         row->reason = taken.reason + ": " + taken.detail;
         row->suppressed_by = event.id;
         row->held_by.reset();
@@ -239,7 +239,7 @@ json survey_json(const store::SurveyRow& s) {
 json to_json(const EventOutcome& outcome) {
     json scheduled = json::array(), suppressed = json::array();
     for (const auto& s : outcome.surveys) {
-        if (s.state == store::state::suppressed) {
+        if (s.state == store::SurveyState::suppressed) {
             suppressed.push_back(survey_json(s));
         } else {
             auto j = survey_json(s);

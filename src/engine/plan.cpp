@@ -177,7 +177,7 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
                                          event.type + " event " + event.id + deal_note +
                                              " cancels pending step " + step.id + " (cancel_on)"});
                 prior.pending = prior.counts = false;
-                prior.state = "suppressed";
+                prior.state = store::SurveyState::suppressed;
             }
         }
     }
@@ -297,7 +297,7 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
                          name_of(prior->flow, prior->step, flow.name) + " (priority " +
                          std::to_string(theirs.priority) + "), event " + event.id + deal_note});
                 prior->pending = prior->counts = false;
-                prior->state = "suppressed";
+                prior->state = store::SurveyState::suppressed;
             }
             for (const auto& prior : seen.surveys) {
                 if (!prior.awaiting || prior.address != d.address) continue;
@@ -325,7 +325,7 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
                 }
                 break;
             }
-            PriorSurvey self{flow.name, step.id, "scheduled", d.due_at};
+            PriorSurvey self{flow.name, step.id, store::SurveyState::scheduled, d.due_at};
             self.deal_id = event.deal_id;
             self.pending = true;
             self.address = d.address;

@@ -85,14 +85,14 @@ Response html_page(const Request& request, status code, const config::Config& co
     return res;
 }
 
-bool closed_to_answers(const std::string& state) {
-    return state == store::state::expired || state == store::state::opted_out ||
-           state == store::state::suppressed;
+bool closed_to_answers(store::SurveyState state) {
+    return state == store::SurveyState::expired || state == store::SurveyState::opted_out ||
+           state == store::SurveyState::suppressed;
 }
 
-bool answered(const std::string& state) {
-    return state == store::state::answered || state == store::state::commented ||
-           state == store::state::closed;
+bool answered(store::SurveyState state) {
+    return state == store::SurveyState::answered || state == store::SurveyState::commented ||
+           state == store::SurveyState::closed;
 }
 
 }  // namespace

@@ -119,13 +119,13 @@ void take_comment(SQLite::Database& db, const config::Config& config, SurveyRow&
                   const std::string& text, Seconds now, bool thank, ReplyOutcome& out) {
     s.comment = s.comment.empty() ? text : s.comment + "\n" + text;
     s.commented_at = now;
-    s.state = state::commented;
+    s.state = SurveyState::commented;
     s.comment_until.reset();
     s.question = store::question_count(s);
     out.outcome = "comment";
     if (thank)
         out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
-    if (s.alert_state == "pending") queue_alert(db, config, s, now, out);
+    if (s.alert_state == AlertState::pending) queue_alert(db, config, s, now, out);
 }
 
 // An answer to the survey's question `index`, from a reply, from the email's answer page or
@@ -163,17 +163,18 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
     out.outcome = "score";
     // Decided on the first question; never twice: a page's Send after its settled click may
     // change the score.
-    const bool alert = index == 0 && alerts::should_alert(config, s) && s.alert_state != "sent";
+    const bool alert =
+        index == 0 && alerts::should_alert(config, s) && s.alert_state != AlertState::sent;
     const bool sends_messages = source == ScoreSource::reply;
     const bool alert_at_once = source == ScoreSource::answer_page;
     const auto wait_for_reason = [&] {
-        s.alert_state = "pending";
+        s.alert_state = AlertState::pending;
         s.alert_due_at = add(now, config.defaults.alert_comment_wait, config);
     };
 
     if (s.question < store::question_count(s)) {
         // More questions: the next one (by message, or on the page) within the window.
-        s.state = state::answered;
+        s.state = SurveyState::answered;
         s.comment_until = add(now, config.defaults.comment_window, config);
         if (sends_messages)
             out.queued_messages.push_back(
@@ -181,10 +182,10 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
         if (alert) wait_for_reason();
         return;
     }
-    const bool pending = alert || s.alert_state == "pending";
+    const bool pending = alert || s.alert_state == AlertState::pending;
     if (s.follow_up_why && comment.empty()) {
         // The reason may still come as a reply within the comment window.
-        s.state = state::answered;
+        s.state = SurveyState::answered;
         s.comment_until = add(now, config.defaults.comment_window, config);
         if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "why", now)));
@@ -193,7 +194,7 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
         else if (pending)
             queue_alert(db, config, s, now, out);
     } else {
-        s.state = comment.empty() ? state::answered : state::commented;
+        s.state = comment.empty() ? SurveyState::answered : SurveyState::commented;
         s.comment_until.reset();
         if (!comment.empty()) s.commented_at = now;
         if (sends_messages)
@@ -207,7 +208,7 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
 // (its score may differ: they changed their mind before pressing Send).
 bool completes_click(SQLite::Database& db, const config::Config& config, const SurveyRow& s,
                      Seconds now) {
-    if (s.state != state::answered || !s.answered_at ||
+    if (s.state != SurveyState::answered || !s.answered_at ||
         now >= add(*s.answered_at, config.defaults.comment_window, config))
         return false;
     auto clicked = store::cached(
@@ -221,7 +222,7 @@ bool completes_click(SQLite::Database& db, const config::Config& config, const S
 }
 
 bool awaits_score(const SurveyRow& s) {
-    return s.state == state::sent || s.state == state::delivered;
+    return s.state == SurveyState::sent || s.state == SurveyState::delivered;
 }
 
 }  // namespace
@@ -234,7 +235,7 @@ std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config&
         ids.push_back(queue(db, m));
     for (const auto& target : skipped)
         spdlog::warn("survey {}: alert target {} has no address; skipped", survey.id, target);
-    survey.alert_state = "sent";
+    survey.alert_state = AlertState::sent;
     survey.alert_due_at.reset();
     return ids;
 }
@@ -288,7 +289,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
     s.updated_at = now;
 
     const int count = store::question_count(s);
-    if (s.state == state::answered && s.question >= count) {
+    if (s.state == SurveyState::answered && s.question >= count) {
         // The reply after the last answer is its "why?".
         take_comment(db, config, s, message.text, now, true, out);
         save_survey(db, s);
@@ -338,8 +339,8 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
     out.survey = *survey;
     const auto& st = survey->state;
     const bool finishing_click = completes_click(db, config, *survey, now);
-    if ((st == store::state::answered || st == store::state::commented ||
-         st == store::state::closed) &&
+    if ((st == store::SurveyState::answered || st == store::SurveyState::commented ||
+         st == store::SurveyState::closed) &&
         !finishing_click) {
         out.result = R::already_answered;
         return out;
@@ -370,9 +371,9 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
     reply.survey_id = survey->id;
     auto& s = *survey;
     s.updated_at = now;
-    if (finishing_click && s.alert_state == "pending") {
+    if (finishing_click && s.alert_state == AlertState::pending) {
         // Decided again with the page's score and comment.
-        s.alert_state = "none";
+        s.alert_state = AlertState::none;
         s.alert_due_at.reset();
     }
     // The comment goes with the last answer given, so the alert (at once from the page)
@@ -386,10 +387,10 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
         s.question = store::question_count(s);
         s.comment_until.reset();
         if (!answer.comment.empty()) {
-            s.state = store::state::commented;
+            s.state = store::SurveyState::commented;
             s.commented_at = now;
         }
-        if (s.alert_state == "pending") queue_alert(db, config, s, now, reply);
+        if (s.alert_state == AlertState::pending) queue_alert(db, config, s, now, reply);
     }
     save_survey(db, s);
     record_inbound(db, message, survey->address, now, reply);

@@ -42,7 +42,8 @@ const date::time_zone& zone_of(const config::Config& config, const config::Flow*
 // survey exists per address, so a reply always belongs to one question.
 struct Open {
     std::int64_t id = 0;
-    std::string flow, step, state;
+    std::string flow, step;
+    SurveyState state = SurveyState::sending;
 };
 std::optional<Open> open_on_address(SQLite::Database& db, const std::string& address,
                                     std::int64_t except, Seconds now) {
@@ -56,7 +57,7 @@ std::optional<Open> open_on_address(SQLite::Database& db, const std::string& add
     st->bind(3, static_cast<std::int64_t>(now));
     if (!st->executeStep()) return std::nullopt;
     return Open{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
-                st->getColumn(2).getString(), st->getColumn(3).getString()};
+                st->getColumn(2).getString(), *parse_survey_state(st->getColumn(3).getString())};
 }
 
 std::string name_of(const Open& o) {
@@ -77,20 +78,20 @@ void supersede(SQLite::Database& db, const config::Config& config, std::int64_t 
     older->superseded_by = newer.id;
     older->updated_at = now;
     older->next_reminder_at.reset();
-    if (older->state == state::answered) {
-        older->state = state::closed;
+    if (older->state == SurveyState::answered) {
+        older->state = SurveyState::closed;
         older->closed_at = now;
         older->comment_until.reset();
         older->reason = "superseded: " + why +
                         (older->question < store::question_count(*older) ? "its next question"
                                                                          : "its \"why?\"");
-        if (older->alert_state == "pending") {
+        if (older->alert_state == AlertState::pending) {
             auto ids = replies::send_alert(db, config, *older, now);
             out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
             ++out.alerted;
         }
     } else {
-        older->state = state::superseded;
+        older->state = SurveyState::superseded;
         older->reason = "superseded: " + why + "its answer";
     }
     store::save_survey(db, *older);
@@ -156,9 +157,9 @@ bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
         ++out.held;
         return false;
     };
-    if (older.state == state::sending) return hold("is being sent", std::nullopt);
+    if (older.state == SurveyState::sending) return hold("is being sent", std::nullopt);
     if (policy == config::OnWaiting::skip) {
-        s.state = state::suppressed;
+        s.state = SurveyState::suppressed;
         s.reason = "skipped: " + name_of(older) + " still awaited its answer on " + s.address +
                    " (on_waiting: skip)";
         s.held_by.reset();
@@ -193,7 +194,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
                       "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
     for (auto& s : due) {
         if (s.expires_at && *s.expires_at <= now) {
-            s.state = state::expired;
+            s.state = SurveyState::expired;
             s.reason = s.held_by ? "expired: waited for survey " + std::to_string(*s.held_by) +
                                        " on the same address until it expired"
                                  : "expired: not sent before it expired";
@@ -201,7 +202,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.updated_at = now;
             ++out.expired;
         } else if (!choose_channel(db, config, s)) {
-            s.state = state::opted_out;
+            s.state = SurveyState::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
             s.updated_at = now;
         } else if (auto older = open_on_address(db, s.address, s.id, now);
@@ -227,7 +228,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
                     }
                 }
             }
-            s.state = state::sending;
+            s.state = SurveyState::sending;
             s.updated_at = now;
             out.queued_messages.push_back(
                 insert_message(db, templates::compose(config, s, "survey", now)));

@@ -72,7 +72,7 @@ asio::awaitable<void> Scheduler::loop() {
             int scheduled = 0, suppressed = 0;
             for (const auto& outcome : result.schedule_events)
                 for (const auto& s : outcome.surveys)
-                    (s.state == store::state::suppressed ? suppressed : scheduled)++;
+                    (s.state == store::SurveyState::suppressed ? suppressed : scheduled)++;
             spdlog::info(
                 "recurring surveys: {} people released, {} surveys scheduled, {} "
                 "suppressed, {} refused",

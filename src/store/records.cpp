@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "cxgate/store/statement_cache.hpp"
@@ -55,6 +57,17 @@ std::optional<Seconds> optional_int(const SQLite::Column& c) {
 
 std::string text(const SQLite::Column& c) {
     return c.isNull() ? std::string() : c.getString();
+}
+
+// A state word the tables do not know means the database was written by something else
+// (or a newer version): refuse to guess what it should do next.
+template <typename Parse>
+auto stored_state(Parse parse, const std::string& word, const char* what, std::int64_t id) {
+    auto state = parse(word);
+    if (!state)
+        throw std::runtime_error(std::string(what) + " " + std::to_string(id) +
+                                 ": unknown state '" + word + "' in the database");
+    return *state;
 }
 
 // A survey's questions as the `questions` column keeps them ("" when it asks one plain one).
@@ -114,7 +127,7 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     st.bind(i++, r.channels);
     bind_text(st, i++, r.channel);
     bind_text(st, i++, r.address);
-    st.bind(i++, r.state);
+    st.bind(i++, std::string(to_string(r.state)));
     bind_text(st, i++, r.reason);
     bind_optional(st, i++, r.due_at);
     bind_optional(st, i++, r.expires_at);
@@ -129,7 +142,7 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     st.bind(i++, r.reminders_max);
     bind_optional(st, i++, r.next_reminder_at);
     bind_optional(st, i++, r.comment_until);
-    st.bind(i++, r.alert_state);
+    st.bind(i++, std::string(to_string(r.alert_state)));
     bind_optional(st, i++, r.alert_due_at);
     st.bind(i++, static_cast<std::int64_t>(r.created_at));
     st.bind(i++, static_cast<std::int64_t>(r.updated_at));
@@ -169,7 +182,7 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.channels = text(st.getColumn(i++));
     r.channel = text(st.getColumn(i++));
     r.address = text(st.getColumn(i++));
-    r.state = text(st.getColumn(i++));
+    r.state = stored_state(parse_survey_state, text(st.getColumn(i++)), "survey", r.id);
     r.reason = text(st.getColumn(i++));
     r.due_at = optional_int(st.getColumn(i++));
     r.expires_at = optional_int(st.getColumn(i++));
@@ -184,7 +197,7 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.reminders_max = st.getColumn(i++).getInt();
     r.next_reminder_at = optional_int(st.getColumn(i++));
     r.comment_until = optional_int(st.getColumn(i++));
-    r.alert_state = text(st.getColumn(i++));
+    r.alert_state = stored_state(parse_alert_state, text(st.getColumn(i++)), "alert", r.id);
     r.alert_due_at = optional_int(st.getColumn(i++));
     r.created_at = st.getColumn(i++).getInt64();
     r.updated_at = st.getColumn(i++).getInt64();
@@ -211,7 +224,7 @@ MessageRow read_message(SQLite::Statement& st) {
     m.locale = text(st.getColumn(i++));
     m.subject = text(st.getColumn(i++));
     m.body = text(st.getColumn(i++));
-    m.state = text(st.getColumn(i++));
+    m.state = stored_state(parse_message_state, text(st.getColumn(i++)), "message", m.id);
     m.provider_id = text(st.getColumn(i++));
     m.error = text(st.getColumn(i++));
     m.attempts = st.getColumn(i++).getInt();
@@ -251,6 +264,19 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
         assignments += name + " = ?";
         if (comma == std::string::npos) break;
         start = comma + 1;
+    }
+    {
+        auto stored = store::cached(db, "SELECT state, alert_state FROM surveys WHERE id = ?");
+        stored->bind(1, static_cast<std::int64_t>(row.id));
+        if (stored->executeStep()) {
+            const auto what = "survey " + std::to_string(row.id);
+            require_move(
+                stored_state(parse_survey_state, text(stored->getColumn(0)), "survey", row.id),
+                row.state, what);
+            require_move(
+                stored_state(parse_alert_state, text(stored->getColumn(1)), "alert", row.id),
+                row.alert_state, what + " alert");
+        }
     }
     auto st = store::cached(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
     bind_survey(*st, row);
@@ -342,7 +368,7 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
     bind_text(*st, i++, m.locale);
     bind_text(*st, i++, m.subject);
     st->bind(i++, m.body);
-    st->bind(i++, m.state);
+    st->bind(i++, std::string(to_string(m.state)));
     bind_text(*st, i++, m.provider_id);
     bind_text(*st, i++, m.error);
     st->bind(i++, m.attempts);
@@ -357,7 +383,18 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
     return db.getLastInsertRowid();
 }
 
+namespace {
+void check_message_move(SQLite::Database& db, std::int64_t id, MessageState to) {
+    auto stored = store::cached(db, "SELECT state FROM messages WHERE id = ?");
+    stored->bind(1, static_cast<std::int64_t>(id));
+    if (stored->executeStep())
+        require_move(stored_state(parse_message_state, text(stored->getColumn(0)), "message", id),
+                     to, "message " + std::to_string(id));
+}
+}  // namespace
+
 void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
+    check_message_move(db, m.id, m.state);
     auto st =
         store::cached(db,
                       "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
@@ -366,7 +403,7 @@ void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
     int i = 1;
     st->bind(i++, m.channel);
     st->bind(i++, m.address);
-    st->bind(i++, m.state);
+    st->bind(i++, std::string(to_string(m.state)));
     bind_text(*st, i++, m.provider_id);
     bind_text(*st, i++, m.error);
     st->bind(i++, m.attempts);
@@ -450,8 +487,10 @@ std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& 
     return out;
 }
 
-void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
+void set_message_state(SQLite::Database& db, std::int64_t id, MessageState to,
                        const std::string& provider_id, const std::string& error, Seconds now) {
+    check_message_move(db, id, to);
+    const std::string state(to_string(to));
     auto st =
         store::cached(db,
                       "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "

@@ -23,17 +23,19 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
+#include "cxgate/store/states.hpp"
 
 namespace cxgate::engine {
 
 struct PriorSurvey {
     PriorSurvey() = default;
-    PriorSurvey(std::string flow_, std::string step_, std::string state_, timing::TimePoint at_)
-        : flow(std::move(flow_)), step(std::move(step_)), state(std::move(state_)), at(at_) {}
+    PriorSurvey(std::string flow_, std::string step_, store::SurveyState state_,
+                timing::TimePoint at_)
+        : flow(std::move(flow_)), step(std::move(step_)), state(state_), at(at_) {}
 
     std::string flow;
     std::string step;
-    std::string state;
+    store::SurveyState state = store::SurveyState::scheduled;
     timing::TimePoint at;  // sent_at when sent, else due_at
     std::int64_t id = 0;
     std::string deal_id;

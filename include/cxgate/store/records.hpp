@@ -10,26 +10,11 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "cxgate/store/states.hpp"
+
 namespace cxgate::store {
 
 using Seconds = std::int64_t;  // Unix time in seconds, UTC
-
-// Survey states, as in DESIGN.md.
-namespace state {
-inline constexpr const char* scheduled = "scheduled";
-inline constexpr const char* sending = "sending";
-inline constexpr const char* sent = "sent";
-inline constexpr const char* delivered = "delivered";
-inline constexpr const char* failed = "failed";
-inline constexpr const char* answered = "answered";
-inline constexpr const char* commented = "commented";
-inline constexpr const char* closed = "closed";
-inline constexpr const char* suppressed = "suppressed";
-inline constexpr const char* expired = "expired";
-inline constexpr const char* opted_out = "opted_out";
-// A newer survey went to the same address while this one still awaited its answer.
-inline constexpr const char* superseded = "superseded";
-}  // namespace state
 
 // A question of a survey as the survey keeps it (the flow may change later).
 struct SurveyQuestion {
@@ -48,13 +33,15 @@ struct SurveyRow {
     std::string contact_id, contact_name, locale, segment;
     std::string staff_id, staff_name, staff_email, staff_phone;
     std::string channels;  // JSON array of channel names, in order of preference
-    std::string channel, address, state, reason;
+    std::string channel, address;
+    SurveyState state = SurveyState::scheduled;
+    std::string reason;
     std::optional<Seconds> due_at, expires_at, sent_at, answered_at, commented_at, closed_at;
     std::optional<int> score;
     std::string comment;
     int retries = 0, reminders_sent = 0, reminders_max = 0;
     std::optional<Seconds> next_reminder_at, comment_until;
-    std::string alert_state = "none";  // none, pending, sent
+    AlertState alert_state = AlertState::none;
     std::optional<Seconds> alert_due_at;
     Seconds created_at = 0, updated_at = 0;
     std::string deal_id;   // from the event; arbitration and cancel_on match on it
@@ -98,7 +85,7 @@ struct MessageRow {
     std::optional<std::int64_t> survey_id;
     std::string kind;  // survey, reminder, why, retry, thanks, alert, optout, help
     std::string channel, address, locale, subject, body;
-    std::string state = "queued";  // queued, sending, sent, delivered, failed
+    MessageState state = MessageState::queued;
     std::string provider_id, error;
     int attempts = 0;
     Seconds created_at = 0;
@@ -119,7 +106,9 @@ struct MessageRow {
 };
 
 std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);
-void save_survey(SQLite::Database& db, const SurveyRow& row);  // every mutable column
+// Writes every mutable column. Throws IllegalTransition when the stored state (or alert
+// state) may not move to the row's.
+void save_survey(SQLite::Database& db, const SurveyRow& row);
 std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id);
 std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
                                      const std::vector<std::string>& args = {},
@@ -130,10 +119,11 @@ std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id);
 std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
                                        const std::vector<std::string>& args = {},
                                        const std::string& tail_sql = "");
-void set_message_state(SQLite::Database& db, std::int64_t id, const std::string& state,
+void set_message_state(SQLite::Database& db, std::int64_t id, MessageState state,
                        const std::string& provider_id, const std::string& error, Seconds now);
 
 // Writes every mutable column of a message (state, provider id, errors, retry time).
+// Throws IllegalTransition when the stored state may not move to the row's.
 void update_message(SQLite::Database& db, const MessageRow& row, Seconds now);
 
 bool is_opted_out(SQLite::Database& db, const std::string& address);

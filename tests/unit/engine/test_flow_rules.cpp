@@ -90,7 +90,7 @@ engine::Event event(const config::Config& c, const std::string& json_text, timin
 
 engine::PriorSurvey prior(const char* flow, const char* step, const char* state,
                           timing::TimePoint when, std::int64_t id, bool pending) {
-    engine::PriorSurvey p{flow, step, state, when};
+    engine::PriorSurvey p{flow, step, *cxgate::store::parse_survey_state(state), when};
     p.id = id;
     p.pending = pending;
     return p;

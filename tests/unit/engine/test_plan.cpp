@@ -106,12 +106,12 @@ TEST_CASE("engine: suppression reasons") {
 
     // The journey's earlier steps never hold back the close NPS.
     engine::History recent;
-    recent.surveys.push_back(
-        {"mortgage-funnel", "meeting", "sent", at("2026-11-12T10:00:00+02:00")});
+    recent.surveys.push_back({"mortgage-funnel", "meeting", cxgate::store::SurveyState::sent,
+                              at("2026-11-12T10:00:00+02:00")});
     CHECK(engine::plan(*c, e, recent, now)[0].scheduled);
     // A second booking within the booking step's 30 days is a repeat.
-    recent.surveys.push_back(
-        {"mortgage-funnel", "booking", "sent", at("2026-11-01T10:00:00+02:00")});
+    recent.surveys.push_back({"mortgage-funnel", "booking", cxgate::store::SurveyState::sent,
+                              at("2026-11-01T10:00:00+02:00")});
     auto booked = event(
         *c, R"({"id":"b","type":"appointment.booked","contact":{"phone":"0401234567"}})", now);
     CHECK(engine::plan(*c, booked, recent, now)[0].reason == "recontact");

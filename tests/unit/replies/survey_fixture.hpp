@@ -17,7 +17,7 @@ inline std::unique_ptr<SQLite::Database> fresh_database(const std::string& prefi
     return store::open_for_writing(path.string());
 }
 
-inline store::SurveyRow sent_email_nps(const std::string& state) {
+inline store::SurveyRow sent_email_nps(store::SurveyState state) {
     store::SurveyRow s;
     s.event_id = "e1";
     s.event_type = "deal.won";

@@ -19,7 +19,7 @@ struct Fixture {
     config::Config config;
     std::int64_t id = 0;
 
-    explicit Fixture(const std::string& state = store::state::sent) {
+    explicit Fixture(store::SurveyState state = store::SurveyState::sent) {
         db = testing::fresh_database("cxgate-unit-answer-page-");
         auto s = testing::sent_email_nps(state);
         s.next_reminder_at = 5000;
@@ -42,7 +42,7 @@ TEST_CASE("answer page: the score and comment are recorded once; a second submit
     auto s = store::find_survey(*f.db, f.id);
     CHECK(s->score == 9);
     CHECK(s->comment == "Nopea palvelu");
-    CHECK(s->state == "commented");
+    CHECK(store::to_string(s->state) == "commented");
     CHECK(s->answered_at == 2000);
     CHECK_FALSE(s->next_reminder_at);  // no reminder after an answer
     CHECK(f.inbound_rows() == 1);
@@ -61,17 +61,17 @@ TEST_CASE("answer page: without a comment the survey waits for a reason by reply
     Fixture f;
     CHECK(f.answer(4, "").result == Result::recorded);
     auto s = store::find_survey(*f.db, f.id);
-    CHECK(s->state == "answered");
+    CHECK(store::to_string(s->state) == "answered");
     CHECK(s->comment_until);
     CHECK(f.messages() == 0);
 }
 
 TEST_CASE("answer page: closed surveys and scores off the scale are refused") {
-    Fixture expired(store::state::expired);
+    Fixture expired(store::SurveyState::expired);
     CHECK(expired.answer(9, "").result == Result::closed);
     CHECK_FALSE(store::find_survey(*expired.db, expired.id)->score);
 
-    Fixture opted_out(store::state::opted_out);
+    Fixture opted_out(store::SurveyState::opted_out);
     CHECK(opted_out.answer(9, "").result == Result::closed);
 
     Fixture f;

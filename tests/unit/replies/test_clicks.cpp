@@ -121,7 +121,7 @@ struct Fixture {
     config::Config config;
     std::int64_t id = 0;
 
-    explicit Fixture(const std::string& state = store::state::sent) {
+    explicit Fixture(store::SurveyState state = store::SurveyState::sent) {
         db = testing::fresh_database("cxgate-unit-clicks-");
         auto s = testing::sent_email_nps(state);
         s.expires_at = 100000;
@@ -163,7 +163,7 @@ TEST_CASE("clicks in the database: a person's click becomes the score once settl
     CHECK(pass.clicks_recorded == 1);
     auto s = f.survey();
     CHECK(s.score == 8);
-    CHECK(s.state == "answered");
+    CHECK(store::to_string(s.state) == "answered");
     CHECK(s.answered_at == 2070);
     CHECK(s.comment_until);  // a reason may still come, from the page or by reply
     CHECK(f.clicks("recorded") == 1);
@@ -183,7 +183,7 @@ TEST_CASE("clicks in the database: a burst of different scores records nothing")
     CHECK(out.voided == 11);
     CHECK(out.recorded == 0);
     CHECK_FALSE(f.survey().score);
-    CHECK(f.survey().state == "sent");
+    CHECK(store::to_string(f.survey().state) == "sent");
     CHECK(f.clicks("void") == 11);
 
     // A person's click after the burst's window starts afresh and counts.
@@ -200,7 +200,7 @@ TEST_CASE("clicks in the database: the page's Send wins over pending clicks") {
     CHECK(f.clicks("closed") == 1);
     CHECK(f.settle(3000).recorded == 0);
     CHECK(f.survey().score == 9);
-    CHECK(f.survey().state == "commented");
+    CHECK(store::to_string(f.survey().state) == "commented");
 }
 
 TEST_CASE("clicks in the database: a Send after the click settled finishes that answer") {
@@ -213,7 +213,7 @@ TEST_CASE("clicks in the database: a Send after the click settled finishes that 
     auto s = f.survey();
     CHECK(s.score == 4);
     CHECK(s.comment == "Hidas");
-    CHECK(s.state == "commented");
+    CHECK(store::to_string(s.state) == "commented");
     CHECK_FALSE(s.comment_until);
     // Once only.
     auto again = replies::answer_from_page(*f.db, f.config, {f.id, 1, "again", {}}, 2200);
@@ -222,8 +222,8 @@ TEST_CASE("clicks in the database: a Send after the click settled finishes that 
 }
 
 TEST_CASE("clicks in the database: surveys that do not await a score ignore clicks") {
-    for (auto state : {store::state::expired, store::state::opted_out, store::state::answered,
-                       store::state::scheduled}) {
+    for (auto state : {store::SurveyState::expired, store::SurveyState::opted_out,
+                       store::SurveyState::answered, store::SurveyState::scheduled}) {
         Fixture f(state);
         CHECK(f.click(8, 2000).result == replies::ClickOutcome::Result::ignored);
         CHECK(f.clicks("pending") == 0);

@@ -94,10 +94,10 @@ TEST_CASE("questions: by SMS each is asked after the previous answer, then why, 
     CHECK(asked[0].body == "Teimmekö ajan varaamisesta helppoa? Vastaa KYLLÄ tai EI.");
     CHECK(w.messages(id, "why").empty());
     auto s = w.survey(id);
-    CHECK(s.state == "answered");
+    CHECK(store::to_string(s.state) == "answered");
     CHECK(s.question == 1);
-    CHECK(s.score == 4);                // the first question's score is the survey's
-    CHECK(s.alert_state == "pending");  // 4 >= 4: it waits for the reason
+    CHECK(s.score == 4);  // the first question's score is the survey's
+    CHECK(s.alert_state == store::AlertState::pending);  // 4 >= 4: it waits for the reason
 
     // An unclear answer to the yes/no question is asked once more, in its own words.
     out = w.reply(phone, "ehkä", "2026-11-16T10:06:00+02:00");
@@ -111,8 +111,8 @@ TEST_CASE("questions: by SMS each is asked after the previous answer, then why, 
     out = w.reply(phone, "Lomake kaatui kahdesti", "2026-11-16T10:08:00+02:00");
     CHECK(out.outcome == "comment");
     s = w.survey(id);
-    CHECK(s.state == "commented");
-    CHECK(s.alert_state == "sent");
+    CHECK(store::to_string(s.state) == "commented");
+    CHECK(s.alert_state == store::AlertState::sent);
     CHECK(s.comment == "ehkä\nLomake kaatui kahdesti");
 
     auto answers = store::answers_of(*w.db, id);
@@ -144,7 +144,7 @@ TEST_CASE("questions: the next question waits within the comment window, then th
     // Nothing more within two hours: the survey closes with the answer it has.
     auto pass = scheduler::run_due_work(*w.db, *w.config, w.s("2026-11-16T12:06:00+02:00"));
     CHECK(pass.closed == 1);
-    CHECK(w.survey(id).state == "closed");
+    CHECK(store::to_string(w.survey(id).state) == "closed");
     CHECK(store::answers_of(*w.db, id).size() == 1);
     // A later reply belongs to no survey.
     CHECK(w.reply("+358401234567", "kyllä", "2026-11-16T12:10:00+02:00").outcome ==
@@ -160,7 +160,7 @@ TEST_CASE(
     CHECK(w.reply(phone, "en osaa sanoa", "2026-11-16T10:06:00+02:00").outcome == "retry");
     CHECK(w.reply(phone, "Kaikki meni hyvin", "2026-11-16T10:07:00+02:00").outcome == "comment");
     auto s = w.survey(id);
-    CHECK(s.state == "commented");
+    CHECK(store::to_string(s.state) == "commented");
     CHECK(s.comment == "en osaa sanoa\nKaikki meni hyvin");
     CHECK(w.messages(id, "thanks").size() == 1);
 }
@@ -174,9 +174,9 @@ TEST_CASE("questions: the answer page takes every question and the reason in one
                                          w.s("2026-11-16T10:05:00+02:00"));
     CHECK(out.result == replies::PageAnswerOutcome::Result::recorded);
     auto s = w.survey(id);
-    CHECK(s.state == "commented");
+    CHECK(store::to_string(s.state) == "commented");
     CHECK(s.score == 5);
-    CHECK(s.alert_state == "sent");  // at once from the page, with the reason
+    CHECK(s.alert_state == store::AlertState::sent);  // at once from the page, with the reason
     auto answers = store::answers_of(*w.db, id);
     REQUIRE(answers.size() == 2);
     CHECK(answers[1].score == 1);

@@ -102,13 +102,13 @@ TEST_CASE("on_waiting: supersede (the default): the newer survey goes, a late re
     CHECK(pass.superseded == 1);
     CHECK(pass.held == 0);
     auto older = w.survey(nps);
-    CHECK(older.state == "superseded");
+    CHECK(store::to_string(older.state) == "superseded");
     CHECK(older.superseded_by == csat);
     CHECK(older.reason == "superseded: survey " + std::to_string(csat) +
                               " (f/meeting) went to +358401234567 while this one still awaited "
                               "its answer");
     CHECK_FALSE(older.next_reminder_at);
-    CHECK(w.survey(csat).state == "sending");
+    CHECK(store::to_string(w.survey(csat).state) == "sending");
     w.mark_sent(csat, "2026-11-18T14:00:05+02:00");
 
     // The reply "4" is the CSAT's (the newest), then its "why?".
@@ -130,7 +130,7 @@ TEST_CASE("on_waiting: supersede closes an answered survey whose \"why?\" is sti
     CHECK(pass.claimed == 1);
     CHECK(pass.superseded == 1);
     auto closed = w.survey(first);
-    CHECK(closed.state == "closed");
+    CHECK(store::to_string(closed.state) == "closed");
     CHECK(closed.score == 2);  // it keeps its answer
     CHECK(closed.superseded_by == second);
     CHECK(closed.reason.find("still awaited its \"why?\"") != std::string::npos);
@@ -147,7 +147,7 @@ TEST_CASE("on_waiting: wait: a CSAT due while the NPS is open waits, the reply g
     CHECK(held.claimed == 0);
     CHECK(held.held == 1);
     auto waiting = w.survey(csat);
-    CHECK(waiting.state == "scheduled");
+    CHECK(store::to_string(waiting.state) == "scheduled");
     CHECK(waiting.held_by == nps);
     CHECK(waiting.reason.rfind("waiting: survey " + std::to_string(nps) + " (f/close)", 0) == 0);
     CHECK(waiting.reason.find("(on_waiting: wait up to 3d)") != std::string::npos);
@@ -162,7 +162,7 @@ TEST_CASE("on_waiting: wait: a CSAT due while the NPS is open waits, the reply g
     auto released = w.pass("2026-11-17T11:00:01+02:00");
     CHECK(released.claimed == 1);
     auto sending = w.survey(csat);
-    CHECK(sending.state == "sending");
+    CHECK(store::to_string(sending.state) == "sending");
     CHECK_FALSE(sending.held_by);
     CHECK(sending.reason.empty());
 }
@@ -180,8 +180,8 @@ TEST_CASE("on_waiting: wait: at most its duration, then the older survey is supe
     auto pass = w.pass("2026-11-16T13:00:00+02:00");
     CHECK(pass.claimed == 1);
     CHECK(pass.superseded == 1);
-    CHECK(w.survey(nps).state == "superseded");
-    CHECK(w.survey(csat).state == "sending");
+    CHECK(store::to_string(w.survey(nps).state) == "superseded");
+    CHECK(store::to_string(w.survey(csat).state) == "sending");
 }
 
 TEST_CASE("on_waiting: skip: the due survey is dropped while an older one awaits its answer") {
@@ -194,11 +194,11 @@ TEST_CASE("on_waiting: skip: the due survey is dropped while an older one awaits
     CHECK(pass.claimed == 0);
     CHECK(pass.skipped == 1);
     auto skipped = w.survey(csat);
-    CHECK(skipped.state == "suppressed");
+    CHECK(store::to_string(skipped.state) == "suppressed");
     CHECK(skipped.reason == "skipped: survey " + std::to_string(nps) +
                                 " (f/close) still awaited its answer on +358401234567 "
                                 "(on_waiting: skip)");
-    CHECK(w.survey(nps).state == "sent");  // untouched
+    CHECK(store::to_string(w.survey(nps).state) == "sent");  // untouched
 }
 
 TEST_CASE(
@@ -215,7 +215,7 @@ TEST_CASE(
     // 20:31: the comment window closed, but so did the send window: next opening Tuesday 09:00.
     CHECK(w.pass("2026-11-16T20:31:00+02:00").claimed == 0);
     auto moved = w.survey(second);
-    CHECK(moved.state == "scheduled");
+    CHECK(store::to_string(moved.state) == "scheduled");
     CHECK_FALSE(moved.held_by);
     CHECK(*moved.due_at == w.s("2026-11-17T09:00:00+02:00"));
     CHECK(w.pass("2026-11-17T09:00:00+02:00").claimed == 1);
@@ -232,8 +232,8 @@ TEST_CASE("one at a time: the open survey's expiry releases the waiting one") {
     auto pass = w.pass("2026-11-19T10:00:00+02:00");
     CHECK(pass.expired == 1);
     CHECK(pass.claimed == 1);
-    CHECK(w.survey(nps).state == "expired");
-    CHECK(w.survey(csat).state == "sending");
+    CHECK(store::to_string(w.survey(nps).state) == "expired");
+    CHECK(store::to_string(w.survey(csat).state) == "sending");
 }
 
 TEST_CASE("reminders: business days skip the flow's holidays, in the contact's zone") {
@@ -274,20 +274,22 @@ steps:
     };
     // The event on 1 Nov schedules a survey for 6 Nov; it goes out then.
     auto first = record("e1", "x.late", "2026-11-01T10:00:00+02:00");
-    CHECK(first.state == "scheduled");
+    CHECK(store::to_string(first.state) == "scheduled");
     CHECK(w.pass("2026-11-06T10:00:00+02:00").claimed == 1);
     w.mark_sent(first.id, "2026-11-06T10:00:00+02:00");
     // 7 Nov: the same step again, due 12 Nov: six days after the send, recontact (7d)
     // applies (six days after the first event would not have counted: sends count).
     auto second = record("e2", "x.late", "2026-11-07T10:00:00+02:00");
-    CHECK(second.state == "suppressed");
+    CHECK(store::to_string(second.state) == "suppressed");
     CHECK(second.reason.rfind("recontact: contact already surveyed at step late of flow a at "
                               "2026-11-06T08:00:00Z",
                               0) == 0);
     // The journey's other step is never held back by it.
-    CHECK(record("e3", "x.now", "2026-11-08T10:00:00+02:00").state == "scheduled");
+    CHECK(store::to_string(record("e3", "x.now", "2026-11-08T10:00:00+02:00").state) ==
+          "scheduled");
     // 9 Nov: due 14 Nov, eight days after the send.
-    CHECK(record("e4", "x.late", "2026-11-09T10:00:00+02:00").state == "scheduled");
+    CHECK(store::to_string(record("e4", "x.late", "2026-11-09T10:00:00+02:00").state) ==
+          "scheduled");
 }
 
 TEST_CASE("fatigue counts a survey of another flow still scheduled") {
@@ -312,10 +314,12 @@ steps:
         REQUIRE(parsed.event);
         return engine::record_event(*w.db, *w.config, *parsed.event, t).surveys.at(0);
     };
-    CHECK(record("e1", "x.late", "2026-11-01T10:00:00+02:00").state == "scheduled");  // 6 Nov
+    CHECK(store::to_string(record("e1", "x.late", "2026-11-01T10:00:00+02:00").state) ==
+          "scheduled");  // 6 Nov
     auto blocked = record("e2", "x.now", "2026-11-02T10:00:00+02:00");
-    CHECK(blocked.state == "suppressed");
+    CHECK(store::to_string(blocked.state) == "suppressed");
     CHECK(blocked.reason.rfind("fatigue: ", 0) == 0);
     // 6 Nov + 14 days = 20 Nov.
-    CHECK(record("e3", "x.now", "2026-11-20T10:00:00+02:00").state == "scheduled");
+    CHECK(store::to_string(record("e3", "x.now", "2026-11-20T10:00:00+02:00").state) ==
+          "scheduled");
 }

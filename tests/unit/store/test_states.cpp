@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../replies/survey_fixture.hpp"
+#include "cxgate/store/records.hpp"
+#include "cxgate/store/states.hpp"
+
+using namespace cxgate;
+using store::AlertState;
+using store::MessageState;
+using store::SurveyState;
+
+TEST_CASE("states: every word round-trips, and JSON carries the word") {
+    for (int i = 0; i <= static_cast<int>(SurveyState::superseded); ++i) {
+        const auto s = static_cast<SurveyState>(i);
+        REQUIRE(store::parse_survey_state(store::to_string(s)).has_value());
+        CHECK(*store::parse_survey_state(store::to_string(s)) == s);
+        CHECK(nlohmann::json(s) == std::string(store::to_string(s)));
+    }
+    for (int i = 0; i <= static_cast<int>(MessageState::cancelled); ++i) {
+        const auto m = static_cast<MessageState>(i);
+        CHECK(*store::parse_message_state(store::to_string(m)) == m);
+    }
+    CHECK(store::to_string(MessageState::unknown) == "unknown");
+    CHECK(store::to_string(MessageState::cancelled) == "cancelled");
+    CHECK(*store::parse_alert_state("pending") == AlertState::pending);
+    CHECK_FALSE(store::parse_survey_state("Sent").has_value());
+    CHECK_FALSE(store::parse_message_state("").has_value());
+    CHECK_FALSE(store::parse_alert_state("done").has_value());
+}
+
+TEST_CASE("states: the survey table holds DESIGN.md's path and nothing back out of an end") {
+    // The designed path.
+    CHECK(store::can_move(SurveyState::scheduled, SurveyState::sending));
+    CHECK(store::can_move(SurveyState::sending, SurveyState::sent));
+    CHECK(store::can_move(SurveyState::sent, SurveyState::delivered));
+    CHECK(store::can_move(SurveyState::delivered, SurveyState::answered));
+    CHECK(store::can_move(SurveyState::answered, SurveyState::commented));
+    CHECK(store::can_move(SurveyState::commented, SurveyState::closed));
+    // Failover sends an undelivered survey again on the next channel.
+    CHECK(store::can_move(SurveyState::sent, SurveyState::sending));
+    // Staying is always allowed (a row saved for another column).
+    CHECK(store::can_move(SurveyState::expired, SurveyState::expired));
+    // Ends stay ends.
+    for (auto end : {SurveyState::failed, SurveyState::closed, SurveyState::suppressed,
+                     SurveyState::expired, SurveyState::opted_out, SurveyState::superseded}) {
+        CHECK(store::is_final(end));
+        for (auto to : {SurveyState::scheduled, SurveyState::sending, SurveyState::sent,
+                        SurveyState::answered})
+            CHECK_FALSE(store::can_move(end, to));
+    }
+    // No skipping back: an answer is never unanswered, a survey never unsent.
+    CHECK_FALSE(store::can_move(SurveyState::answered, SurveyState::sent));
+    CHECK_FALSE(store::can_move(SurveyState::sent, SurveyState::scheduled));
+    CHECK_FALSE(store::can_move(SurveyState::scheduled, SurveyState::answered));
+    CHECK_FALSE(store::can_move(SurveyState::commented, SurveyState::answered));
+}
+
+TEST_CASE("states: a message that may have reached the provider is never sent again") {
+    CHECK(store::can_move(MessageState::queued, MessageState::sending));
+    CHECK(store::can_move(MessageState::sending, MessageState::queued));  // a retry
+    CHECK(store::can_move(MessageState::sending, MessageState::unknown));
+    CHECK(store::can_move(MessageState::unknown, MessageState::delivered));
+    CHECK(store::can_move(MessageState::queued, MessageState::cancelled));
+    CHECK_FALSE(store::can_move(MessageState::unknown, MessageState::queued));
+    CHECK_FALSE(store::can_move(MessageState::unknown, MessageState::sending));
+    CHECK_FALSE(store::can_move(MessageState::sent, MessageState::queued));
+    CHECK_FALSE(store::can_move(MessageState::cancelled, MessageState::queued));
+    CHECK(store::is_final(MessageState::failed));
+    CHECK(store::is_final(MessageState::cancelled));
+    CHECK_FALSE(store::is_final(MessageState::unknown));
+}
+
+TEST_CASE("states: an alert that went stays sent") {
+    CHECK(store::can_move(AlertState::none, AlertState::pending));
+    CHECK(store::can_move(AlertState::pending, AlertState::none));
+    CHECK(store::can_move(AlertState::pending, AlertState::sent));
+    CHECK_FALSE(store::can_move(AlertState::sent, AlertState::pending));
+    CHECK_FALSE(store::can_move(AlertState::sent, AlertState::none));
+}
+
+TEST_CASE("states: the store refuses an illegal step and keeps the row as it was") {
+    auto db = testing::fresh_database("cxgate-unit-states-");
+    auto s = testing::sent_email_nps(SurveyState::expired);
+    s.id = store::insert_survey(*db, s);
+
+    auto reopened = s;
+    reopened.state = SurveyState::sent;
+    reopened.comment = "must not be written";
+    CHECK_THROWS_AS(store::save_survey(*db, reopened), store::IllegalTransition);
+    const auto kept = store::find_survey(*db, s.id);
+    REQUIRE(kept.has_value());
+    CHECK(kept->state == SurveyState::expired);
+    CHECK(kept->comment.empty());
+
+    // The alert's table too.
+    auto answered = testing::sent_email_nps(SurveyState::answered);
+    answered.alert_state = AlertState::sent;
+    answered.id = store::insert_survey(*db, answered);
+    answered.alert_state = AlertState::pending;
+    CHECK_THROWS_AS(store::save_survey(*db, answered), store::IllegalTransition);
+
+    // A legal step is written.
+    auto fine = testing::sent_email_nps(SurveyState::sent);
+    fine.id = store::insert_survey(*db, fine);
+    fine.state = SurveyState::answered;
+    fine.score = 9;
+    store::save_survey(*db, fine);
+    CHECK(store::find_survey(*db, fine.id)->state == SurveyState::answered);
+
+    // Messages: unknown never goes back to the queue.
+    store::MessageRow m;
+    m.kind = "survey";
+    m.channel = "sms";
+    m.address = "+358401234567";
+    m.body = "x";
+    m.state = MessageState::unknown;
+    m.id = store::insert_message(*db, m);
+    m.state = MessageState::queued;
+    CHECK_THROWS_AS(store::update_message(*db, m, 2000), store::IllegalTransition);
+    CHECK(store::find_message(*db, m.id)->state == MessageState::unknown);
+    CHECK_THROWS_AS(store::set_message_state(*db, m.id, MessageState::sending, "", "", 2000),
+                    store::IllegalTransition);
+}
