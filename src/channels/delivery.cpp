@@ -1,13 +1,15 @@
 #include "cxgate/channels/delivery.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 
+#include "cxgate/engine/channel_choice.hpp"
 #include "cxgate/foundation/links.hpp"
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/contacts.hpp"
+#include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/status_reports.hpp"
 #include "cxgate/templates/compose.hpp"
 
 namespace cxgate::channels {
@@ -93,41 +95,28 @@ std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, S
 
 std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config,
                                      SurveyRow& survey, Seconds now, const std::string& why) {
-    auto channels = nlohmann::json::parse(survey.channels, nullptr, false);
-    if (!channels.is_array()) return std::nullopt;
-    std::string phone, email;
-    {
-        auto st = store::cached(db, "SELECT phone, email FROM contacts WHERE id = ?");
-        st->bind(1, survey.contact_id);
-        if (st->executeStep()) {
-            phone = st->getColumn(0).isNull() ? "" : st->getColumn(0).getString();
-            email = st->getColumn(1).isNull() ? "" : st->getColumn(1).getString();
-        }
-    }
-    // Only channels after the current one: a failover never goes back.
-    bool past_current = false;
-    for (const auto& name_json : channels) {
-        if (!name_json.is_string()) continue;
-        const std::string name = name_json.get<std::string>();
-        if (!past_current) {
-            past_current = name == survey.channel;
-            continue;
-        }
-        const auto* ch = config.find_channel(name);
-        if (!ch) continue;
-        const std::string address = ch->kind == config::ChannelKind::sms ? phone : email;
-        if (address.empty() || is_opted_out(db, address)) continue;
-        survey.channel = name;
-        survey.address = address;
-        survey.state = SurveyState::sending;
-        survey.reason = "failover: " + why;
-        survey.sent_at.reset();
-        survey.updated_at = now;
-        save_survey(db, survey);
-        auto message = templates::compose(config, survey, "survey", now);
-        return insert_message(db, message);
-    }
-    return std::nullopt;
+    auto names = nlohmann::json::parse(survey.channels, nullptr, false);
+    if (!names.is_array()) return std::nullopt;
+    std::vector<std::string> channels;
+    for (const auto& name : names)
+        if (name.is_string()) channels.push_back(name.get<std::string>());
+    const auto contact = store::find_contact(db, survey.contact_id);
+    // Only channels after the current one: a failover never goes back. A landline is
+    // passed over like at planning (engine/channel_choice).
+    const auto choice = engine::choose_channel(
+        config, channels,
+        contact ? engine::addresses_of(contact->phone, contact->email) : engine::ContactAddresses{},
+        [&](const std::string& address) { return is_opted_out(db, address); }, survey.channel);
+    if (!choice.channel) return std::nullopt;
+    survey.channel = choice.channel->name;
+    survey.address = choice.address;
+    survey.state = SurveyState::sending;
+    survey.reason = "failover: " + why;
+    survey.sent_at.reset();
+    survey.updated_at = now;
+    save_survey(db, survey);
+    auto message = templates::compose(config, survey, "survey", now);
+    return insert_message(db, message);
 }
 
 DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& config,
@@ -155,17 +144,9 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
             save_survey(db, *survey);
         }
         // A report may have beaten the send's answer here; apply it now.
-        auto pending = store::cached(
-            db,
-            "SELECT status, error FROM status_reports WHERE channel = ? AND provider_id = ? "
-            "AND applied = 0 ORDER BY id");
-        pending->bind(1, m.channel);
-        pending->bind(2, m.provider_id);
         std::vector<StatusReport> reports;
-        while (pending->executeStep())
-            reports.push_back(
-                {m.provider_id, pending->getColumn(0).getString(),
-                 pending->getColumn(1).isNull() ? "" : pending->getColumn(1).getString(), ""});
+        for (const auto& kept : store::unapplied_status_reports(db, m.channel, m.provider_id))
+            reports.push_back({m.provider_id, kept.status, kept.error, ""});
         for (const auto& report : reports) {
             auto applied = apply_status_report(db, config, m.channel, report, now);
             out.queued_messages.insert(out.queued_messages.end(), applied.queued_messages.begin(),
@@ -236,47 +217,18 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
                                   const std::string& channel, const StatusReport& report,
                                   Seconds now) {
     StatusOutcome out;
-    {
-        auto insert = store::cached(
-            db,
-            "INSERT INTO status_reports (channel, provider_id, status, error, received_at) "
-            "VALUES (?,?,?,?,?) ON CONFLICT(channel, provider_id, status) DO NOTHING");
-        insert->bind(1, channel);
-        insert->bind(2, report.provider_id);
-        insert->bind(3, report.status);
-        if (report.error.empty())
-            insert->bind(4);
-        else
-            insert->bind(4, report.error);
-        insert->bind(5, static_cast<std::int64_t>(now));
-        // Replays of a report we already have change nothing. A report kept unmatched
-        // earlier is applied by record_send_result, which calls back in here.
-        if (insert->exec() == 0) {
-            auto applied = store::cached(db,
-                                         "SELECT applied FROM status_reports WHERE channel = ? AND "
-                                         "provider_id = ? AND status = ?");
-            applied->bind(1, channel);
-            applied->bind(2, report.provider_id);
-            applied->bind(3, report.status);
-            if (applied->executeStep() && applied->getColumn(0).getInt() == 1) {
-                out.duplicate = true;
-                return out;
-            }
-        }
+    const store::StatusReportRow kept{channel, report.provider_id, report.status, report.error,
+                                      now};
+    // Replays of a report we already have change nothing. A report kept unmatched earlier
+    // is applied by record_send_result, which calls back in here.
+    if (!store::keep_status_report(db, kept) && store::status_report_applied(db, kept)) {
+        out.duplicate = true;
+        return out;
     }
-    auto rows =
-        messages_where(db, "channel = ? AND provider_id = ?", {channel, report.provider_id});
+    auto rows = store::messages_by_provider_id(db, channel, report.provider_id);
     if (rows.empty()) return out;  // kept unapplied until the send's id is known
     out.matched = true;
-    {
-        auto mark = store::cached(db,
-                                  "UPDATE status_reports SET applied = 1 WHERE channel = ? AND "
-                                  "provider_id = ? AND status = ?");
-        mark->bind(1, channel);
-        mark->bind(2, report.provider_id);
-        mark->bind(3, report.status);
-        mark->exec();
-    }
+    store::mark_status_report_applied(db, kept);
     for (auto& m : rows) {
         std::optional<SurveyRow> survey;
         if (m.survey_id) survey = find_survey(db, *m.survey_id);
@@ -327,7 +279,7 @@ std::pair<int, int> recover_in_flight(SQLite::Database& db,
                                       const std::vector<std::string>& replayable, Seconds now,
                                       const std::unordered_set<std::int64_t>* started) {
     int requeued = 0, unknown = 0;
-    for (auto& m : messages_where(db, "state = 'sending'")) {
+    for (auto& m : store::messages_in_flight(db)) {
         // Claimed but its request never started (the journal of the crashed run proves
         // it): nothing reached the provider, so it goes out now.
         const bool replay =

@@ -20,6 +20,7 @@
 #include "cxgate/foundation/url.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
+#include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/check.hpp"
 #include "cxgate/templates/compose.hpp"
@@ -170,20 +171,7 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
         std::cerr << "cxgate outbox: " << e.what() << "\n";
         return 1;
     }
-    std::string where = "1=1";
-    std::vector<std::string> args;
-    if (!to.empty()) {
-        where += " AND address = ?";
-        args.push_back(to);
-    }
-    if (!kind.empty()) {
-        where += " AND kind = ?";
-        args.push_back(kind);
-    }
-    auto rows = store::messages_where(*db,
-                                      "id IN (SELECT id FROM messages WHERE " + where +
-                                          " ORDER BY id DESC LIMIT " + std::to_string(limit) + ")",
-                                      args, "ORDER BY id");
+    auto rows = store::outbox(*db, store::OutboxFilter{to, kind, limit});
     if (as_json) {
         json out = json::array();
         for (const auto& m : rows) {

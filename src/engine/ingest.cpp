@@ -1,8 +1,8 @@
 #include "cxgate/engine/ingest.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/contacts.hpp"
+#include "cxgate/store/events.hpp"
+#include "cxgate/store/survey_queries.hpp"
 
 #include "cxgate/engine/plan.hpp"
 
@@ -16,38 +16,8 @@ store::Seconds secs(timing::TimePoint t) {
     return t.time_since_epoch().count();
 }
 
-void upsert_contact(SQLite::Database& db, const Contact& c, store::Seconds now) {
-    // Later events update what they carry and keep what they leave out.
-    auto st = store::cached(
-        db,
-        "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-        "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
-        "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
-        "timezone = COALESCE(excluded.timezone, timezone), "
-        "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
-    auto bind = [&](int i, const std::string& v) {
-        if (v.empty())
-            st->bind(i);
-        else
-            st->bind(i, v);
-    };
-    st->bind(1, c.id);
-    bind(2, c.phone);
-    bind(3, c.email);
-    bind(4, c.name);
-    bind(5, c.locale);
-    bind(6, c.timezone);
-    bind(7, c.segment);
-    st->bind(8, static_cast<std::int64_t>(now));
-    st->exec();
-}
-
-std::string stored_name(SQLite::Database& db, const std::string& contact_id) {
-    auto st = store::cached(db, "SELECT name FROM contacts WHERE id = ?");
-    st->bind(1, contact_id);
-    if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getString();
-    return "";
+store::ContactRow contact_row(const Contact& c) {
+    return store::ContactRow{c.id, c.phone, c.email, c.name, c.locale, c.timezone, c.segment};
 }
 
 // The contact's surveys, and other contacts' surveys on the same deal, that were not
@@ -57,27 +27,16 @@ History load_history(SQLite::Database& db, const Event& event, store::Seconds no
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
         if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
-    auto st = store::cached(
-        db,
-        "SELECT flow, step, state, COALESCE(sent_at, due_at), id, deal_id, contact_id, "
-        "sent_at IS NOT NULL OR state IN ('scheduled', 'sending'), address, "
-        "state IN ('sending', 'sent', 'delivered') OR (state = 'answered' AND comment_until > ?3) "
-        "FROM surveys "
-        "WHERE (contact_id = ?1 OR (?2 <> '' AND deal_id = ?2)) AND state <> 'suppressed'");
-    st->bind(1, event.contact.id);
-    st->bind(2, event.deal_id);
-    st->bind(3, static_cast<std::int64_t>(now));
-    while (st->executeStep()) {
-        PriorSurvey p{st->getColumn(0).getString(), st->getColumn(1).getString(),
-                      *store::parse_survey_state(st->getColumn(2).getString()),
-                      timing::TimePoint{std::chrono::seconds{st->getColumn(3).getInt64()}}};
-        p.id = st->getColumn(4).getInt64();
-        p.deal_id = st->getColumn(5).isNull() ? "" : st->getColumn(5).getString();
-        p.same_contact = st->getColumn(6).getString() == event.contact.id;
+    for (const auto& row : store::survey_history(db, event.contact.id, event.deal_id, now)) {
+        PriorSurvey p{row.flow, row.step, row.state,
+                      timing::TimePoint{std::chrono::seconds{row.at}}};
+        p.id = row.id;
+        p.deal_id = row.deal_id;
+        p.same_contact = row.contact_id == event.contact.id;
         p.pending = p.state == store::SurveyState::scheduled;
-        p.counts = st->getColumn(7).getInt() != 0;
-        p.address = st->getColumn(8).isNull() ? "" : st->getColumn(8).getString();
-        p.awaiting = st->getColumn(9).getInt() != 0;
+        p.counts = row.counts;
+        p.address = row.address;
+        p.awaiting = row.awaiting;
         h.surveys.push_back(std::move(p));
     }
     return h;
@@ -138,34 +97,23 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
                           timing::TimePoint now) {
     EventOutcome out;
     out.event_id = event.id;
-    {
-        auto seen = store::cached(db, "SELECT 1 FROM events WHERE id = ?");
-        seen->bind(1, event.id);
-        if (seen->executeStep()) {
-            out.duplicate = true;
-            // The same answer as the first time: its own surveys and those it took back.
-            out.surveys = store::surveys_where(db, "event_id = ?1 OR suppressed_by = ?1",
-                                               {event.id}, "ORDER BY id");
-            return out;
-        }
+    if (store::event_recorded(db, event.id)) {
+        out.duplicate = true;
+        // The same answer as the first time: its own surveys and those it took back.
+        out.surveys = store::surveys_of_event(db, event.id);
+        return out;
     }
     const store::Seconds now_s = secs(now);
-    upsert_contact(db, event.contact, now_s);
+    store::upsert_contact(db, contact_row(event.contact), now_s);
     // An event that leaves out the name (a CRM sends the deal, not the person) still greets
     // the customer by the name an earlier event gave.
     Event named = event;
-    if (named.contact.name.empty()) named.contact.name = stored_name(db, event.contact.id);
-    auto insert =
-        store::cached(db,
-                      "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
-                      "VALUES (?,?,?,?,?,?)");
-    insert->bind(1, event.id);
-    insert->bind(2, event.type);
-    insert->bind(3, static_cast<std::int64_t>(secs(event.occurred_at)));
-    insert->bind(4, static_cast<std::int64_t>(secs(event.received_at)));
-    insert->bind(5, event.contact.id);
-    insert->bind(6, event.raw.dump());
-    insert->exec();
+    if (named.contact.name.empty())
+        if (auto known = store::find_contact(db, event.contact.id))
+            named.contact.name = known->name;
+    store::insert_event(
+        db, store::EventRow{event.id, event.type, secs(event.occurred_at), secs(event.received_at),
+                            event.contact.id, event.raw.dump()});
 
     auto planned = plan_event(config, event, load_history(db, event, now_s), now);
     for (const auto& taken : planned.displaced) {

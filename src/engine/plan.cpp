@@ -1,5 +1,7 @@
 #include "cxgate/engine/plan.hpp"
 
+#include "cxgate/engine/channel_choice.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -14,10 +16,6 @@ const date::time_zone& zone_for(const config::Flow& flow, const Contact& contact
         }
     }
     return *date::locate_zone(flow.timezone);
-}
-
-std::string address_for(const config::ChannelConfig& channel, const Contact& contact) {
-    return channel.kind == config::ChannelKind::sms ? contact.phone : contact.email;
 }
 
 nlohmann::json condition_document(const Event& event) {
@@ -210,22 +208,15 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         if (d.due_at < now)
             d.due_at = timing::next_in_window(now, flow.send_window, zone, flow.calendar);
 
-        bool any_address = false, landline = false;
-        for (const auto& name : step.channels) {
-            const auto* channel = config.find_channel(name);
-            if (!channel) continue;
-            auto address = address_for(*channel, event.contact);
-            if (address.empty()) continue;
-            if (channel->kind == config::ChannelKind::sms && !event.contact.phone_is_mobile) {
-                // A landline or service number: the step's next channel, if any, instead.
-                landline = true;
-                continue;
-            }
-            any_address = true;
-            if (history.opted_out.count(address)) continue;
-            d.channel = name;
-            d.address = address;
-            break;
+        const auto choice = choose_channel(
+            config, step.channels,
+            ContactAddresses{event.contact.phone, event.contact.email,
+                             event.contact.phone_is_mobile},
+            [&](const std::string& address) { return history.opted_out.count(address) > 0; });
+        const bool any_address = choice.any_address, landline = choice.landline;
+        if (choice.channel) {
+            d.channel = choice.channel->name;
+            d.address = choice.address;
         }
 
         // Arbitration against every related survey that went out or is still to go.

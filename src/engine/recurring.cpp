@@ -1,13 +1,13 @@
 #include "cxgate/engine/recurring.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "cxgate/engine/event.hpp"
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/contacts.hpp"
+#include "cxgate/store/schedule_runs.hpp"
 
 namespace cxgate::engine {
 
@@ -88,41 +88,18 @@ std::vector<Member> next_members(SQLite::Database& db, const config::Schedule& s
     }
     // The contacts cxgate knows, read afresh each time: one who arrives during the run is
     // surveyed if the cursor has not passed them.
-    std::string sql =
-        "SELECT id, phone, email, name, locale, timezone, segment FROM contacts WHERE id > ?";
-    if (!s.segments.empty()) {
-        sql += " AND segment IN (";
-        for (size_t i = 0; i < s.segments.size(); ++i) sql += i ? ",?" : "?";
-        sql += ")";
-    }
-    if (s.seen_within) sql += " AND updated_at >= ?";
-    sql += " ORDER BY id LIMIT ?";
-    SQLite::Statement st(db, sql);
-    int i = 1;
-    st.bind(i++, cursor);
-    for (const auto& segment : s.segments) st.bind(i++, segment);
+    std::optional<store::Seconds> seen_since;
     if (s.seen_within) {
         // seen_within counts back from now: the same arithmetic as a delay, backwards.
         const auto forward = timing::add_delay(tp(now), *s.seen_within, zone, {});
-        st.bind(i++, static_cast<std::int64_t>(now - (forward.time_since_epoch().count() - now)));
+        seen_since = now - (forward.time_since_epoch().count() - now);
     }
-    st.bind(i++, static_cast<std::int64_t>(n));
-    auto text = [&](int column) {
-        return st.getColumn(column).isNull() ? std::string() : st.getColumn(column).getString();
-    };
-    while (st.executeStep())
-        out.push_back({text(0),
-                       contact_json(text(0), text(1), text(2), text(3), text(4), text(5), text(6)),
-                       ""});
+    for (const auto& c : store::contacts_after(db, cursor, s.segments, seen_since, n))
+        out.push_back(
+            {c.id, contact_json(c.id, c.phone, c.email, c.name, c.locale, c.timezone, c.segment),
+             ""});
     return out;
 }
-
-struct Run {
-    std::string period;
-    store::Seconds opens_at = 0;
-    long released = 0;
-    std::string cursor;
-};
 
 }  // namespace
 
@@ -184,25 +161,10 @@ ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config,
         if (n >= 0 && period_opens(schedule, n, zone) > tp(now)) --n;
         wake_at(period_opens(schedule, n + 1, zone));
         if (n >= 0) {
-            auto open = store::cached(db,
-                                      "INSERT INTO schedule_runs (flow, period, opens_at) VALUES "
-                                      "(?, ?, ?) ON CONFLICT(flow, period) DO NOTHING");
-            open->bind(1, flow.name);
-            open->bind(2, period_label(schedule, n));
-            open->bind(3, static_cast<std::int64_t>(
-                              period_opens(schedule, n, zone).time_since_epoch().count()));
-            open->exec();
+            store::open_schedule_run(db, flow.name, period_label(schedule, n),
+                                     period_opens(schedule, n, zone).time_since_epoch().count());
         }
-        std::vector<Run> runs;
-        {
-            auto st = store::cached(db,
-                                    "SELECT period, opens_at, released, cursor FROM schedule_runs "
-                                    "WHERE flow = ? AND finished_at IS NULL ORDER BY opens_at");
-            st->bind(1, flow.name);
-            while (st->executeStep())
-                runs.push_back({st->getColumn(0).getString(), st->getColumn(1).getInt64(),
-                                st->getColumn(2).getInt64(), st->getColumn(3).getString()});
-        }
+        auto runs = store::unfinished_schedule_runs(db, flow.name);
         for (auto& run : runs) {
             // How many people the sending days begun by now allow, and when the next begins.
             long allowed = 0;
@@ -247,18 +209,8 @@ ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config,
                 --budget;
             }
             const bool finished = static_cast<long>(members.size()) < want;
-            auto save = store::cached(db,
-                                      "UPDATE schedule_runs SET released = ?, cursor = ?, "
-                                      "finished_at = ? WHERE flow = ? AND period = ?");
-            save->bind(1, static_cast<std::int64_t>(run.released));
-            save->bind(2, run.cursor);
-            if (finished)
-                save->bind(3, static_cast<std::int64_t>(now));
-            else
-                save->bind(3);
-            save->bind(4, flow.name);
-            save->bind(5, run.period);
-            save->exec();
+            store::save_schedule_run(db, run,
+                                     finished ? std::optional<store::Seconds>(now) : std::nullopt);
             if (!finished) {
                 // More today (the pass ran out of budget) or on the next sending day.
                 if (budget == 0)

@@ -1,11 +1,11 @@
 #include "cxgate/replies/conversation.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/clicks.hpp"
+#include "cxgate/store/inbound.hpp"
+#include "cxgate/store/survey_queries.hpp"
 
 #include "cxgate/alerts/alerts.hpp"
 #include "cxgate/foundation/phone.hpp"
@@ -46,50 +46,17 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
     return from;
 }
 
-// The newest survey on this channel and address that still waits for something from
-// the customer: a score (sent, delivered), or a further question's answer or the comment
-// (answered, within its window: comment_until is set only while one is awaited).
-// Matched on the address alone: an email reply may arrive through another email
-// channel's inbound route than the one that sent it, and a survey that failed over
-// from email to SMS is answered on its new address.
-std::optional<SurveyRow> open_survey(SQLite::Database& db, const std::string& address,
-                                     Seconds now) {
-    auto rows = surveys_where(db,
-                              "address = ? AND (state IN ('sent', 'delivered') "
-                              "OR (state = 'answered' AND comment_until > ?))",
-                              {address, std::to_string(now)},
-                              "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
-}
-
 std::string latest_locale(SQLite::Database& db, const std::string& address,
                           const std::string& fallback) {
-    auto st =
-        store::cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
-    st->bind(1, address);
-    return st->executeStep() ? st->getColumn(0).getString() : fallback;
+    return store::latest_locale(db, address).value_or(fallback);
 }
 
 // The inbound row is written once, with its outcome, at the end of the same
 // transaction that applied it; the duplicate check at the start reads the same index.
 void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
                     Seconds now, const ReplyOutcome& out) {
-    auto st =
-        store::cached(db,
-                      "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, "
-                      "survey_id, outcome) VALUES (?,?,?,?,?,?,?)");
-    st->bind(1, m.channel);
-    st->bind(2, m.provider_id);
-    st->bind(3, from);
-    st->bind(4, m.text);
-    st->bind(5, static_cast<std::int64_t>(now));
-    if (out.survey_id)
-        st->bind(6, static_cast<std::int64_t>(*out.survey_id));
-    else
-        st->bind(6);
-    st->bind(7, out.outcome);
-    st->exec();
+    store::record_inbound(db, store::InboundRow{m.channel, m.provider_id, from, m.text, now,
+                                                out.survey_id, out.outcome});
 }
 
 void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
@@ -145,12 +112,7 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
                  int score, const std::string& comment, Seconds now, ScoreSource source,
                  ReplyOutcome& out) {
     if (index == 0) {
-        auto close = store::cached(db,
-                                   "UPDATE answer_clicks SET state = 'closed', decided_at = ?1 "
-                                   "WHERE survey_id = ?2 AND state = 'pending'");
-        close->bind(1, static_cast<std::int64_t>(now));
-        close->bind(2, static_cast<std::int64_t>(s.id));
-        close->exec();
+        store::close_pending_clicks(db, s.id, now);
         s.score = score;
         s.answered_at = now;
         s.next_reminder_at.reset();
@@ -211,14 +173,9 @@ bool completes_click(SQLite::Database& db, const config::Config& config, const S
     if (s.state != SurveyState::answered || !s.answered_at ||
         now >= add(*s.answered_at, config.defaults.comment_window, config))
         return false;
-    auto clicked = store::cached(
-        db, "SELECT 1 FROM answer_clicks WHERE survey_id = ? AND state = 'recorded' LIMIT 1");
-    clicked->bind(1, static_cast<std::int64_t>(s.id));
-    if (!clicked->executeStep()) return false;
-    auto sent =
-        store::cached(db, "SELECT 1 FROM inbound WHERE channel = 'web' AND provider_id = ?");
-    sent->bind(1, "r-" + std::to_string(s.id));
-    return !sent->executeStep();
+    // The page's Send is kept as the inbound row "r-<survey id>" of channel web.
+    return store::has_recorded_click(db, s.id) &&
+           !store::inbound_seen(db, "web", "r-" + std::to_string(s.id));
 }
 
 bool awaits_score(const SurveyRow& s) {
@@ -243,16 +200,10 @@ std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config&
 ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {
     ReplyOutcome out;
-    {
-        auto seen =
-            store::cached(db, "SELECT 1 FROM inbound WHERE channel = ? AND provider_id = ?");
-        seen->bind(1, message.channel);
-        seen->bind(2, message.provider_id);
-        if (seen->executeStep()) {
-            out.duplicate = true;
-            out.outcome = "duplicate";
-            return out;
-        }
+    if (store::inbound_seen(db, message.channel, message.provider_id)) {
+        out.duplicate = true;
+        out.outcome = "duplicate";
+        return out;
     }
     const auto* channel = config.find_channel(message.channel);
     const std::string from = normalize_from(config, channel, message.from);
@@ -262,9 +213,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         if (*keyword == Intent::opt_out) {
             opt_out(db, config, message.channel, from, now, out);
         } else if (*keyword == Intent::opt_in) {
-            auto del = store::cached(db, "DELETE FROM optouts WHERE address = ?");
-            del->bind(1, from);
-            del->exec();
+            store::opt_in_address(db, from);
             out.outcome = "opted_in";
         } else if (*keyword == Intent::help) {
             auto locale = latest_locale(db, from, config.defaults.locale);
@@ -278,7 +227,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         }
     }
 
-    auto survey = open_survey(db, from, now);
+    auto survey = store::waiting_survey_for(db, from, now);
     if (!survey) {
         out.outcome = "no_open_survey";
         record_inbound(db, message, from, now, out);
@@ -402,29 +351,10 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
 
 namespace {
 
-void decide(SQLite::Database& db, const std::vector<std::int64_t>& ids, const char* state,
-            store::Seconds now) {
-    auto st = store::cached(
-        db,
-        "UPDATE answer_clicks SET state = ?1, decided_at = ?2 WHERE id = ?3 AND state = 'pending'");
-    for (auto id : ids) {
-        st->reset();
-        st->bind(1, state);
-        st->bind(2, static_cast<std::int64_t>(now));
-        st->bind(3, static_cast<std::int64_t>(id));
-        st->exec();
-    }
-}
-
 std::vector<Click> pending_clicks(SQLite::Database& db, std::int64_t survey_id) {
-    auto st = store::cached(db,
-                            "SELECT id, score, clicked_at, last_clicked_at FROM answer_clicks "
-                            "WHERE survey_id = ? AND state = 'pending' ORDER BY clicked_at, id");
-    st->bind(1, static_cast<std::int64_t>(survey_id));
     std::vector<Click> out;
-    while (st->executeStep())
-        out.push_back(Click{st->getColumn(0).getInt64(), st->getColumn(1).getInt(),
-                            st->getColumn(2).getInt64(), st->getColumn(3).getInt64()});
+    for (const auto& c : store::pending_clicks(db, survey_id))
+        out.push_back(Click{c.id, c.score, c.clicked_at, c.last_clicked_at});
     return out;
 }
 
@@ -441,42 +371,18 @@ ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
     // after the burst's latest one joins it).
     std::optional<std::int64_t> same;
     bool open = false;
-    {
-        auto st = store::cached(db,
-                                "SELECT id, score FROM answer_clicks WHERE survey_id = ? AND "
-                                "state = 'pending' AND settle_at > ?");
-        st->bind(1, static_cast<std::int64_t>(survey_id));
-        st->bind(2, static_cast<std::int64_t>(now));
-        while (st->executeStep()) {
-            open = true;
-            if (st->getColumn(1).getInt() == score) same = st->getColumn(0).getInt64();
-        }
+    for (const auto& c : store::open_burst(db, survey_id, now)) {
+        open = true;
+        if (c.score == score) same = c.id;
     }
     if (same) {
         // A repeat (a double click, a reload): one row per score and burst.
-        auto st = store::cached(db, "UPDATE answer_clicks SET last_clicked_at = ? WHERE id = ?");
-        st->bind(1, static_cast<std::int64_t>(now));
-        st->bind(2, static_cast<std::int64_t>(*same));
-        st->exec();
+        store::touch_click(db, *same, now);
     } else {
-        auto st = store::cached(db,
-                                "INSERT INTO answer_clicks (survey_id, score, clicked_at, "
-                                "last_clicked_at, settle_at, state) VALUES (?1, ?2, ?3, ?3, ?4, "
-                                "'pending')");
-        st->bind(1, static_cast<std::int64_t>(survey_id));
-        st->bind(2, score);
-        st->bind(3, static_cast<std::int64_t>(now));
-        st->bind(4, static_cast<std::int64_t>(now + window));
-        st->exec();
+        store::insert_click(db, survey_id, score, now, now + window);
     }
     // The whole open burst now settles `window` after this click.
-    auto extend = store::cached(db,
-                                "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 AND "
-                                "state = 'pending' AND settle_at > ?3");
-    extend->bind(1, static_cast<std::int64_t>(now + window));
-    extend->bind(2, static_cast<std::int64_t>(survey_id));
-    extend->bind(3, static_cast<std::int64_t>(now));
-    extend->exec();
+    store::move_burst_settling(db, survey_id, now + window, now);
     out.result = ClickOutcome::Result::pending;
     out.new_burst = !open;
     out.settles_at = now + window;
@@ -487,27 +393,18 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
                             size_t limit) {
     SettleOutcome out;
     const store::Seconds window = config.defaults.click_settle.count();
-    std::vector<std::int64_t> surveys;
-    {
-        auto st = store::cached(db,
-                                "SELECT DISTINCT survey_id FROM answer_clicks WHERE state = "
-                                "'pending' AND settle_at <= ? LIMIT ?");
-        st->bind(1, static_cast<std::int64_t>(now));
-        st->bind(2, static_cast<std::int64_t>(limit));
-        while (st->executeStep()) surveys.push_back(st->getColumn(0).getInt64());
-    }
-    for (auto survey_id : surveys) {
+    for (auto survey_id : store::surveys_with_settled_clicks(db, now, limit)) {
         auto clicks = pending_clicks(db, survey_id);
         std::vector<std::int64_t> all;
         for (const auto& c : clicks) all.push_back(c.id);
         auto survey = store::find_survey(db, survey_id);
         if (!survey || !awaits_score(*survey)) {
             // Answered by other means, expired or opted out since: nothing to decide.
-            decide(db, all, "closed", now);
+            store::decide_clicks(db, all, "closed", now);
             continue;
         }
         auto d = decide_clicks(clicks, now, window);
-        decide(db, d.void_ids, "void", now);
+        store::decide_clicks(db, d.void_ids, "void", now);
         out.voided += static_cast<int>(d.void_ids.size());
         if (!d.void_ids.empty())
             spdlog::info(
@@ -518,20 +415,15 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
             auto& s = *survey;
             if (s.expires_at && d.winner_settled_at > *s.expires_at) {
                 // Settled after the survey's end: too late, like a Send after expiry.
-                decide(db, all, "closed", now);
+                store::decide_clicks(db, all, "closed", now);
                 continue;
             }
             ReplyOutcome reply;
             s.updated_at = now;
             apply_score(db, config, s, 0, d.winner->score, "", now, ScoreSource::click, reply);
             save_survey(db, s);
-            {
-                // apply_score closed every pending click; the winner is the recorded one.
-                auto st =
-                    store::cached(db, "UPDATE answer_clicks SET state = 'recorded' WHERE id = ?");
-                st->bind(1, static_cast<std::int64_t>(d.winner->id));
-                st->exec();
-            }
+            // apply_score closed every pending click; the winner is the recorded one.
+            store::mark_click_recorded(db, d.winner->id);
             out.queued_messages.insert(out.queued_messages.end(), reply.queued_messages.begin(),
                                        reply.queued_messages.end());
             ++out.recorded;
@@ -539,12 +431,7 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
                          d.winner->score);
         } else if (d.settles_at) {
             // Still open (e.g. the settle time was changed by a reload): wake up for it.
-            auto st = store::cached(db,
-                                    "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 "
-                                    "AND state = 'pending'");
-            st->bind(1, static_cast<std::int64_t>(*d.settles_at));
-            st->bind(2, static_cast<std::int64_t>(survey_id));
-            st->exec();
+            store::move_burst_settling(db, survey_id, *d.settles_at, std::nullopt);
         }
     }
     return out;

@@ -1,8 +1,7 @@
 #include "cxgate/report/query.hpp"
 
 #include "cxgate/foundation/timing.hpp"
-
-#include <SQLiteCpp/Statement.h>
+#include "cxgate/store/answers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,17 +15,22 @@ using namespace cxgate::metrics;
 
 namespace {
 
-// SQL that yields the group value of an answered survey for each dimension. Outcome is
-// the event that caused the survey (deal.won, deal.lost, meeting.completed, ...).
-std::optional<std::string> group_expression(const std::string& by) {
-    if (by == "step") return "s.step";
-    if (by == "staff") return "COALESCE(s.staff_id, '(none)')";
-    if (by == "segment") return "COALESCE(s.segment, '(none)')";
-    if (by == "channel") return "COALESCE(s.channel, '(none)')";
-    if (by == "outcome") return "s.event_type";
-    // The ISO week is decided per answer in C++ (its survey's local date); see run_report.
-    if (by == "week") return "NULL";
-    return std::nullopt;
+const std::vector<std::string> kDimensions{"step",    "staff",   "segment",
+                                           "channel", "outcome", "week"};
+
+std::string or_none(const std::string& value) {
+    return value.empty() ? "(none)" : value;
+}
+
+// The group an answer falls in for a dimension (by=week is decided by the caller, in the
+// survey's own zone). Outcome is the event that caused the survey (deal.won, deal.lost,
+// meeting.completed, ...).
+std::string group_of(const std::string& by, const store::AnsweredQuestion& a) {
+    if (by == "step") return a.step;
+    if (by == "staff") return or_none(a.staff_id);
+    if (by == "segment") return or_none(a.segment);
+    if (by == "channel") return or_none(a.channel);
+    return a.event_type;  // outcome
 }
 
 std::string fmt(double v, int decimals = 1) {
@@ -53,30 +57,21 @@ nlohmann::json figure_json(const std::optional<Figure>& f) {
 }  // namespace
 
 bool valid_dimension(const std::string& by) {
-    return group_expression(by).has_value();
+    return std::find(kDimensions.begin(), kDimensions.end(), by) != kDimensions.end();
 }
 
 std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query,
                                   std::string* error) {
-    auto group = group_expression(query.by);
-    if (!group) {
+    if (!valid_dimension(query.by)) {
         if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
         return {};
     }
     // One row per answered question: a step of several questions reports each on its own.
-    std::string sql = "SELECT " + *group +
-                      ", s.flow, a.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
-                      "MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.answered_at, "
-                      "s.timezone, a.question, a.question_id "
-                      "FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
-    if (!query.flow.empty()) sql += " AND s.flow = :flow";
-    if (query.since) sql += " AND a.answered_at >= :since";
-    if (query.until) sql += " AND a.answered_at < :until";
-    sql += " ORDER BY s.flow, step_order, a.question, s.id";
-    SQLite::Statement st(db, sql);
-    if (!query.flow.empty()) st.bind(":flow", query.flow);
-    if (query.since) st.bind(":since", static_cast<std::int64_t>(*query.since));
-    if (query.until) st.bind(":until", static_cast<std::int64_t>(*query.until));
+    store::AnswerFilter filter;
+    filter.flow = query.flow;
+    if (query.since) filter.since = *query.since;
+    if (query.until) filter.until = *query.until;
+    const auto answers = store::answered_questions(db, filter);
 
     // Groups keep the order in which they first appear (steps in funnel order).
     // group, flow, metric, scale min, max, low_is_good, question index and id (by step only:
@@ -103,24 +98,23 @@ std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query
         }
         return it->second;
     };
-    while (st.executeStep()) {
+    const bool by_step = query.by == "step";
+    for (const auto& a : answers) {
         std::string group_value =
-            by_week ? timing::iso_week_label(
-                          timing::TimePoint{std::chrono::seconds{st.getColumn(8).getInt64()}},
-                          *zone_of(st.getColumn(9).isNull() ? "" : st.getColumn(9).getString()))
-                    : st.getColumn(0).getString();
-        const bool by_step = query.by == "step";
+            by_week ? timing::iso_week_label(timing::TimePoint{std::chrono::seconds{a.answered_at}},
+                                             *zone_of(a.timezone))
+                    : group_of(query.by, a);
         Key key{group_value,
-                st.getColumn(1).getString(),
-                st.getColumn(2).getString(),
-                st.getColumn(3).getInt(),
-                st.getColumn(4).getInt(),
-                st.getColumn(5).getInt() != 0,
-                by_step ? st.getColumn(10).getInt() : 0,
-                by_step ? st.getColumn(11).getString() : std::string()};
+                a.flow,
+                a.metric,
+                a.scale_min,
+                a.scale_max,
+                a.low_is_good,
+                by_step ? a.question : 0,
+                by_step ? a.question_id : std::string()};
         auto [it, inserted] = scores.try_emplace(key);
         if (inserted) order.push_back(key);
-        it->second.push_back(st.getColumn(6).getInt());
+        it->second.push_back(a.score);
     }
     // Weeks read in time order; other groups in the order they first appear (funnel order).
     if (by_week)

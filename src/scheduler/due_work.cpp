@@ -1,12 +1,13 @@
 #include "cxgate/scheduler/due_work.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <nlohmann/json.hpp>
 
 #include <unordered_set>
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/contacts.hpp"
+#include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/survey_queries.hpp"
 
+#include "cxgate/engine/channel_choice.hpp"
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/engine/recurring.hpp"
 #include "cxgate/foundation/phone.hpp"
@@ -36,31 +37,7 @@ const date::time_zone& zone_of(const config::Config& config, const config::Flow*
     return *date::locate_zone(flow ? flow->timezone : config.defaults.timezone);
 }
 
-// The survey on an address that awaits something from the customer: its score (sent,
-// delivered), a further question's answer or its "why?" (answered, within the window), or
-// one still being sent. The reply matcher's open survey, plus `sending`. At most one such
-// survey exists per address, so a reply always belongs to one question.
-struct Open {
-    std::int64_t id = 0;
-    std::string flow, step;
-    SurveyState state = SurveyState::sending;
-};
-std::optional<Open> open_on_address(SQLite::Database& db, const std::string& address,
-                                    std::int64_t except, Seconds now) {
-    auto st =
-        store::cached(db,
-                      "SELECT id, flow, step, state FROM surveys WHERE address = ?1 AND id <> "
-                      "?2 AND (state IN ('sending', 'sent', 'delivered') OR (state = "
-                      "'answered' AND comment_until > ?3)) ORDER BY id LIMIT 1");
-    st->bind(1, address);
-    st->bind(2, static_cast<std::int64_t>(except));
-    st->bind(3, static_cast<std::int64_t>(now));
-    if (!st->executeStep()) return std::nullopt;
-    return Open{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
-                st->getColumn(2).getString(), *parse_survey_state(st->getColumn(3).getString())};
-}
-
-std::string name_of(const Open& o) {
+std::string name_of(const SurveyRow& o) {
     return "survey " + std::to_string(o.id) + " (" + o.flow + "/" + o.step + ")";
 }
 
@@ -102,28 +79,18 @@ void supersede(SQLite::Database& db, const config::Config& config, std::int64_t 
 // the next channel of the step with an address that has not.
 bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRow& s) {
     if (!s.address.empty() && !is_opted_out(db, s.address)) return true;
-    auto contact = store::cached(db, "SELECT phone, email FROM contacts WHERE id = ?");
-    contact->bind(1, s.contact_id);
-    std::string phone, email;
-    if (contact->executeStep()) {
-        phone = contact->getColumn(0).isNull() ? "" : contact->getColumn(0).getString();
-        email = contact->getColumn(1).isNull() ? "" : contact->getColumn(1).getString();
-    }
-    for (const auto& name : nlohmann::json::parse(s.channels)) {
-        const auto* channel = config.find_channel(name.get<std::string>());
-        if (!channel) continue;
-        auto address = channel->kind == config::ChannelKind::sms ? phone : email;
-        if (address.empty() || is_opted_out(db, address)) continue;
-        // A landline or service number cannot take the SMS (engine/plan.cpp decides the same).
-        if (channel->kind == config::ChannelKind::sms) {
-            const auto number = phone::normalize(address, "", nullptr);
-            if (!number || !number->mobile_capable) continue;
-        }
-        s.channel = channel->name;
-        s.address = address;
-        return true;
-    }
-    return false;
+    const auto contact = store::find_contact(db, s.contact_id);
+    std::vector<std::string> channels;
+    for (const auto& name : nlohmann::json::parse(s.channels, nullptr, false))
+        if (name.is_string()) channels.push_back(name.get<std::string>());
+    const auto choice = engine::choose_channel(
+        config, channels,
+        contact ? engine::addresses_of(contact->phone, contact->email) : engine::ContactAddresses{},
+        [&](const std::string& address) { return is_opted_out(db, address); });
+    if (!choice.channel) return false;
+    s.channel = choice.channel->name;
+    s.address = choice.address;
+    return true;
 }
 
 std::optional<Seconds> next_reminder(const config::Config& config, const SurveyRow& s,
@@ -142,8 +109,8 @@ std::optional<Seconds> next_reminder(const config::Config& config, const SurveyR
 // when the due survey goes now (the older one superseded); false when it waits (held_by,
 // reason `waiting`) or is skipped (suppressed, reason `skipped`), already saved. A survey
 // still being sent is always waited for: it is about to be sent or failed.
-bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s, const Open& older,
-               Seconds now, PassResult& out) {
+bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
+               const SurveyRow& older, Seconds now, PassResult& out) {
     const auto* flow = config.flow_for(s.flow, s.flow_version);
     const auto* step = flow ? flow->find_step(s.step) : nullptr;
     const auto policy = step ? step->on_waiting : config::OnWaiting::supersede;
@@ -189,9 +156,7 @@ bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
 // crowd out surveys that can go in a pass at the limit.
 void claim_due_surveys(SQLite::Database& db, const config::Config& config, Seconds now,
                        size_t limit, PassResult& out) {
-    auto due =
-        surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
-                      "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
+    auto due = store::due_surveys(db, now, limit);
     for (auto& s : due) {
         if (s.expires_at && *s.expires_at <= now) {
             s.state = SurveyState::expired;
@@ -205,7 +170,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.state = SurveyState::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
             s.updated_at = now;
-        } else if (auto older = open_on_address(db, s.address, s.id, now);
+        } else if (auto older = store::survey_in_the_way(db, s.address, s.id, now);
                    older && !goes_over(db, config, s, *older, now, out)) {
             continue;  // waits (written only when what it waits for changes) or was skipped
         } else {
@@ -241,12 +206,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
 
 void send_reminders(SQLite::Database& db, const config::Config& config, Seconds now, size_t limit,
                     PassResult& out) {
-    auto due = surveys_where(
-        db,
-        "state IN ('sent', 'delivered') AND next_reminder_at <= ? "
-        "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?)",
-        {std::to_string(now), std::to_string(now)},
-        "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
+    auto due = store::reminders_due(db, now, limit);
     for (auto& s : due) {
         if (is_opted_out(db, s.address)) continue;
         out.queued_messages.push_back(
@@ -262,16 +222,9 @@ void send_reminders(SQLite::Database& db, const config::Config& config, Seconds 
 void expire_and_close(SQLite::Database& db, const config::Config& config, Seconds now,
                       PassResult& out) {
     // Unanswered surveys expire; answered ones whose comment never came are closed.
-    auto expire = store::cached(
-        db,
-        "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before expiry', "
-        "next_reminder_at = NULL, updated_at = ?1 "
-        "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
-    expire->bind(1, static_cast<std::int64_t>(now));
-    out.expired += expire->exec();
+    out.expired += store::expire_unanswered(db, now);
 
-    auto late_alerts =
-        surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?", {std::to_string(now)});
+    auto late_alerts = store::alerts_due(db, now);
     for (auto& s : late_alerts) {
         auto ids = replies::send_alert(db, config, s, now);
         out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
@@ -280,30 +233,7 @@ void expire_and_close(SQLite::Database& db, const config::Config& config, Second
         ++out.alerted;
     }
 
-    auto close = store::cached(db,
-                               "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until "
-                               "= NULL, updated_at = ?1 "
-                               "WHERE state = 'answered' AND comment_until <= ?1");
-    close->bind(1, static_cast<std::int64_t>(now));
-    out.closed += close->exec();
-}
-
-std::optional<Seconds> next_due(SQLite::Database& db) {
-    auto st = store::cached(
-        db,
-        "SELECT MIN(t) FROM ("
-        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
-        " UNION ALL SELECT MIN(COALESCE(MIN(wait_until, expires_at), wait_until, expires_at))"
-        " FROM surveys WHERE state = 'scheduled' AND held_by IS NOT NULL"
-        " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
-        "AND reminders_sent < reminders_max"
-        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
-        " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
-        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered'"
-        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued'"
-        " UNION ALL SELECT MIN(settle_at) FROM answer_clicks WHERE state = 'pending')");
-    if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
-    return std::nullopt;
+    out.closed += store::close_ended_comment_windows(db, now);
 }
 
 }  // namespace
@@ -328,21 +258,13 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     send_reminders(db, config, now, limit, out);
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
-    auto queued =
-        store::cached(db,
-                      "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL "
-                      "OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
-    queued->bind(1, static_cast<std::int64_t>(now));
-    queued->bind(2, static_cast<std::int64_t>(limit));
     // Added to what this pass created (the dispatcher ignores ids it already holds):
     // replacing that list lost every new message beyond the first `limit` queued ones
     // until a later pass, 30 s away.
     std::unordered_set<std::int64_t> seen(out.queued_messages.begin(), out.queued_messages.end());
-    while (queued->executeStep()) {
-        const auto id = queued->getColumn(0).getInt64();
+    for (const auto id : store::queued_messages_due(db, now, limit))
         if (seen.insert(id).second) out.queued_messages.push_back(id);
-    }
-    out.next_due = next_due(db);
+    out.next_due = store::next_due(db);
     if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))
         out.next_due = recurring.next_due;
     return out;

@@ -1,0 +1,36 @@
+#pragma once
+// Answered questions with the survey facts reports group them by: one row per answer, in
+// funnel order (flows by name, steps in the order they first appear, questions in order).
+// Reports (src/report) decide the grouping and the figures; the store only reads.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::store {
+
+struct AnsweredQuestion {
+    std::int64_t survey_id = 0;
+    std::string flow, step, event_type;      // event_type: the outcome (deal.won, ...)
+    std::string staff_id, segment, channel;  // empty when the survey had none
+    std::string timezone;                    // the survey's zone; empty: unknown
+    std::int64_t step_order = 0;             // the step's first survey id: funnel order
+    int question = 0;                        // its place in the step (0: the first)
+    std::string question_id, metric;
+    int scale_min = 0, scale_max = 10;
+    bool low_is_good = false;
+    int score = 0;
+    Seconds answered_at = 0;
+};
+
+struct AnswerFilter {
+    std::string flow;                     // empty: every flow
+    std::optional<Seconds> since, until;  // answered_at in [since, until)
+};
+
+std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const AnswerFilter& filter);
+
+}  // namespace cxgate::store

@@ -1,0 +1,67 @@
+#pragma once
+// The questions the daemon asks about surveys, each named for what it decides. The rules
+// that several components share live here once: which survey awaits the customer on an
+// address (the reply matcher, the scheduler's supersede and the planner's history all ask
+// it), and what is due.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::store {
+
+// The newest survey on `address` that waits for something from the customer: a score
+// (sent, delivered), or a further question's answer or the comment (answered, while its
+// comment window is open). A reply on that address belongs to it. Matched on the address
+// alone: an email reply may arrive through another email channel's inbound route than the
+// one that sent it, and a survey that failed over from email to SMS is answered on its new
+// address.
+std::optional<SurveyRow> waiting_survey_for(SQLite::Database& db, const std::string& address,
+                                            Seconds now);
+
+// The survey (other than `except`) that stands in the way of a new one on `address`: one
+// that awaits the customer as above, or one still being sent. At most one exists per
+// address, so a reply always belongs to one question.
+std::optional<SurveyRow> survey_in_the_way(SQLite::Database& db, const std::string& address,
+                                           std::int64_t except, Seconds now);
+
+// A contact's surveys (and other contacts' on the same deal) that were not suppressed, as
+// the planner weighs them.
+struct HistoryRow {
+    std::int64_t id = 0;
+    std::string flow, step;
+    SurveyState state = SurveyState::scheduled;
+    Seconds at = 0;  // sent_at when sent, else due_at
+    std::string deal_id, contact_id, address;
+    bool counts = false;    // went out or will (not expired or opted out before its turn)
+    bool awaiting = false;  // awaits the customer (or is being sent) right now
+};
+std::vector<HistoryRow> survey_history(SQLite::Database& db, const std::string& contact_id,
+                                       const std::string& deal_id, Seconds now);
+
+// Scheduled surveys due by `now`, at most `limit`; held ones (waiting for another survey on
+// their address) last, so they never crowd out surveys that can go in a pass at the limit.
+std::vector<SurveyRow> due_surveys(SQLite::Database& db, Seconds now, size_t limit);
+// Sent surveys whose next reminder is due and that have reminders left and time to run.
+std::vector<SurveyRow> reminders_due(SQLite::Database& db, Seconds now, size_t limit);
+// Surveys whose alert waited for the reason long enough.
+std::vector<SurveyRow> alerts_due(SQLite::Database& db, Seconds now);
+// Unanswered surveys past their expiry become `expired`; returns how many.
+int expire_unanswered(SQLite::Database& db, Seconds now);
+// Answered surveys whose comment window ended without the comment are `closed`; returns
+// how many.
+int close_ended_comment_windows(SQLite::Database& db, Seconds now);
+// The earliest instant at which any of the above, a message retry or a click settling has
+// work to do: the scheduler sleeps until then.
+std::optional<Seconds> next_due(SQLite::Database& db);
+
+// The locale of the newest survey sent to `address` (a STOP or HELP answer speaks it).
+std::optional<std::string> latest_locale(SQLite::Database& db, const std::string& address);
+
+// Every survey in id order (`cxgate simulate` prints what changed).
+std::vector<SurveyRow> all_surveys(SQLite::Database& db);
+
+}  // namespace cxgate::store

@@ -1,0 +1,54 @@
+// Reads the answers table joined with its surveys, for reports.
+#include "cxgate/store/answers.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace cxgate::store {
+
+namespace {
+std::string text(const SQLite::Column& c) {
+    return c.isNull() ? std::string() : c.getString();
+}
+}  // namespace
+
+std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const AnswerFilter& filter) {
+    std::string sql =
+        "SELECT s.id, s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel, "
+        "s.timezone, MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.question, "
+        "a.question_id, a.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
+        "a.answered_at FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
+    if (!filter.flow.empty()) sql += " AND s.flow = :flow";
+    if (filter.since) sql += " AND a.answered_at >= :since";
+    if (filter.until) sql += " AND a.answered_at < :until";
+    sql += " ORDER BY s.flow, step_order, a.question, s.id";
+    SQLite::Statement st(db, sql);
+    if (!filter.flow.empty()) st.bind(":flow", filter.flow);
+    if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
+    std::vector<AnsweredQuestion> out;
+    while (st.executeStep()) {
+        AnsweredQuestion a;
+        int i = 0;
+        a.survey_id = st.getColumn(i++).getInt64();
+        a.flow = text(st.getColumn(i++));
+        a.step = text(st.getColumn(i++));
+        a.event_type = text(st.getColumn(i++));
+        a.staff_id = text(st.getColumn(i++));
+        a.segment = text(st.getColumn(i++));
+        a.channel = text(st.getColumn(i++));
+        a.timezone = text(st.getColumn(i++));
+        a.step_order = st.getColumn(i++).getInt64();
+        a.question = st.getColumn(i++).getInt();
+        a.question_id = text(st.getColumn(i++));
+        a.metric = text(st.getColumn(i++));
+        a.scale_min = st.getColumn(i++).getInt();
+        a.scale_max = st.getColumn(i++).getInt();
+        a.low_is_good = st.getColumn(i++).getInt() != 0;
+        a.score = st.getColumn(i++).getInt();
+        a.answered_at = st.getColumn(i++).getInt64();
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+}  // namespace cxgate::store

@@ -1,0 +1,143 @@
+// The survey questions of survey_queries.hpp. The awaiting rule is written once, below.
+#include "cxgate/store/survey_queries.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "cxgate/store/statement_cache.hpp"
+
+namespace cxgate::store {
+
+namespace {
+
+// A survey awaits the customer: its score (sent, delivered) or, answered, a further
+// question's answer or its "why?" while the comment window is open. `now` is the SQL
+// parameter holding the current instant.
+std::string awaits_customer(const std::string& now) {
+    return "(state IN ('sent', 'delivered') OR (state = 'answered' AND comment_until > " + now +
+           "))";
+}
+
+// ... or is about to: a survey being sent is awaited too.
+std::string awaits_or_sending(const std::string& now) {
+    return "(state = 'sending' OR " + awaits_customer(now) + ")";
+}
+
+std::string text(const SQLite::Column& c) {
+    return c.isNull() ? std::string() : c.getString();
+}
+
+}  // namespace
+
+std::optional<SurveyRow> waiting_survey_for(SQLite::Database& db, const std::string& address,
+                                            Seconds now) {
+    auto rows = surveys_where(db, "address = ?1 AND " + awaits_customer("?2"),
+                              {address, std::to_string(now)},
+                              "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::optional<SurveyRow> survey_in_the_way(SQLite::Database& db, const std::string& address,
+                                           std::int64_t except, Seconds now) {
+    auto rows = surveys_where(db, "address = ?1 AND id <> ?2 AND " + awaits_or_sending("?3"),
+                              {address, std::to_string(except), std::to_string(now)},
+                              "ORDER BY id LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<HistoryRow> survey_history(SQLite::Database& db, const std::string& contact_id,
+                                       const std::string& deal_id, Seconds now) {
+    auto st = cached(db,
+                     "SELECT id, flow, step, state, COALESCE(sent_at, due_at), deal_id, "
+                     "contact_id, sent_at IS NOT NULL OR state IN ('scheduled', 'sending'), "
+                     "address, " +
+                         awaits_or_sending("?3") +
+                         " FROM surveys WHERE (contact_id = ?1 OR (?2 <> '' AND deal_id = ?2)) "
+                         "AND state <> 'suppressed'");
+    st->bind(1, contact_id);
+    st->bind(2, deal_id);
+    st->bind(3, static_cast<std::int64_t>(now));
+    std::vector<HistoryRow> out;
+    while (st->executeStep()) {
+        HistoryRow h;
+        h.id = st->getColumn(0).getInt64();
+        h.flow = text(st->getColumn(1));
+        h.step = text(st->getColumn(2));
+        h.state = parse_survey_state(text(st->getColumn(3))).value_or(SurveyState::closed);
+        h.at = st->getColumn(4).getInt64();
+        h.deal_id = text(st->getColumn(5));
+        h.contact_id = text(st->getColumn(6));
+        h.counts = st->getColumn(7).getInt() != 0;
+        h.address = text(st->getColumn(8));
+        h.awaiting = st->getColumn(9).getInt() != 0;
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::vector<SurveyRow> due_surveys(SQLite::Database& db, Seconds now, size_t limit) {
+    return surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
+                         "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
+}
+
+std::vector<SurveyRow> reminders_due(SQLite::Database& db, Seconds now, size_t limit) {
+    return surveys_where(
+        db,
+        "state IN ('sent', 'delivered') AND next_reminder_at <= ?1 "
+        "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?1)",
+        {std::to_string(now)}, "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
+}
+
+std::vector<SurveyRow> alerts_due(SQLite::Database& db, Seconds now) {
+    return surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?",
+                         {std::to_string(now)});
+}
+
+int expire_unanswered(SQLite::Database& db, Seconds now) {
+    auto st = cached(db,
+                     "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before "
+                     "expiry', next_reminder_at = NULL, updated_at = ?1 "
+                     "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
+    st->bind(1, static_cast<std::int64_t>(now));
+    return st->exec();
+}
+
+int close_ended_comment_windows(SQLite::Database& db, Seconds now) {
+    auto st = cached(db,
+                     "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, "
+                     "updated_at = ?1 WHERE state = 'answered' AND comment_until <= ?1");
+    st->bind(1, static_cast<std::int64_t>(now));
+    return st->exec();
+}
+
+std::optional<Seconds> next_due(SQLite::Database& db) {
+    auto st = cached(
+        db,
+        "SELECT MIN(t) FROM ("
+        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
+        " UNION ALL SELECT MIN(COALESCE(MIN(wait_until, expires_at), wait_until, expires_at))"
+        " FROM surveys WHERE state = 'scheduled' AND held_by IS NOT NULL"
+        " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
+        "AND reminders_sent < reminders_max"
+        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
+        " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
+        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered'"
+        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued'"
+        " UNION ALL SELECT MIN(settle_at) FROM answer_clicks WHERE state = 'pending')");
+    if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
+    return std::nullopt;
+}
+
+std::optional<std::string> latest_locale(SQLite::Database& db, const std::string& address) {
+    auto st = cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
+    st->bind(1, address);
+    if (!st->executeStep()) return std::nullopt;
+    return st->getColumn(0).getString();
+}
+
+std::vector<SurveyRow> all_surveys(SQLite::Database& db) {
+    return surveys_where(db, "1 = 1", {}, "ORDER BY id");
+}
+
+}  // namespace cxgate::store
