@@ -55,8 +55,7 @@ class CalendarCache {
 
 // settings.cpp: top-level keys of cxgate.yaml.
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c);
-// api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
-// backups), at least 16 characters once expanded, each problem at its list item.
+// `api_tokens:` (${ENV} references only) and `fatigue:`.
 void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c);
 void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c);
 

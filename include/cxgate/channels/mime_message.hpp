@@ -2,7 +2,7 @@
 // An email as cxgate sends it over SMTP: the message a channel hands to the HTTP client, and
 // what becomes of it before curl sees it: the checks that keep input from rewriting the
 // message, the top-level headers (RFC 5322, with RFC 2047 encoded-words for anything that is
-// not plain ASCII) and the text parts. Pure functions; the curl transport (http_client.cpp)
+// not plain ASCII) and the text parts. Pure functions; the curl transport (curl_transfer.cpp)
 // turns the result into its MIME tree.
 #include <chrono>
 #include <string>
