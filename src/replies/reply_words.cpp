@@ -20,6 +20,7 @@ bool one_of(std::string_view word, Words list) {
 }  // namespace
 
 // ---- keywords -------------------------------------------------------------------------------
+
 namespace {
 
 struct Keyword {
@@ -74,6 +75,7 @@ std::optional<Intent> keyword_in(const std::vector<Token>& tokens, bool numbers_
 }
 
 // ---- numbers --------------------------------------------------------------------------------
+
 namespace {
 
 constexpr NumberWord kNumberWords[] = {
@@ -145,6 +147,7 @@ bool politeness(std::string_view w) {
 }
 
 // ---- yes and no -----------------------------------------------------------------------------
+
 namespace {
 
 // Words that answer a yes/no question wherever they stand in the reply.
