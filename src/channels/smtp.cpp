@@ -6,6 +6,7 @@
 // sendgrid channel's inbound route and are matched by the sender's address.
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/email_format.hpp"
+#include "cxgate/channels/mime_message.hpp"
 
 namespace cxgate::channels {
 

@@ -7,15 +7,12 @@
 // a due survey, a reminder, an expiry). Every message is taken as sent at once. Reply
 // lines go through replies::handle_inbound like a provider's webhook; without them no one
 // answers, and the timeline shows the longest life of each survey: reminders, expiry.
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -27,92 +24,18 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/scheduler/due_work.hpp"
 #include "cxgate/store/database.hpp"
+#include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/survey_queries.hpp"
+#include "simulation.hpp"
 
 namespace cxgate::cli {
+
+using namespace detail;
 
 namespace {
 
 using json = nlohmann::json;
-using store::Seconds;
-
-struct PendingEvent {
-    int line = 0;
-    json body;
-    Seconds at = 0;  // when the simulated daemon receives it
-};
-
-timing::TimePoint tp(Seconds s) {
-    return timing::TimePoint{std::chrono::seconds{s}};
-}
-
-// One line of the timeline. The text form is for people; --json prints each entry as one
-// JSON object per line with the same fields, for tools that check timelines.
-struct Entry {
-    Entry(Seconds at_, std::string kind_, std::optional<store::SurveyRow> survey_ = std::nullopt,
-          std::string channel_ = "", std::string address_ = "", std::string locale_ = "")
-        : at(at_),
-          kind(std::move(kind_)),
-          survey(std::move(survey_)),
-          channel(std::move(channel_)),
-          address(std::move(address_)),
-          locale(std::move(locale_)) {}
-    Seconds at = 0;
-    std::string kind;  // event, rejected, schedule, suppress, reply, a message kind, a state
-    std::optional<store::SurveyRow> survey;
-    std::string channel, address, locale;
-    std::string reason, detail;  // suppressions and state changes
-    std::string text;            // the rest of the line, as the text form prints it
-    json extra = json::object();
-};
-
-class Timeline {
-  public:
-    Timeline(const date::time_zone& zone, bool as_json) : zone_(zone), json_(as_json) {}
-
-    // "Mon 2026-11-23 09:00 EET": weekday first, because send windows are about days.
-    std::string when(Seconds t) const {
-        return date::format("%a %F %R %Z", date::zoned_seconds{&zone_, tp(t)});
-    }
-    void add(const Entry& e) {
-        if (json_) {
-            json j{{"time", timing::format_local(tp(e.at), zone_)}, {"kind", e.kind}};
-            if (e.survey) {
-                j["survey"] = e.survey->id;
-                j["flow"] = e.survey->flow;
-                j["step"] = e.survey->step;
-                j["metric"] = e.survey->metric;
-            }
-            if (!e.channel.empty()) j["channel"] = e.channel;
-            if (!e.address.empty()) j["address"] = e.address;
-            if (!e.locale.empty()) j["locale"] = e.locale;
-            if (!e.reason.empty()) j["reason"] = e.reason;
-            if (!e.detail.empty()) j["detail"] = e.detail;
-            for (auto it = e.extra.begin(); it != e.extra.end(); ++it) j[it.key()] = it.value();
-            std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-            return;
-        }
-        std::string stamp = e.at == last_ ? std::string(25, ' ') : when(e.at);
-        stamp.resize(25, ' ');
-        last_ = e.at;
-        std::string label = e.kind;
-        label.resize(11, ' ');
-        std::cout << stamp << label << e.text << "\n";
-    }
-    bool as_json() const { return json_; }
-
-  private:
-    const date::time_zone& zone_;
-    bool json_;
-    Seconds last_ = -1;
-};
-
-// "superseded: survey 4 (...) went to ..." -> {"superseded", "survey 4 (...) went to ..."}
-std::pair<std::string, std::string> split_reason(const std::string& reason) {
-    auto colon = reason.find(": ");
-    if (colon == std::string::npos) return {reason, ""};
-    return {reason.substr(0, colon), reason.substr(colon + 2)};
-}
 
 // A member as text whatever its JSON type ("" when absent): a wrong type is for
 // parse_event to report, not for the simulation to trip over.
@@ -120,10 +43,6 @@ std::string text_of(const json& object, const char* key) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) return "";
     return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-std::string survey_label(const store::SurveyRow& s) {
-    return s.step + " #" + std::to_string(s.id) + " (" + s.metric + ")";
 }
 
 std::shared_ptr<config::Config> only_flow(const config::Config& loaded, const std::string& flow) {
@@ -180,56 +99,8 @@ int simulate(const SimulateOptions& options) {
         return 2;
     }
 
-    // Read every line first: a bad line stops the run before anything is printed.
     std::vector<PendingEvent> events;
-    int line_no = 0, bad = 0;
-    for (std::string text; std::getline(in, text);) {
-        ++line_no;
-        auto first = text.find_first_not_of(" \t\r");
-        if (first == std::string::npos || text[first] == '#') continue;
-        PendingEvent e;
-        e.line = line_no;
-        try {
-            e.body = json::parse(text);
-        } catch (const json::parse_error& err) {
-            std::cerr << options.events_file << ":" << line_no << ": malformed JSON at byte "
-                      << err.byte << "\n";
-            ++bad;
-            continue;
-        }
-        if (!e.body.is_object()) {
-            std::cerr << options.events_file << ":" << line_no
-                      << ": an event must be a JSON object\n";
-            ++bad;
-            continue;
-        }
-        // {"reply": {"from", "text", "at"?, "channel"?}}: a customer's answer, through the
-        // same conversation code as a provider's inbound webhook.
-        const bool is_reply = e.body.contains("reply");
-        if (is_reply && !(e.body["reply"].is_object() && e.body["reply"].contains("from") &&
-                          e.body["reply"].contains("text"))) {
-            std::cerr << options.events_file << ":" << line_no
-                      << ": a reply needs {\"reply\": {\"from\": ..., \"text\": ...}}\n";
-            ++bad;
-            continue;
-        }
-        const json& timed = is_reply ? e.body["reply"] : e.body;
-        const char* time_key = is_reply ? "at" : "occurred_at";
-        if (auto it = timed.find(time_key); it != timed.end() && it->is_string()) {
-            auto t = timing::parse_iso8601(it->get<std::string>());
-            if (!t) {
-                std::cerr << options.events_file << ":" << line_no << ": " << time_key
-                          << ": expected ISO 8601 with offset\n";
-                ++bad;
-                continue;
-            }
-            e.at = t->time_since_epoch().count();
-        } else {
-            e.at = events.empty() ? from.value_or(0) : events.back().at;
-        }
-        events.push_back(std::move(e));
-    }
-    if (bad) return 2;
+    if (!read_events(in, options.events_file, from, events)) return 2;
     // A recurring survey needs no events: its schedule makes them, from --from on.
     const bool scheduled =
         std::any_of(config->flows.begin(), config->flows.end(),
@@ -272,8 +143,7 @@ int simulate(const SimulateOptions& options) {
 
     auto report_changes = [&](Seconds now) {
         // Messages first (what went out), then surveys that ended.
-        for (const auto& m :
-             store::messages_where(*db, "id > ?", {std::to_string(last_message)}, "ORDER BY id")) {
+        for (const auto& m : store::messages_after(*db, last_message)) {
             last_message = m.id;
             auto survey = m.survey_id ? store::find_survey(*db, *m.survey_id) : std::nullopt;
             std::string about = survey ? survey_label(*survey) + " " : "";
@@ -295,7 +165,7 @@ int simulate(const SimulateOptions& options) {
                 timeline.add(quote);
             }
         }
-        for (const auto& s : store::surveys_where(*db, "1=1", {}, "ORDER BY id")) {
+        for (const auto& s : store::all_surveys(*db)) {
             auto& seen = states[s.id];
             if (seen == s.state) continue;
             // Suppressed at planning time is printed with its event; later (on_waiting:

@@ -54,7 +54,7 @@ std::optional<YAML::Node> load_yaml(const std::string& file) {
     }
 }
 
-// The YAML node of each step, by id (load.cpp already reported steps without one).
+// The YAML node of each step, by id (steps.cpp already reported steps without one).
 std::map<std::string, YAML::Node> step_nodes(const YAML::Node& root) {
     std::map<std::string, YAML::Node> out;
     const YAML::Node steps = root["steps"];

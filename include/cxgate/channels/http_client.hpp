@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "cxgate/channels/mime_message.hpp"
 #include "cxgate/net.hpp"
 
 namespace cxgate::channels {
@@ -34,22 +34,6 @@ struct HttpResponse {
     // The request left this host (curl wrote it to the socket): a failure after that
     // point leaves open whether the provider acted on it.
     bool request_sent = false;
-};
-
-// An email as libcurl's MIME API builds it: multipart/alternative text + HTML, UTF-8.
-struct MailMessage {
-    std::string url;           // smtp://host:port or smtps://host:port
-    bool require_tls = false;  // STARTTLS required (CURLUSESSL_ALL) on smtp://
-    std::string username, password;
-    std::string from;  // envelope and From address
-    std::string from_name;
-    std::vector<std::string> to;
-    std::string subject;               // UTF-8; encoded per RFC 2047 by the client
-    std::string text;                  // text/plain; charset=UTF-8
-    std::string html;                  // text/html; charset=UTF-8 (optional)
-    std::vector<std::string> headers;  // extra headers: Message-ID, Reply-To, List-Unsubscribe...
-    std::chrono::milliseconds connect_timeout{5000};
-    std::chrono::milliseconds total_timeout{30000};
 };
 
 struct MailResult {
@@ -85,14 +69,5 @@ class HttpClient {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-// Header building blocks for send_mail, pure functions exposed for tests.
-// A header value as RFC 2047 "B" encoded-words when it is not plain printable ASCII: each
-// word at most 75 characters, never splitting a UTF-8 character, folded onto continuation
-// lines of at most 76 characters; first_line_used counts "Subject: " already on the first
-// line. CR and LF become spaces so that a value can never start another header.
-std::string encode_header_value(std::string_view utf8, size_t first_line_used = 0);
-// RFC 5322 date-time in UTC, e.g. "Tue, 14 Nov 2023 22:13:20 +0000".
-std::string rfc5322_date(std::chrono::system_clock::time_point time);
 
 }  // namespace cxgate::channels

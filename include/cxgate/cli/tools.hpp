@@ -1,8 +1,12 @@
 #pragma once
-// Tools for flow authors and operations: `cxgate simulate` and `cxgate import`.
+// Tools for flow authors and operations: `cxgate check`, `cxgate simulate` and `cxgate import`.
 #include <string>
 
 namespace cxgate::cli {
+
+// Loads the configuration and checks every message it can send; prints each problem with
+// its file:line:column and a summary. 0 when there is no error, 1 otherwise.
+int check(const std::string& file);
 
 struct SimulateOptions {
     std::string config_file;

@@ -15,6 +15,7 @@
 
 #include "cxgate/channels/adapters.hpp"
 #include "cxgate/channels/http_client.hpp"
+#include "cxgate/channels/mime_message.hpp"
 // clang-format off: Beast after net.hpp, which must come first on Boost 1.74
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

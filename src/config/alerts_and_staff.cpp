@@ -1,0 +1,62 @@
+// The `alerts:` and `staff:` sections: who an alert can reach and by which channel.
+// Read after `channels:`, whose names they refer to.
+#include "loader.hpp"
+
+namespace cxgate::config::detail {
+
+void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
+    if (const YAML::Node alerts = root["alerts"]) {
+        if (r.expect_map(alerts, "\"alerts\"")) {
+            r.check_keys(alerts, {"channel", "targets"}, "\"alerts\"");
+            if (auto v = r.string(alerts, "channel")) {
+                c.alert_channel = *v;
+                if (!c.channels.count(*v))
+                    r.error(alerts["channel"], "alerts: undefined channel \"" + *v + "\"");
+            }
+            if (const YAML::Node targets = alerts["targets"];
+                targets && r.expect_map(targets, "\"targets\"")) {
+                for (auto it = targets.begin(); it != targets.end(); ++it) {
+                    AlertTarget t;
+                    t.name = it->first.Scalar();
+                    const std::string where = "alert target \"" + t.name + "\"";
+                    if (!r.expect_map(it->second, where)) continue;
+                    r.check_keys(it->second, {"channel", "address"}, where);
+                    t.channel = r.string(it->second, "channel", true).value_or("");
+                    t.address = r.string(it->second, "address", true).value_or("");
+                    if (!t.channel.empty() && !c.channels.count(t.channel))
+                        r.error(it->second["channel"],
+                                where + ": undefined channel \"" + t.channel + "\"");
+                    c.alert_targets[t.name] = t;
+                }
+            }
+        }
+    }
+    if (c.alert_channel.empty()) {
+        if (auto* email = c.first_channel(ChannelKind::email)) c.alert_channel = email->name;
+    }
+    if (const YAML::Node staff = root["staff"]) {
+        if (!staff.IsSequence()) {
+            r.error(staff, "\"staff\" must be a list of staff members");
+            return;
+        }
+        for (const auto& item : staff) {
+            if (!r.expect_map(item, "a staff member")) continue;
+            r.check_keys(item, {"id", "name", "email", "phone", "lead"}, "a staff member");
+            StaffMember m;
+            m.id = r.string(item, "id", true).value_or("");
+            m.name = r.string(item, "name").value_or("");
+            m.email = r.string(item, "email").value_or("");
+            m.phone = r.string(item, "phone").value_or("");
+            m.lead = r.string(item, "lead").value_or("");
+            if (!m.id.empty()) c.staff[m.id] = m;
+        }
+        for (const auto& item : staff) {
+            if (!item.IsMap() || !item["lead"]) continue;
+            auto lead = item["lead"].Scalar();
+            if (!c.staff.count(lead))
+                r.error(item["lead"], "unknown staff id \"" + lead + "\" as lead");
+        }
+    }
+}
+
+}  // namespace cxgate::config::detail

@@ -1,0 +1,73 @@
+#pragma once
+// Private to src/config/: the pieces load.cpp assembles a Config from, one file per part
+// of the configuration. Each reads its part of a YAML document, records every problem with
+// its position and carries on, so one run lists all problems.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <date/date.h>
+#include <yaml-cpp/yaml.h>
+
+#include "cxgate/config/calendar.hpp"
+#include "cxgate/config/config.hpp"
+#include "cxgate/config/diagnostics.hpp"
+#include "cxgate/config/yaml_reader.hpp"
+#include "cxgate/foundation/timing.hpp"
+
+namespace cxgate::config::detail {
+
+// load.cpp: the whole file, or nullopt if it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& path);
+// The YAML document of one file; a syntax error or a repeated key goes to `diag`.
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
+                                     Diagnostics& diag);
+
+// time_settings.cpp: the time values defaults and flows share.
+bool valid_zone(const std::string& name);
+std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& parent,
+                                              const std::string& key);
+void read_days_off(YamlReader& r, const YAML::Node& parent, const std::string& key,
+                   std::set<date::sys_days>& out);
+
+// Holiday calendars are loaded once per name from <calendars_dir>/<name>.yaml; a problem
+// inside the file is reported at its own file:line:column. (calendar_cache.cpp)
+class CalendarCache {
+  public:
+    CalendarCache(std::filesystem::path dir, Diagnostics& diag)
+        : dir_(std::move(dir)), diag_(diag) {}
+
+    const CalendarFile* get(const std::string& name);
+    bool exists(const std::string& name) const;
+    const std::filesystem::path& dir() const { return dir_; }
+    // Files read, so their content enters the config version (a reload notices a change).
+    std::vector<std::filesystem::path> paths() const;
+
+  private:
+    std::filesystem::path dir_;
+    Diagnostics& diag_;
+    std::map<std::string, std::optional<CalendarFile>> files_;
+};
+
+// settings.cpp: top-level keys of cxgate.yaml.
+void read_defaults(YamlReader& r, const YAML::Node& node, Config& c);
+// `api_tokens:` (${ENV} references only) and `fatigue:`.
+void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c);
+void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c);
+
+// channels.cpp: `channels:`, each checked against its provider's schema.
+void read_channels(YamlReader& r, const YAML::Node& node, Config& c);
+// alerts_and_staff.cpp: `alerts:` and `staff:`; needs the channels read first.
+void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c);
+
+// steps.cpp: one step of a flow; the flow gives the defaults a step may override.
+Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);
+// flows.cpp: one flow file, against the settings and channels of `c`.
+std::optional<Flow> read_flow(const std::filesystem::path& path, const std::string& display,
+                              const Config& c, CalendarCache& calendars, Diagnostics& diag);
+
+}  // namespace cxgate::config::detail

@@ -1,0 +1,108 @@
+// The top-level settings of cxgate.yaml that have no file of their own: `defaults:`,
+// `api_tokens:` and `fatigue:`. (`server:` and `database:` are in server_section.cpp,
+// `sources:` in sources.cpp.)
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+
+#include "loader.hpp"
+
+namespace cxgate::config::detail {
+
+void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node || !r.expect_map(node, "\"defaults\"")) return;
+    r.check_keys(
+        node,
+        {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
+         "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"},
+        "\"defaults\"");
+    if (auto v = r.string(node, "timezone")) {
+        if (valid_zone(*v))
+            c.defaults.timezone = *v;
+        else
+            r.error(node["timezone"],
+                    "unknown time zone \"" + *v + "\" (use an IANA name such as Europe/Helsinki)");
+    }
+    if (auto v = r.string(node, "locale")) c.defaults.locale = *v;
+    if (auto v = r.string_list(node, "locales")) c.defaults.locales = *v;
+    if (auto v = r.string(node, "region")) c.defaults.region = *v;
+    if (auto w = read_window(r, node, "send_window")) c.defaults.send_window = *w;
+    if (auto d = r.delay(node, "expires")) c.defaults.expires = *d;
+    if (auto d = r.delay(node, "comment_window")) c.defaults.comment_window = *d;
+    if (auto d = r.delay(node, "alert_comment_wait")) c.defaults.alert_comment_wait = *d;
+    if (auto d = r.delay(node, "click_settle")) {
+        // Elapsed time, at least a second: a zero window could not tell a scanner's burst
+        // of different scores from a click.
+        using U = timing::Delay::Unit;
+        const std::int64_t unit = d->unit == U::seconds   ? 1
+                                  : d->unit == U::minutes ? 60
+                                  : d->unit == U::hours   ? 3600
+                                  : d->unit == U::days    ? 86400
+                                                          : 0;
+        const std::string got = timing::to_string(*d);
+        if (unit == 0 || d->amount <= 0)
+            r.error(node["click_settle"],
+                    "\"click_settle\" must be elapsed time of at least 1s (e.g. 60s, 2m), got \"" +
+                        got + "\"");
+        else
+            c.defaults.click_settle = std::chrono::seconds{unit * d->amount};
+    }
+    if (auto names = r.string_list(node, "calendar")) c.defaults.calendars = *names;
+    read_days_off(r, node, "extra_days_off", c.defaults.extra_days_off);
+    c.defaults.arbitration = r.delay(node, "arbitration");
+    if (std::find(c.defaults.locales.begin(), c.defaults.locales.end(), c.defaults.locale) ==
+        c.defaults.locales.end())
+        r.error(node, "default locale \"" + c.defaults.locale + "\" is not in \"locales\"");
+}
+
+// api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
+// backups), at least 16 characters once expanded, each problem at its list item.
+void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node node = root["api_tokens"];
+    if (!node) {
+        r.error(root, "missing required key \"api_tokens\"");
+        return;
+    }
+    std::vector<YAML::Node> items;
+    if (node.IsSequence())
+        for (const auto& item : node) items.push_back(item);
+    else
+        items.push_back(node);
+    for (const auto& item : items) {
+        if (!item.IsScalar()) {
+            r.error(item, "\"api_tokens\" must be a list of ${ENV_VAR} references");
+            continue;
+        }
+        const std::string& raw = item.Scalar();
+        const bool reference = raw.size() > 3 && raw.rfind("${", 0) == 0 && raw.back() == '}' &&
+                               raw.find_first_of("${}", 2) == raw.size() - 1;
+        if (!reference) {
+            r.error(item,
+                    "\"api_tokens\": a token is a secret; write it as ${ENV_VAR} (e.g. "
+                    "${CXGATE_API_TOKEN}), not in the file");
+            continue;
+        }
+        auto token = r.scalar(item, "each item of \"api_tokens\"");
+        if (!token || !r.need_secrets()) {
+            if (token && !token->empty()) c.api_tokens.push_back(*token);
+            continue;
+        }
+        if (token->size() < 16)
+            r.error(item, "\"api_tokens\": " + raw + " must be at least 16 characters, got " +
+                              std::to_string(token->size()));
+        else
+            c.api_tokens.push_back(*token);
+    }
+}
+
+void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node fatigue = root["fatigue"];
+    if (!fatigue || !r.expect_map(fatigue, "\"fatigue\"")) return;
+    r.check_keys(fatigue, {"max", "per"}, "\"fatigue\"");
+    Fatigue f;
+    f.max = r.integer(fatigue, "max", 1, 100, true).value_or(1);
+    if (auto d = r.delay(fatigue, "per", true)) f.per = *d;
+    c.fatigue = f;
+}
+
+}  // namespace cxgate::config::detail
