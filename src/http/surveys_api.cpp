@@ -1,0 +1,68 @@
+// GET /v1/surveys/{id}: one survey as the API shows it, with its answers, its messages and
+// the clicks on its email's score links.
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
+#include "cxgate/engine/ingest.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/http/access.hpp"
+#include "cxgate/http/routes.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::http {
+
+asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Target& target) {
+    using json = nlohmann::json;
+    using status = beast_http::status;
+    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto& id_text = target.param("id");
+    long long id = 0;
+    try {
+        id = std::stoll(id_text);
+    } catch (const std::exception&) {
+        co_return ApiError{status::bad_request, "survey id must be a number", "id"};
+    }
+    auto job = [id](SQLite::Database& db) -> std::optional<json> {
+        auto survey = store::find_survey(db, id);
+        if (!survey) return std::nullopt;
+        json j = engine::survey_json(*survey);
+        j["answers"] = json::array();
+        for (const auto& a : store::answers_of(db, id))
+            j["answers"].push_back(
+                {{"question", a.question_id},
+                 {"metric", a.metric},
+                 {"scale", metrics::to_string(metrics::Scale{a.scale_min, a.scale_max})},
+                 {"score", a.score},
+                 {"answered_at",
+                  timing::format_iso8601(timing::TimePoint{std::chrono::seconds{a.answered_at}})}});
+        j["messages"] = json::array();
+        for (const auto& m :
+             store::messages_where(db, "survey_id = ?", {std::to_string(id)}, "ORDER BY id")) {
+            j["messages"].push_back({{"id", m.id},
+                                     {"kind", m.kind},
+                                     {"channel", m.channel},
+                                     {"state", m.state},
+                                     {"body", m.body}});
+        }
+        // Clicks on the email's score links, and what became of them (answer_page.hpp).
+        j["clicks"] = json::array();
+        SQLite::Statement clicks(db,
+                                 "SELECT score, clicked_at, last_clicked_at, state FROM "
+                                 "answer_clicks WHERE survey_id = ? ORDER BY clicked_at, id");
+        clicks.bind(1, static_cast<std::int64_t>(id));
+        while (clicks.executeStep())
+            j["clicks"].push_back(
+                {{"score", clicks.getColumn(0).getInt()},
+                 {"clicked_at", timing::format_iso8601(timing::TimePoint{
+                                    std::chrono::seconds{clicks.getColumn(1).getInt64()}})},
+                 {"last_clicked_at", timing::format_iso8601(timing::TimePoint{
+                                         std::chrono::seconds{clicks.getColumn(2).getInt64()}})},
+                 {"state", clicks.getColumn(3).getString()}});
+        return j;
+    };
+    auto found = co_await s.reader.execute(job);
+    if (!found) co_return ApiError{status::not_found, "no survey " + id_text};
+    co_return json_response(request, status::ok, json_input::dump(*found));
+}
+
+}  // namespace cxgate::http
