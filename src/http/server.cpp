@@ -374,6 +374,10 @@ void Server::listen(const std::string& host_port) {
     });
 }
 
+size_t Server::open_connections() const {
+    return impl_->open_connections;
+}
+
 unsigned short Server::port() const {
     return impl_->acceptor.local_endpoint().port();
 }
