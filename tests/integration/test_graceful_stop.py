@@ -151,6 +151,9 @@ def test(make_daemon, workdir):
         with Load(port, 16) as load:
             eventually(lambda: len(load.accepted) >= 200, "some load to be acknowledged", timeout=30)
             slow, rest = half_sent_request(port)
+            # Accepted and being read when the signal comes (a connection still in the
+            # listen backlog is refused, as any new one is).
+            time.sleep(0.5)
             signalled = time.time()
             os.kill(d.proc.pid, signal.SIGTERM)
             time.sleep(4)  # beyond the 3 s after which the loop used to be stopped
