@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "cxgate/channels/delivery.hpp"
@@ -88,6 +89,7 @@ void Dispatcher::on_new_messages(std::function<void(const std::vector<std::int64
 }
 
 void Dispatcher::enqueue(const std::vector<std::int64_t>& ids) {
+    if (stopping_) return;  // they stay queued in the database for the next start
     for (auto id : ids) {
         if (known_.count(id)) continue;
         if (pending_.size() >= max_pending_) {
@@ -100,8 +102,16 @@ void Dispatcher::enqueue(const std::vector<std::int64_t>& ids) {
     pump();
 }
 
+void Dispatcher::stop() {
+    stopping_ = true;
+    for (auto id : pending_) known_.erase(id);
+    pending_.clear();
+    // Deliveries waiting for a claim wake up one after the other and leave (acquire).
+    for (auto& [name, state] : channels_) wake_next(state->claims);
+}
+
 void Dispatcher::pump() {
-    while (in_flight_ < max_in_flight_ && !pending_.empty()) {
+    while (!stopping_ && in_flight_ < max_in_flight_ && !pending_.empty()) {
         auto id = pending_.front();
         pending_.pop_front();
         ++in_flight_;
@@ -123,10 +133,17 @@ void Dispatcher::pump() {
     }
 }
 
-asio::awaitable<void> Dispatcher::acquire(ChannelState& state, Gate& gate, bool take_token) {
+asio::awaitable<bool> Dispatcher::acquire(ChannelState& state, Gate& gate, bool take_token) {
     auto me = std::make_shared<asio::steady_timer>(io_);
     gate.waiters.push_back(me);
     while (true) {
+        // Stopping: a delivery that has not claimed its message gives up its place (the
+        // message stays queued for the next start); a claimed one goes on to the provider.
+        if (stopping_ && &gate == &state.claims) {
+            gate.waiters.erase(std::find(gate.waiters.begin(), gate.waiters.end(), me));
+            wake_next(gate);
+            co_return false;
+        }
         if (take_token) {
             auto now = std::chrono::steady_clock::now();
             std::chrono::duration<double> elapsed = now - state.refilled;
@@ -140,7 +157,7 @@ asio::awaitable<void> Dispatcher::acquire(ChannelState& state, Gate& gate, bool 
             ++gate.used;
             gate.waiters.pop_front();
             wake_next(gate);  // there may be room for the next one as well
-            co_return;
+            co_return true;
         }
         // The head waits for a token (a known time) or a free place (a release); the
         // others wait until they reach the head.
@@ -170,12 +187,12 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     // sent). The claim re-checks the state in the write transaction.
     auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
     auto message = co_await reader_.execute(peek, store::Origin::internal);
-    if (!message || message->state != store::MessageState::queued) co_return;
+    if (!message || message->state != store::MessageState::queued || stopping_) co_return;
     if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
 
     auto found = channels_.find(message->channel);
     std::shared_ptr<ChannelState> state = found == channels_.end() ? nullptr : found->second;
-    if (state) co_await acquire(*state, state->claims, true);
+    if (state && !co_await acquire(*state, state->claims, true)) co_return;
 
     auto now = seconds(clock_);
     auto claim = [id, now](SQLite::Database& db) { return claim_message(db, id, now); };

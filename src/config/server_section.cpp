@@ -28,10 +28,11 @@ std::optional<std::chrono::seconds> timeout(YamlReader& r, const YAML::Node& nod
 
 void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"server\"")) return;
-    r.check_keys(node,
-                 {"listen", "public_url", "max_body_bytes", "max_connections",
-                  "max_connections_per_address", "header_timeout", "idle_timeout"},
-                 "\"server\"");
+    r.check_keys(
+        node,
+        {"listen", "public_url", "max_body_bytes", "max_connections", "max_connections_per_address",
+         "header_timeout", "idle_timeout", "shutdown_grace"},
+        "\"server\"");
     if (auto v = r.string(node, "listen")) c.server.listen = *v;
     if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
     if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024))
@@ -41,6 +42,7 @@ void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
         c.server.max_connections_per_address = *v;
     if (auto v = timeout(r, node, "header_timeout")) c.server.header_timeout = *v;
     if (auto v = timeout(r, node, "idle_timeout")) c.server.idle_timeout = *v;
+    if (auto v = timeout(r, node, "shutdown_grace")) c.server.shutdown_grace = *v;
 }
 
 void read_database(YamlReader& r, const YAML::Node& node, Config& c) {

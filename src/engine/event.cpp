@@ -11,7 +11,11 @@ namespace {
 
 using json = nlohmann::json;
 
+// The field at fault and the whole message, which starts with it: "contact.phone: ...".
 struct FieldError {
+    FieldError(std::string field_name, const std::string& problem)
+        : field(std::move(field_name)), message(field + ": " + problem) {}
+    std::string field;
     std::string message;
 };
 
@@ -20,17 +24,17 @@ struct FieldError {
 std::string optional_string(const json& object, const char* key, const std::string& path) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) return {};
-    if (!it->is_string()) throw FieldError{path + key + ": must be a string"};
+    if (!it->is_string()) throw FieldError{path + key, "must be a string"};
     auto value = it->get<std::string>();
     const auto limit = max_field_chars(path + key);
     if (utf8::length(value) > limit)
-        throw FieldError{path + key + ": longer than " + std::to_string(limit) + " characters"};
+        throw FieldError{path + key, "longer than " + std::to_string(limit) + " characters"};
     return value;
 }
 
 std::string required_string(const json& object, const char* key, const std::string& path) {
     auto value = optional_string(object, key, path);
-    if (value.empty()) throw FieldError{path + key + ": required, a non-empty string"};
+    if (value.empty()) throw FieldError{path + key, "required, a non-empty string"};
     return value;
 }
 
@@ -80,11 +84,11 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
                         timing::TimePoint received_at) {
     ParsedEvent out;
     try {
-        if (!body.is_object()) throw FieldError{"body: must be a JSON object"};
+        if (!body.is_object()) throw FieldError{"body", "must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
             static const std::set<std::string> known{
                 "id", "type", "occurred_at", "contact", "staff", "attributes", "deal_id"};
-            if (!known.count(it.key())) throw FieldError{it.key() + ": unknown field"};
+            if (!known.count(it.key())) throw FieldError{it.key(), "unknown field"};
         }
         Event e;
         e.raw = body;
@@ -95,30 +99,30 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
         if (auto when = optional_string(body, "occurred_at", ""); !when.empty()) {
             auto parsed = timing::parse_iso8601(when);
             if (!parsed)
-                throw FieldError{
-                    "occurred_at: expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00"};
+                throw FieldError{"occurred_at",
+                                 "expected ISO 8601 with offset, e.g. 2026-11-20T19:55:00+02:00"};
             e.occurred_at = *parsed;
         }
 
         auto contact_it = body.find("contact");
         if (contact_it == body.end() || !contact_it->is_object())
-            throw FieldError{"contact: required, an object with phone and/or email"};
+            throw FieldError{"contact", "required, an object with phone and/or email"};
         const json& c = *contact_it;
         Contact& contact = e.contact;
         if (auto phone = optional_string(c, "phone", "contact."); !phone.empty()) {
             std::string why;
             auto normalized = phone::normalize(phone, config.defaults.region, &why);
-            if (!normalized) throw FieldError{"contact.phone: " + why};
+            if (!normalized) throw FieldError{"contact.phone", why};
             contact.phone = normalized->e164;
             contact.phone_is_mobile = normalized->mobile_capable;
         }
         if (auto email = optional_string(c, "email", "contact."); !email.empty()) {
             if (!plausible_email(email))
-                throw FieldError{"contact.email: not an email address: \"" + email + "\""};
+                throw FieldError{"contact.email", "not an email address: \"" + email + "\""};
             contact.email = lower(email);
         }
         if (contact.phone.empty() && contact.email.empty())
-            throw FieldError{"contact: needs a phone or an email"};
+            throw FieldError{"contact", "needs a phone or an email"};
         contact.id = optional_string(c, "id", "contact.");
         if (contact.id.empty()) contact.id = !contact.phone.empty() ? contact.phone : contact.email;
         contact.name = optional_string(c, "name", "contact.");
@@ -127,20 +131,20 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
         if (contact.locale.empty()) contact.locale = config.defaults.locale;
         if (std::find(config.defaults.locales.begin(), config.defaults.locales.end(),
                       contact.locale) == config.defaults.locales.end())
-            throw FieldError{"contact.locale: \"" + contact.locale +
-                             "\" is not one of the configured locales"};
+            throw FieldError{"contact.locale",
+                             "\"" + contact.locale + "\" is not one of the configured locales"};
         contact.timezone = optional_string(c, "timezone", "contact.");
         if (!contact.timezone.empty()) {
             try {
                 date::locate_zone(contact.timezone);
             } catch (const std::exception&) {
-                throw FieldError{"contact.timezone: unknown time zone \"" + contact.timezone +
-                                 "\""};
+                throw FieldError{"contact.timezone",
+                                 "unknown time zone \"" + contact.timezone + "\""};
             }
         }
 
         if (auto staff_it = body.find("staff"); staff_it != body.end() && !staff_it->is_null()) {
-            if (!staff_it->is_object()) throw FieldError{"staff: must be an object"};
+            if (!staff_it->is_object()) throw FieldError{"staff", "must be an object"};
             Staff s;
             s.id = required_string(*staff_it, "id", "staff.");
             s.name = optional_string(*staff_it, "name", "staff.");
@@ -153,11 +157,11 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
                 if (s.phone.empty()) s.phone = known->second.phone;
             }
             if (!s.email.empty() && !plausible_email(s.email))
-                throw FieldError{"staff.email: not an email address: \"" + s.email + "\""};
+                throw FieldError{"staff.email", "not an email address: \"" + s.email + "\""};
             e.staff = s;
         }
         if (auto attrs = body.find("attributes"); attrs != body.end() && !attrs->is_null()) {
-            if (!attrs->is_object()) throw FieldError{"attributes: must be an object"};
+            if (!attrs->is_object()) throw FieldError{"attributes", "must be an object"};
             e.attributes = *attrs;
         }
         // An integer id is kept as its decimal text, unsigned ones too (read as signed,
@@ -167,18 +171,19 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             if (v.is_string()) {
                 auto text = v.get<std::string>();
                 if (utf8::length(text) > max_field_chars("deal_id"))
-                    throw FieldError{field + ": longer than " +
-                                     std::to_string(max_field_chars("deal_id")) + " characters"};
+                    throw FieldError{field, "longer than " +
+                                                std::to_string(max_field_chars("deal_id")) +
+                                                " characters"};
                 return text;
             }
             if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
             if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
             if (v.is_null()) return {};
             if (v.is_number_float())
-                throw FieldError{field +
-                                 ": must be a string or an integer of at most 64 bits (send "
+                throw FieldError{field,
+                                 "must be a string or an integer of at most 64 bits (send "
                                  "larger or non-integral ids as strings)"};
-            throw FieldError{field + ": must be a string or an integer"};
+            throw FieldError{field, "must be a string or an integer"};
         };
         if (auto it = body.find("deal_id"); it != body.end())
             e.deal_id = deal_id(*it, "deal_id");
@@ -187,6 +192,7 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
         out.event = std::move(e);
     } catch (const FieldError& error) {
         out.error = error.message;
+        out.field = error.field;
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include "cxgate/foundation/links.hpp"
 #include "cxgate/foundation/url.hpp"
 #include "cxgate/foundation/utf8.hpp"
+#include "cxgate/http/access.hpp"
 #include "cxgate/http/page_security.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/records.hpp"
@@ -162,16 +163,13 @@ AnswerForm parse_answer_form(std::string_view body, int scale_min, int scale_max
     return form;
 }
 
-asio::awaitable<Response> answer_page(const Request& request, Services& s, const std::string& token,
-                                      std::optional<std::string> score_in_path) {
+asio::awaitable<Reply> answer_page(const Request& request, Services& s, const std::string& token,
+                                   std::optional<std::string> score_in_path) {
     auto config = s.config();
     const auto action =
         answer_action(request.method(), score_in_path.has_value(), prefetch_hint(request));
-    if (action == AnswerAction::not_allowed) {
-        auto res = error_response(request, status::method_not_allowed, "GET, HEAD or POST");
-        res.set(beast_http::field::allow, "GET, HEAD, POST");
-        co_return res;
-    }
+    // The route table sends only these three; the rule says the same on its own.
+    if (action == AnswerAction::not_allowed) co_return method_not_allowed("GET, HEAD, POST");
     const auto now = s.clock.now().time_since_epoch().count();
     templates::AnswerPage invalid;
     invalid.kind = Kind::invalid;
@@ -251,12 +249,7 @@ asio::awaitable<Response> answer_page(const Request& request, Services& s, const
     auto job = [config, answer, now](SQLite::Database& db) {
         return replies::answer_from_page(db, *config, answer, now);
     };
-    replies::PageAnswerOutcome outcome;
-    try {
-        outcome = co_await s.writer.execute(std::move(job));
-    } catch (const store::QueueFull&) {
-        co_return busy(request, s);
-    }
+    auto outcome = co_await s.writer.execute(std::move(job));
     using R = replies::PageAnswerOutcome::Result;
     switch (outcome.result) {
         case R::recorded:

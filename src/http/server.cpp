@@ -254,7 +254,7 @@ struct Server::Impl {
                 // to be the next request.
                 Request shell;
                 shell.version(11);
-                auto res = error_response(shell, refused->status, refused->message);
+                auto res = to_response(shell, ApiError{refused->status, refused->message});
                 res.keep_alive(false);
                 res.prepare_payload();
                 stream.expires_after(kWriteTimeout);
@@ -272,23 +272,8 @@ struct Server::Impl {
             Request request = parser.release();
             const bool keep_alive = request.keep_alive();
             services.counters.requests++;
-            Response response;
-            try {
-                response = co_await handle_request(std::move(request), services);
-            } catch (const store::QueueFull&) {
-                // A read queue at its bound: same answer as a full write queue.
-                Request shell;
-                shell.version(11);
-                response = busy(shell, services);
-            } catch (const std::exception& e) {
-                spdlog::error("request failed: {}", e.what());
-                Request shell;
-                shell.version(11);
-                response = error_response(shell, beast_http::status::internal_server_error,
-                                          "internal error");
-            }
+            auto response = co_await handle_request(std::move(request), services);
             response.keep_alive(keep_alive && !stopping);
-            response.prepare_payload();
             stream.expires_after(kWriteTimeout);
             co_await beast_http::async_write(stream, response,
                                              asio::redirect_error(asio::use_awaitable, ec));
@@ -387,6 +372,10 @@ void Server::listen(const std::string& host_port) {
             spdlog::critical("listener stopped: {}", e.what());
         }
     });
+}
+
+size_t Server::open_connections() const {
+    return impl_->open_connections;
 }
 
 unsigned short Server::port() const {

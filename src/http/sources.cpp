@@ -10,6 +10,7 @@
 #include "cxgate/foundation/authorization.hpp"
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/foundation/random.hpp"
+#include "cxgate/http/access.hpp"
 
 namespace cxgate::http {
 
@@ -53,42 +54,33 @@ bool source_authorized(const Request& request, const config::Config& config,
     return !query_secret.empty() && constant_time_equals(query_secret, source.secret);
 }
 
-json error_body(const std::string& message, const std::string& field, const std::string& path) {
-    json body{{"error", message}};
-    if (!field.empty()) body["field"] = field;
-    if (!path.empty()) body["path"] = path;
-    return body;
-}
-
 }  // namespace
 
-asio::awaitable<Response> post_source_event(const Request& request, Services& s,
-                                            const std::string& name,
-                                            const std::string& query_secret) {
+asio::awaitable<Reply> post_source_event(const Request& request, Services& s,
+                                         const std::string& name, const std::string& query_secret) {
     auto config = s.config();
     auto it = config->sources.find(name);
     if (it == config->sources.end())
-        co_return error_response(request, status::not_found, "no source " + name, "source");
+        co_return ApiError{status::not_found, "no source " + name, "source"};
     const auto& source = it->second;
     if (!source_authorized(request, *config, source, query_secret)) {
         s.counters.auth_failures++;
         log_refusal(
             s, "401 for POST /v1/events/" + loggable_path(name, 40) + ": missing or wrong secret");
-        co_return error_response(request, status::unauthorized, "missing or wrong source secret");
+        co_return ApiError{status::unauthorized, "missing or wrong source secret"};
     }
     auto body = json_input::parse(request.body());
     if (!body.value) {
         s.counters.events_rejected++;
-        co_return error_response(request, status::bad_request, body.message(), body.field);
+        co_return ApiError{status::bad_request, body.message(), body.field};
     }
     auto mapped = engine::map_body(source, *body.value);
     if (!mapped.error.empty()) {
         s.counters.events_rejected++;
         spdlog::warn("source {}: {} (for {})", name, mapped.error, mapped.field);
-        co_return json_response(request, status::unprocessable_entity,
-                                json_input::dump(error_body("source " + name + ": " + mapped.error +
-                                                                " (for " + mapped.field + ")",
-                                                            mapped.field, mapped.path)));
+        co_return ApiError{status::unprocessable_entity,
+                           "source " + name + ": " + mapped.error + " (for " + mapped.field + ")",
+                           mapped.field, mapped.path};
     }
     const auto now = s.clock.now();
     std::vector<engine::Event> events;
@@ -108,8 +100,9 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
             s.counters.events_rejected++;
             spdlog::warn("source {}: {} (for {})", name, m.error, m.field);
             if (first_rejection == status::ok) first_rejection = status::unprocessable_entity;
-            auto item = error_body("source " + name + ": " + m.error + " (for " + m.field + ")",
-                                   m.field, m.path);
+            auto item = error_json(ApiError{
+                status::unprocessable_entity,
+                "source " + name + ": " + m.error + " (for " + m.field + ")", m.field, m.path});
             item["index"] = m.index;
             item["status"] = 422;
             rejected.push_back(std::move(item));
@@ -118,16 +111,13 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
         auto parsed = engine::parse_event(m.event, *config, now);
         if (!parsed.event) {
             s.counters.events_rejected++;
-            auto colon = parsed.error.find(':');
             const std::string message =
                 "source " + name + ": " +
                 (m.index >= 0 ? "[" + std::to_string(m.index) + "]: " : "") +
                 "mapped event: " + parsed.error;
-            if (m.index < 0)
-                co_return error_response(request, status::bad_request, message,
-                                         parsed.error.substr(0, colon));
+            if (m.index < 0) co_return ApiError{status::bad_request, message, parsed.field};
             if (first_rejection == status::ok) first_rejection = status::bad_request;
-            auto item = error_body(message, parsed.error.substr(0, colon), "");
+            auto item = error_json(ApiError{status::bad_request, message, parsed.field});
             item["index"] = m.index;
             item["status"] = 400;
             rejected.push_back(std::move(item));
@@ -151,11 +141,7 @@ asio::awaitable<Response> post_source_event(const Request& request, Services& s,
             for (const auto& e : events) out.push_back(engine::record_event(db, *config, e, now));
             return out;
         };
-        try {
-            outcomes = co_await s.writer.execute(std::move(job));
-        } catch (const store::QueueFull&) {
-            co_return busy(request, s);
-        }
+        outcomes = co_await s.writer.execute(std::move(job));
         s.scheduler.poke();
     }
     json results = json::array();

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "cxgate/store/statement_cache.hpp"
+#include "row_select.hpp"
 
 namespace cxgate::store {
 

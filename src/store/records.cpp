@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cxgate/store/statement_cache.hpp"
+#include "row_select.hpp"
 
 namespace cxgate::store {
 

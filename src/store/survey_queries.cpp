@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "cxgate/store/statement_cache.hpp"
+#include "row_select.hpp"
 
 namespace cxgate::store {
 
@@ -134,6 +135,22 @@ std::optional<std::string> latest_locale(SQLite::Database& db, const std::string
     st->bind(1, address);
     if (!st->executeStep()) return std::nullopt;
     return st->getColumn(0).getString();
+}
+
+std::vector<SurveyRow> answered_surveys(SQLite::Database& db, const std::string& flow,
+                                        std::optional<Seconds> since, size_t limit) {
+    std::string where = "score IS NOT NULL";
+    std::vector<std::string> args;
+    if (!flow.empty()) {
+        where += " AND flow = ?";
+        args.push_back(flow);
+    }
+    if (since) {
+        where += " AND answered_at >= ?";
+        args.push_back(std::to_string(*since));
+    }
+    return surveys_where(db, where, args,
+                         "ORDER BY answered_at, id LIMIT " + std::to_string(limit));
 }
 
 std::vector<SurveyRow> all_surveys(SQLite::Database& db) {

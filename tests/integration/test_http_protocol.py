@@ -2,7 +2,8 @@
 a request too large or malformed gets its status (414 target, 431 head, 413 body, 400
 malformed) before the connection closes, where it used to be closed with no answer;
 `Expect: 100-continue` is answered at once (it was never answered: curl waited 1 s per
-request before sending its body anyway)."""
+request before sending its body anyway); routes answer 404 for an unknown path and 405 with
+Allow for another method, and HEAD where GET is read-only."""
 import http.client
 import json
 import socket
@@ -104,6 +105,58 @@ def expect_continue(d):
     s.close()
 
 
+def call(d, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=10)
+    conn.request(method, path, body=body, headers=headers or {})
+    res = conn.getresponse()
+    answer = res.status, dict(res.getheaders()), res.read()
+    conn.close()
+    return answer
+
+
+def routes(d):
+    """The route table: an unknown path is 404, a known path with another method 405 with
+    Allow (GET-only routes used to answer any method), HEAD gets GET's headers only."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for path in ("/healthz", "/metrics", "/v1/responses", "/v1/reports", "/v1/surveys/1"):
+        status, headers, body = call(d, "POST", path, b"{}", {**auth, "Content-Type": "application/json"})
+        check(status == 405 and headers.get("Allow") == "GET, HEAD", f"POST {path}: {status} {headers}")
+        check(json.loads(body) == {"error": "method not allowed"}, f"POST {path}: {body!r}")
+    for method, path, allow in (("GET", "/v1/events", "POST"), ("DELETE", "/v1/clock", "POST"),
+                                ("PUT", "/webhooks/sms/inbound", "GET, POST"),
+                                ("HEAD", "/u/some-token", "GET, POST"),
+                                ("PATCH", "/r/some-token/9", "GET, HEAD, POST")):
+        status, headers, _ = call(d, method, path, headers=auth)
+        check(status == 405 and headers.get("Allow") == allow, f"{method} {path}: {status} {headers}")
+    for method, path in (("GET", "/nowhere"), ("POST", "/v2/events"), ("GET", "/healthz/extra"),
+                         ("GET", "/v1/surveys/"), ("GET", "/webhooks/sms/outbound")):
+        status, headers, body = call(d, method, path, headers=auth)
+        check(status == 404 and "Allow" not in headers, f"{method} {path}: {status} {headers}")
+        check(json.loads(body)["error"].startswith("no route for /"), f"{method} {path}: {body!r}")
+    # HEAD: GET's status and headers, Content-Length included, and no body.
+    status, headers, body = call(d, "GET", "/metrics")
+    head_status, head_headers, head_body = call(d, "HEAD", "/metrics")
+    check(head_status == 200 and head_body == b"", f"HEAD /metrics: {head_status} {head_body[:100]!r}")
+    check(head_headers.get("Content-Type") == headers.get("Content-Type"), f"HEAD /metrics: {head_headers}")
+    check(0 < int(head_headers["Content-Length"]) <= len(body) + 200, f"HEAD /metrics: {head_headers}")
+    # A connection kept alive after a HEAD still reads the next answer correctly.
+    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=10)
+    conn.request("HEAD", "/healthz")
+    res = conn.getresponse()
+    check(res.status == 200 and res.read() == b"", "HEAD /healthz")
+    conn.request("GET", "/healthz")
+    res = conn.getresponse()
+    check(res.status == 200 and json.loads(res.read())["status"] == "ok", "GET after HEAD")
+    conn.close()
+    # A bad field is named as data, whatever the message says.
+    status, _, body = call(d, "POST", "/v1/events",
+                           json.dumps({"id": "f1", "type": "deal.won", "contact": {"phone": "0401234567"},
+                                       "odd:key": 1}).encode(),
+                           {**auth, "Content-Type": "application/json"})
+    check(status == 400 and json.loads(body) == {"error": "odd:key: unknown field", "field": "odd:key"},
+          f"unknown field with a colon: {status} {body!r}")
+
+
 def test(make_daemon, workdir):
     d = make_daemon(now="2026-11-16T10:00:00+02:00").start()
 
@@ -122,6 +175,7 @@ def test(make_daemon, workdir):
 
     oversized(d)
     expect_continue(d)
+    routes(d)
 
 
 run(test)

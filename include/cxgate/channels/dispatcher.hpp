@@ -41,6 +41,10 @@ class Dispatcher {
     // stay 'queued' in the database and the scheduler's next pass offers them again.
     void enqueue(const std::vector<std::int64_t>& ids);
     asio::awaitable<void> recover();
+    // Shutting down: starts no new delivery (what is pending stays queued in the database
+    // for the next start); deliveries that have claimed their message finish, and
+    // stats().in_flight reaches 0 when they have.
+    void stop();
     std::shared_ptr<Channel> channel(const std::string& name) const;
     // Called after a delivery created messages (failover) or set a retry time, so the
     // scheduler can be poked.
@@ -52,7 +56,8 @@ class Dispatcher {
     struct ChannelState;
     void pump();
     asio::awaitable<void> deliver(std::int64_t id);
-    asio::awaitable<void> acquire(ChannelState& state, Gate& gate, bool take_token);
+    // False when the dispatcher stops while waiting for a claim.
+    asio::awaitable<bool> acquire(ChannelState& state, Gate& gate, bool take_token);
     static void release(Gate& gate);
     static void wake_next(Gate& gate);
 
@@ -65,6 +70,7 @@ class Dispatcher {
     std::deque<std::int64_t> pending_;
     std::unordered_set<std::int64_t> known_;  // pending or in flight
     size_t in_flight_ = 0;
+    bool stopping_ = false;
     std::unique_ptr<HttpClient> http_;
     std::map<std::string, std::shared_ptr<ChannelState>> channels_;
     std::function<void(const std::vector<std::int64_t>&)> new_messages_;

@@ -255,6 +255,10 @@ struct ServerConfig {
     // A connection with no request under way (new, or kept alive after an answer) is
     // closed after this long; before that, when the server is at a bound, to make room.
     std::chrono::seconds idle_timeout{15};
+    // On SIGTERM, how long requests and provider sends in flight may take to finish before
+    // the daemon stops anyway. Below systemd's TimeoutStopSec (20 s in our unit), or
+    // systemd kills the daemon first.
+    std::chrono::seconds shutdown_grace{10};
 };
 
 struct StoreConfig {

@@ -50,6 +50,7 @@ struct Event {
 struct ParsedEvent {
     std::optional<Event> event;
     std::string error;
+    std::string field;  // the field the error names ("contact.phone"); the API's "field"
 };
 
 ParsedEvent parse_event(const nlohmann::json& body, const config::Config& config,

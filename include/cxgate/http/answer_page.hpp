@@ -35,7 +35,9 @@
 #include <utility>
 #include <vector>
 
-#include "cxgate/http/router.hpp"
+#include "cxgate/http/api_error.hpp"
+#include "cxgate/http/services.hpp"
+#include "cxgate/net.hpp"
 
 namespace cxgate::http {
 
@@ -55,9 +57,9 @@ AnswerAction answer_action(beast_http::verb method, bool score_in_path = false,
 bool prefetch_hint(const beast_http::fields& headers);
 
 // token and, from /r/{token}/{score}, the score as it appeared in the path.
-asio::awaitable<Response> answer_page(const Request& request, Services& services,
-                                      const std::string& token,
-                                      std::optional<std::string> score_in_path);
+asio::awaitable<Reply> answer_page(const Request& request, Services& services,
+                                   const std::string& token,
+                                   std::optional<std::string> score_in_path);
 
 // The form's fields, checked: the score in [scale_min, scale_max], the comment trimmed
 // and cut at 2000 bytes on a UTF-8 boundary. No score (or not a number in range): nullopt.

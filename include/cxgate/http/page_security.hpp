@@ -5,7 +5,7 @@
 // another site (a hidden form on some page, CSRF).
 #include <string>
 
-#include "cxgate/http/router.hpp"
+#include "cxgate/http/message.hpp"
 
 namespace cxgate::http {
 

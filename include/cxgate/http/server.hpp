@@ -47,8 +47,11 @@ class Server {
     // "127.0.0.1:8080"; port 0 picks a free port. Throws on a bad address or bind error.
     void listen(const std::string& host_port);
     unsigned short port() const;
-    // Stops accepting; open sessions finish their current request.
+    // Stops accepting and closes idle connections; the others finish the request they
+    // are reading or answering, answer it with Connection: close, and end.
     void stop();
+    // Connections still open; after stop(), those with a request still under way.
+    size_t open_connections() const;
 
   private:
     struct Impl;

@@ -3,12 +3,14 @@
 // `sources:` entry in cxgate.yaml, then recorded through the same path as POST /v1/events.
 #include <string>
 
-#include "cxgate/http/router.hpp"
+#include "cxgate/http/api_error.hpp"
+#include "cxgate/http/services.hpp"
+#include "cxgate/net.hpp"
 
 namespace cxgate::http {
 
-asio::awaitable<Response> post_source_event(const Request& request, Services& services,
-                                            const std::string& source,
-                                            const std::string& query_secret);
+asio::awaitable<Reply> post_source_event(const Request& request, Services& services,
+                                         const std::string& source,
+                                         const std::string& query_secret);
 
 }  // namespace cxgate::http

@@ -110,15 +110,9 @@ std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);
 // state) may not move to the row's.
 void save_survey(SQLite::Database& db, const SurveyRow& row);
 std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id);
-std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
-                                     const std::vector<std::string>& args = {},
-                                     const std::string& tail_sql = "");
 
 std::int64_t insert_message(SQLite::Database& db, const MessageRow& row);
 std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id);
-std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
-                                       const std::vector<std::string>& args = {},
-                                       const std::string& tail_sql = "");
 void set_message_state(SQLite::Database& db, std::int64_t id, MessageState state,
                        const std::string& provider_id, const std::string& error, Seconds now);
 

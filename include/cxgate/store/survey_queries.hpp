@@ -61,6 +61,11 @@ std::optional<Seconds> next_due(SQLite::Database& db);
 // The locale of the newest survey sent to `address` (a STOP or HELP answer speaks it).
 std::optional<std::string> latest_locale(SQLite::Database& db, const std::string& address);
 
+// Answered surveys (a score recorded), in the order they were answered, at most `limit`:
+// of one flow when `flow` is not empty, answered at or after `since` when set.
+std::vector<SurveyRow> answered_surveys(SQLite::Database& db, const std::string& flow,
+                                        std::optional<Seconds> since, size_t limit);
+
 // Every survey in id order (`cxgate simulate` prints what changed).
 std::vector<SurveyRow> all_surveys(SQLite::Database& db);
 

@@ -387,13 +387,15 @@ TEST_CASE("config: server connection bounds and timeouts, with defaults") {
     CHECK(plain.config->server.max_connections_per_address == 128);
     CHECK(plain.config->server.header_timeout == std::chrono::seconds{10});
     CHECK(plain.config->server.idle_timeout == std::chrono::seconds{15});
+    CHECK(plain.config->server.shutdown_grace == std::chrono::seconds{10});
 
     ConfigDir set(flow,
                   "server:\n"
                   "  max_connections: 200\n"
                   "  max_connections_per_address: 0\n"
                   "  header_timeout: 5s\n"
-                  "  idle_timeout: 1m\n");
+                  "  idle_timeout: 1m\n"
+                  "  shutdown_grace: 25s\n");
     auto r = load(set.file());
     INFO(r.diagnostics.to_string());
     REQUIRE(r.config);
@@ -401,16 +403,19 @@ TEST_CASE("config: server connection bounds and timeouts, with defaults") {
     CHECK(r.config->server.max_connections_per_address == 0);
     CHECK(r.config->server.header_timeout == std::chrono::seconds{5});
     CHECK(r.config->server.idle_timeout == std::chrono::seconds{60});
+    CHECK(r.config->server.shutdown_grace == std::chrono::seconds{25});
 
     ConfigDir bad(flow,
                   "server:\n"
                   "  idle_timeout: 2 business days\n"
                   "  header_timeout: 0s\n"
+                  "  shutdown_grace: 2h\n"
                   "  max_connection_per_address: 3\n");
     auto b = load(bad.file());
     CHECK_FALSE(b.config);
     CHECK(has(b.diagnostics, "\"idle_timeout\" must be elapsed time from 1s to 1h"));
     CHECK(has(b.diagnostics, "\"header_timeout\" must be elapsed time from 1s to 1h"));
+    CHECK(has(b.diagnostics, "\"shutdown_grace\" must be elapsed time from 1s to 1h"));
     CHECK(has(b.diagnostics, "did you mean \"max_connections_per_address\""));
 }
 

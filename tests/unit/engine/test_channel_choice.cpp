@@ -9,13 +9,15 @@ using namespace cxgate;
 
 namespace {
 const std::map<std::string, std::string> kFlow{
-    {"f.yaml",
-     "name: f\nsteps:\n  - id: close\n    on: deal.won\n    metric: nps\n    channel: [email, "
+    {"f",
+     "flow: f\nsteps:\n  - id: close\n    on: deal.won\n    survey: { metric: nps }\n    channel: "
+     "[email, "
      "sms]\n"}};
 }  // namespace
 
 TEST_CASE("channel choice: the step's order, an address able to take it, not opted out") {
     testing::ConfigDir dir(kFlow, "");
+    for (const auto& d : dir.diagnostics.items) MESSAGE(d.message);
     REQUIRE(dir.config);
     const auto& config = *dir.config;
     std::set<std::string> out;
@@ -63,7 +65,7 @@ TEST_CASE("channel choice: the step's order, an address able to take it, not opt
 }
 
 TEST_CASE("channel choice: a stored phone's mobile flag comes from the number itself") {
-    CHECK(engine::addresses_of("+358401234567", "").phone_is_mobile);  // Finnish mobile (04x)
+    CHECK(engine::addresses_of("+358401234567", "").phone_is_mobile);       // Finnish mobile (04x)
     CHECK_FALSE(engine::addresses_of("+35891234567", "").phone_is_mobile);  // Helsinki landline
-    CHECK(engine::addresses_of("", "a@example.com").phone_is_mobile);  // nothing to judge
+    CHECK(engine::addresses_of("", "a@example.com").phone_is_mobile);       // nothing to judge
 }

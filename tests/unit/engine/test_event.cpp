@@ -94,3 +94,30 @@ TEST_CASE("event: text fields are capped, and the error names the field and its 
               .error == "type: longer than 100 characters");
     CHECK(engine::max_field_chars("contact.email") == 254);
 }
+
+TEST_CASE("event: the field at fault comes as data, the message starts with it") {
+    struct Case {
+        const char* body;
+        const char* field;
+    };
+    for (const auto& c : {
+             Case{R"([1])", "body"},
+             Case{R"({"type":"deal.won","contact":{"phone":"0401234567"}})", "id"},
+             Case{R"({"id":"e","type":"deal.won","contact":{"phone":"12"}})", "contact.phone"},
+             Case{R"({"id":"e","type":"deal.won","contact":{"email":"x"}})", "contact.email"},
+             Case{R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567"},"staff":{}})",
+                  "staff.id"},
+             Case{R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567"},"deal_id":1.5})",
+                  "deal_id"},
+             // A key with a colon in it: cutting the message at its first colon named "a".
+             Case{R"({"id":"e","type":"deal.won","contact":{"phone":"0401234567"},"a:b":1})",
+                  "a:b"},
+         }) {
+        CAPTURE(c.body);
+        auto r = parse(c.body);
+        CHECK_FALSE(r.event);
+        CHECK(r.field == c.field);
+        CHECK(r.error.rfind(std::string(c.field) + ": ", 0) == 0);
+    }
+    CHECK(parse(with_deal("42")).field.empty());
+}

@@ -17,6 +17,7 @@
 #include "cxgate/report/query.hpp"
 #include "cxgate/scheduler/due_work.hpp"
 #include "cxgate/store/database.hpp"
+#include "cxgate/store/message_queries.hpp"
 
 namespace fs = std::filesystem;
 using namespace cxgate;
@@ -71,7 +72,10 @@ struct World : testing::ConfigDir {
     }
     store::SurveyRow survey(std::int64_t id) { return *store::find_survey(*db, id); }
     std::vector<store::MessageRow> messages(std::int64_t id, const std::string& kind) {
-        return store::messages_where(*db, "survey_id = ? AND kind = ?", {std::to_string(id), kind});
+        std::vector<store::MessageRow> out;
+        for (auto& m : store::messages_of_survey(*db, id))
+            if (m.kind == kind) out.push_back(std::move(m));
+        return out;
     }
 };
 

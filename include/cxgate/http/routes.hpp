@@ -1,0 +1,42 @@
+#pragma once
+// The route handlers, one group per file; router.cpp puts them in the route table. Each is
+// a function of (request, services, target) -> Reply: a Response, or an ApiError that
+// handle_request() turns into the error body. A full queue (store::QueueFull) is left to
+// propagate; handle_request() answers it with 503.
+#include "cxgate/http/route_table.hpp"
+#include "cxgate/http/services.hpp"
+
+namespace cxgate::http {
+
+// events_api.cpp: POST /v1/events (Bearer token): a business event -> 202 with the
+// surveys it scheduled or suppressed. (CRM bodies, POST /v1/events/{source}: sources.hpp.)
+asio::awaitable<Reply> post_event(const Request& request, Services& services, const Target& target);
+
+// surveys_api.cpp: GET /v1/surveys/{id}: the survey with its answers, messages and clicks.
+asio::awaitable<Reply> get_survey(const Request& request, Services& services, const Target& target);
+
+// exports.cpp: GET /v1/responses?flow=&since=&format=csv|json and
+// GET /v1/reports?flow=&by=&since=.
+asio::awaitable<Reply> get_responses(const Request& request, Services& services,
+                                     const Target& target);
+asio::awaitable<Reply> get_reports(const Request& request, Services& services,
+                                   const Target& target);
+
+// webhooks.cpp: /webhooks/{channel}/inbound and /webhooks/{channel}/status, in the
+// provider's own format, verified the way the provider signs it.
+asio::awaitable<Reply> webhook_inbound(const Request& request, Services& services,
+                                       const Target& target);
+asio::awaitable<Reply> webhook_status(const Request& request, Services& services,
+                                      const Target& target);
+
+// unsubscribe.cpp: /u/{token}, the one-click unsubscribe page (RFC 8058).
+asio::awaitable<Reply> unsubscribe(const Request& request, Services& services,
+                                   const Target& target);
+
+// operations.cpp: the daemon's own endpoints. GET /healthz, GET /metrics (Prometheus
+// text), and POST /v1/clock, which exists only on a manual clock (serve --manual-clock).
+asio::awaitable<Reply> healthz(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> metrics(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> post_clock(const Request& request, Services& services, const Target& target);
+
+}  // namespace cxgate::http

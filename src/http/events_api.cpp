@@ -1,0 +1,40 @@
+// POST /v1/events: a business event, validated, recorded durably and planned before the
+// 202 goes out (engine::record_event runs on the writer; its commit is the acknowledgement).
+#include <nlohmann/json.hpp>
+
+#include "cxgate/engine/event.hpp"
+#include "cxgate/engine/ingest.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/http/access.hpp"
+#include "cxgate/http/routes.hpp"
+
+namespace cxgate::http {
+
+asio::awaitable<Reply> post_event(const Request& request, Services& s, const Target&) {
+    using status = beast_http::status;
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto body = json_input::parse(request.body());
+    if (!body.value) {
+        s.counters.events_rejected++;
+        co_return ApiError{status::bad_request, body.message(), body.field};
+    }
+    const auto now = s.clock.now();
+    auto parsed = engine::parse_event(*body.value, *config, now);
+    if (!parsed.event) {
+        s.counters.events_rejected++;
+        co_return ApiError{status::bad_request, parsed.error, parsed.field};
+    }
+    auto job = [config, event = std::move(*parsed.event), now](SQLite::Database& db) {
+        return engine::record_event(db, *config, event, now);
+    };
+    auto outcome = co_await s.writer.execute(std::move(job));
+    if (outcome.duplicate)
+        s.counters.events_duplicate++;
+    else
+        s.counters.events_accepted++;
+    s.scheduler.poke();
+    co_return json_response(request, status::accepted, json_input::dump(engine::to_json(outcome)));
+}
+
+}  // namespace cxgate::http

@@ -1,0 +1,64 @@
+// GET /v1/surveys/{id}: one survey as the API shows it, with its answers, its messages and
+// the clicks on its email's score links.
+#include <nlohmann/json.hpp>
+
+#include "cxgate/engine/ingest.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/http/access.hpp"
+#include "cxgate/http/routes.hpp"
+#include "cxgate/store/clicks.hpp"
+#include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/records.hpp"
+
+namespace cxgate::http {
+
+asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Target& target) {
+    using json = nlohmann::json;
+    using status = beast_http::status;
+    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto& id_text = target.param("id");
+    long long id = 0;
+    try {
+        id = std::stoll(id_text);
+    } catch (const std::exception&) {
+        co_return ApiError{status::bad_request, "survey id must be a number", "id"};
+    }
+    auto job = [id](SQLite::Database& db) -> std::optional<json> {
+        auto survey = store::find_survey(db, id);
+        if (!survey) return std::nullopt;
+        json j = engine::survey_json(*survey);
+        j["answers"] = json::array();
+        for (const auto& a : store::answers_of(db, id))
+            j["answers"].push_back(
+                {{"question", a.question_id},
+                 {"metric", a.metric},
+                 {"scale", metrics::to_string(metrics::Scale{a.scale_min, a.scale_max})},
+                 {"score", a.score},
+                 {"answered_at",
+                  timing::format_iso8601(timing::TimePoint{std::chrono::seconds{a.answered_at}})}});
+        j["messages"] = json::array();
+        for (const auto& m : store::messages_of_survey(db, id)) {
+            j["messages"].push_back({{"id", m.id},
+                                     {"kind", m.kind},
+                                     {"channel", m.channel},
+                                     {"state", m.state},
+                                     {"body", m.body}});
+        }
+        // Clicks on the email's score links, and what became of them (answer_page.hpp).
+        j["clicks"] = json::array();
+        for (const auto& c : store::clicks_of_survey(db, id))
+            j["clicks"].push_back(
+                {{"score", c.score},
+                 {"clicked_at",
+                  timing::format_iso8601(timing::TimePoint{std::chrono::seconds{c.clicked_at}})},
+                 {"last_clicked_at", timing::format_iso8601(timing::TimePoint{
+                                         std::chrono::seconds{c.last_clicked_at}})},
+                 {"state", c.state}});
+        return j;
+    };
+    auto found = co_await s.reader.execute(job);
+    if (!found) co_return ApiError{status::not_found, "no survey " + id_text};
+    co_return json_response(request, status::ok, json_input::dump(*found));
+}
+
+}  // namespace cxgate::http
