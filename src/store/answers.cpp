@@ -3,13 +3,11 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "columns.hpp"
+
 namespace cxgate::store {
 
-namespace {
-std::string text(const SQLite::Column& c) {
-    return c.isNull() ? std::string() : c.getString();
-}
-}  // namespace
+using namespace detail;
 
 std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const AnswerFilter& filter) {
     std::string sql =

@@ -3,22 +3,15 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "columns.hpp"
+
 #include "cxgate/store/statement_cache.hpp"
 
 namespace cxgate::store {
 
+using namespace detail;
+
 namespace {
-
-std::string text(const SQLite::Column& c) {
-    return c.isNull() ? std::string() : c.getString();
-}
-
-void bind_text(SQLite::Statement& st, int index, const std::string& value) {
-    if (value.empty())
-        st.bind(index);
-    else
-        st.bind(index, value);
-}
 
 ContactRow read_contact(SQLite::Statement& st) {
     return ContactRow{text(st.getColumn(0)), text(st.getColumn(1)), text(st.getColumn(2)),

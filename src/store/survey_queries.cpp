@@ -3,10 +3,14 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "columns.hpp"
+
 #include "cxgate/store/statement_cache.hpp"
 #include "row_select.hpp"
 
 namespace cxgate::store {
+
+using namespace detail;
 
 namespace {
 
@@ -21,10 +25,6 @@ std::string awaits_customer(const std::string& now) {
 // ... or is about to: a survey being sent is awaited too.
 std::string awaits_or_sending(const std::string& now) {
     return "(state = 'sending' OR " + awaits_customer(now) + ")";
-}
-
-std::string text(const SQLite::Column& c) {
-    return c.isNull() ? std::string() : c.getString();
 }
 
 }  // namespace
