@@ -20,8 +20,8 @@ namespace cxgate::cli {
 
 namespace {
 
-std::shared_ptr<const config::Config> with_overrides(std::shared_ptr<const config::Config> loaded,
-                                                     const ServeOptions& options) {
+std::shared_ptr<const config::Config> with_overrides(
+    const std::shared_ptr<const config::Config>& loaded, const ServeOptions& options) {
     auto copy = std::make_shared<config::Config>(*loaded);
     if (!options.listen.empty()) copy->server.listen = options.listen;
     if (!options.db.empty()) copy->store.path = options.db;
@@ -117,7 +117,7 @@ int serve(const ServeOptions& options) {
     std::thread loader;
     bool loading = false, reload_again = false;
     std::function<void()> start_reload;
-    std::function<void(config::LoadResult)> apply_reload = [&](config::LoadResult next) {
+    std::function<void(const config::LoadResult&)> apply_reload = [&](const auto& next) {
         loading = false;
         reload.at = clock->now().time_since_epoch().count();
         if (!next.config) {
@@ -161,7 +161,7 @@ int serve(const ServeOptions& options) {
         loader = std::thread([&io, &apply_reload, file = options.config_file]() {
             auto next = std::make_shared<config::LoadResult>(config::load(file));
             // Dropped if the loop has stopped meanwhile; the thread is joined after run().
-            asio::post(io, [&apply_reload, next]() { apply_reload(std::move(*next)); });
+            asio::post(io, [&apply_reload, next]() { apply_reload(*next); });
         });
     };
 
