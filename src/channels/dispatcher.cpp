@@ -56,7 +56,7 @@ Dispatcher::Dispatcher(asio::io_context& io, store::DbThread& writer, store::DbT
 
 Dispatcher::~Dispatcher() = default;
 
-void Dispatcher::configure(std::shared_ptr<const config::Config> config,
+void Dispatcher::configure(const std::shared_ptr<const config::Config>& config,
                            const std::string& link_secret) {
     std::map<std::string, std::shared_ptr<ChannelState>> channels;
     ChannelContext context{io_, http_.get(), config, link_secret};

@@ -51,7 +51,7 @@ std::optional<date::sys_days> read_day(YamlReader& r, const YAML::Node& item,
         r.error(item, where + ": expected a date YYYY-MM-DD or { date: YYYY-MM-DD, name: ... }");
         return std::nullopt;
     }
-    const std::string text = value.Scalar();
+    const std::string& text = value.Scalar();
     int y = 0;
     unsigned m = 0, d = 0;
     char tail = 0;

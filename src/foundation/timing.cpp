@@ -146,7 +146,7 @@ std::optional<Delay> parse_delay(std::string_view text, std::string* error) {
 }
 
 std::string to_string(const Delay& d) {
-    const std::string n = std::to_string(d.amount);
+    std::string n = std::to_string(d.amount);
     switch (d.unit) {
         case Delay::Unit::seconds:
             return n + "s";

@@ -26,7 +26,7 @@ Seconds add(Seconds now, const timing::Delay& d, const config::Config& config) {
         .count();
 }
 
-std::int64_t queue(SQLite::Database& db, MessageRow m) {
+std::int64_t queue(SQLite::Database& db, const MessageRow& m) {
     return insert_message(db, m);
 }
 
@@ -396,6 +396,7 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
     for (auto survey_id : store::surveys_with_settled_clicks(db, now, limit)) {
         auto clicks = pending_clicks(db, survey_id);
         std::vector<std::int64_t> all;
+        all.reserve(clicks.size());
         for (const auto& c : clicks) all.push_back(c.id);
         auto survey = store::find_survey(db, survey_id);
         if (!survey || !awaits_score(*survey)) {

@@ -36,7 +36,8 @@ class Dispatcher {
     ~Dispatcher();
 
     // Builds channel objects for the configuration; called at start and on reload.
-    void configure(std::shared_ptr<const config::Config> config, const std::string& link_secret);
+    void configure(const std::shared_ptr<const config::Config>& config,
+                   const std::string& link_secret);
     // Hands message ids to the channels. Ids beyond the bound are dropped here; they
     // stay 'queued' in the database and the scheduler's next pass offers them again.
     void enqueue(const std::vector<std::int64_t>& ids);
