@@ -18,8 +18,8 @@ namespace cxgate::cli {
 
 namespace {
 
-std::shared_ptr<const config::Config> with_overrides(std::shared_ptr<const config::Config> loaded,
-                                                     const ServeOptions& options) {
+std::shared_ptr<const config::Config> with_overrides(
+    const std::shared_ptr<const config::Config>& loaded, const ServeOptions& options) {
     auto copy = std::make_shared<config::Config>(*loaded);
     if (!options.listen.empty()) copy->server.listen = options.listen;
     if (!options.db.empty()) copy->store.path = options.db;
@@ -82,10 +82,10 @@ struct Application::Impl {
     ConfigReloader reloader;
     bool stopping = false;
 
-    Impl(const ServeOptions& o, std::shared_ptr<const config::Config> loaded,
+    Impl(const ServeOptions& o, const std::shared_ptr<const config::Config>& loaded,
          std::unique_ptr<Clock> c)
         : options(o),
-          current(with_overrides(std::move(loaded), o)),
+          current(with_overrides(loaded, o)),
           clock(std::move(c)),
           db(open_database(*current)),
           dispatcher(io, *db.writer, *db.reader, config_source(), *clock),
@@ -95,7 +95,7 @@ struct Application::Impl {
                    scheduler,       dispatcher,     counters,          reload,
                    reload.at,       db.link_secret, http::LogLimiter{}},
           server(io, services),
-          reloader(io, o.config_file, [this](config::LoadResult next) { apply(std::move(next)); }) {
+          reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }) {
         dispatcher.configure(current, db.link_secret);
         dispatcher.on_new_messages([this](const std::vector<std::int64_t>&) { scheduler.poke(); });
         try {
@@ -119,7 +119,7 @@ struct Application::Impl {
 
     // A reloaded configuration: swapped in whole if valid, else reported (/healthz,
     // /metrics, the log) while the running one stays.
-    void apply(config::LoadResult next) {
+    void apply(const config::LoadResult& next) {
         if (stopping) return;
         reload.at = clock->now().time_since_epoch().count();
         if (!next.config) {
@@ -229,9 +229,10 @@ struct Application::Impl {
     }
 };
 
-Application::Application(const ServeOptions& options, std::shared_ptr<const config::Config> loaded,
+Application::Application(const ServeOptions& options,
+                         const std::shared_ptr<const config::Config>& loaded,
                          std::unique_ptr<Clock> clock)
-    : impl_(std::make_unique<Impl>(options, std::move(loaded), std::move(clock))) {}
+    : impl_(std::make_unique<Impl>(options, loaded, std::move(clock))) {}
 
 Application::~Application() = default;
 
