@@ -13,13 +13,14 @@
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 namespace cxgate::cli {
 
 namespace {
 
-std::shared_ptr<const config::Config> with_overrides(std::shared_ptr<const config::Config> loaded,
-                                                     const ServeOptions& options) {
+std::shared_ptr<const config::Config> with_overrides(
+    const std::shared_ptr<const config::Config>& loaded, const ServeOptions& options) {
     auto copy = std::make_shared<config::Config>(*loaded);
     if (!options.listen.empty()) copy->server.listen = options.listen;
     if (!options.db.empty()) copy->store.path = options.db;
@@ -36,8 +37,9 @@ Database open_database(const config::Config& config) {
         Database db;
         auto write_connection = store::open_for_writing(config.store.path);
         // Kept in the database so links survive restarts.
-        db.link_secret =
-            store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
+        db.link_secret = store::SqliteStore(*write_connection).setting("link_secret", [] {
+            return random_hex(32);
+        });
         // The reserves hold the daemon's own jobs beyond the bound for requests: at most
         // one scheduler pass, one recovery and one job per dispatcher delivery in flight
         // (256, channels::Dispatcher), so a burst of requests gets 503s while they go on.
@@ -82,10 +84,10 @@ struct Application::Impl {
     ConfigReloader reloader;
     bool stopping = false;
 
-    Impl(const ServeOptions& o, std::shared_ptr<const config::Config> loaded,
+    Impl(const ServeOptions& o, const std::shared_ptr<const config::Config>& loaded,
          std::unique_ptr<Clock> c)
         : options(o),
-          current(with_overrides(std::move(loaded), o)),
+          current(with_overrides(loaded, o)),
           clock(std::move(c)),
           db(open_database(*current)),
           dispatcher(io, *db.writer, *db.reader, config_source(), *clock),
@@ -95,7 +97,7 @@ struct Application::Impl {
                    scheduler,       dispatcher,     counters,          reload,
                    reload.at,       db.link_secret, http::LogLimiter{}},
           server(io, services),
-          reloader(io, o.config_file, [this](config::LoadResult next) { apply(std::move(next)); }) {
+          reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }) {
         dispatcher.configure(current, db.link_secret);
         dispatcher.on_new_messages([this](const std::vector<std::int64_t>&) { scheduler.poke(); });
         try {
@@ -119,7 +121,7 @@ struct Application::Impl {
 
     // A reloaded configuration: swapped in whole if valid, else reported (/healthz,
     // /metrics, the log) while the running one stays.
-    void apply(config::LoadResult next) {
+    void apply(const config::LoadResult& next) {
         if (stopping) return;
         reload.at = clock->now().time_since_epoch().count();
         if (!next.config) {
@@ -229,9 +231,10 @@ struct Application::Impl {
     }
 };
 
-Application::Application(const ServeOptions& options, std::shared_ptr<const config::Config> loaded,
+Application::Application(const ServeOptions& options,
+                         const std::shared_ptr<const config::Config>& loaded,
                          std::unique_ptr<Clock> clock)
-    : impl_(std::make_unique<Impl>(options, std::move(loaded), std::move(clock))) {}
+    : impl_(std::make_unique<Impl>(options, loaded, std::move(clock))) {}
 
 Application::~Application() = default;
 

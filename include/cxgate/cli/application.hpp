@@ -24,7 +24,7 @@ class Application {
     // Opens the database and starts listening; throws std::runtime_error saying which
     // of the two failed. `loaded` is the configuration as read, before the options'
     // overrides (--listen, --db), which apply to every reload as well.
-    Application(const ServeOptions& options, std::shared_ptr<const config::Config> loaded,
+    Application(const ServeOptions& options, const std::shared_ptr<const config::Config>& loaded,
                 std::unique_ptr<Clock> clock);
     ~Application();
     Application(const Application&) = delete;
