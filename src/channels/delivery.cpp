@@ -53,20 +53,20 @@ Seconds into_window(const config::Config& config, const SurveyRow* survey, Secon
     return t.time_since_epoch().count();
 }
 
-void mark_survey_sent(SQLite::Database& db, SurveyRow& s, Seconds now) {
+void mark_survey_sent(store::Store& db, SurveyRow& s, Seconds now) {
     if (s.state != SurveyState::sending) return;
     s.state = SurveyState::sent;
     s.sent_at = now;
     s.updated_at = now;
-    save_survey(db, s);
+    db.save_survey(s);
 }
 
-void fail_survey(SQLite::Database& db, SurveyRow& s, const std::string& why, Seconds now) {
+void fail_survey(store::Store& db, SurveyRow& s, const std::string& why, Seconds now) {
     s.state = SurveyState::failed;
     s.reason = "failed: " + why;
     s.next_reminder_at.reset();
     s.updated_at = now;
-    save_survey(db, s);
+    db.save_survey(s);
 }
 
 bool carries_survey(const MessageRow& m) {
@@ -75,15 +75,15 @@ bool carries_survey(const MessageRow& m) {
 
 }  // namespace
 
-std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, Seconds now) {
-    auto m = find_message(db, id);
+std::optional<MessageRow> claim_message(store::Store& db, std::int64_t id, Seconds now) {
+    auto m = db.find_message(id);
     if (!m || m->state != MessageState::queued) return std::nullopt;
     if (m->next_attempt_at && *m->next_attempt_at > now) return std::nullopt;
     m->state = MessageState::sending;
     m->attempts += 1;
-    update_message(db, *m, now);
+    db.update_message(*m, now);
     if (m->survey_id && (m->kind == "survey" || m->kind == "reminder")) {
-        if (auto s = find_survey(db, *m->survey_id)) {
+        if (auto s = db.find_survey(*m->survey_id)) {
             // Links work until the survey expires, or for a default lifetime from now.
             const Seconds expires =
                 s->expires_at ? *s->expires_at : now + links::kDefaultAnswerLifetime;
@@ -93,20 +93,20 @@ std::optional<MessageRow> claim_message(SQLite::Database& db, std::int64_t id, S
     return m;
 }
 
-std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config,
+std::optional<std::int64_t> failover(store::Store& db, const config::Config& config,
                                      SurveyRow& survey, Seconds now, const std::string& why) {
     auto names = nlohmann::json::parse(survey.channels, nullptr, false);
     if (!names.is_array()) return std::nullopt;
     std::vector<std::string> channels;
     for (const auto& name : names)
         if (name.is_string()) channels.push_back(name.get<std::string>());
-    const auto contact = store::find_contact(db, survey.contact_id);
+    const auto contact = db.find_contact(survey.contact_id);
     // Only channels after the current one: a failover never goes back. A landline is
     // passed over like at planning (engine/channel_choice).
     const auto choice = engine::choose_channel(
         config, channels,
         contact ? engine::addresses_of(contact->phone, contact->email) : engine::ContactAddresses{},
-        [&](const std::string& address) { return is_opted_out(db, address); }, survey.channel);
+        [&](const std::string& address) { return db.is_opted_out(address); }, survey.channel);
     if (!choice.channel) return std::nullopt;
     survey.channel = choice.channel->name;
     survey.address = choice.address;
@@ -114,18 +114,18 @@ std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config&
     survey.reason = "failover: " + why;
     survey.sent_at.reset();
     survey.updated_at = now;
-    save_survey(db, survey);
+    db.save_survey(survey);
     auto message = templates::compose(config, survey, "survey", now);
-    return insert_message(db, message);
+    return db.insert_message(message);
 }
 
-DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& config,
+DeliveryOutcome record_send_result(store::Store& db, const config::Config& config,
                                    const MessageRow& sent, const SendResult& result, Seconds now,
                                    double jitter) {
     DeliveryOutcome out;
     MessageRow m = sent;
     std::optional<SurveyRow> survey;
-    if (m.survey_id) survey = find_survey(db, *m.survey_id);
+    if (m.survey_id) survey = db.find_survey(*m.survey_id);
     const auto* channel = config.find_channel(m.channel);
 
     if (result.status == SendResult::Status::sent) {
@@ -134,18 +134,18 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
         m.provider_id = result.provider_id;
         m.error.clear();
         m.next_attempt_at.reset();
-        update_message(db, m, now);
+        db.update_message(m, now);
         if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
         if (survey && m.kind == "thanks" &&
             (survey->state == SurveyState::answered || survey->state == SurveyState::commented)) {
             survey->state = SurveyState::closed;
             survey->closed_at = now;
             survey->updated_at = now;
-            save_survey(db, *survey);
+            db.save_survey(*survey);
         }
         // A report may have beaten the send's answer here; apply it now.
         std::vector<StatusReport> reports;
-        for (const auto& kept : store::unapplied_status_reports(db, m.channel, m.provider_id))
+        for (const auto& kept : db.unapplied_status_reports(m.channel, m.provider_id))
             reports.push_back({m.provider_id, kept.status, kept.error, ""});
         for (const auto& report : reports) {
             auto applied = apply_status_report(db, config, m.channel, report, now);
@@ -161,7 +161,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
         m.state = MessageState::unknown;
         m.error += " (sent, no answer: not sent again)";
         m.next_attempt_at.reset();
-        update_message(db, m, now);
+        db.update_message(m, now);
         if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
         out.note = "outcome unknown; not resent";
         return out;
@@ -180,7 +180,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
             if (!(survey && survey->expires_at && at >= *survey->expires_at)) {
                 m.state = MessageState::queued;
                 m.next_attempt_at = at;
-                update_message(db, m, now);
+                db.update_message(m, now);
                 out.retry_at = at;
                 out.note = "retry at " + timing::format_iso8601(tp(at));
                 return out;
@@ -194,12 +194,12 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     // Permanent: the provider's own code and text stay on the message.
     m.state = MessageState::failed;
     m.next_attempt_at.reset();
-    update_message(db, m, now);
+    db.update_message(m, now);
     if (result.opt_out)
-        opt_out_address(db, m.address,
-                        "provider " + m.channel + " reports the recipient unsubscribed (" +
-                            result.error_code + ")",
-                        now);
+        db.opt_out_address(m.address,
+                           "provider " + m.channel + " reports the recipient unsubscribed (" +
+                               result.error_code + ")",
+                           now);
     // An opted-out recipient said stop: the survey ends there (opt_out_address closed
     // it), it does not move to their other address.
     if (survey && carries_survey(m) && survey->state == SurveyState::sending && !result.opt_out) {
@@ -213,7 +213,7 @@ DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& c
     return out;
 }
 
-StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& config,
+StatusOutcome apply_status_report(store::Store& db, const config::Config& config,
                                   const std::string& channel, const StatusReport& report,
                                   Seconds now) {
     StatusOutcome out;
@@ -221,38 +221,38 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
                                       now};
     // Replays of a report we already have change nothing. A report kept unmatched earlier
     // is applied by record_send_result, which calls back in here.
-    if (!store::keep_status_report(db, kept) && store::status_report_applied(db, kept)) {
+    if (!db.keep_status_report(kept) && db.status_report_applied(kept)) {
         out.duplicate = true;
         return out;
     }
-    auto rows = store::messages_by_provider_id(db, channel, report.provider_id);
+    auto rows = db.messages_by_provider_id(channel, report.provider_id);
     if (rows.empty()) return out;  // kept unapplied until the send's id is known
     out.matched = true;
-    store::mark_status_report_applied(db, kept);
+    db.mark_status_report_applied(kept);
     for (auto& m : rows) {
         std::optional<SurveyRow> survey;
-        if (m.survey_id) survey = find_survey(db, *m.survey_id);
+        if (m.survey_id) survey = db.find_survey(*m.survey_id);
         if (report.status == "delivered") {
             if (m.state == MessageState::sent || m.state == MessageState::unknown) {
                 m.state = MessageState::delivered;
                 m.delivered_at = now;
-                update_message(db, m, now);
+                db.update_message(m, now);
             }
             if (survey && carries_survey(m) && survey->channel == m.channel &&
                 (survey->state == SurveyState::sent || survey->state == SurveyState::sending)) {
                 survey->state = SurveyState::delivered;
                 if (!survey->sent_at) survey->sent_at = now;
                 survey->updated_at = now;
-                save_survey(db, *survey);
+                db.save_survey(*survey);
             }
         } else if (report.status == "complained") {
-            opt_out_address(db, m.address, "spam complaint reported by " + channel, now);
+            db.opt_out_address(m.address, "spam complaint reported by " + channel, now);
         } else if (report.status == "failed" || report.status == "undelivered" ||
                    report.status == "bounced") {
             m.state = MessageState::failed;
             m.error = report.error.empty() ? report.status : report.status + ": " + report.error;
             if (!report.error_code.empty()) m.error_code = report.error_code;
-            update_message(db, m, now);
+            db.update_message(m, now);
             // A bounce within the channel's window sends the survey on the next channel,
             // unless the customer already answered.
             const auto* ch = config.find_channel(channel);
@@ -275,11 +275,11 @@ StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& co
     return out;
 }
 
-std::pair<int, int> recover_in_flight(SQLite::Database& db,
-                                      const std::vector<std::string>& replayable, Seconds now,
+std::pair<int, int> recover_in_flight(store::Store& db, const std::vector<std::string>& replayable,
+                                      Seconds now,
                                       const std::unordered_set<std::int64_t>* started) {
     int requeued = 0, unknown = 0;
-    for (auto& m : store::messages_in_flight(db)) {
+    for (auto& m : db.messages_in_flight()) {
         // Claimed but its request never started (the journal of the crashed run proves
         // it): nothing reached the provider, so it goes out now.
         const bool replay =
@@ -293,9 +293,9 @@ std::pair<int, int> recover_in_flight(SQLite::Database& db,
             m.error = "in flight at a crash; not sent again (the provider may have delivered it)";
             ++unknown;
             if (m.survey_id && m.kind == "survey")
-                if (auto s = find_survey(db, *m.survey_id)) mark_survey_sent(db, *s, now);
+                if (auto s = db.find_survey(*m.survey_id)) mark_survey_sent(db, *s, now);
         }
-        update_message(db, m, now);
+        db.update_message(m, now);
     }
     return {requeued, unknown};
 }

@@ -185,7 +185,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     // the token and the slot come first and the claim second, so a crash while waiting
     // for the rate limit leaves the message queued (sent later), not 'sending' (never
     // sent). The claim re-checks the state in the write transaction.
-    auto peek = [id](SQLite::Database& db) { return store::find_message(db, id); };
+    auto peek = [id](store::Store& db) { return db.find_message(id); };
     auto message = co_await reader_.execute(peek, store::Origin::internal);
     if (!message || message->state != store::MessageState::queued || stopping_) co_return;
     if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
@@ -195,7 +195,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     if (state && !co_await acquire(*state, state->claims, true)) co_return;
 
     auto now = seconds(clock_);
-    auto claim = [id, now](SQLite::Database& db) { return claim_message(db, id, now); };
+    auto claim = [id, now](store::Store& db) { return claim_message(db, id, now); };
     std::optional<store::MessageRow> claimed;
     try {
         claimed = co_await writer_.execute(claim, store::Origin::internal);
@@ -229,7 +229,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     auto config = config_();
     auto done_at = seconds(clock_);
     double jitter = std::uniform_real_distribution<double>(0, 1)(random_);
-    auto record = [config, m = *claimed, result, done_at, jitter](SQLite::Database& db) {
+    auto record = [config, m = *claimed, result, done_at, jitter](store::Store& db) {
         return record_send_result(db, *config, m, result, done_at, jitter);
     };
     DeliveryOutcome outcome;
@@ -284,10 +284,10 @@ asio::awaitable<void> Dispatcher::recover() {
     const std::string journal_path = config_()->store.path + "-inflight";
     auto started = InFlightJournal::read(journal_path);
     const std::string boot = InFlightJournal::boot_id();
-    auto job = [replayable, now, started, boot](SQLite::Database& db) {
-        const auto previous_boot = store::setting(db, "boot_id", [&] { return std::string(); });
+    auto job = [replayable, now, started, boot](store::Store& db) {
+        const auto previous_boot = db.setting("boot_id", [&] { return std::string(); });
         const bool trusted = started && !boot.empty() && previous_boot == boot;
-        store::put_setting(db, "boot_id", boot);
+        db.put_setting("boot_id", boot);
         return recover_in_flight(db, replayable, now, trusted ? &*started : nullptr);
     };
     auto [requeued, unknown] = co_await writer_.execute(job, store::Origin::internal);

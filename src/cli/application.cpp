@@ -13,6 +13,7 @@
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 namespace cxgate::cli {
 
@@ -36,8 +37,9 @@ Database open_database(const config::Config& config) {
         Database db;
         auto write_connection = store::open_for_writing(config.store.path);
         // Kept in the database so links survive restarts.
-        db.link_secret =
-            store::setting(*write_connection, "link_secret", [] { return random_hex(32); });
+        db.link_secret = store::SqliteStore(*write_connection).setting("link_secret", [] {
+            return random_hex(32);
+        });
         // The reserves hold the daemon's own jobs beyond the bound for requests: at most
         // one scheduler pass, one recovery and one job per dispatcher delivery in flight
         // (256, channels::Dispatcher), so a burst of requests gets 503s while they go on.

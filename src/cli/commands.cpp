@@ -20,6 +20,7 @@
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 namespace cxgate::cli {
 
@@ -67,14 +68,14 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
     auto config = load_or_report(file);
     if (!config) return 2;
     const std::string path = db_override.empty() ? config->store.path : db_override;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<store::Store> db;
     try {
-        db = store::open_for_reading(path);
+        db = std::make_unique<store::SqliteStore>(store::open_for_reading(path));
     } catch (const std::exception& e) {
         std::cerr << "cxgate outbox: " << e.what() << "\n";
         return 1;
     }
-    auto rows = store::outbox(*db, store::OutboxFilter{to, kind, limit});
+    auto rows = db->outbox(store::OutboxFilter{to, kind, limit});
     if (as_json) {
         json out = json::array();
         for (const auto& m : rows) {
@@ -134,9 +135,10 @@ int report_command(const std::string& file, const std::string& db_override, cons
     }
     if (!flow.empty() && !config->find_flow(flow))
         std::cerr << "cxgate report: note: no flow " << flow << " in the configuration\n";
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<store::Store> db;
     try {
-        db = store::open_for_reading(db_override.empty() ? config->store.path : db_override);
+        db = std::make_unique<store::SqliteStore>(
+            store::open_for_reading(db_override.empty() ? config->store.path : db_override));
     } catch (const std::exception& e) {
         std::cerr << "cxgate report: " << e.what() << "\n";
         return 1;

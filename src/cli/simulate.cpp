@@ -26,6 +26,7 @@
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 #include "cxgate/store/survey_queries.hpp"
 #include "simulation.hpp"
 
@@ -123,7 +124,7 @@ int simulate(const SimulateOptions& options) {
     // Times are shown in the flow's zone (the first flow's when several are simulated).
     const auto& zone = *date::locate_zone(config->flows.empty() ? config->defaults.timezone
                                                                 : config->flows.front().timezone);
-    auto db = store::open_for_writing(":memory:");
+    auto db = std::make_unique<store::SqliteStore>(store::open_for_writing(":memory:"));
     Timeline timeline(zone, options.json);
 
     if (!options.json) {
@@ -143,9 +144,9 @@ int simulate(const SimulateOptions& options) {
 
     auto report_changes = [&](Seconds now) {
         // Messages first (what went out), then surveys that ended.
-        for (const auto& m : store::messages_after(*db, last_message)) {
+        for (const auto& m : db->messages_after(last_message)) {
             last_message = m.id;
-            auto survey = m.survey_id ? store::find_survey(*db, *m.survey_id) : std::nullopt;
+            auto survey = m.survey_id ? db->find_survey(*m.survey_id) : std::nullopt;
             std::string about = survey ? survey_label(*survey) + " " : "";
             if (m.kind == "survey") ++n_sent;
             if (m.kind == "reminder") ++n_reminders;
@@ -165,7 +166,7 @@ int simulate(const SimulateOptions& options) {
                 timeline.add(quote);
             }
         }
-        for (const auto& s : store::all_surveys(*db)) {
+        for (const auto& s : db->all_surveys()) {
             auto& seen = states[s.id];
             if (seen == s.state) continue;
             // Suppressed at planning time is printed with its event; later (on_waiting:
@@ -282,7 +283,7 @@ int simulate(const SimulateOptions& options) {
                 std::string about;
                 std::optional<store::SurveyRow> answered;
                 if (outcome.survey_id)
-                    if ((answered = store::find_survey(*db, *outcome.survey_id)))
+                    if ((answered = db->find_survey(*outcome.survey_id)))
                         about = " -> " + survey_label(*answered);
                 Entry e{now, "reply", answered, message.channel, message.from};
                 e.text = "\"" + message.text + "\" from " + message.from + " (" + outcome.outcome +

@@ -23,11 +23,11 @@ store::ContactRow contact_row(const Contact& c) {
 // The contact's surveys, and other contacts' surveys on the same deal, that were not
 // suppressed. `counts` follows "went out or will": a survey never sent that is no longer
 // pending (expired or opted out before its turn) does not count for recontact or fatigue.
-History load_history(SQLite::Database& db, const Event& event, store::Seconds now) {
+History load_history(store::Store& db, const Event& event, store::Seconds now) {
     History h;
     for (const auto& address : {event.contact.phone, event.contact.email})
-        if (!address.empty() && store::is_opted_out(db, address)) h.opted_out.insert(address);
-    for (const auto& row : store::survey_history(db, event.contact.id, event.deal_id, now)) {
+        if (!address.empty() && db.is_opted_out(address)) h.opted_out.insert(address);
+    for (const auto& row : db.survey_history(event.contact.id, event.deal_id, now)) {
         PriorSurvey p{row.flow, row.step, row.state,
                       timing::TimePoint{std::chrono::seconds{row.at}}};
         p.id = row.id;
@@ -93,31 +93,29 @@ std::optional<std::string> iso(const std::optional<store::Seconds>& t) {
 
 }  // namespace
 
-EventOutcome record_event(SQLite::Database& db, const config::Config& config, const Event& event,
+EventOutcome record_event(store::Store& db, const config::Config& config, const Event& event,
                           timing::TimePoint now) {
     EventOutcome out;
     out.event_id = event.id;
-    if (store::event_recorded(db, event.id)) {
+    if (db.event_recorded(event.id)) {
         out.duplicate = true;
         // The same answer as the first time: its own surveys and those it took back.
-        out.surveys = store::surveys_of_event(db, event.id);
+        out.surveys = db.surveys_of_event(event.id);
         return out;
     }
     const store::Seconds now_s = secs(now);
-    store::upsert_contact(db, contact_row(event.contact), now_s);
+    db.upsert_contact(contact_row(event.contact), now_s);
     // An event that leaves out the name (a CRM sends the deal, not the person) still greets
     // the customer by the name an earlier event gave.
     Event named = event;
     if (named.contact.name.empty())
-        if (auto known = store::find_contact(db, event.contact.id))
-            named.contact.name = known->name;
-    store::insert_event(
-        db, store::EventRow{event.id, event.type, secs(event.occurred_at), secs(event.received_at),
-                            event.contact.id, event.raw.dump()});
+        if (auto known = db.find_contact(event.contact.id)) named.contact.name = known->name;
+    db.insert_event(store::EventRow{event.id, event.type, secs(event.occurred_at),
+                                    secs(event.received_at), event.contact.id, event.raw.dump()});
 
     auto planned = plan_event(config, event, load_history(db, event, now_s), now);
     for (const auto& taken : planned.displaced) {
-        auto row = store::find_survey(db, taken.survey_id);
+        auto row = db.find_survey(taken.survey_id);
         // Only a survey still waiting for its turn can be taken back.
         if (!row || row->state != store::SurveyState::scheduled) continue;
         row->state = store::SurveyState::suppressed;
@@ -125,12 +123,12 @@ EventOutcome record_event(SQLite::Database& db, const config::Config& config, co
         row->suppressed_by = event.id;
         row->held_by.reset();
         row->updated_at = now_s;
-        store::save_survey(db, *row);
+        db.save_survey(*row);
         out.surveys.push_back(std::move(*row));
     }
     for (const auto& decision : planned.decisions) {
         auto row = survey_from(decision, named, now_s);
-        row.id = store::insert_survey(db, row);
+        row.id = db.insert_survey(row);
         if (!decision.waiting_note.empty()) out.notes[row.id] = decision.waiting_note;
         out.surveys.push_back(std::move(row));
     }

@@ -71,7 +71,7 @@ json contact_json(const std::string& id, const std::string& phone, const std::st
 }
 
 // The next `n` people of the audience after `cursor`, in id order.
-std::vector<Member> next_members(SQLite::Database& db, const config::Schedule& s,
+std::vector<Member> next_members(store::Store& db, const config::Schedule& s,
                                  const std::string& cursor, size_t n, store::Seconds now,
                                  const date::time_zone& zone) {
     std::vector<Member> out;
@@ -94,7 +94,7 @@ std::vector<Member> next_members(SQLite::Database& db, const config::Schedule& s
         const auto forward = timing::add_delay(tp(now), *s.seen_within, zone, {});
         seen_since = now - (forward.time_since_epoch().count() - now);
     }
-    for (const auto& c : store::contacts_after(db, cursor, s.segments, seen_since, n))
+    for (const auto& c : db.contacts_after(cursor, s.segments, seen_since, n))
         out.push_back(
             {c.id, contact_json(c.id, c.phone, c.email, c.name, c.locale, c.timezone, c.segment),
              ""});
@@ -144,7 +144,7 @@ TimePoint sending_day(const config::Flow& flow, TimePoint opens, long k,
     return slot;
 }
 
-ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config, store::Seconds now,
+ScheduleResult run_schedules(store::Store& db, const config::Config& config, store::Seconds now,
                              size_t limit) {
     ScheduleResult out;
     auto wake_at = [&](TimePoint t) {
@@ -161,10 +161,10 @@ ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config,
         if (n >= 0 && period_opens(schedule, n, zone) > tp(now)) --n;
         wake_at(period_opens(schedule, n + 1, zone));
         if (n >= 0) {
-            store::open_schedule_run(db, flow.name, period_label(schedule, n),
-                                     period_opens(schedule, n, zone).time_since_epoch().count());
+            db.open_schedule_run(flow.name, period_label(schedule, n),
+                                 period_opens(schedule, n, zone).time_since_epoch().count());
         }
-        auto runs = store::unfinished_schedule_runs(db, flow.name);
+        auto runs = db.unfinished_schedule_runs(flow.name);
         for (auto& run : runs) {
             // How many people the sending days begun by now allow, and when the next begins.
             long allowed = 0;
@@ -209,8 +209,7 @@ ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config,
                 --budget;
             }
             const bool finished = static_cast<long>(members.size()) < want;
-            store::save_schedule_run(db, run,
-                                     finished ? std::optional<store::Seconds>(now) : std::nullopt);
+            db.save_schedule_run(run, finished ? std::optional<store::Seconds>(now) : std::nullopt);
             if (!finished) {
                 // More today (the pass ran out of budget) or on the next sending day.
                 if (budget == 0)

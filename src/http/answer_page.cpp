@@ -185,7 +185,7 @@ asio::awaitable<Reply> answer_page(const Request& request, Services& s, const st
         co_return html_page(request, status::not_found, *config, invalid);
     }
     const auto survey_id = checked.token.survey_id;
-    auto find = [survey_id](SQLite::Database& db) { return store::find_survey(db, survey_id); };
+    auto find = [survey_id](store::Store& db) { return db.find_survey(survey_id); };
     auto survey = co_await s.reader.execute(find);
     if (!survey) co_return html_page(request, status::not_found, *config, invalid);
 
@@ -210,7 +210,7 @@ asio::awaitable<Reply> answer_page(const Request& request, Services& s, const st
         if (action == AnswerAction::click && page.score &&
             checked.status == links::TokenStatus::valid) {
             const int score = *page.score;
-            auto job = [config, survey_id, score, now](SQLite::Database& db) {
+            auto job = [config, survey_id, score, now](store::Store& db) {
                 return replies::record_click(db, *config, survey_id, score, now);
             };
             try {
@@ -246,7 +246,7 @@ asio::awaitable<Reply> answer_page(const Request& request, Services& s, const st
         co_return html_page(request, status::bad_request, *config, page);
     }
     replies::PageAnswer answer{survey_id, *form.score, form.comment, form.more};
-    auto job = [config, answer, now](SQLite::Database& db) {
+    auto job = [config, answer, now](store::Store& db) {
         return replies::answer_from_page(db, *config, answer, now);
     };
     auto outcome = co_await s.writer.execute(std::move(job));

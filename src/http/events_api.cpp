@@ -25,7 +25,7 @@ asio::awaitable<Reply> post_event(const Request& request, Services& s, const Tar
         s.counters.events_rejected++;
         co_return ApiError{status::bad_request, parsed.error, parsed.field};
     }
-    auto job = [config, event = std::move(*parsed.event), now](SQLite::Database& db) {
+    auto job = [config, event = std::move(*parsed.event), now](store::Store& db) {
         return engine::record_event(db, *config, event, now);
     };
     auto outcome = co_await s.writer.execute(std::move(job));

@@ -60,10 +60,10 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
     auto since = parse_time_param(target.query_value("since"));
     if (!target.query_value("since").empty() && !since)
         co_return ApiError{status::bad_request, "since: expected ISO 8601 date or time", "since"};
-    auto job = [flow, since](SQLite::Database& db) {
+    auto job = [flow, since](store::Store& db) {
         std::optional<store::Seconds> from;
         if (since) from = static_cast<store::Seconds>(*since);
-        return store::answered_surveys(db, flow, from, 100000);
+        return db.answered_surveys(flow, from, 100000);
     };
     auto rows = co_await s.reader.execute(job);
     if (format == "json") {
@@ -91,7 +91,7 @@ asio::awaitable<Reply> get_reports(const Request& request, Services& s, const Ta
         if (!query.since)
             co_return ApiError{status::bad_request, "since: expected ISO 8601", "since"};
     }
-    auto job = [query](SQLite::Database& db) {
+    auto job = [query](store::Store& db) {
         std::string error;
         return report::to_json(report::run_report(db, query, &error), query);
     };

@@ -136,7 +136,7 @@ asio::awaitable<Reply> post_source_event(const Request& request, Services& s,
     if (!events.empty()) {
         // One writer job for the whole body: the elements that could be mapped are recorded
         // together or not at all.
-        auto job = [config, events = std::move(events), now](SQLite::Database& db) {
+        auto job = [config, events = std::move(events), now](store::Store& db) {
             std::vector<engine::EventOutcome> out;
             for (const auto& e : events) out.push_back(engine::record_event(db, *config, e, now));
             return out;

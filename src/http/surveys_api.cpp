@@ -23,12 +23,12 @@ asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Tar
     } catch (const std::exception&) {
         co_return ApiError{status::bad_request, "survey id must be a number", "id"};
     }
-    auto job = [id](SQLite::Database& db) -> std::optional<json> {
-        auto survey = store::find_survey(db, id);
+    auto job = [id](store::Store& db) -> std::optional<json> {
+        auto survey = db.find_survey(id);
         if (!survey) return std::nullopt;
         json j = engine::survey_json(*survey);
         j["answers"] = json::array();
-        for (const auto& a : store::answers_of(db, id))
+        for (const auto& a : db.answers_of(id))
             j["answers"].push_back(
                 {{"question", a.question_id},
                  {"metric", a.metric},
@@ -37,7 +37,7 @@ asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Tar
                  {"answered_at",
                   timing::format_iso8601(timing::TimePoint{std::chrono::seconds{a.answered_at}})}});
         j["messages"] = json::array();
-        for (const auto& m : store::messages_of_survey(db, id)) {
+        for (const auto& m : db.messages_of_survey(id)) {
             j["messages"].push_back({{"id", m.id},
                                      {"kind", m.kind},
                                      {"channel", m.channel},
@@ -46,7 +46,7 @@ asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Tar
         }
         // Clicks on the email's score links, and what became of them (answer_page.hpp).
         j["clicks"] = json::array();
-        for (const auto& c : store::clicks_of_survey(db, id))
+        for (const auto& c : db.clicks_of_survey(id))
             j["clicks"].push_back(
                 {{"score", c.score},
                  {"clicked_at",

@@ -46,8 +46,8 @@ asio::awaitable<Reply> unsubscribe(const Request& request, Services& s, const Ta
         co_return res;
     }
     const auto now = s.clock.now().time_since_epoch().count();
-    auto job = [addr = *address, now](SQLite::Database& db) {
-        return store::opt_out_address(db, addr, "one-click unsubscribe", now);
+    auto job = [addr = *address, now](store::Store& db) {
+        return db.opt_out_address(addr, "one-click unsubscribe", now);
     };
     co_await s.writer.execute(std::move(job));
     spdlog::info("unsubscribed {} by one-click link", *address);

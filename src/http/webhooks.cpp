@@ -105,7 +105,7 @@ asio::awaitable<Reply> webhook_inbound(const Request& request, Services& s, cons
     for (auto& reply : replies) {
         replies::InboundMessage message{channel_name, reply.provider_id, reply.from, reply.text};
         if (message.provider_id.empty()) message.provider_id = "anon-" + random_hex(12);
-        auto job = [config, message, now](SQLite::Database& db) {
+        auto job = [config, message, now](store::Store& db) {
             return replies::handle_inbound(db, *config, message, now);
         };
         auto outcome = co_await s.writer.execute(std::move(job));
@@ -150,7 +150,7 @@ asio::awaitable<Reply> webhook_status(const Request& request, Services& s, const
     }
     size_t matched = 0, duplicates = 0;
     for (const auto& report : reports) {
-        auto job = [config, channel_name, report, now](SQLite::Database& db) {
+        auto job = [config, channel_name, report, now](store::Store& db) {
             return channels::apply_status_report(db, *config, channel_name, report, now);
         };
         auto outcome = co_await s.writer.execute(std::move(job));

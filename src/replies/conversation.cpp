@@ -26,8 +26,8 @@ Seconds add(Seconds now, const timing::Delay& d, const config::Config& config) {
         .count();
 }
 
-std::int64_t queue(SQLite::Database& db, const MessageRow& m) {
-    return insert_message(db, m);
+std::int64_t queue(store::Store& db, const MessageRow& m) {
+    return db.insert_message(m);
 }
 
 std::string normalize_from(const config::Config& config, const config::ChannelConfig* channel,
@@ -46,23 +46,23 @@ std::string normalize_from(const config::Config& config, const config::ChannelCo
     return from;
 }
 
-std::string latest_locale(SQLite::Database& db, const std::string& address,
+std::string latest_locale(store::Store& db, const std::string& address,
                           const std::string& fallback) {
-    return store::latest_locale(db, address).value_or(fallback);
+    return db.latest_locale(address).value_or(fallback);
 }
 
 // The inbound row is written once, with its outcome, at the end of the same
 // transaction that applied it; the duplicate check at the start reads the same index.
-void record_inbound(SQLite::Database& db, const InboundMessage& m, const std::string& from,
-                    Seconds now, const ReplyOutcome& out) {
-    store::record_inbound(db, store::InboundRow{m.channel, m.provider_id, from, m.text, now,
-                                                out.survey_id, out.outcome});
+void record_inbound(store::Store& db, const InboundMessage& m, const std::string& from, Seconds now,
+                    const ReplyOutcome& out) {
+    db.record_inbound(
+        store::InboundRow{m.channel, m.provider_id, from, m.text, now, out.survey_id, out.outcome});
 }
 
-void opt_out(SQLite::Database& db, const config::Config& config, const std::string& channel,
+void opt_out(store::Store& db, const config::Config& config, const std::string& channel,
              const std::string& address, Seconds now, ReplyOutcome& out) {
     const bool first_time =
-        opt_out_address(db, address, "customer replied with an opt-out keyword on " + channel, now);
+        db.opt_out_address(address, "customer replied with an opt-out keyword on " + channel, now);
     out.outcome = "opted_out";
     // Confirmed once: a second STOP gets no second message.
     if (first_time) {
@@ -74,7 +74,7 @@ void opt_out(SQLite::Database& db, const config::Config& config, const std::stri
 
 enum class ScoreSource { reply, answer_page, click };
 
-void queue_alert(SQLite::Database& db, const config::Config& config, SurveyRow& s, Seconds now,
+void queue_alert(store::Store& db, const config::Config& config, SurveyRow& s, Seconds now,
                  ReplyOutcome& out) {
     auto ids = send_alert(db, config, s, now);
     out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
@@ -82,7 +82,7 @@ void queue_alert(SQLite::Database& db, const config::Config& config, SurveyRow& 
 
 // The reason ("why?") arrived, or free text stands in for it: the conversation is done.
 // A pending alert goes now, carrying it.
-void take_comment(SQLite::Database& db, const config::Config& config, SurveyRow& s,
+void take_comment(store::Store& db, const config::Config& config, SurveyRow& s,
                   const std::string& text, Seconds now, bool thank, ReplyOutcome& out) {
     s.comment = s.comment.empty() ? text : s.comment + "\n" + text;
     s.commented_at = now;
@@ -108,16 +108,15 @@ void take_comment(SQLite::Database& db, const config::Config& config, SurveyRow&
 // page's first score without the page's Send: no message either, and its alert waits for
 // the reason like a reply's, since the person may still press Send with one. Pending clicks
 // of the survey are closed: it has its answer.
-void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& s, int index,
-                 int score, const std::string& comment, Seconds now, ScoreSource source,
-                 ReplyOutcome& out) {
+void apply_score(store::Store& db, const config::Config& config, SurveyRow& s, int index, int score,
+                 const std::string& comment, Seconds now, ScoreSource source, ReplyOutcome& out) {
     if (index == 0) {
-        store::close_pending_clicks(db, s.id, now);
+        db.close_pending_clicks(s.id, now);
         s.score = score;
         s.answered_at = now;
         s.next_reminder_at.reset();
     }
-    store::record_answer(db, s, index, score, now);
+    db.record_answer(s, index, score, now);
     out.score = score;
     s.question = index + 1;
     s.retries = 0;  // the next question may be asked once more too
@@ -168,14 +167,13 @@ void apply_score(SQLite::Database& db, const config::Config& config, SurveyRow& 
 // The survey's score came from a settled click and the answer page's Send has not been
 // taken yet, within the comment window: that Send is the same person finishing the page
 // (its score may differ: they changed their mind before pressing Send).
-bool completes_click(SQLite::Database& db, const config::Config& config, const SurveyRow& s,
+bool completes_click(store::Store& db, const config::Config& config, const SurveyRow& s,
                      Seconds now) {
     if (s.state != SurveyState::answered || !s.answered_at ||
         now >= add(*s.answered_at, config.defaults.comment_window, config))
         return false;
     // The page's Send is kept as the inbound row "r-<survey id>" of channel web.
-    return store::has_recorded_click(db, s.id) &&
-           !store::inbound_seen(db, "web", "r-" + std::to_string(s.id));
+    return db.has_recorded_click(s.id) && !db.inbound_seen("web", "r-" + std::to_string(s.id));
 }
 
 bool awaits_score(const SurveyRow& s) {
@@ -184,7 +182,7 @@ bool awaits_score(const SurveyRow& s) {
 
 }  // namespace
 
-std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
+std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
                                      SurveyRow& survey, Seconds now) {
     std::vector<std::int64_t> ids;
     std::vector<std::string> skipped;
@@ -197,10 +195,10 @@ std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config&
     return ids;
 }
 
-ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
+ReplyOutcome handle_inbound(store::Store& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {
     ReplyOutcome out;
-    if (store::inbound_seen(db, message.channel, message.provider_id)) {
+    if (db.inbound_seen(message.channel, message.provider_id)) {
         out.duplicate = true;
         out.outcome = "duplicate";
         return out;
@@ -213,7 +211,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         if (*keyword == Intent::opt_out) {
             opt_out(db, config, message.channel, from, now, out);
         } else if (*keyword == Intent::opt_in) {
-            store::opt_in_address(db, from);
+            db.opt_in_address(from);
             out.outcome = "opted_in";
         } else if (*keyword == Intent::help) {
             auto locale = latest_locale(db, from, config.defaults.locale);
@@ -227,7 +225,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         }
     }
 
-    auto survey = store::waiting_survey_for(db, from, now);
+    auto survey = db.waiting_survey_for(from, now);
     if (!survey) {
         out.outcome = "no_open_survey";
         record_inbound(db, message, from, now, out);
@@ -241,7 +239,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
     if (s.state == SurveyState::answered && s.question >= count) {
         // The reply after the last answer is its "why?".
         take_comment(db, config, s, message.text, now, true, out);
-        save_survey(db, s);
+        db.save_survey(s);
         record_inbound(db, message, from, now, out);
         return out;
     }
@@ -267,7 +265,7 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
         s.comment = s.comment.empty() ? message.text : s.comment + "\n" + message.text;
         out.outcome = "ignored_after_retry";
     }
-    save_survey(db, s);
+    db.save_survey(s);
     record_inbound(db, message, from, now, out);
     return out;
 }
@@ -276,11 +274,11 @@ ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
 
 namespace cxgate::replies {
 
-PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& config,
+PageAnswerOutcome answer_from_page(store::Store& db, const config::Config& config,
                                    const PageAnswer& answer, store::Seconds now) {
     using R = PageAnswerOutcome::Result;
     PageAnswerOutcome out;
-    auto survey = store::find_survey(db, answer.survey_id);
+    auto survey = db.find_survey(answer.survey_id);
     if (!survey) {
         out.result = R::no_survey;
         return out;
@@ -341,7 +339,7 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
         }
         if (s.alert_state == AlertState::pending) queue_alert(db, config, s, now, reply);
     }
-    save_survey(db, s);
+    db.save_survey(s);
     record_inbound(db, message, survey->address, now, reply);
     out.result = R::recorded;
     out.survey = s;
@@ -351,19 +349,19 @@ PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& c
 
 namespace {
 
-std::vector<Click> pending_clicks(SQLite::Database& db, std::int64_t survey_id) {
+std::vector<Click> pending_clicks(store::Store& db, std::int64_t survey_id) {
     std::vector<Click> out;
-    for (const auto& c : store::pending_clicks(db, survey_id))
+    for (const auto& c : db.pending_clicks(survey_id))
         out.push_back(Click{c.id, c.score, c.clicked_at, c.last_clicked_at});
     return out;
 }
 
 }  // namespace
 
-ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
-                          std::int64_t survey_id, int score, store::Seconds now) {
+ClickOutcome record_click(store::Store& db, const config::Config& config, std::int64_t survey_id,
+                          int score, store::Seconds now) {
     ClickOutcome out;
-    auto survey = store::find_survey(db, survey_id);
+    auto survey = db.find_survey(survey_id);
     if (!survey || !awaits_score(*survey) || score < survey->scale_min || score > survey->scale_max)
         return out;
     const store::Seconds window = config.defaults.click_settle.count();
@@ -371,41 +369,41 @@ ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
     // after the burst's latest one joins it).
     std::optional<std::int64_t> same;
     bool open = false;
-    for (const auto& c : store::open_burst(db, survey_id, now)) {
+    for (const auto& c : db.open_burst(survey_id, now)) {
         open = true;
         if (c.score == score) same = c.id;
     }
     if (same) {
         // A repeat (a double click, a reload): one row per score and burst.
-        store::touch_click(db, *same, now);
+        db.touch_click(*same, now);
     } else {
-        store::insert_click(db, survey_id, score, now, now + window);
+        db.insert_click(survey_id, score, now, now + window);
     }
     // The whole open burst now settles `window` after this click.
-    store::move_burst_settling(db, survey_id, now + window, now);
+    db.move_burst_settling(survey_id, now + window, now);
     out.result = ClickOutcome::Result::pending;
     out.new_burst = !open;
     out.settles_at = now + window;
     return out;
 }
 
-SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, store::Seconds now,
+SettleOutcome settle_clicks(store::Store& db, const config::Config& config, store::Seconds now,
                             size_t limit) {
     SettleOutcome out;
     const store::Seconds window = config.defaults.click_settle.count();
-    for (auto survey_id : store::surveys_with_settled_clicks(db, now, limit)) {
+    for (auto survey_id : db.surveys_with_settled_clicks(now, limit)) {
         auto clicks = pending_clicks(db, survey_id);
         std::vector<std::int64_t> all;
         all.reserve(clicks.size());
         for (const auto& c : clicks) all.push_back(c.id);
-        auto survey = store::find_survey(db, survey_id);
+        auto survey = db.find_survey(survey_id);
         if (!survey || !awaits_score(*survey)) {
             // Answered by other means, expired or opted out since: nothing to decide.
-            store::decide_clicks(db, all, "closed", now);
+            db.decide_clicks(all, "closed", now);
             continue;
         }
         auto d = decide_clicks(clicks, now, window);
-        store::decide_clicks(db, d.void_ids, "void", now);
+        db.decide_clicks(d.void_ids, "void", now);
         out.voided += static_cast<int>(d.void_ids.size());
         if (!d.void_ids.empty())
             spdlog::info(
@@ -416,15 +414,15 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
             auto& s = *survey;
             if (s.expires_at && d.winner_settled_at > *s.expires_at) {
                 // Settled after the survey's end: too late, like a Send after expiry.
-                store::decide_clicks(db, all, "closed", now);
+                db.decide_clicks(all, "closed", now);
                 continue;
             }
             ReplyOutcome reply;
             s.updated_at = now;
             apply_score(db, config, s, 0, d.winner->score, "", now, ScoreSource::click, reply);
-            save_survey(db, s);
+            db.save_survey(s);
             // apply_score closed every pending click; the winner is the recorded one.
-            store::mark_click_recorded(db, d.winner->id);
+            db.mark_click_recorded(d.winner->id);
             out.queued_messages.insert(out.queued_messages.end(), reply.queued_messages.begin(),
                                        reply.queued_messages.end());
             ++out.recorded;
@@ -432,7 +430,7 @@ SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, 
                          d.winner->score);
         } else if (d.settles_at) {
             // Still open (e.g. the settle time was changed by a reload): wake up for it.
-            store::move_burst_settling(db, survey_id, *d.settles_at, std::nullopt);
+            db.move_burst_settling(survey_id, *d.settles_at, std::nullopt);
         }
     }
     return out;

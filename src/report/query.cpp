@@ -60,8 +60,7 @@ bool valid_dimension(const std::string& by) {
     return std::find(kDimensions.begin(), kDimensions.end(), by) != kDimensions.end();
 }
 
-std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query,
-                                  std::string* error) {
+std::vector<ReportRow> run_report(store::Store& db, const ReportQuery& query, std::string* error) {
     if (!valid_dimension(query.by)) {
         if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
         return {};
@@ -71,7 +70,7 @@ std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query
     filter.flow = query.flow;
     if (query.since) filter.since = *query.since;
     if (query.until) filter.until = *query.until;
-    const auto answers = store::answered_questions(db, filter);
+    const auto answers = db.answered_questions(filter);
 
     // Groups keep the order in which they first appear (steps in funnel order).
     // group, flow, metric, scale min, max, low_is_good, question index and id (by step only:

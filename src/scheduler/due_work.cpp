@@ -45,9 +45,9 @@ std::string name_of(const SurveyRow& o) {
 // `superseded` (a late reply goes to the newer survey); answered and awaiting a further
 // question or its "why?", it is closed with the answers it has, and an alert that waited
 // for the reason goes now without it.
-void supersede(SQLite::Database& db, const config::Config& config, std::int64_t older_id,
+void supersede(store::Store& db, const config::Config& config, std::int64_t older_id,
                const SurveyRow& newer, Seconds now, PassResult& out) {
-    auto older = store::find_survey(db, older_id);
+    auto older = db.find_survey(older_id);
     if (!older) return;
     const std::string why = "survey " + std::to_string(newer.id) + " (" + newer.flow + "/" +
                             newer.step + ") went to " + newer.address +
@@ -71,22 +71,22 @@ void supersede(SQLite::Database& db, const config::Config& config, std::int64_t 
         older->state = SurveyState::superseded;
         older->reason = "superseded: " + why + "its answer";
     }
-    store::save_survey(db, *older);
+    db.save_survey(*older);
     ++out.superseded;
 }
 
 // At send time the address may have opted out since the survey was planned: move to
 // the next channel of the step with an address that has not.
-bool choose_channel(SQLite::Database& db, const config::Config& config, SurveyRow& s) {
-    if (!s.address.empty() && !is_opted_out(db, s.address)) return true;
-    const auto contact = store::find_contact(db, s.contact_id);
+bool choose_channel(store::Store& db, const config::Config& config, SurveyRow& s) {
+    if (!s.address.empty() && !db.is_opted_out(s.address)) return true;
+    const auto contact = db.find_contact(s.contact_id);
     std::vector<std::string> channels;
     for (const auto& name : nlohmann::json::parse(s.channels, nullptr, false))
         if (name.is_string()) channels.push_back(name.get<std::string>());
     const auto choice = engine::choose_channel(
         config, channels,
         contact ? engine::addresses_of(contact->phone, contact->email) : engine::ContactAddresses{},
-        [&](const std::string& address) { return is_opted_out(db, address); });
+        [&](const std::string& address) { return db.is_opted_out(address); });
     if (!choice.channel) return false;
     s.channel = choice.channel->name;
     s.address = choice.address;
@@ -109,8 +109,8 @@ std::optional<Seconds> next_reminder(const config::Config& config, const SurveyR
 // when the due survey goes now (the older one superseded); false when it waits (held_by,
 // reason `waiting`) or is skipped (suppressed, reason `skipped`), already saved. A survey
 // still being sent is always waited for: it is about to be sent or failed.
-bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
-               const SurveyRow& older, Seconds now, PassResult& out) {
+bool goes_over(store::Store& db, const config::Config& config, SurveyRow& s, const SurveyRow& older,
+               Seconds now, PassResult& out) {
     const auto* flow = config.flow_for(s.flow, s.flow_version);
     const auto* step = flow ? flow->find_step(s.step) : nullptr;
     const auto policy = step ? step->on_waiting : config::OnWaiting::supersede;
@@ -120,7 +120,7 @@ bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
         s.wait_until = until;
         s.reason = "waiting: " + name_of(older) + " on " + s.address + " " + how;
         s.updated_at = now;
-        save_survey(db, s);
+        db.save_survey(s);
         ++out.held;
         return false;
     };
@@ -132,7 +132,7 @@ bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
         s.held_by.reset();
         s.wait_until.reset();
         s.updated_at = now;
-        save_survey(db, s);
+        db.save_survey(s);
         ++out.skipped;
         return false;
     }
@@ -154,9 +154,9 @@ bool goes_over(SQLite::Database& db, const config::Config& config, SurveyRow& s,
 
 // Held surveys (waiting for another survey on their address) sort last, so they never
 // crowd out surveys that can go in a pass at the limit.
-void claim_due_surveys(SQLite::Database& db, const config::Config& config, Seconds now,
-                       size_t limit, PassResult& out) {
-    auto due = store::due_surveys(db, now, limit);
+void claim_due_surveys(store::Store& db, const config::Config& config, Seconds now, size_t limit,
+                       PassResult& out) {
+    auto due = db.due_surveys(now, limit);
     for (auto& s : due) {
         if (s.expires_at && *s.expires_at <= now) {
             s.state = SurveyState::expired;
@@ -170,7 +170,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.state = SurveyState::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
             s.updated_at = now;
-        } else if (auto older = store::survey_in_the_way(db, s.address, s.id, now);
+        } else if (auto older = db.survey_in_the_way(s.address, s.id, now);
                    older && !goes_over(db, config, s, *older, now, out)) {
             continue;  // waits (written only when what it waits for changes) or was skipped
         } else {
@@ -188,7 +188,7 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
                         tp(now), flow->send_window, zone_of(config, flow, s), flow->calendar);
                     if (next > tp(now)) {
                         s.due_at = next.time_since_epoch().count();
-                        save_survey(db, s);
+                        db.save_survey(s);
                         continue;
                     }
                 }
@@ -196,50 +196,49 @@ void claim_due_surveys(SQLite::Database& db, const config::Config& config, Secon
             s.state = SurveyState::sending;
             s.updated_at = now;
             out.queued_messages.push_back(
-                insert_message(db, templates::compose(config, s, "survey", now)));
+                db.insert_message(templates::compose(config, s, "survey", now)));
             s.next_reminder_at = next_reminder(config, s, now);
             ++out.claimed;
         }
-        save_survey(db, s);
+        db.save_survey(s);
     }
 }
 
-void send_reminders(SQLite::Database& db, const config::Config& config, Seconds now, size_t limit,
+void send_reminders(store::Store& db, const config::Config& config, Seconds now, size_t limit,
                     PassResult& out) {
-    auto due = store::reminders_due(db, now, limit);
+    auto due = db.reminders_due(now, limit);
     for (auto& s : due) {
-        if (is_opted_out(db, s.address)) continue;
+        if (db.is_opted_out(s.address)) continue;
         out.queued_messages.push_back(
-            insert_message(db, templates::compose(config, s, "reminder", now)));
+            db.insert_message(templates::compose(config, s, "reminder", now)));
         s.reminders_sent += 1;
         s.next_reminder_at = next_reminder(config, s, now);
         s.updated_at = now;
-        save_survey(db, s);
+        db.save_survey(s);
         ++out.reminded;
     }
 }
 
-void expire_and_close(SQLite::Database& db, const config::Config& config, Seconds now,
+void expire_and_close(store::Store& db, const config::Config& config, Seconds now,
                       PassResult& out) {
     // Unanswered surveys expire; answered ones whose comment never came are closed.
-    out.expired += store::expire_unanswered(db, now);
+    out.expired += db.expire_unanswered(now);
 
-    auto late_alerts = store::alerts_due(db, now);
+    auto late_alerts = db.alerts_due(now);
     for (auto& s : late_alerts) {
         auto ids = replies::send_alert(db, config, s, now);
         out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
         s.updated_at = now;
-        save_survey(db, s);
+        db.save_survey(s);
         ++out.alerted;
     }
 
-    out.closed += store::close_ended_comment_windows(db, now);
+    out.closed += db.close_ended_comment_windows(now);
 }
 
 }  // namespace
 
-PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seconds now,
-                        size_t limit) {
+PassResult run_due_work(store::Store& db, const config::Config& config, Seconds now, size_t limit) {
     PassResult out;
     // Clicks on email score links that settled: first, so a click that settled before its
     // survey's expiry counts even when this pass runs after it (replies/clicks.hpp).
@@ -262,9 +261,9 @@ PassResult run_due_work(SQLite::Database& db, const config::Config& config, Seco
     // replacing that list lost every new message beyond the first `limit` queued ones
     // until a later pass, 30 s away.
     std::unordered_set<std::int64_t> seen(out.queued_messages.begin(), out.queued_messages.end());
-    for (const auto id : store::queued_messages_due(db, now, limit))
+    for (const auto id : db.queued_messages_due(now, limit))
         if (seen.insert(id).second) out.queued_messages.push_back(id);
-    out.next_due = store::next_due(db);
+    out.next_due = db.next_due();
     if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))
         out.next_due = recurring.next_due;
     return out;

@@ -49,7 +49,7 @@ asio::awaitable<void> Scheduler::loop() {
         auto now = clock_.now().time_since_epoch().count();
         PassResult result;
         try {
-            auto pass = [config, now](SQLite::Database& db) {
+            auto pass = [config, now](store::Store& db) {
                 return run_due_work(db, *config, now, kLimit);
             };
             result = co_await writer_.execute(pass, store::Origin::internal);

@@ -1,5 +1,6 @@
 // Reads the answers table joined with its surveys, for reports.
 #include "cxgate/store/answers.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -9,7 +10,7 @@ namespace cxgate::store {
 
 using namespace detail;
 
-std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const AnswerFilter& filter) {
+std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter& filter) {
     std::string sql =
         "SELECT s.id, s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel, "
         "s.timezone, MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.question, "
@@ -19,7 +20,7 @@ std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const Ans
     if (filter.since) sql += " AND a.answered_at >= :since";
     if (filter.until) sql += " AND a.answered_at < :until";
     sql += " ORDER BY s.flow, step_order, a.question, s.id";
-    SQLite::Statement st(db, sql);
+    SQLite::Statement st(db_, sql);
     if (!filter.flow.empty()) st.bind(":flow", filter.flow);
     if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
     if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));

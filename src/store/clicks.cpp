@@ -1,9 +1,10 @@
 // The answer_clicks table.
 #include "cxgate/store/clicks.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -22,33 +23,32 @@ constexpr const char* kClickColumns = "id, score, clicked_at, last_clicked_at, s
 
 }  // namespace
 
-std::vector<ClickRow> pending_clicks(SQLite::Database& db, std::int64_t survey_id) {
-    auto st = cached(db, std::string("SELECT ") + kClickColumns +
-                             " FROM answer_clicks WHERE survey_id = ? AND state = 'pending' "
-                             "ORDER BY clicked_at, id");
+std::vector<ClickRow> SqliteStore::pending_clicks(std::int64_t survey_id) {
+    auto st = cached(db_, std::string("SELECT ") + kClickColumns +
+                              " FROM answer_clicks WHERE survey_id = ? AND state = 'pending' "
+                              "ORDER BY clicked_at, id");
     st->bind(1, static_cast<std::int64_t>(survey_id));
     return read_clicks(st);
 }
 
-std::vector<ClickRow> clicks_of_survey(SQLite::Database& db, std::int64_t survey_id) {
-    auto st = cached(db, std::string("SELECT ") + kClickColumns +
-                             " FROM answer_clicks WHERE survey_id = ? ORDER BY clicked_at, id");
+std::vector<ClickRow> SqliteStore::clicks_of_survey(std::int64_t survey_id) {
+    auto st = cached(db_, std::string("SELECT ") + kClickColumns +
+                              " FROM answer_clicks WHERE survey_id = ? ORDER BY clicked_at, id");
     st->bind(1, static_cast<std::int64_t>(survey_id));
     return read_clicks(st);
 }
 
-std::vector<ClickRow> open_burst(SQLite::Database& db, std::int64_t survey_id, Seconds now) {
-    auto st = cached(db, std::string("SELECT ") + kClickColumns +
-                             " FROM answer_clicks WHERE survey_id = ? AND state = 'pending' AND "
-                             "settle_at > ?");
+std::vector<ClickRow> SqliteStore::open_burst(std::int64_t survey_id, Seconds now) {
+    auto st = cached(db_, std::string("SELECT ") + kClickColumns +
+                              " FROM answer_clicks WHERE survey_id = ? AND state = 'pending' AND "
+                              "settle_at > ?");
     st->bind(1, static_cast<std::int64_t>(survey_id));
     st->bind(2, static_cast<std::int64_t>(now));
     return read_clicks(st);
 }
 
-void insert_click(SQLite::Database& db, std::int64_t survey_id, int score, Seconds now,
-                  Seconds settle_at) {
-    auto st = cached(db,
+void SqliteStore::insert_click(std::int64_t survey_id, int score, Seconds now, Seconds settle_at) {
+    auto st = cached(db_,
                      "INSERT INTO answer_clicks (survey_id, score, clicked_at, last_clicked_at, "
                      "settle_at, state) VALUES (?1, ?2, ?3, ?3, ?4, 'pending')");
     st->bind(1, static_cast<std::int64_t>(survey_id));
@@ -58,17 +58,17 @@ void insert_click(SQLite::Database& db, std::int64_t survey_id, int score, Secon
     st->exec();
 }
 
-void touch_click(SQLite::Database& db, std::int64_t click_id, Seconds now) {
-    auto st = cached(db, "UPDATE answer_clicks SET last_clicked_at = ? WHERE id = ?");
+void SqliteStore::touch_click(std::int64_t click_id, Seconds now) {
+    auto st = cached(db_, "UPDATE answer_clicks SET last_clicked_at = ? WHERE id = ?");
     st->bind(1, static_cast<std::int64_t>(now));
     st->bind(2, static_cast<std::int64_t>(click_id));
     st->exec();
 }
 
-void move_burst_settling(SQLite::Database& db, std::int64_t survey_id, Seconds settle_at,
-                         std::optional<Seconds> now) {
+void SqliteStore::move_burst_settling(std::int64_t survey_id, Seconds settle_at,
+                                      std::optional<Seconds> now) {
     if (now) {
-        auto st = cached(db,
+        auto st = cached(db_,
                          "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 AND "
                          "state = 'pending' AND settle_at > ?3");
         st->bind(1, static_cast<std::int64_t>(settle_at));
@@ -77,7 +77,7 @@ void move_burst_settling(SQLite::Database& db, std::int64_t survey_id, Seconds s
         st->exec();
         return;
     }
-    auto st = cached(db,
+    auto st = cached(db_,
                      "UPDATE answer_clicks SET settle_at = ?1 WHERE survey_id = ?2 AND "
                      "state = 'pending'");
     st->bind(1, static_cast<std::int64_t>(settle_at));
@@ -85,10 +85,10 @@ void move_burst_settling(SQLite::Database& db, std::int64_t survey_id, Seconds s
     st->exec();
 }
 
-void decide_clicks(SQLite::Database& db, const std::vector<std::int64_t>& ids,
-                   const std::string& state, Seconds now) {
+void SqliteStore::decide_clicks(const std::vector<std::int64_t>& ids, const std::string& state,
+                                Seconds now) {
     auto st = cached(
-        db,
+        db_,
         "UPDATE answer_clicks SET state = ?1, decided_at = ?2 WHERE id = ?3 AND state = 'pending'");
     for (auto id : ids) {
         st->reset();
@@ -99,8 +99,8 @@ void decide_clicks(SQLite::Database& db, const std::vector<std::int64_t>& ids,
     }
 }
 
-void close_pending_clicks(SQLite::Database& db, std::int64_t survey_id, Seconds now) {
-    auto st = cached(db,
+void SqliteStore::close_pending_clicks(std::int64_t survey_id, Seconds now) {
+    auto st = cached(db_,
                      "UPDATE answer_clicks SET state = 'closed', decided_at = ?1 "
                      "WHERE survey_id = ?2 AND state = 'pending'");
     st->bind(1, static_cast<std::int64_t>(now));
@@ -108,22 +108,21 @@ void close_pending_clicks(SQLite::Database& db, std::int64_t survey_id, Seconds 
     st->exec();
 }
 
-void mark_click_recorded(SQLite::Database& db, std::int64_t click_id) {
-    auto st = cached(db, "UPDATE answer_clicks SET state = 'recorded' WHERE id = ?");
+void SqliteStore::mark_click_recorded(std::int64_t click_id) {
+    auto st = cached(db_, "UPDATE answer_clicks SET state = 'recorded' WHERE id = ?");
     st->bind(1, static_cast<std::int64_t>(click_id));
     st->exec();
 }
 
-bool has_recorded_click(SQLite::Database& db, std::int64_t survey_id) {
+bool SqliteStore::has_recorded_click(std::int64_t survey_id) {
     auto st = cached(
-        db, "SELECT 1 FROM answer_clicks WHERE survey_id = ? AND state = 'recorded' LIMIT 1");
+        db_, "SELECT 1 FROM answer_clicks WHERE survey_id = ? AND state = 'recorded' LIMIT 1");
     st->bind(1, static_cast<std::int64_t>(survey_id));
     return st->executeStep();
 }
 
-std::vector<std::int64_t> surveys_with_settled_clicks(SQLite::Database& db, Seconds now,
-                                                      size_t limit) {
-    auto st = cached(db,
+std::vector<std::int64_t> SqliteStore::surveys_with_settled_clicks(Seconds now, size_t limit) {
+    auto st = cached(db_,
                      "SELECT DISTINCT survey_id FROM answer_clicks WHERE state = 'pending' AND "
                      "settle_at <= ? LIMIT ?");
     st->bind(1, static_cast<std::int64_t>(now));

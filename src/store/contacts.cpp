@@ -1,11 +1,12 @@
 // The contacts table: one row per person, merged across events.
 #include "cxgate/store/contacts.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include "columns.hpp"
 
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -23,9 +24,9 @@ constexpr const char* kContactColumns = "id, phone, email, name, locale, timezon
 
 }  // namespace
 
-void upsert_contact(SQLite::Database& db, const ContactRow& c, Seconds now) {
+void SqliteStore::upsert_contact(const ContactRow& c, Seconds now) {
     auto st = cached(
-        db,
+        db_,
         "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
         "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
@@ -43,16 +44,17 @@ void upsert_contact(SQLite::Database& db, const ContactRow& c, Seconds now) {
     st->exec();
 }
 
-std::optional<ContactRow> find_contact(SQLite::Database& db, const std::string& id) {
-    auto st = cached(db, std::string("SELECT ") + kContactColumns + " FROM contacts WHERE id = ?");
+std::optional<ContactRow> SqliteStore::find_contact(const std::string& id) {
+    auto st = cached(db_, std::string("SELECT ") + kContactColumns + " FROM contacts WHERE id = ?");
     st->bind(1, id);
     if (!st->executeStep()) return std::nullopt;
     return read_contact(*st);
 }
 
-std::vector<ContactRow> contacts_after(SQLite::Database& db, const std::string& cursor,
-                                       const std::vector<std::string>& segments,
-                                       std::optional<Seconds> seen_since, size_t limit) {
+std::vector<ContactRow> SqliteStore::contacts_after(const std::string& cursor,
+                                                    const std::vector<std::string>& segments,
+                                                    std::optional<Seconds> seen_since,
+                                                    size_t limit) {
     std::string sql = std::string("SELECT ") + kContactColumns + " FROM contacts WHERE id > ?";
     if (!segments.empty()) {
         sql += " AND segment IN (";
@@ -61,7 +63,7 @@ std::vector<ContactRow> contacts_after(SQLite::Database& db, const std::string& 
     }
     if (seen_since) sql += " AND updated_at >= ?";
     sql += " ORDER BY id LIMIT ?";
-    SQLite::Statement st(db, sql);
+    SQLite::Statement st(db_, sql);
     int i = 1;
     st.bind(i++, cursor);
     for (const auto& segment : segments) st.bind(i++, segment);

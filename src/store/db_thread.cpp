@@ -2,13 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/sqlite_store.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
 DbThread::DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit,
                    size_t max_batch, size_t reserve)
     : db_(std::move(db)),
+      store_(std::make_unique<SqliteStore>(*db_)),
       mode_(mode),
       queue_limit_(queue_limit),
       max_batch_(max_batch),
@@ -41,7 +43,7 @@ bool DbThread::push(Job job, Origin origin) {
     return true;
 }
 
-bool DbThread::submit(std::function<void(SQLite::Database&)> work,
+bool DbThread::submit(std::function<void(Store&)> work,
                       std::function<void(std::exception_ptr)> done, Origin origin) {
     return push(Job{std::move(work), std::move(done), std::nullopt}, origin);
 }
@@ -82,7 +84,7 @@ void DbThread::run_batch(std::deque<Job>& batch) {
     if (mode_ == Mode::reader) {
         for (size_t i = 0; i < batch.size(); ++i) {
             try {
-                batch[i].work(*db_);
+                batch[i].work(*store_);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
@@ -94,7 +96,7 @@ void DbThread::run_batch(std::deque<Job>& batch) {
             for (size_t i = 0; i < batch.size(); ++i) {
                 db_->exec("SAVEPOINT job");
                 try {
-                    batch[i].work(*db_);
+                    batch[i].work(*store_);
                     db_->exec("RELEASE job");
                 } catch (...) {
                     errors[i] = std::current_exception();

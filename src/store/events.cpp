@@ -1,21 +1,22 @@
 // The events table.
 #include "cxgate/store/events.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
 #include "row_select.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
-bool event_recorded(SQLite::Database& db, const std::string& id) {
-    auto st = cached(db, "SELECT 1 FROM events WHERE id = ?");
+bool SqliteStore::event_recorded(const std::string& id) {
+    auto st = cached(db_, "SELECT 1 FROM events WHERE id = ?");
     st->bind(1, id);
     return st->executeStep();
 }
 
-void insert_event(SQLite::Database& db, const EventRow& e) {
-    auto st = cached(db,
+void SqliteStore::insert_event(const EventRow& e) {
+    auto st = cached(db_,
                      "INSERT INTO events (id, type, occurred_at, received_at, contact_id, body) "
                      "VALUES (?,?,?,?,?,?)");
     st->bind(1, e.id);
@@ -27,8 +28,8 @@ void insert_event(SQLite::Database& db, const EventRow& e) {
     st->exec();
 }
 
-std::vector<SurveyRow> surveys_of_event(SQLite::Database& db, const std::string& event_id) {
-    return surveys_where(db, "event_id = ?1 OR suppressed_by = ?1", {event_id}, "ORDER BY id");
+std::vector<SurveyRow> SqliteStore::surveys_of_event(const std::string& event_id) {
+    return surveys_where(db_, "event_id = ?1 OR suppressed_by = ?1", {event_id}, "ORDER BY id");
 }
 
 }  // namespace cxgate::store

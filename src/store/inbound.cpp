@@ -1,22 +1,22 @@
 // The inbound and optouts tables, as the reply side uses them.
 #include "cxgate/store/inbound.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
-bool inbound_seen(SQLite::Database& db, const std::string& channel,
-                  const std::string& provider_id) {
-    auto st = cached(db, "SELECT 1 FROM inbound WHERE channel = ? AND provider_id = ?");
+bool SqliteStore::inbound_seen(const std::string& channel, const std::string& provider_id) {
+    auto st = cached(db_, "SELECT 1 FROM inbound WHERE channel = ? AND provider_id = ?");
     st->bind(1, channel);
     st->bind(2, provider_id);
     return st->executeStep();
 }
 
-void record_inbound(SQLite::Database& db, const InboundRow& row) {
-    auto st = cached(db,
+void SqliteStore::record_inbound(const InboundRow& row) {
+    auto st = cached(db_,
                      "INSERT INTO inbound (channel, provider_id, from_addr, text, received_at, "
                      "survey_id, outcome) VALUES (?,?,?,?,?,?,?)");
     st->bind(1, row.channel);
@@ -32,8 +32,8 @@ void record_inbound(SQLite::Database& db, const InboundRow& row) {
     st->exec();
 }
 
-void opt_in_address(SQLite::Database& db, const std::string& address) {
-    auto st = cached(db, "DELETE FROM optouts WHERE address = ?");
+void SqliteStore::opt_in_address(const std::string& address) {
+    auto st = cached(db_, "DELETE FROM optouts WHERE address = ?");
     st->bind(1, address);
     st->exec();
 }

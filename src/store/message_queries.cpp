@@ -1,15 +1,16 @@
 // The message questions of message_queries.hpp.
 #include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
 #include "row_select.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
-std::vector<std::int64_t> queued_messages_due(SQLite::Database& db, Seconds now, size_t limit) {
-    auto st = cached(db,
+std::vector<std::int64_t> SqliteStore::queued_messages_due(Seconds now, size_t limit) {
+    auto st = cached(db_,
                      "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL "
                      "OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
     st->bind(1, static_cast<std::int64_t>(now));
@@ -19,24 +20,24 @@ std::vector<std::int64_t> queued_messages_due(SQLite::Database& db, Seconds now,
     return ids;
 }
 
-std::vector<MessageRow> messages_in_flight(SQLite::Database& db) {
-    return messages_where(db, "state = 'sending'");
+std::vector<MessageRow> SqliteStore::messages_in_flight() {
+    return messages_where(db_, "state = 'sending'");
 }
 
-std::vector<MessageRow> messages_by_provider_id(SQLite::Database& db, const std::string& channel,
-                                                const std::string& provider_id) {
-    return messages_where(db, "channel = ? AND provider_id = ?", {channel, provider_id});
+std::vector<MessageRow> SqliteStore::messages_by_provider_id(const std::string& channel,
+                                                             const std::string& provider_id) {
+    return messages_where(db_, "channel = ? AND provider_id = ?", {channel, provider_id});
 }
 
-std::vector<MessageRow> messages_of_survey(SQLite::Database& db, std::int64_t survey_id) {
-    return messages_where(db, "survey_id = ?", {std::to_string(survey_id)}, "ORDER BY id");
+std::vector<MessageRow> SqliteStore::messages_of_survey(std::int64_t survey_id) {
+    return messages_where(db_, "survey_id = ?", {std::to_string(survey_id)}, "ORDER BY id");
 }
 
-std::vector<MessageRow> messages_after(SQLite::Database& db, std::int64_t id) {
-    return messages_where(db, "id > ?", {std::to_string(id)}, "ORDER BY id");
+std::vector<MessageRow> SqliteStore::messages_after(std::int64_t id) {
+    return messages_where(db_, "id > ?", {std::to_string(id)}, "ORDER BY id");
 }
 
-std::vector<MessageRow> outbox(SQLite::Database& db, const OutboxFilter& filter) {
+std::vector<MessageRow> SqliteStore::outbox(const OutboxFilter& filter) {
     std::string where = "1 = 1";
     std::vector<std::string> args;
     if (!filter.address.empty()) {
@@ -47,7 +48,7 @@ std::vector<MessageRow> outbox(SQLite::Database& db, const OutboxFilter& filter)
         where += " AND kind = ?";
         args.push_back(filter.kind);
     }
-    return messages_where(db,
+    return messages_where(db_,
                           "id IN (SELECT id FROM messages WHERE " + where +
                               " ORDER BY id DESC LIMIT " + std::to_string(filter.limit) + ")",
                           args, "ORDER BY id");

@@ -4,8 +4,9 @@
 
 #include "columns.hpp"
 #include "cxgate/store/records.hpp"
-#include "cxgate/store/statement_cache.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 #include "row_select.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -52,9 +53,9 @@ void check_message_move(SQLite::Database& db, std::int64_t id, MessageState to) 
 
 }  // namespace
 
-std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
+std::int64_t SqliteStore::insert_message(const MessageRow& m) {
     auto st =
-        store::cached(db,
+        store::cached(db_,
                       "INSERT INTO messages (survey_id, kind, channel, address, locale, subject, "
                       "body, state, provider_id, error, attempts, created_at, sent_at, updated_at, "
                       "next_attempt_at, error_code, encoding, segments) "
@@ -79,13 +80,13 @@ std::int64_t insert_message(SQLite::Database& db, const MessageRow& m) {
     bind_text(*st, i++, m.encoding);
     bind_optional(*st, i++, m.segments);
     st->exec();
-    return db.getLastInsertRowid();
+    return db_.getLastInsertRowid();
 }
 
-void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
-    check_message_move(db, m.id, m.state);
+void SqliteStore::update_message(const MessageRow& m, Seconds now) {
+    check_message_move(db_, m.id, m.state);
     auto st =
-        store::cached(db,
+        store::cached(db_,
                       "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
                       "error = ?, attempts = ?, sent_at = ?, next_attempt_at = ?, error_code = ?, "
                       "delivered_at = ?, updated_at = ? WHERE id = ?");
@@ -105,8 +106,8 @@ void update_message(SQLite::Database& db, const MessageRow& m, Seconds now) {
     st->exec();
 }
 
-std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id) {
-    auto rows = messages_where(db, "id = ?", {std::to_string(id)});
+std::optional<MessageRow> SqliteStore::find_message(std::int64_t id) {
+    auto rows = messages_where(db_, "id = ?", {std::to_string(id)});
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
@@ -122,12 +123,13 @@ std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& 
     return out;
 }
 
-void set_message_state(SQLite::Database& db, std::int64_t id, MessageState to,
-                       const std::string& provider_id, const std::string& error, Seconds now) {
-    check_message_move(db, id, to);
+void SqliteStore::set_message_state(std::int64_t id, MessageState to,
+                                    const std::string& provider_id, const std::string& error,
+                                    Seconds now) {
+    check_message_move(db_, id, to);
     const std::string state(to_string(to));
     auto st =
-        store::cached(db,
+        store::cached(db_,
                       "UPDATE messages SET state = ?, provider_id = COALESCE(?, provider_id), "
                       "error = ?, updated_at = ?, "
                       "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "

@@ -1,4 +1,5 @@
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -7,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "columns.hpp"
-#include "cxgate/store/statement_cache.hpp"
 #include "row_select.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -180,18 +181,18 @@ SurveyRow read_survey(SQLite::Statement& st) {
 
 }  // namespace
 
-std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row) {
+std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
     std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
     std::string placeholders;
     for (int i = 0; i < survey_column_count(); ++i) placeholders += i ? ",?" : "?";
     auto st =
-        store::cached(db, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
+        store::cached(db_, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
     bind_survey(*st, row);
     st->exec();
-    return db.getLastInsertRowid();
+    return db_.getLastInsertRowid();
 }
 
-void save_survey(SQLite::Database& db, const SurveyRow& row) {
+void SqliteStore::save_survey(const SurveyRow& row) {
     std::string columns = std::string(kSurveyColumns).substr(4);
     std::string assignments;
     size_t start = 0;
@@ -206,7 +207,7 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
         start = comma + 1;
     }
     {
-        auto stored = store::cached(db, "SELECT state, alert_state FROM surveys WHERE id = ?");
+        auto stored = store::cached(db_, "SELECT state, alert_state FROM surveys WHERE id = ?");
         stored->bind(1, static_cast<std::int64_t>(row.id));
         if (stored->executeStep()) {
             const auto what = "survey " + std::to_string(row.id);
@@ -218,14 +219,14 @@ void save_survey(SQLite::Database& db, const SurveyRow& row) {
                 row.alert_state, what + " alert");
         }
     }
-    auto st = store::cached(db, "UPDATE surveys SET " + assignments + " WHERE id = ?");
+    auto st = store::cached(db_, "UPDATE surveys SET " + assignments + " WHERE id = ?");
     bind_survey(*st, row);
     st->bind(survey_column_count() + 1, static_cast<std::int64_t>(row.id));
     st->exec();
 }
 
-std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id) {
-    auto rows = surveys_where(db, "id = ?", {std::to_string(id)});
+std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
+    auto rows = surveys_where(db_, "id = ?", {std::to_string(id)});
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
@@ -251,10 +252,10 @@ SurveyQuestion question_at(const SurveyRow& s, int index) {
     return SurveyQuestion{"q1", s.metric, s.scale_min, s.scale_max, s.low_is_good, s.template_name};
 }
 
-void record_answer(SQLite::Database& db, const SurveyRow& s, int index, int score, Seconds now) {
+void SqliteStore::record_answer(const SurveyRow& s, int index, int score, Seconds now) {
     const auto q = question_at(s, index);
     auto st = store::cached(
-        db,
+        db_,
         "INSERT INTO answers (survey_id, question, question_id, metric, scale_min, scale_max, "
         "low_is_good, score, answered_at) VALUES (?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(survey_id, question) DO UPDATE SET score = excluded.score, "
@@ -271,8 +272,8 @@ void record_answer(SQLite::Database& db, const SurveyRow& s, int index, int scor
     st->exec();
 }
 
-std::vector<AnswerRow> answers_of(SQLite::Database& db, std::int64_t survey_id) {
-    auto st = store::cached(db,
+std::vector<AnswerRow> SqliteStore::answers_of(std::int64_t survey_id) {
+    auto st = store::cached(db_,
                             "SELECT question, question_id, metric, scale_min, scale_max, "
                             "low_is_good, score, answered_at FROM answers WHERE survey_id = ? "
                             "ORDER BY question");
@@ -293,10 +294,10 @@ std::vector<AnswerRow> answers_of(SQLite::Database& db, std::int64_t survey_id) 
     return out;
 }
 
-bool opt_out_address(SQLite::Database& db, const std::string& address, const std::string& source,
-                     Seconds now) {
+bool SqliteStore::opt_out_address(const std::string& address, const std::string& source,
+                                  Seconds now) {
     auto insert =
-        store::cached(db,
+        store::cached(db_,
                       "INSERT INTO optouts (address, opted_out_at, source) VALUES (?,?,?) "
                       "ON CONFLICT(address) DO NOTHING");
     insert->bind(1, address);
@@ -305,7 +306,7 @@ bool opt_out_address(SQLite::Database& db, const std::string& address, const std
     const bool first_time = insert->exec() > 0;
     // Every survey that could still write to or wait on this address stops here.
     auto close =
-        store::cached(db,
+        store::cached(db_,
                       "UPDATE surveys SET state = 'opted_out', reason = 'opted_out: ' || ?, "
                       "updated_at = ? WHERE address = ? AND state IN "
                       "('scheduled', 'sending', 'sent', 'delivered', 'answered')");
@@ -314,7 +315,7 @@ bool opt_out_address(SQLite::Database& db, const std::string& address, const std
     close->bind(3, address);
     close->exec();
     auto drop = store::cached(
-        db,
+        db_,
         "UPDATE messages SET state = 'cancelled', error = 'opted out', updated_at = ? "
         "WHERE address = ? AND state = 'queued'");
     drop->bind(1, static_cast<std::int64_t>(now));
@@ -323,23 +324,22 @@ bool opt_out_address(SQLite::Database& db, const std::string& address, const std
     return first_time;
 }
 
-std::string setting(SQLite::Database& db, const std::string& key,
-                    const std::function<std::string()>& make) {
+std::string SqliteStore::setting(const std::string& key, const std::function<std::string()>& make) {
     {
-        auto get = store::cached(db, "SELECT value FROM settings WHERE key = ?");
+        auto get = store::cached(db_, "SELECT value FROM settings WHERE key = ?");
         get->bind(1, key);
         if (get->executeStep()) return get->getColumn(0).getString();
     }
     auto value = make();
-    auto put = store::cached(db, "INSERT INTO settings (key, value) VALUES (?, ?)");
+    auto put = store::cached(db_, "INSERT INTO settings (key, value) VALUES (?, ?)");
     put->bind(1, key);
     put->bind(2, value);
     put->exec();
     return value;
 }
 
-void put_setting(SQLite::Database& db, const std::string& key, const std::string& value) {
-    auto put = store::cached(db,
+void SqliteStore::put_setting(const std::string& key, const std::string& value) {
+    auto put = store::cached(db_,
                              "INSERT INTO settings (key, value) VALUES (?, ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     put->bind(1, key);
@@ -347,8 +347,8 @@ void put_setting(SQLite::Database& db, const std::string& key, const std::string
     put->exec();
 }
 
-bool is_opted_out(SQLite::Database& db, const std::string& address) {
-    auto st = store::cached(db, "SELECT 1 FROM optouts WHERE address = ?");
+bool SqliteStore::is_opted_out(const std::string& address) {
+    auto st = store::cached(db_, "SELECT 1 FROM optouts WHERE address = ?");
     st->bind(1, address);
     return st->executeStep();
 }

@@ -1,15 +1,16 @@
 // The schedule_runs table.
 #include "cxgate/store/schedule_runs.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
-void open_schedule_run(SQLite::Database& db, const std::string& flow, const std::string& period,
-                       Seconds opens_at) {
-    auto st = cached(db,
+void SqliteStore::open_schedule_run(const std::string& flow, const std::string& period,
+                                    Seconds opens_at) {
+    auto st = cached(db_,
                      "INSERT INTO schedule_runs (flow, period, opens_at) VALUES (?, ?, ?) "
                      "ON CONFLICT(flow, period) DO NOTHING");
     st->bind(1, flow);
@@ -18,8 +19,8 @@ void open_schedule_run(SQLite::Database& db, const std::string& flow, const std:
     st->exec();
 }
 
-std::vector<ScheduleRun> unfinished_schedule_runs(SQLite::Database& db, const std::string& flow) {
-    auto st = cached(db,
+std::vector<ScheduleRun> SqliteStore::unfinished_schedule_runs(const std::string& flow) {
+    auto st = cached(db_,
                      "SELECT period, opens_at, released, cursor FROM schedule_runs "
                      "WHERE flow = ? AND finished_at IS NULL ORDER BY opens_at");
     st->bind(1, flow);
@@ -31,9 +32,8 @@ std::vector<ScheduleRun> unfinished_schedule_runs(SQLite::Database& db, const st
     return runs;
 }
 
-void save_schedule_run(SQLite::Database& db, const ScheduleRun& run,
-                       std::optional<Seconds> finished_at) {
-    auto st = cached(db,
+void SqliteStore::save_schedule_run(const ScheduleRun& run, std::optional<Seconds> finished_at) {
+    auto st = cached(db_,
                      "UPDATE schedule_runs SET released = ?, cursor = ?, finished_at = ? "
                      "WHERE flow = ? AND period = ?");
     st->bind(1, static_cast<std::int64_t>(run.released));

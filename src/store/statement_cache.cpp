@@ -1,4 +1,4 @@
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 #include <unordered_map>
 

@@ -1,14 +1,15 @@
 // The status_reports table.
 #include "cxgate/store/status_reports.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "cxgate/store/statement_cache.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
-bool keep_status_report(SQLite::Database& db, const StatusReportRow& r) {
-    auto st = cached(db,
+bool SqliteStore::keep_status_report(const StatusReportRow& r) {
+    auto st = cached(db_,
                      "INSERT INTO status_reports (channel, provider_id, status, error, "
                      "received_at) VALUES (?,?,?,?,?) "
                      "ON CONFLICT(channel, provider_id, status) DO NOTHING");
@@ -23,8 +24,8 @@ bool keep_status_report(SQLite::Database& db, const StatusReportRow& r) {
     return st->exec() > 0;
 }
 
-bool status_report_applied(SQLite::Database& db, const StatusReportRow& r) {
-    auto st = cached(db,
+bool SqliteStore::status_report_applied(const StatusReportRow& r) {
+    auto st = cached(db_,
                      "SELECT applied FROM status_reports WHERE channel = ? AND provider_id = ? "
                      "AND status = ?");
     st->bind(1, r.channel);
@@ -33,8 +34,8 @@ bool status_report_applied(SQLite::Database& db, const StatusReportRow& r) {
     return st->executeStep() && st->getColumn(0).getInt() == 1;
 }
 
-void mark_status_report_applied(SQLite::Database& db, const StatusReportRow& r) {
-    auto st = cached(db,
+void SqliteStore::mark_status_report_applied(const StatusReportRow& r) {
+    auto st = cached(db_,
                      "UPDATE status_reports SET applied = 1 WHERE channel = ? AND provider_id = ? "
                      "AND status = ?");
     st->bind(1, r.channel);
@@ -43,10 +44,9 @@ void mark_status_report_applied(SQLite::Database& db, const StatusReportRow& r) 
     st->exec();
 }
 
-std::vector<StatusReportRow> unapplied_status_reports(SQLite::Database& db,
-                                                      const std::string& channel,
-                                                      const std::string& provider_id) {
-    auto st = cached(db,
+std::vector<StatusReportRow> SqliteStore::unapplied_status_reports(const std::string& channel,
+                                                                   const std::string& provider_id) {
+    auto st = cached(db_,
                      "SELECT status, error, received_at FROM status_reports WHERE channel = ? "
                      "AND provider_id = ? AND applied = 0 ORDER BY id");
     st->bind(1, channel);

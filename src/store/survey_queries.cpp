@@ -1,12 +1,13 @@
 // The survey questions of survey_queries.hpp. The awaiting rule is written once, below.
 #include "cxgate/store/survey_queries.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include "columns.hpp"
 
-#include "cxgate/store/statement_cache.hpp"
 #include "row_select.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -29,27 +30,26 @@ std::string awaits_or_sending(const std::string& now) {
 
 }  // namespace
 
-std::optional<SurveyRow> waiting_survey_for(SQLite::Database& db, const std::string& address,
-                                            Seconds now) {
-    auto rows = surveys_where(db, "address = ?1 AND " + awaits_customer("?2"),
+std::optional<SurveyRow> SqliteStore::waiting_survey_for(const std::string& address, Seconds now) {
+    auto rows = surveys_where(db_, "address = ?1 AND " + awaits_customer("?2"),
                               {address, std::to_string(now)},
                               "ORDER BY COALESCE(sent_at, due_at) DESC, id DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
 
-std::optional<SurveyRow> survey_in_the_way(SQLite::Database& db, const std::string& address,
-                                           std::int64_t except, Seconds now) {
-    auto rows = surveys_where(db, "address = ?1 AND id <> ?2 AND " + awaits_or_sending("?3"),
+std::optional<SurveyRow> SqliteStore::survey_in_the_way(const std::string& address,
+                                                        std::int64_t except, Seconds now) {
+    auto rows = surveys_where(db_, "address = ?1 AND id <> ?2 AND " + awaits_or_sending("?3"),
                               {address, std::to_string(except), std::to_string(now)},
                               "ORDER BY id LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
 
-std::vector<HistoryRow> survey_history(SQLite::Database& db, const std::string& contact_id,
-                                       const std::string& deal_id, Seconds now) {
-    auto st = cached(db,
+std::vector<HistoryRow> SqliteStore::survey_history(const std::string& contact_id,
+                                                    const std::string& deal_id, Seconds now) {
+    auto st = cached(db_,
                      "SELECT id, flow, step, state, COALESCE(sent_at, due_at), deal_id, "
                      "contact_id, sent_at IS NOT NULL OR state IN ('scheduled', 'sending'), "
                      "address, " +
@@ -77,26 +77,26 @@ std::vector<HistoryRow> survey_history(SQLite::Database& db, const std::string& 
     return out;
 }
 
-std::vector<SurveyRow> due_surveys(SQLite::Database& db, Seconds now, size_t limit) {
-    return surveys_where(db, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
+std::vector<SurveyRow> SqliteStore::due_surveys(Seconds now, size_t limit) {
+    return surveys_where(db_, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
                          "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
 }
 
-std::vector<SurveyRow> reminders_due(SQLite::Database& db, Seconds now, size_t limit) {
+std::vector<SurveyRow> SqliteStore::reminders_due(Seconds now, size_t limit) {
     return surveys_where(
-        db,
+        db_,
         "state IN ('sent', 'delivered') AND next_reminder_at <= ?1 "
         "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?1)",
         {std::to_string(now)}, "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
 }
 
-std::vector<SurveyRow> alerts_due(SQLite::Database& db, Seconds now) {
-    return surveys_where(db, "alert_state = 'pending' AND alert_due_at <= ?",
+std::vector<SurveyRow> SqliteStore::alerts_due(Seconds now) {
+    return surveys_where(db_, "alert_state = 'pending' AND alert_due_at <= ?",
                          {std::to_string(now)});
 }
 
-int expire_unanswered(SQLite::Database& db, Seconds now) {
-    auto st = cached(db,
+int SqliteStore::expire_unanswered(Seconds now) {
+    auto st = cached(db_,
                      "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before "
                      "expiry', next_reminder_at = NULL, updated_at = ?1 "
                      "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
@@ -104,17 +104,17 @@ int expire_unanswered(SQLite::Database& db, Seconds now) {
     return st->exec();
 }
 
-int close_ended_comment_windows(SQLite::Database& db, Seconds now) {
-    auto st = cached(db,
+int SqliteStore::close_ended_comment_windows(Seconds now) {
+    auto st = cached(db_,
                      "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, "
                      "updated_at = ?1 WHERE state = 'answered' AND comment_until <= ?1");
     st->bind(1, static_cast<std::int64_t>(now));
     return st->exec();
 }
 
-std::optional<Seconds> next_due(SQLite::Database& db) {
+std::optional<Seconds> SqliteStore::next_due() {
     auto st = cached(
-        db,
+        db_,
         "SELECT MIN(t) FROM ("
         " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
         " UNION ALL SELECT MIN(COALESCE(MIN(wait_until, expires_at), wait_until, expires_at))"
@@ -130,15 +130,15 @@ std::optional<Seconds> next_due(SQLite::Database& db) {
     return std::nullopt;
 }
 
-std::optional<std::string> latest_locale(SQLite::Database& db, const std::string& address) {
-    auto st = cached(db, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
+std::optional<std::string> SqliteStore::latest_locale(const std::string& address) {
+    auto st = cached(db_, "SELECT locale FROM surveys WHERE address = ? ORDER BY id DESC LIMIT 1");
     st->bind(1, address);
     if (!st->executeStep()) return std::nullopt;
     return st->getColumn(0).getString();
 }
 
-std::vector<SurveyRow> answered_surveys(SQLite::Database& db, const std::string& flow,
-                                        std::optional<Seconds> since, size_t limit) {
+std::vector<SurveyRow> SqliteStore::answered_surveys(const std::string& flow,
+                                                     std::optional<Seconds> since, size_t limit) {
     std::string where = "score IS NOT NULL";
     std::vector<std::string> args;
     if (!flow.empty()) {
@@ -149,12 +149,12 @@ std::vector<SurveyRow> answered_surveys(SQLite::Database& db, const std::string&
         where += " AND answered_at >= ?";
         args.push_back(std::to_string(*since));
     }
-    return surveys_where(db, where, args,
+    return surveys_where(db_, where, args,
                          "ORDER BY answered_at, id LIMIT " + std::to_string(limit));
 }
 
-std::vector<SurveyRow> all_surveys(SQLite::Database& db) {
-    return surveys_where(db, "1 = 1", {}, "ORDER BY id");
+std::vector<SurveyRow> SqliteStore::all_surveys() {
+    return surveys_where(db_, "1 = 1", {}, "ORDER BY id");
 }
 
 }  // namespace cxgate::store

@@ -9,7 +9,7 @@
 
 #include "cxgate/channels/channel.hpp"
 #include "cxgate/config/config.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::channels {
 
@@ -20,14 +20,14 @@ struct DeliveryOutcome {
 };
 
 // Marks the message sending (durable) if it is still queued and due. Returns it.
-std::optional<store::MessageRow> claim_message(SQLite::Database& db, std::int64_t id,
+std::optional<store::MessageRow> claim_message(store::Store& db, std::int64_t id,
                                                store::Seconds now);
 
 // Records the result of one send attempt: sent (and any status report that arrived
 // before we knew the provider id), a retry with backoff and jitter (never past the
 // survey's expiry, always inside its send window), or a permanent failure (opt-out on
 // the provider's word, failover to the step's next channel).
-DeliveryOutcome record_send_result(SQLite::Database& db, const config::Config& config,
+DeliveryOutcome record_send_result(store::Store& db, const config::Config& config,
                                    const store::MessageRow& message, const SendResult& result,
                                    store::Seconds now, double jitter /* 0..1 */);
 
@@ -37,13 +37,13 @@ struct StatusOutcome {
     bool matched = false;  // false: kept until the send's provider id is stored
     std::vector<std::int64_t> queued_messages;
 };
-StatusOutcome apply_status_report(SQLite::Database& db, const config::Config& config,
+StatusOutcome apply_status_report(store::Store& db, const config::Config& config,
                                   const std::string& channel, const StatusReport& report,
                                   store::Seconds now);
 
 // Sends the survey on the next channel of its step that has an address not opted out.
 // Returns the new message id, or nothing when no channel is left.
-std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config& config,
+std::optional<std::int64_t> failover(store::Store& db, const config::Config& config,
                                      store::SurveyRow& survey, store::Seconds now,
                                      const std::string& why);
 
@@ -52,7 +52,7 @@ std::optional<std::int64_t> failover(SQLite::Database& db, const config::Config&
 // not in `started`, the in-flight journal of the crashed run, when that is trusted)
 // is queued again; any other may have reached the provider, so it is marked 'unknown'
 // and its survey counted as sent: never sent twice. Returns {queued again, unknown}.
-std::pair<int, int> recover_in_flight(SQLite::Database& db,
+std::pair<int, int> recover_in_flight(store::Store& db,
                                       const std::vector<std::string>& replayable_channels,
                                       store::Seconds now,
                                       const std::unordered_set<std::int64_t>* started = nullptr);

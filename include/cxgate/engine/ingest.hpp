@@ -7,7 +7,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::engine {
 
@@ -21,7 +21,7 @@ struct EventOutcome {
 };
 
 // Runs on the writer thread. Idempotent on event.id.
-EventOutcome record_event(SQLite::Database& db, const config::Config& config, const Event& event,
+EventOutcome record_event(store::Store& db, const config::Config& config, const Event& event,
                           timing::TimePoint now);
 
 // The 202 body: {"event": id, "duplicate": bool, "scheduled": [...], "suppressed": [...]}.

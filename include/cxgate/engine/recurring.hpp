@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
+#include "cxgate/store/store.hpp"
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/ingest.hpp"
@@ -44,7 +44,7 @@ struct ScheduleResult {
 
 // Releases, by `now`, the people due of every scheduled flow's open runs (at most `limit`
 // in one call), in the caller's transaction.
-ScheduleResult run_schedules(SQLite::Database& db, const config::Config& config, store::Seconds now,
+ScheduleResult run_schedules(store::Store& db, const config::Config& config, store::Seconds now,
                              size_t limit);
 
 }  // namespace cxgate::engine

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cxgate/config/config.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::replies {
 
@@ -29,7 +29,7 @@ struct ReplyOutcome {
     std::vector<std::int64_t> queued_messages;  // to hand to the dispatcher
 };
 
-ReplyOutcome handle_inbound(SQLite::Database& db, const config::Config& config,
+ReplyOutcome handle_inbound(store::Store& db, const config::Config& config,
                             const InboundMessage& message, store::Seconds now);
 
 // An answer from the email's answer page (POST /r/{token}): the score the person
@@ -54,7 +54,7 @@ struct PageAnswerOutcome {
 
 // Records the score through the same path as a reply (alerts, reports, state machine),
 // in the caller's transaction.
-PageAnswerOutcome answer_from_page(SQLite::Database& db, const config::Config& config,
+PageAnswerOutcome answer_from_page(store::Store& db, const config::Config& config,
                                    const PageAnswer& answer, store::Seconds now);
 
 // A click on an email's score link (GET /r/{token}/{score} without a prefetch hint): kept
@@ -67,8 +67,8 @@ struct ClickOutcome {
     bool new_burst = false;  // the first pending click of a burst: the scheduler must know
     std::optional<store::Seconds> settles_at;
 };
-ClickOutcome record_click(SQLite::Database& db, const config::Config& config,
-                          std::int64_t survey_id, int score, store::Seconds now);
+ClickOutcome record_click(store::Store& db, const config::Config& config, std::int64_t survey_id,
+                          int score, store::Seconds now);
 
 // The scheduler's part: decides the pending clicks of surveys whose burst may have settled
 // by `now` (at most `limit` surveys): a settled click becomes the score through the same
@@ -78,11 +78,11 @@ struct SettleOutcome {
     int recorded = 0, voided = 0;
     std::vector<std::int64_t> queued_messages;  // alerts
 };
-SettleOutcome settle_clicks(SQLite::Database& db, const config::Config& config, store::Seconds now,
+SettleOutcome settle_clicks(store::Store& db, const config::Config& config, store::Seconds now,
                             size_t limit);
 
 // Queues the alert messages of a survey and marks its alert sent.
-std::vector<std::int64_t> send_alert(SQLite::Database& db, const config::Config& config,
+std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
                                      store::SurveyRow& survey, store::Seconds now);
 
 }  // namespace cxgate::replies

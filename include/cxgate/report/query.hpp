@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
+#include "cxgate/store/store.hpp"
 
 #include "cxgate/foundation/metrics.hpp"
 
@@ -34,8 +34,7 @@ struct ReportQuery {
 };
 
 // Returns an error text in *error for an unknown `by`.
-std::vector<ReportRow> run_report(SQLite::Database& db, const ReportQuery& query,
-                                  std::string* error);
+std::vector<ReportRow> run_report(store::Store& db, const ReportQuery& query, std::string* error);
 bool valid_dimension(const std::string& by);
 
 nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& query);

@@ -9,7 +9,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/ingest.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::scheduler {
 
@@ -29,7 +29,7 @@ struct PassResult {
     std::vector<std::string> schedule_rejected;
 };
 
-PassResult run_due_work(SQLite::Database& db, const config::Config& config, store::Seconds now,
+PassResult run_due_work(store::Store& db, const config::Config& config, store::Seconds now,
                         size_t limit = 500);
 
 }  // namespace cxgate::scheduler

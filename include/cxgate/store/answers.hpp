@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -31,6 +29,14 @@ struct AnswerFilter {
     std::optional<Seconds> since, until;  // answered_at in [since, until)
 };
 
-std::vector<AnsweredQuestion> answered_questions(SQLite::Database& db, const AnswerFilter& filter);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class ReportQueries {
+  public:
+    virtual std::vector<AnsweredQuestion> answered_questions(const AnswerFilter& filter) = 0;
+
+  protected:
+    ~ReportQueries() = default;
+};
 
 }  // namespace cxgate::store

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -16,15 +14,24 @@ struct ContactRow {
     std::string id, phone, email, name, locale, timezone, segment;
 };
 
-// Inserts the contact, or updates what this one carries and keeps what it leaves empty.
-void upsert_contact(SQLite::Database& db, const ContactRow& contact, Seconds now);
-std::optional<ContactRow> find_contact(SQLite::Database& db, const std::string& id);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class ContactBook {
+  public:
+    // Inserts the contact, or updates what this one carries and keeps what it leaves empty.
+    virtual void upsert_contact(const ContactRow& contact, Seconds now) = 0;
+    virtual std::optional<ContactRow> find_contact(const std::string& id) = 0;
 
-// A page of known contacts after `cursor` in id order (a recurring survey's audience):
-// only those in `segments` when it is not empty, only those an event mentioned at or after
-// `seen_since` when it is set.
-std::vector<ContactRow> contacts_after(SQLite::Database& db, const std::string& cursor,
-                                       const std::vector<std::string>& segments,
-                                       std::optional<Seconds> seen_since, size_t limit);
+    // A page of known contacts after `cursor` in id order (a recurring survey's audience):
+    // only those in `segments` when it is not empty, only those an event mentioned at or after
+    // `seen_since` when it is set.
+    virtual std::vector<ContactRow> contacts_after(const std::string& cursor,
+                                                   const std::vector<std::string>& segments,
+                                                   std::optional<Seconds> seen_since,
+                                                   size_t limit) = 0;
+
+  protected:
+    ~ContactBook() = default;
+};
 
 }  // namespace cxgate::store

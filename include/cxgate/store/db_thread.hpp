@@ -24,8 +24,11 @@
 #include <SQLiteCpp/Database.h>
 
 #include "cxgate/net.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::store {
+
+class SqliteStore;
 
 // Thrown to the caller when the queue is at its bound; HTTP turns it into 503.
 struct QueueFull : std::runtime_error {
@@ -44,7 +47,8 @@ class DbThread {
         size_t queued = 0;
     };
 
-    // Takes ownership of an open connection; starts the thread. queue_limit bounds jobs
+    // Takes ownership of an open connection and runs every job on the SQLite store over it
+    // (sqlite_store.hpp); starts the thread. queue_limit bounds jobs
     // from requests; internal jobs may go `reserve` beyond it.
     DbThread(std::unique_ptr<SQLite::Database> db, Mode mode, size_t queue_limit, size_t max_batch,
              size_t reserve = 0);
@@ -52,13 +56,13 @@ class DbThread {
     DbThread(const DbThread&) = delete;
     DbThread& operator=(const DbThread&) = delete;
 
-    // Runs work(db) on the thread and resumes the coroutine with its result once it is
+    // Runs work(store) on the thread and resumes the coroutine with its result once it is
     // committed (writer) or read (reader). Exceptions from work() and QueueFull are
     // rethrown in the coroutine.
     template <typename Work>
     auto execute(Work work, Origin origin = Origin::request)
-        -> asio::awaitable<decltype(work(std::declval<SQLite::Database&>()))> {
-        using Result = decltype(work(std::declval<SQLite::Database&>()));
+        -> asio::awaitable<decltype(work(std::declval<Store&>()))> {
+        using Result = decltype(work(std::declval<Store&>()));
         auto executor = co_await asio::this_coro::executor;
         auto initiate = [this, executor, origin, work = std::move(work)](auto completion) mutable {
             using Handler = decltype(completion);
@@ -71,7 +75,7 @@ class DbThread {
             };
             auto state =
                 std::make_shared<State>(State{std::move(work), Result{}, std::move(completion)});
-            auto run = [state](SQLite::Database& db) { state->result = state->work(db); };
+            auto run = [state](Store& db) { state->result = state->work(db); };
             // Runs on the executor: the DB thread posts all completions of a batch at once.
             auto done = [state](std::exception_ptr error) {
                 state->handler(error, error ? Result{} : std::move(state->result));
@@ -85,8 +89,8 @@ class DbThread {
     }
 
     // Fire-and-forget variant; done(error) runs on the DB thread after commit.
-    bool submit(std::function<void(SQLite::Database&)> work,
-                std::function<void(std::exception_ptr)> done, Origin origin = Origin::request);
+    bool submit(std::function<void(Store&)> work, std::function<void(std::exception_ptr)> done,
+                Origin origin = Origin::request);
 
     // Runs the queued jobs, then ends the thread. Called on shutdown.
     void stop();
@@ -94,7 +98,7 @@ class DbThread {
 
   private:
     struct Job {
-        std::function<void(SQLite::Database&)> work;
+        std::function<void(Store&)> work;
         std::function<void(std::exception_ptr)> done;
         // Where done runs; empty: on the DB thread itself.
         std::optional<asio::any_io_executor> executor;
@@ -104,6 +108,7 @@ class DbThread {
     void run_batch(std::deque<Job>& batch);
 
     std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<SqliteStore> store_;  // jobs see the connection only through it
     Mode mode_;
     size_t queue_limit_;
     size_t max_batch_;

@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -17,9 +15,18 @@ struct EventRow {
     std::string body;  // the event as received, JSON
 };
 
-bool event_recorded(SQLite::Database& db, const std::string& id);
-void insert_event(SQLite::Database& db, const EventRow& event);
-// The surveys an event planned and those it took back (cancel_on, arbitration), by id.
-std::vector<SurveyRow> surveys_of_event(SQLite::Database& db, const std::string& event_id);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class EventLog {
+  public:
+    virtual bool event_recorded(const std::string& id) = 0;
+    virtual void insert_event(const EventRow& event) = 0;
+
+    // The surveys an event planned and those it took back (cancel_on, arbitration), by id.
+    virtual std::vector<SurveyRow> surveys_of_event(const std::string& event_id) = 0;
+
+  protected:
+    ~EventLog() = default;
+};
 
 }  // namespace cxgate::store

@@ -4,8 +4,6 @@
 #include <optional>
 #include <string>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -17,10 +15,18 @@ struct InboundRow {
     std::string outcome;  // score, comment, retry, opted_out, no_open_survey, ...
 };
 
-bool inbound_seen(SQLite::Database& db, const std::string& channel, const std::string& provider_id);
-void record_inbound(SQLite::Database& db, const InboundRow& row);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class InboundLog {
+  public:
+    virtual bool inbound_seen(const std::string& channel, const std::string& provider_id) = 0;
+    virtual void record_inbound(const InboundRow& row) = 0;
 
-// The address may be surveyed again (START, or an operator's opt-in).
-void opt_in_address(SQLite::Database& db, const std::string& address);
+    // The address may be surveyed again (START, or an operator's opt-in).
+    virtual void opt_in_address(const std::string& address) = 0;
+
+  protected:
+    ~InboundLog() = default;
+};
 
 }  // namespace cxgate::store

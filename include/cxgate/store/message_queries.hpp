@@ -4,23 +4,9 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
-
-// Queued messages whose retry time (if any) has come, oldest first: ids only.
-std::vector<std::int64_t> queued_messages_due(SQLite::Database& db, Seconds now, size_t limit);
-// Messages left `sending` (a crash in the middle of a request): recovery decides each.
-std::vector<MessageRow> messages_in_flight(SQLite::Database& db);
-// The messages a provider knows by its own id on a channel (a status report names them).
-std::vector<MessageRow> messages_by_provider_id(SQLite::Database& db, const std::string& channel,
-                                                const std::string& provider_id);
-// A survey's messages in the order they were created.
-std::vector<MessageRow> messages_of_survey(SQLite::Database& db, std::int64_t survey_id);
-// Messages created after `id`, in order (`cxgate simulate` prints what was sent).
-std::vector<MessageRow> messages_after(SQLite::Database& db, std::int64_t id);
 
 // The newest `limit` messages (oldest of them first), optionally only to one address or of
 // one kind: `cxgate outbox`.
@@ -28,6 +14,30 @@ struct OutboxFilter {
     std::string address, kind;  // empty: any
     int limit = 20;
 };
-std::vector<MessageRow> outbox(SQLite::Database& db, const OutboxFilter& filter);
+
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class MessageQueries {
+  public:
+    // Queued messages whose retry time (if any) has come, oldest first: ids only.
+    virtual std::vector<std::int64_t> queued_messages_due(Seconds now, size_t limit) = 0;
+
+    // Messages left `sending` (a crash in the middle of a request): recovery decides each.
+    virtual std::vector<MessageRow> messages_in_flight() = 0;
+
+    // The messages a provider knows by its own id on a channel (a status report names them).
+    virtual std::vector<MessageRow> messages_by_provider_id(const std::string& channel,
+                                                            const std::string& provider_id) = 0;
+
+    // A survey's messages in the order they were created.
+    virtual std::vector<MessageRow> messages_of_survey(std::int64_t survey_id) = 0;
+
+    // Messages created after `id`, in order (`cxgate simulate` prints what was sent).
+    virtual std::vector<MessageRow> messages_after(std::int64_t id) = 0;
+    virtual std::vector<MessageRow> outbox(const OutboxFilter& filter) = 0;
+
+  protected:
+    ~MessageQueries() = default;
+};
 
 }  // namespace cxgate::store

@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/states.hpp"
 
 namespace cxgate::store {
@@ -76,9 +74,6 @@ struct AnswerRow {
     int score = 0;
     Seconds answered_at = 0;
 };
-// Records (or replaces: a page's Send after a click) the answer to question `index`.
-void record_answer(SQLite::Database& db, const SurveyRow& s, int index, int score, Seconds now);
-std::vector<AnswerRow> answers_of(SQLite::Database& db, std::int64_t survey_id);
 
 struct MessageRow {
     std::int64_t id = 0;
@@ -105,30 +100,42 @@ struct MessageRow {
     std::optional<AnswerLinks> answer_links;
 };
 
-std::int64_t insert_survey(SQLite::Database& db, const SurveyRow& row);
-// Writes every mutable column. Throws IllegalTransition when the stored state (or alert
-// state) may not move to the row's.
-void save_survey(SQLite::Database& db, const SurveyRow& row);
-std::optional<SurveyRow> find_survey(SQLite::Database& db, std::int64_t id);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class Records {
+  public:
+    // Records (or replaces: a page's Send after a click) the answer to question `index`.
+    virtual void record_answer(const SurveyRow& s, int index, int score, Seconds now) = 0;
+    virtual std::vector<AnswerRow> answers_of(std::int64_t survey_id) = 0;
+    virtual std::int64_t insert_survey(const SurveyRow& row) = 0;
 
-std::int64_t insert_message(SQLite::Database& db, const MessageRow& row);
-std::optional<MessageRow> find_message(SQLite::Database& db, std::int64_t id);
-void set_message_state(SQLite::Database& db, std::int64_t id, MessageState state,
-                       const std::string& provider_id, const std::string& error, Seconds now);
+    // Writes every mutable column. Throws IllegalTransition when the stored state (or alert
+    // state) may not move to the row's.
+    virtual void save_survey(const SurveyRow& row) = 0;
+    virtual std::optional<SurveyRow> find_survey(std::int64_t id) = 0;
+    virtual std::int64_t insert_message(const MessageRow& row) = 0;
+    virtual std::optional<MessageRow> find_message(std::int64_t id) = 0;
+    virtual void set_message_state(std::int64_t id, MessageState state,
+                                   const std::string& provider_id, const std::string& error,
+                                   Seconds now) = 0;
 
-// Writes every mutable column of a message (state, provider id, errors, retry time).
-// Throws IllegalTransition when the stored state may not move to the row's.
-void update_message(SQLite::Database& db, const MessageRow& row, Seconds now);
+    // Writes every mutable column of a message (state, provider id, errors, retry time).
+    // Throws IllegalTransition when the stored state may not move to the row's.
+    virtual void update_message(const MessageRow& row, Seconds now) = 0;
+    virtual bool is_opted_out(const std::string& address) = 0;
 
-bool is_opted_out(SQLite::Database& db, const std::string& address);
-// Opts an address out of everything pending; returns true the first time.
-bool opt_out_address(SQLite::Database& db, const std::string& address, const std::string& source,
-                     Seconds now);
+    // Opts an address out of everything pending; returns true the first time.
+    virtual bool opt_out_address(const std::string& address, const std::string& source,
+                                 Seconds now) = 0;
 
-// A value kept in the database across restarts (e.g. the secret for unsubscribe links),
-// created with make() the first time it is asked for.
-std::string setting(SQLite::Database& db, const std::string& key,
-                    const std::function<std::string()>& make);
-void put_setting(SQLite::Database& db, const std::string& key, const std::string& value);
+    // A value kept in the database across restarts (e.g. the secret for unsubscribe links),
+    // created with make() the first time it is asked for.
+    virtual std::string setting(const std::string& key,
+                                const std::function<std::string()>& make) = 0;
+    virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+  protected:
+    ~Records() = default;
+};
 
 }  // namespace cxgate::store

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -19,13 +17,22 @@ struct ScheduleRun {
     std::string cursor;  // the last one's contact id
 };
 
-// Opens the period's run unless it exists.
-void open_schedule_run(SQLite::Database& db, const std::string& flow, const std::string& period,
-                       Seconds opens_at);
-// The flow's runs that are not finished, oldest first.
-std::vector<ScheduleRun> unfinished_schedule_runs(SQLite::Database& db, const std::string& flow);
-// Saves how far the run came; `finished_at` set ends it.
-void save_schedule_run(SQLite::Database& db, const ScheduleRun& run,
-                       std::optional<Seconds> finished_at);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class ScheduleRuns {
+  public:
+    // Opens the period's run unless it exists.
+    virtual void open_schedule_run(const std::string& flow, const std::string& period,
+                                   Seconds opens_at) = 0;
+
+    // The flow's runs that are not finished, oldest first.
+    virtual std::vector<ScheduleRun> unfinished_schedule_runs(const std::string& flow) = 0;
+
+    // Saves how far the run came; `finished_at` set ends it.
+    virtual void save_schedule_run(const ScheduleRun& run, std::optional<Seconds> finished_at) = 0;
+
+  protected:
+    ~ScheduleRuns() = default;
+};
 
 }  // namespace cxgate::store

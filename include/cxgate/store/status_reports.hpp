@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -16,13 +14,21 @@ struct StatusReportRow {
     Seconds received_at = 0;
 };
 
-// Keeps the report; false when it was kept before.
-bool keep_status_report(SQLite::Database& db, const StatusReportRow& report);
-bool status_report_applied(SQLite::Database& db, const StatusReportRow& report);
-void mark_status_report_applied(SQLite::Database& db, const StatusReportRow& report);
-// Reports kept for a provider id before it was known, not applied yet, in arrival order.
-std::vector<StatusReportRow> unapplied_status_reports(SQLite::Database& db,
-                                                      const std::string& channel,
-                                                      const std::string& provider_id);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class StatusReportLog {
+  public:
+    // Keeps the report; false when it was kept before.
+    virtual bool keep_status_report(const StatusReportRow& report) = 0;
+    virtual bool status_report_applied(const StatusReportRow& report) = 0;
+    virtual void mark_status_report_applied(const StatusReportRow& report) = 0;
+
+    // Reports kept for a provider id before it was known, not applied yet, in arrival order.
+    virtual std::vector<StatusReportRow> unapplied_status_reports(
+        const std::string& channel, const std::string& provider_id) = 0;
+
+  protected:
+    ~StatusReportLog() = default;
+};
 
 }  // namespace cxgate::store

@@ -7,26 +7,9 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
-
-// The newest survey on `address` that waits for something from the customer: a score
-// (sent, delivered), or a further question's answer or the comment (answered, while its
-// comment window is open). A reply on that address belongs to it. Matched on the address
-// alone: an email reply may arrive through another email channel's inbound route than the
-// one that sent it, and a survey that failed over from email to SMS is answered on its new
-// address.
-std::optional<SurveyRow> waiting_survey_for(SQLite::Database& db, const std::string& address,
-                                            Seconds now);
-
-// The survey (other than `except`) that stands in the way of a new one on `address`: one
-// that awaits the customer as above, or one still being sent. At most one exists per
-// address, so a reply always belongs to one question.
-std::optional<SurveyRow> survey_in_the_way(SQLite::Database& db, const std::string& address,
-                                           std::int64_t except, Seconds now);
 
 // A contact's surveys (and other contacts' on the same deal) that were not suppressed, as
 // the planner weighs them.
@@ -39,34 +22,62 @@ struct HistoryRow {
     bool counts = false;    // went out or will (not expired or opted out before its turn)
     bool awaiting = false;  // awaits the customer (or is being sent) right now
 };
-std::vector<HistoryRow> survey_history(SQLite::Database& db, const std::string& contact_id,
-                                       const std::string& deal_id, Seconds now);
 
-// Scheduled surveys due by `now`, at most `limit`; held ones (waiting for another survey on
-// their address) last, so they never crowd out surveys that can go in a pass at the limit.
-std::vector<SurveyRow> due_surveys(SQLite::Database& db, Seconds now, size_t limit);
-// Sent surveys whose next reminder is due and that have reminders left and time to run.
-std::vector<SurveyRow> reminders_due(SQLite::Database& db, Seconds now, size_t limit);
-// Surveys whose alert waited for the reason long enough.
-std::vector<SurveyRow> alerts_due(SQLite::Database& db, Seconds now);
-// Unanswered surveys past their expiry become `expired`; returns how many.
-int expire_unanswered(SQLite::Database& db, Seconds now);
-// Answered surveys whose comment window ended without the comment are `closed`; returns
-// how many.
-int close_ended_comment_windows(SQLite::Database& db, Seconds now);
-// The earliest instant at which any of the above, a message retry or a click settling has
-// work to do: the scheduler sleeps until then.
-std::optional<Seconds> next_due(SQLite::Database& db);
+// The operations above, as part of the store's interface (store.hpp). Each store
+// (SQLite today) implements them; callers get them through store::Store.
+class SurveyQueries {
+  public:
+    // The newest survey on `address` that waits for something from the customer: a score
+    // (sent, delivered), or a further question's answer or the comment (answered, while its
+    // comment window is open). A reply on that address belongs to it. Matched on the address
+    // alone: an email reply may arrive through another email channel's inbound route than the
+    // one that sent it, and a survey that failed over from email to SMS is answered on its new
+    // address.
+    virtual std::optional<SurveyRow> waiting_survey_for(const std::string& address,
+                                                        Seconds now) = 0;
 
-// The locale of the newest survey sent to `address` (a STOP or HELP answer speaks it).
-std::optional<std::string> latest_locale(SQLite::Database& db, const std::string& address);
+    // The survey (other than `except`) that stands in the way of a new one on `address`: one
+    // that awaits the customer as above, or one still being sent. At most one exists per
+    // address, so a reply always belongs to one question.
+    virtual std::optional<SurveyRow> survey_in_the_way(const std::string& address,
+                                                       std::int64_t except, Seconds now) = 0;
+    virtual std::vector<HistoryRow> survey_history(const std::string& contact_id,
+                                                   const std::string& deal_id, Seconds now) = 0;
 
-// Answered surveys (a score recorded), in the order they were answered, at most `limit`:
-// of one flow when `flow` is not empty, answered at or after `since` when set.
-std::vector<SurveyRow> answered_surveys(SQLite::Database& db, const std::string& flow,
-                                        std::optional<Seconds> since, size_t limit);
+    // Scheduled surveys due by `now`, at most `limit`; held ones (waiting for another survey on
+    // their address) last, so they never crowd out surveys that can go in a pass at the limit.
+    virtual std::vector<SurveyRow> due_surveys(Seconds now, size_t limit) = 0;
 
-// Every survey in id order (`cxgate simulate` prints what changed).
-std::vector<SurveyRow> all_surveys(SQLite::Database& db);
+    // Sent surveys whose next reminder is due and that have reminders left and time to run.
+    virtual std::vector<SurveyRow> reminders_due(Seconds now, size_t limit) = 0;
+
+    // Surveys whose alert waited for the reason long enough.
+    virtual std::vector<SurveyRow> alerts_due(Seconds now) = 0;
+
+    // Unanswered surveys past their expiry become `expired`; returns how many.
+    virtual int expire_unanswered(Seconds now) = 0;
+
+    // Answered surveys whose comment window ended without the comment are `closed`; returns
+    // how many.
+    virtual int close_ended_comment_windows(Seconds now) = 0;
+
+    // The earliest instant at which any of the above, a message retry or a click settling has
+    // work to do: the scheduler sleeps until then.
+    virtual std::optional<Seconds> next_due() = 0;
+
+    // The locale of the newest survey sent to `address` (a STOP or HELP answer speaks it).
+    virtual std::optional<std::string> latest_locale(const std::string& address) = 0;
+
+    // Answered surveys (a score recorded), in the order they were answered, at most `limit`:
+    // of one flow when `flow` is not empty, answered at or after `since` when set.
+    virtual std::vector<SurveyRow> answered_surveys(const std::string& flow,
+                                                    std::optional<Seconds> since, size_t limit) = 0;
+
+    // Every survey in id order (`cxgate simulate` prints what changed).
+    virtual std::vector<SurveyRow> all_surveys() = 0;
+
+  protected:
+    ~SurveyQueries() = default;
+};
 
 }  // namespace cxgate::store

@@ -6,7 +6,7 @@
 #include "cxgate/channels/delivery.hpp"
 #include "cxgate/channels/inflight_journal.hpp"
 #include "cxgate/store/database.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 using namespace cxgate;
 namespace fs = std::filesystem;
@@ -18,15 +18,14 @@ fs::path temp_path(const std::string& name) {
     return dir / name;
 }
 
-std::int64_t add_message(SQLite::Database& db, const std::string& channel,
-                         const std::string& state) {
+std::int64_t add_message(store::Store& db, const std::string& channel, const std::string& state) {
     store::MessageRow m;
     m.kind = "alert";
     m.channel = channel;
     m.address = "+358401234567";
     m.body = "x";
     m.state = *store::parse_message_state(state);
-    return store::insert_message(db, m);
+    return db.insert_message(m);
 }
 }  // namespace
 
@@ -60,7 +59,7 @@ TEST_CASE(
 TEST_CASE("inflight journal: recovery sends again what provably never started, nothing else") {
     const auto path = temp_path("recover.db").string();
     fs::remove(path);
-    auto db = store::open_for_writing(path);
+    auto db = std::make_unique<store::SqliteStore>(store::open_for_writing(path));
     const auto started = add_message(*db, "sms", "sending");      // in the journal: may be sent
     const auto claimed = add_message(*db, "sms", "sending");      // claimed, request never began
     const auto sandbox = add_message(*db, "sandbox", "sending");  // no outside effect
@@ -71,17 +70,17 @@ TEST_CASE("inflight journal: recovery sends again what provably never started, n
         auto [requeued, unknown] = channels::recover_in_flight(*db, {"sandbox"}, 100, &journal);
         CHECK(requeued == 2);
         CHECK(unknown == 1);
-        CHECK(store::to_string(store::find_message(*db, started)->state) == "unknown");
-        CHECK(store::to_string(store::find_message(*db, claimed)->state) == "queued");
-        CHECK(store::to_string(store::find_message(*db, sandbox)->state) == "queued");
+        CHECK(store::to_string(db->find_message(started)->state) == "unknown");
+        CHECK(store::to_string(db->find_message(claimed)->state) == "queued");
+        CHECK(store::to_string(db->find_message(sandbox)->state) == "queued");
     }
     SUBCASE("without one (another boot, no file): every outside-effect message is unknown") {
         auto [requeued, unknown] = channels::recover_in_flight(*db, {"sandbox"}, 100, nullptr);
         CHECK(requeued == 1);
         CHECK(unknown == 2);
-        CHECK(store::to_string(store::find_message(*db, claimed)->state) == "unknown");
+        CHECK(store::to_string(db->find_message(claimed)->state) == "unknown");
     }
-    CHECK(store::to_string(store::find_message(*db, done)->state) == "sent");
+    CHECK(store::to_string(db->find_message(done)->state) == "sent");
     db.reset();
     fs::remove(path);
 }

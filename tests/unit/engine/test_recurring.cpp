@@ -46,7 +46,7 @@ struct World : testing::ConfigDir {
     }
     std::vector<std::string> surveyed() {
         std::vector<std::string> out;
-        SQLite::Statement st(*db, "SELECT contact_id FROM surveys ORDER BY id");
+        SQLite::Statement st(db->database(), "SELECT contact_id FROM surveys ORDER BY id");
         while (st.executeStep()) out.push_back(st.getColumn(0).getString());
         return out;
     }
@@ -114,12 +114,14 @@ TEST_CASE("recurring: the audience is released per_day on the days the window op
     CHECK(w.pass("2027-01-07T09:00:00+02:00").schedule_events.size() == 1);
     CHECK(w.surveyed() == std::vector<std::string>{"p-1", "p-2", "p-3", "p-4", "p-5"});
     // The event of each person names its period, once.
-    auto ids = w.db->execAndGet(
+    auto ids = w.db->database()
+                   .execAndGet(
                        "SELECT COUNT(DISTINCT id) FROM events WHERE id LIKE "
                        "'schedule:pulse:2027-01-04:%'")
                    .getInt();
     CHECK(ids == 5);
-    auto run = w.db->execAndGet(
+    auto run = w.db->database()
+                   .execAndGet(
                        "SELECT finished_at IS NOT NULL FROM schedule_runs WHERE period = "
                        "'2027-01-04'")
                    .getInt();
@@ -189,7 +191,7 @@ steps:
             kPeople);
     REQUIRE(w.config);
     auto add = [&](const char* id, const char* segment, const char* seen) {
-        SQLite::Statement st(*w.db,
+        SQLite::Statement st(w.db->database(),
                              "INSERT INTO contacts (id, phone, segment, updated_at) VALUES (?, ?, "
                              "?, ?)");
         st.bind(1, id);

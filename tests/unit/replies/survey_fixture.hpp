@@ -7,14 +7,15 @@
 
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 namespace cxgate::testing {
 
-inline std::unique_ptr<SQLite::Database> fresh_database(const std::string& prefix) {
+inline std::unique_ptr<store::SqliteStore> fresh_database(const std::string& prefix) {
     static int n = 0;
     auto path = std::filesystem::temp_directory_path() / (prefix + std::to_string(++n) + ".db");
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    return store::open_for_writing(path.string());
+    return std::make_unique<store::SqliteStore>(store::open_for_writing(path.string()));
 }
 
 inline store::SurveyRow sent_email_nps(store::SurveyState state) {

@@ -15,7 +15,7 @@ using Result = replies::PageAnswerOutcome::Result;
 namespace {
 
 struct Fixture {
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<store::SqliteStore> db;
     config::Config config;
     std::int64_t id = 0;
 
@@ -23,14 +23,16 @@ struct Fixture {
         db = testing::fresh_database("cxgate-unit-answer-page-");
         auto s = testing::sent_email_nps(state);
         s.next_reminder_at = 5000;
-        id = store::insert_survey(*db, s);
+        id = db->insert_survey(s);
     }
     replies::PageAnswerOutcome answer(int score, const std::string& comment,
                                       store::Seconds now = 2000) {
         return replies::answer_from_page(*db, config, {id, score, comment, {}}, now);
     }
-    int inbound_rows() { return db->execAndGet("SELECT COUNT(*) FROM inbound").getInt(); }
-    int messages() { return db->execAndGet("SELECT COUNT(*) FROM messages").getInt(); }
+    int inbound_rows() {
+        return db->database().execAndGet("SELECT COUNT(*) FROM inbound").getInt();
+    }
+    int messages() { return db->database().execAndGet("SELECT COUNT(*) FROM messages").getInt(); }
 };
 
 }  // namespace
@@ -39,7 +41,7 @@ TEST_CASE("answer page: the score and comment are recorded once; a second submit
     Fixture f;
     auto first = f.answer(9, "Nopea palvelu");
     CHECK(first.result == Result::recorded);
-    auto s = store::find_survey(*f.db, f.id);
+    auto s = f.db->find_survey(f.id);
     CHECK(s->score == 9);
     CHECK(s->comment == "Nopea palvelu");
     CHECK(store::to_string(s->state) == "commented");
@@ -50,7 +52,7 @@ TEST_CASE("answer page: the score and comment are recorded once; a second submit
 
     auto again = f.answer(3, "changed my mind", 3000);
     CHECK(again.result == Result::already_answered);
-    s = store::find_survey(*f.db, f.id);
+    s = f.db->find_survey(f.id);
     CHECK(s->score == 9);
     CHECK(s->comment == "Nopea palvelu");
     CHECK(s->updated_at == 2000);
@@ -60,7 +62,7 @@ TEST_CASE("answer page: the score and comment are recorded once; a second submit
 TEST_CASE("answer page: without a comment the survey waits for a reason by reply, asking nothing") {
     Fixture f;
     CHECK(f.answer(4, "").result == Result::recorded);
-    auto s = store::find_survey(*f.db, f.id);
+    auto s = f.db->find_survey(f.id);
     CHECK(store::to_string(s->state) == "answered");
     CHECK(s->comment_until);
     CHECK(f.messages() == 0);
@@ -69,7 +71,7 @@ TEST_CASE("answer page: without a comment the survey waits for a reason by reply
 TEST_CASE("answer page: closed surveys and scores off the scale are refused") {
     Fixture expired(store::SurveyState::expired);
     CHECK(expired.answer(9, "").result == Result::closed);
-    CHECK_FALSE(store::find_survey(*expired.db, expired.id)->score);
+    CHECK_FALSE(expired.db->find_survey(expired.id)->score);
 
     Fixture opted_out(store::SurveyState::opted_out);
     CHECK(opted_out.answer(9, "").result == Result::closed);

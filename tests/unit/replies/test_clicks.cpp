@@ -117,7 +117,7 @@ TEST_CASE("clicks: no clicks, nothing to do") {
 namespace {
 
 struct Fixture {
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<store::SqliteStore> db;
     config::Config config;
     std::int64_t id = 0;
 
@@ -125,7 +125,7 @@ struct Fixture {
         db = testing::fresh_database("cxgate-unit-clicks-");
         auto s = testing::sent_email_nps(state);
         s.expires_at = 100000;
-        id = store::insert_survey(*db, s);
+        id = db->insert_survey(s);
     }
     replies::ClickOutcome click(int score, store::Seconds now) {
         return replies::record_click(*db, config, id, score, now);
@@ -134,12 +134,12 @@ struct Fixture {
         return replies::settle_clicks(*db, config, now, 500);
     }
     int clicks(const std::string& state) {
-        SQLite::Statement st(*db, "SELECT COUNT(*) FROM answer_clicks WHERE state = ?");
+        SQLite::Statement st(db->database(), "SELECT COUNT(*) FROM answer_clicks WHERE state = ?");
         st.bind(1, state);
         st.executeStep();
         return st.getColumn(0).getInt();
     }
-    store::SurveyRow survey() { return *store::find_survey(*db, id); }
+    store::SurveyRow survey() { return *db->find_survey(id); }
 };
 
 }  // namespace
@@ -167,7 +167,8 @@ TEST_CASE("clicks in the database: a person's click becomes the score once settl
     CHECK(s.answered_at == 2070);
     CHECK(s.comment_until);  // a reason may still come, from the page or by reply
     CHECK(f.clicks("recorded") == 1);
-    CHECK(f.db->execAndGet("SELECT COUNT(*) FROM messages").getInt() == 0);  // the page asked
+    CHECK(f.db->database().execAndGet("SELECT COUNT(*) FROM messages").getInt() ==
+          0);  // the page asked
 
     // An answered survey ignores further clicks.
     CHECK(f.click(3, 2100).result == replies::ClickOutcome::Result::ignored);
@@ -233,7 +234,7 @@ TEST_CASE("clicks in the database: surveys that do not await a score ignore clic
 
     // Pending when the survey stops awaiting its score: closed, not recorded.
     f.click(8, 2000);
-    f.db->exec("UPDATE surveys SET state = 'expired'");
+    f.db->database().exec("UPDATE surveys SET state = 'expired'");
     CHECK(f.settle(2060).recorded == 0);
     CHECK(f.clicks("closed") == 1);
     CHECK_FALSE(f.survey().score);
@@ -241,7 +242,7 @@ TEST_CASE("clicks in the database: surveys that do not await a score ignore clic
 
 TEST_CASE("clicks in the database: a click that settles after the survey's expiry is too late") {
     Fixture f;
-    f.db->exec("UPDATE surveys SET expires_at = 2030");
+    f.db->database().exec("UPDATE surveys SET expires_at = 2030");
     f.click(8, 2000);
     CHECK(f.settle(2060).recorded == 0);
     CHECK_FALSE(f.survey().score);

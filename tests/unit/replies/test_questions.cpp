@@ -60,7 +60,8 @@ struct World : testing::ConfigDir {
         REQUIRE(parsed.event);
         auto id = engine::record_event(*db, *config, *parsed.event, t).surveys.at(0).id;
         REQUIRE(scheduler::run_due_work(*db, *config, s(now)).claimed == 1);
-        SQLite::Statement st(*db, "UPDATE surveys SET state = 'sent', sent_at = ? WHERE id = ?");
+        SQLite::Statement st(db->database(),
+                             "UPDATE surveys SET state = 'sent', sent_at = ? WHERE id = ?");
         st.bind(1, static_cast<std::int64_t>(s(now)));
         st.bind(2, static_cast<std::int64_t>(id));
         st.exec();
@@ -70,10 +71,10 @@ struct World : testing::ConfigDir {
         return replies::handle_inbound(
             *db, *config, {"sms", "in-" + std::to_string(++inbound), from, text}, s(now));
     }
-    store::SurveyRow survey(std::int64_t id) { return *store::find_survey(*db, id); }
+    store::SurveyRow survey(std::int64_t id) { return *db->find_survey(id); }
     std::vector<store::MessageRow> messages(std::int64_t id, const std::string& kind) {
         std::vector<store::MessageRow> out;
-        for (auto& m : store::messages_of_survey(*db, id))
+        for (auto& m : db->messages_of_survey(id))
             if (m.kind == kind) out.push_back(std::move(m));
         return out;
     }
@@ -119,7 +120,7 @@ TEST_CASE("questions: by SMS each is asked after the previous answer, then why, 
     CHECK(s.alert_state == store::AlertState::sent);
     CHECK(s.comment == "ehkä\nLomake kaatui kahdesti");
 
-    auto answers = store::answers_of(*w.db, id);
+    auto answers = w.db->answers_of(id);
     REQUIRE(answers.size() == 2);
     CHECK(answers[0].question_id == "q1");
     CHECK(answers[0].score == 4);
@@ -149,7 +150,7 @@ TEST_CASE("questions: the next question waits within the comment window, then th
     auto pass = scheduler::run_due_work(*w.db, *w.config, w.s("2026-11-16T12:06:00+02:00"));
     CHECK(pass.closed == 1);
     CHECK(store::to_string(w.survey(id).state) == "closed");
-    CHECK(store::answers_of(*w.db, id).size() == 1);
+    CHECK(w.db->answers_of(id).size() == 1);
     // A later reply belongs to no survey.
     CHECK(w.reply("+358401234567", "kyllä", "2026-11-16T12:10:00+02:00").outcome ==
           "no_open_survey");
@@ -181,7 +182,7 @@ TEST_CASE("questions: the answer page takes every question and the reason in one
     CHECK(store::to_string(s.state) == "commented");
     CHECK(s.score == 5);
     CHECK(s.alert_state == store::AlertState::sent);  // at once from the page, with the reason
-    auto answers = store::answers_of(*w.db, id);
+    auto answers = w.db->answers_of(id);
     REQUIRE(answers.size() == 2);
     CHECK(answers[1].score == 1);
     // A second question out of its scale refuses the whole Send.
@@ -194,7 +195,7 @@ TEST_CASE("questions: the answer page takes every question and the reason in one
     out = replies::answer_from_page(*w.db, *w.config, {other, 3, "", {std::nullopt}},
                                     w.s("2026-11-16T11:02:00+02:00"));
     CHECK(out.result == replies::PageAnswerOutcome::Result::recorded);
-    CHECK(store::answers_of(*w.db, other).size() == 1);
+    CHECK(w.db->answers_of(other).size() == 1);
     CHECK(w.survey(other).question == 2);
     CHECK_FALSE(w.survey(other).comment_until);
 }

@@ -49,7 +49,7 @@ struct World : testing::ConfigDir {
     // What the dispatcher does once the provider took the message.
     void mark_sent(std::int64_t id, const char* now) {
         SQLite::Statement st(
-            *db,
+            db->database(),
             "UPDATE surveys SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'sending'");
         st.bind(1, static_cast<std::int64_t>(s(now)));
         st.bind(2, static_cast<std::int64_t>(id));
@@ -60,7 +60,7 @@ struct World : testing::ConfigDir {
         return replies::handle_inbound(*db, *config, {"sms", provider_id, "+358401234567", text},
                                        s(now));
     }
-    store::SurveyRow survey(std::int64_t id) { return *store::find_survey(*db, id); }
+    store::SurveyRow survey(std::int64_t id) { return *db->find_survey(id); }
 };
 
 const char* kFlow = R"(flow: f

@@ -37,9 +37,8 @@ TEST_CASE("store: group commit isolates a failing job and completes every job af
     int ok = 0, failed = 0;
     for (int i = 0; i < 50; ++i) {
         auto task = [&, i]() -> asio::awaitable<void> {
-            auto job = [i](SQLite::Database& db) {
-                db.exec("INSERT INTO optouts (address, opted_out_at, source) VALUES ('a" +
-                        std::to_string(i) + "', 0, 'test')");
+            auto job = [i](store::Store& db) {
+                db.opt_out_address("a" + std::to_string(i), "test", 0);
                 if (i == 7) throw std::runtime_error("job 7 fails");
                 return i;
             };
@@ -69,14 +68,14 @@ TEST_CASE("store: a full queue refuses instead of growing") {
     std::atomic<bool> release{false};
     // The first job holds the thread; two fill the queue; the fourth is refused.
     writer.submit(
-        [&](SQLite::Database&) {
+        [&](store::Store&) {
             while (!release) std::this_thread::yield();
         },
         nullptr);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
-    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK(writer.submit([](store::Store&) {}, nullptr));
+    CHECK(writer.submit([](store::Store&) {}, nullptr));
+    CHECK_FALSE(writer.submit([](store::Store&) {}, nullptr));
     release = true;
     writer.stop();
     CHECK(writer.stats().failed == 0);
@@ -87,18 +86,18 @@ TEST_CASE("store: requests fill the queue to its bound, internal work has a rese
     store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 2, 1, 2);
     std::atomic<bool> release{false};
     writer.submit(
-        [&](SQLite::Database&) {
+        [&](store::Store&) {
             while (!release) std::this_thread::yield();
         },
         nullptr, store::Origin::internal);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr));
-    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));  // a request: 503
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
-    CHECK(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
-    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr, store::Origin::internal));
-    CHECK_FALSE(writer.submit([](SQLite::Database&) {}, nullptr));
+    CHECK(writer.submit([](store::Store&) {}, nullptr));
+    CHECK(writer.submit([](store::Store&) {}, nullptr));
+    CHECK_FALSE(writer.submit([](store::Store&) {}, nullptr));  // a request: 503
+    CHECK(writer.submit([](store::Store&) {}, nullptr, store::Origin::internal));
+    CHECK(writer.submit([](store::Store&) {}, nullptr, store::Origin::internal));
+    CHECK_FALSE(writer.submit([](store::Store&) {}, nullptr, store::Origin::internal));
+    CHECK_FALSE(writer.submit([](store::Store&) {}, nullptr));
     release = true;
     writer.stop();
     CHECK(writer.stats().failed == 0);

@@ -83,13 +83,13 @@ TEST_CASE("states: an alert that went stays sent") {
 TEST_CASE("states: the store refuses an illegal step and keeps the row as it was") {
     auto db = testing::fresh_database("cxgate-unit-states-");
     auto s = testing::sent_email_nps(SurveyState::expired);
-    s.id = store::insert_survey(*db, s);
+    s.id = db->insert_survey(s);
 
     auto reopened = s;
     reopened.state = SurveyState::sent;
     reopened.comment = "must not be written";
-    CHECK_THROWS_AS(store::save_survey(*db, reopened), store::IllegalTransition);
-    const auto kept = store::find_survey(*db, s.id);
+    CHECK_THROWS_AS(db->save_survey(reopened), store::IllegalTransition);
+    const auto kept = db->find_survey(s.id);
     REQUIRE(kept.has_value());
     CHECK(kept->state == SurveyState::expired);
     CHECK(kept->comment.empty());
@@ -97,17 +97,17 @@ TEST_CASE("states: the store refuses an illegal step and keeps the row as it was
     // The alert's table too.
     auto answered = testing::sent_email_nps(SurveyState::answered);
     answered.alert_state = AlertState::sent;
-    answered.id = store::insert_survey(*db, answered);
+    answered.id = db->insert_survey(answered);
     answered.alert_state = AlertState::pending;
-    CHECK_THROWS_AS(store::save_survey(*db, answered), store::IllegalTransition);
+    CHECK_THROWS_AS(db->save_survey(answered), store::IllegalTransition);
 
     // A legal step is written.
     auto fine = testing::sent_email_nps(SurveyState::sent);
-    fine.id = store::insert_survey(*db, fine);
+    fine.id = db->insert_survey(fine);
     fine.state = SurveyState::answered;
     fine.score = 9;
-    store::save_survey(*db, fine);
-    CHECK(store::find_survey(*db, fine.id)->state == SurveyState::answered);
+    db->save_survey(fine);
+    CHECK(db->find_survey(fine.id)->state == SurveyState::answered);
 
     // Messages: unknown never goes back to the queue.
     store::MessageRow m;
@@ -116,10 +116,10 @@ TEST_CASE("states: the store refuses an illegal step and keeps the row as it was
     m.address = "+358401234567";
     m.body = "x";
     m.state = MessageState::unknown;
-    m.id = store::insert_message(*db, m);
+    m.id = db->insert_message(m);
     m.state = MessageState::queued;
-    CHECK_THROWS_AS(store::update_message(*db, m, 2000), store::IllegalTransition);
-    CHECK(store::find_message(*db, m.id)->state == MessageState::unknown);
-    CHECK_THROWS_AS(store::set_message_state(*db, m.id, MessageState::sending, "", "", 2000),
+    CHECK_THROWS_AS(db->update_message(m, 2000), store::IllegalTransition);
+    CHECK(db->find_message(m.id)->state == MessageState::unknown);
+    CHECK_THROWS_AS(db->set_message_state(m.id, MessageState::sending, "", "", 2000),
                     store::IllegalTransition);
 }

@@ -12,6 +12,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/store/database.hpp"
+#include "cxgate/store/sqlite_store.hpp"
 
 namespace cxgate::testing {
 
@@ -19,7 +20,7 @@ struct ConfigDir {
     std::filesystem::path root;
     std::shared_ptr<const config::Config> config;
     config::Diagnostics diagnostics;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<store::SqliteStore> db;  // the store the components work on
 
     ConfigDir(const std::map<std::string, std::string>& flows, const std::string& defaults,
               const std::string& extra = "") {
@@ -40,7 +41,8 @@ struct ConfigDir {
                   extra);
         for (const auto& [name, text] : flows) write("flows/" + name + ".yaml", text);
         reload();
-        db = store::open_for_writing((root / "cxgate.db").string());
+        db = std::make_unique<store::SqliteStore>(
+            store::open_for_writing((root / "cxgate.db").string()));
     }
     ~ConfigDir() {
         db.reset();

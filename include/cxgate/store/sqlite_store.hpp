@@ -1,0 +1,119 @@
+#pragma once
+// The store on SQLite: the SQL of every operation in store.hpp, on one connection. The
+// statements live in src/store/, a file per table or question; each is prepared once per
+// connection (statement_cache.hpp).
+#include <memory>
+
+#include <SQLiteCpp/Database.h>
+
+#include "cxgate/store/store.hpp"
+
+namespace cxgate::store {
+
+class SqliteStore final : public Store {
+  public:
+    // Works on `db`, which must outlive it (the DbThread that owns the connection).
+    explicit SqliteStore(SQLite::Database& db) : db_(db) {}
+    // Owns its connection: a one-shot command's (outbox, report, simulate) or a test's.
+    explicit SqliteStore(std::unique_ptr<SQLite::Database> owned)
+        : owned_(std::move(owned)), db_(*owned_) {}
+    SQLite::Database& database() { return db_; }
+
+    // ReportQueries
+    std::vector<AnsweredQuestion> answered_questions(const AnswerFilter& filter) override;
+
+    // ClickLog
+    std::vector<ClickRow> pending_clicks(std::int64_t survey_id) override;
+    std::vector<ClickRow> clicks_of_survey(std::int64_t survey_id) override;
+    std::vector<ClickRow> open_burst(std::int64_t survey_id, Seconds now) override;
+    void insert_click(std::int64_t survey_id, int score, Seconds now, Seconds settle_at) override;
+    void touch_click(std::int64_t click_id, Seconds now) override;
+    void move_burst_settling(std::int64_t survey_id, Seconds settle_at,
+                             std::optional<Seconds> now) override;
+    void decide_clicks(const std::vector<std::int64_t>& ids, const std::string& state,
+                       Seconds now) override;
+    void close_pending_clicks(std::int64_t survey_id, Seconds now) override;
+    void mark_click_recorded(std::int64_t click_id) override;
+    bool has_recorded_click(std::int64_t survey_id) override;
+    std::vector<std::int64_t> surveys_with_settled_clicks(Seconds now, size_t limit) override;
+
+    // ContactBook
+    void upsert_contact(const ContactRow& contact, Seconds now) override;
+    std::optional<ContactRow> find_contact(const std::string& id) override;
+    std::vector<ContactRow> contacts_after(const std::string& cursor,
+                                           const std::vector<std::string>& segments,
+                                           std::optional<Seconds> seen_since,
+                                           size_t limit) override;
+
+    // EventLog
+    bool event_recorded(const std::string& id) override;
+    void insert_event(const EventRow& event) override;
+    std::vector<SurveyRow> surveys_of_event(const std::string& event_id) override;
+
+    // InboundLog
+    bool inbound_seen(const std::string& channel, const std::string& provider_id) override;
+    void record_inbound(const InboundRow& row) override;
+    void opt_in_address(const std::string& address) override;
+
+    // MessageQueries
+    std::vector<std::int64_t> queued_messages_due(Seconds now, size_t limit) override;
+    std::vector<MessageRow> messages_in_flight() override;
+    std::vector<MessageRow> messages_by_provider_id(const std::string& channel,
+                                                    const std::string& provider_id) override;
+    std::vector<MessageRow> messages_of_survey(std::int64_t survey_id) override;
+    std::vector<MessageRow> messages_after(std::int64_t id) override;
+    std::vector<MessageRow> outbox(const OutboxFilter& filter) override;
+
+    // Records
+    void record_answer(const SurveyRow& s, int index, int score, Seconds now) override;
+    std::vector<AnswerRow> answers_of(std::int64_t survey_id) override;
+    std::int64_t insert_survey(const SurveyRow& row) override;
+    void save_survey(const SurveyRow& row) override;
+    std::optional<SurveyRow> find_survey(std::int64_t id) override;
+    std::int64_t insert_message(const MessageRow& row) override;
+    std::optional<MessageRow> find_message(std::int64_t id) override;
+    void set_message_state(std::int64_t id, MessageState state, const std::string& provider_id,
+                           const std::string& error, Seconds now) override;
+    void update_message(const MessageRow& row, Seconds now) override;
+    bool is_opted_out(const std::string& address) override;
+    bool opt_out_address(const std::string& address, const std::string& source,
+                         Seconds now) override;
+    std::string setting(const std::string& key, const std::function<std::string()>& make) override;
+    void put_setting(const std::string& key, const std::string& value) override;
+
+    // ScheduleRuns
+    void open_schedule_run(const std::string& flow, const std::string& period,
+                           Seconds opens_at) override;
+    std::vector<ScheduleRun> unfinished_schedule_runs(const std::string& flow) override;
+    void save_schedule_run(const ScheduleRun& run, std::optional<Seconds> finished_at) override;
+
+    // StatusReportLog
+    bool keep_status_report(const StatusReportRow& report) override;
+    bool status_report_applied(const StatusReportRow& report) override;
+    void mark_status_report_applied(const StatusReportRow& report) override;
+    std::vector<StatusReportRow> unapplied_status_reports(const std::string& channel,
+                                                          const std::string& provider_id) override;
+
+    // SurveyQueries
+    std::optional<SurveyRow> waiting_survey_for(const std::string& address, Seconds now) override;
+    std::optional<SurveyRow> survey_in_the_way(const std::string& address, std::int64_t except,
+                                               Seconds now) override;
+    std::vector<HistoryRow> survey_history(const std::string& contact_id,
+                                           const std::string& deal_id, Seconds now) override;
+    std::vector<SurveyRow> due_surveys(Seconds now, size_t limit) override;
+    std::vector<SurveyRow> reminders_due(Seconds now, size_t limit) override;
+    std::vector<SurveyRow> alerts_due(Seconds now) override;
+    int expire_unanswered(Seconds now) override;
+    int close_ended_comment_windows(Seconds now) override;
+    std::optional<Seconds> next_due() override;
+    std::optional<std::string> latest_locale(const std::string& address) override;
+    std::vector<SurveyRow> answered_surveys(const std::string& flow, std::optional<Seconds> since,
+                                            size_t limit) override;
+    std::vector<SurveyRow> all_surveys() override;
+
+  private:
+    std::unique_ptr<SQLite::Database> owned_;
+    SQLite::Database& db_;
+};
+
+}  // namespace cxgate::store
