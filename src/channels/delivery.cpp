@@ -7,9 +7,7 @@
 
 #include "cxgate/engine/channel_choice.hpp"
 #include "cxgate/foundation/links.hpp"
-#include "cxgate/store/contacts.hpp"
-#include "cxgate/store/message_queries.hpp"
-#include "cxgate/store/status_reports.hpp"
+#include "cxgate/store/store.hpp"
 #include "cxgate/templates/compose.hpp"
 
 namespace cxgate::channels {

@@ -1,4 +1,5 @@
 #include "cxgate/channels/email_reply.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -108,25 +109,6 @@ bool starts_quoted_tail(const std::vector<std::string_view>& lines, size_t i) {
     return false;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // A character reference starting at html[i] == '&': appends its text and returns the
 // length consumed, or 0 when it is not one this knows (the '&' is then kept as text).
 size_t decode_entity(std::string_view html, size_t i, std::string& out) {
@@ -151,7 +133,7 @@ size_t decode_entity(std::string_view html, size_t i, std::string& out) {
             cp = cp * (hex ? 16 : 10) + d;
             if (cp > 0x10FFFF) cp = 0x110000;  // stays invalid, becomes U+FFFD
         }
-        append_utf8(out, cp);
+        utf8::append(out, cp == 0 ? 0xFFFD : cp);  // &#0; too, as HTML reads it
         return semi - i + 1;
     }
     static const std::pair<const char*, uint32_t> named[] = {
@@ -165,7 +147,7 @@ size_t decode_entity(std::string_view html, size_t i, std::string& out) {
             if (cp == 0xA0)
                 out += ' ';
             else
-                append_utf8(out, cp);
+                utf8::append(out, cp);
             return semi - i + 1;
         }
     }

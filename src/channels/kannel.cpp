@@ -16,28 +16,11 @@
 #include "cxgate/channels/webhook_util.hpp"
 #include "cxgate/foundation/sms_encoding.hpp"
 #include "cxgate/foundation/url.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::channels {
 
 namespace {
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 // The charset parameter of a Content-Type, lower-case, without quotes ("" when absent).
 std::string charset_of(const std::string& content_type) {
@@ -62,7 +45,7 @@ std::string body_text(const std::string& body, const std::string& charset) {
         std::string out;
         for (size_t i = 0; i < body.size(); i += 2) {
             if (i + 1 >= body.size()) {
-                append_utf8(out, 0xFFFD);
+                utf8::append(out, 0xFFFD);
                 break;
             }
             char32_t unit = (static_cast<unsigned char>(body[i]) << 8) |
@@ -71,18 +54,18 @@ std::string body_text(const std::string& body, const std::string& charset) {
                 char32_t low = (static_cast<unsigned char>(body[i + 2]) << 8) |
                                static_cast<unsigned char>(body[i + 3]);
                 if (low >= 0xDC00 && low < 0xE000) {
-                    append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                    utf8::append(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
                     i += 2;
                     continue;
                 }
             }
-            append_utf8(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
+            utf8::append(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
         }
         return out;
     }
     if (charset == "iso-8859-1" || charset == "latin1") {
         std::string out;
-        for (char c : body) append_utf8(out, static_cast<unsigned char>(c));
+        for (char c : body) utf8::append(out, static_cast<unsigned char>(c));
         return out;
     }
     return body;

@@ -38,6 +38,7 @@
 #include "cxgate/channels/webhook_util.hpp"
 #include "cxgate/foundation/crypto.hpp"
 #include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::channels {
 
@@ -109,19 +110,6 @@ bool ecdsa_sha256_verify(const std::string& public_key, std::string_view data,
                             data.size()) == 1;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // Inbound Parse posts each field in the charset the sender used (named in `charsets`).
 // Finnish and Swedish mail still comes as ISO-8859-1/-15 or Windows-1252 from older
 // clients; those become UTF-8 here (ISO-8859-1 read as Windows-1252, as browsers do).
@@ -172,7 +160,7 @@ std::string to_utf8(const std::string& data, std::string charset) {
                     break;
             }
         }
-        append_utf8(out, b);
+        utf8::append(out, b);
     }
     return out;
 }

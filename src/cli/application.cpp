@@ -12,8 +12,8 @@
 #include "cxgate/http/server.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/database.hpp"
-#include "cxgate/store/records.hpp"
 #include "cxgate/store/sqlite_store.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::cli {
 

@@ -18,9 +18,8 @@
 #include "cxgate/foundation/url.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
-#include "cxgate/store/message_queries.hpp"
-#include "cxgate/store/records.hpp"
 #include "cxgate/store/sqlite_store.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::cli {
 

@@ -24,10 +24,8 @@
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/scheduler/due_work.hpp"
 #include "cxgate/store/database.hpp"
-#include "cxgate/store/message_queries.hpp"
-#include "cxgate/store/records.hpp"
 #include "cxgate/store/sqlite_store.hpp"
-#include "cxgate/store/survey_queries.hpp"
+#include "cxgate/store/store.hpp"
 #include "simulation.hpp"
 
 namespace cxgate::cli {

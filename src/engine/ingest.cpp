@@ -1,8 +1,6 @@
 #include "cxgate/engine/ingest.hpp"
 
-#include "cxgate/store/contacts.hpp"
-#include "cxgate/store/events.hpp"
-#include "cxgate/store/survey_queries.hpp"
+#include "cxgate/store/store.hpp"
 
 #include "cxgate/engine/plan.hpp"
 

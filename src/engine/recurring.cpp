@@ -6,8 +6,7 @@
 #include <optional>
 
 #include "cxgate/engine/event.hpp"
-#include "cxgate/store/contacts.hpp"
-#include "cxgate/store/schedule_runs.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::engine {
 

@@ -8,7 +8,7 @@
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/page_security.hpp"
 #include "cxgate/replies/conversation.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
 

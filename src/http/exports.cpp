@@ -8,8 +8,7 @@
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/routes.hpp"
 #include "cxgate/report/query.hpp"
-#include "cxgate/store/records.hpp"
-#include "cxgate/store/survey_queries.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::http {
 

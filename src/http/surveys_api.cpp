@@ -6,9 +6,7 @@
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/routes.hpp"
-#include "cxgate/store/clicks.hpp"
-#include "cxgate/store/message_queries.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::http {
 

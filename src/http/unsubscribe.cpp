@@ -10,7 +10,7 @@
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/page_security.hpp"
 #include "cxgate/http/routes.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::http {
 

@@ -79,6 +79,13 @@ Response provider_ok(const Request& request, const channels::Channel& channel) {
     return res;
 }
 
+// The channel a webhook's URL names, when the running configuration has it.
+std::shared_ptr<channels::Channel> webhook_channel(Services& s, const config::Config& config,
+                                                   const std::string& name) {
+    auto channel = s.dispatcher.channel(name);
+    return channel && config.find_channel(name) ? channel : nullptr;
+}
+
 bool is_sandbox(const config::Config& config, const std::string& channel) {
     return config.find_channel(channel)->type == "sandbox";
 }
@@ -88,9 +95,8 @@ bool is_sandbox(const config::Config& config, const std::string& channel) {
 asio::awaitable<Reply> webhook_inbound(const Request& request, Services& s, const Target& target) {
     const auto& channel_name = target.param("channel");
     auto config = s.config();
-    auto channel = s.dispatcher.channel(channel_name);
-    if (!channel || !config->find_channel(channel_name))
-        co_return ApiError{status::not_found, "no channel " + channel_name};
+    auto channel = webhook_channel(s, *config, channel_name);
+    if (!channel) co_return ApiError{status::not_found, "no channel " + channel_name};
     const auto now = s.clock.now().time_since_epoch().count();
     auto parsed = channel->parse_inbound(webhook_request(request), now);
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))
@@ -134,9 +140,8 @@ asio::awaitable<Reply> webhook_inbound(const Request& request, Services& s, cons
 asio::awaitable<Reply> webhook_status(const Request& request, Services& s, const Target& target) {
     const auto& channel_name = target.param("channel");
     auto config = s.config();
-    auto channel = s.dispatcher.channel(channel_name);
-    if (!channel || !config->find_channel(channel_name))
-        co_return ApiError{status::not_found, "no channel " + channel_name};
+    auto channel = webhook_channel(s, *config, channel_name);
+    if (!channel) co_return ApiError{status::not_found, "no channel " + channel_name};
     const auto now = s.clock.now().time_since_epoch().count();
     auto parsed = channel->parse_status(webhook_request(request), now);
     if (auto* error = std::get_if<channels::WebhookError>(&parsed))

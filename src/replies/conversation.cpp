@@ -3,9 +3,6 @@
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
-#include "cxgate/store/clicks.hpp"
-#include "cxgate/store/inbound.hpp"
-#include "cxgate/store/survey_queries.hpp"
 
 #include "cxgate/alerts/alerts.hpp"
 #include "cxgate/foundation/phone.hpp"
@@ -76,7 +73,7 @@ enum class ScoreSource { reply, answer_page, click };
 
 void queue_alert(store::Store& db, const config::Config& config, SurveyRow& s, Seconds now,
                  ReplyOutcome& out) {
-    auto ids = send_alert(db, config, s, now);
+    auto ids = alerts::send_alert(db, config, s, now);
     out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
 }
 
@@ -181,19 +178,6 @@ bool awaits_score(const SurveyRow& s) {
 }
 
 }  // namespace
-
-std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
-                                     SurveyRow& survey, Seconds now) {
-    std::vector<std::int64_t> ids;
-    std::vector<std::string> skipped;
-    for (auto& m : alerts::alert_messages(config, survey, now, &skipped))
-        ids.push_back(queue(db, m));
-    for (const auto& target : skipped)
-        spdlog::warn("survey {}: alert target {} has no address; skipped", survey.id, target);
-    survey.alert_state = AlertState::sent;
-    survey.alert_due_at.reset();
-    return ids;
-}
 
 ReplyOutcome handle_inbound(store::Store& db, const config::Config& config,
                             const InboundMessage& message, Seconds now) {

@@ -1,7 +1,7 @@
 #include "cxgate/report/query.hpp"
 
 #include "cxgate/foundation/timing.hpp"
-#include "cxgate/store/answers.hpp"
+#include "cxgate/store/store.hpp"
 
 #include <algorithm>
 #include <cmath>

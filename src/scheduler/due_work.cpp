@@ -1,12 +1,10 @@
 #include "cxgate/scheduler/due_work.hpp"
 
+#include <unordered_set>
+
 #include <nlohmann/json.hpp>
 
-#include <unordered_set>
-#include "cxgate/store/contacts.hpp"
-#include "cxgate/store/message_queries.hpp"
-#include "cxgate/store/survey_queries.hpp"
-
+#include "cxgate/alerts/alerts.hpp"
 #include "cxgate/engine/channel_choice.hpp"
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/engine/recurring.hpp"
@@ -63,7 +61,7 @@ void supersede(store::Store& db, const config::Config& config, std::int64_t olde
                         (older->question < store::question_count(*older) ? "its next question"
                                                                          : "its \"why?\"");
         if (older->alert_state == AlertState::pending) {
-            auto ids = replies::send_alert(db, config, *older, now);
+            auto ids = alerts::send_alert(db, config, *older, now);
             out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
             ++out.alerted;
         }
@@ -226,7 +224,7 @@ void expire_and_close(store::Store& db, const config::Config& config, Seconds no
 
     auto late_alerts = db.alerts_due(now);
     for (auto& s : late_alerts) {
-        auto ids = replies::send_alert(db, config, s, now);
+        auto ids = alerts::send_alert(db, config, s, now);
         out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
         s.updated_at = now;
         db.save_survey(s);

@@ -1,10 +1,12 @@
 #pragma once
 // Alerts to the people a low score concerns: the staff member the survey was about,
 // their team lead (from the staff directory), and named targets such as "#sales-alerts".
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "cxgate/config/config.hpp"
-#include "cxgate/store/records.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::alerts {
 
@@ -16,5 +18,12 @@ bool should_alert(const config::Config& config, const store::SurveyRow& survey);
 std::vector<store::MessageRow> alert_messages(const config::Config& config,
                                               const store::SurveyRow& survey, store::Seconds now,
                                               std::vector<std::string>* skipped);
+
+// Queues the survey's alert messages and marks its alert sent; the caller saves the survey
+// in the same job, so the alert and its record commit together. Every path that alerts
+// (a reply, the answer page, a settled click, a late reason's deadline, a superseded
+// survey) comes here. Returns the queued message ids (the dispatcher is told of them).
+std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
+                                     store::SurveyRow& survey, store::Seconds now);
 
 }  // namespace cxgate::alerts

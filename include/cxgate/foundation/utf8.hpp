@@ -22,4 +22,8 @@ std::string repair(std::string_view text);
 // limit such as "200 characters" means the same for "Åsa" as for "Asa".
 size_t length(std::string_view text);
 
+// Appends the code point's UTF-8 bytes; a surrogate or a value above U+10FFFF, which UTF-8
+// cannot carry, becomes U+FFFD (text decoded from UTF-16, Latin-1 or HTML entities).
+void append(std::string& out, char32_t code_point);
+
 }  // namespace cxgate::utf8

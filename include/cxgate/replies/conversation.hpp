@@ -81,8 +81,4 @@ struct SettleOutcome {
 SettleOutcome settle_clicks(store::Store& db, const config::Config& config, store::Seconds now,
                             size_t limit);
 
-// Queues the alert messages of a survey and marks its alert sent.
-std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
-                                     store::SurveyRow& survey, store::Seconds now);
-
 }  // namespace cxgate::replies

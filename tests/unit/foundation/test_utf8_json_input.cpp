@@ -94,3 +94,25 @@ TEST_CASE("json_input: dump replaces invalid UTF-8 instead of throwing") {
     CHECK_THROWS(j.dump());
     CHECK(json_input::dump(j) == "{\"comment\":\"bad " + fffd + fffd + "\"}");
 }
+
+TEST_CASE("utf8: append encodes every code point UTF-8 can carry, and U+FFFD for the rest") {
+    struct Case {
+        char32_t code_point;
+        std::string bytes;
+    };
+    const Case cases[] = {
+        {U'a', "a"},
+        {0xE4, "\xC3\xA4"},              // ä: two bytes (a Latin-1 byte decoded)
+        {0x20AC, "\xE2\x82\xAC"},        // €: three
+        {0x1F600, "\xF0\x9F\x98\x80"},   // an emoji from a UTF-16 surrogate pair: four
+        {0x10FFFF, "\xF4\x8F\xBF\xBF"},  // the last code point
+        {0xD800, "\xEF\xBF\xBD"},        // a lone surrogate
+        {0x110000, "\xEF\xBF\xBD"},      // beyond Unicode
+    };
+    for (const auto& c : cases) {
+        std::string out = "x";
+        utf8::append(out, c.code_point);
+        CHECK(out == "x" + c.bytes);
+        CHECK(utf8::valid(out));
+    }
+}
