@@ -16,6 +16,7 @@
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/foundation/random.hpp"
 #include "cxgate/foundation/url.hpp"
+#include "cxgate/report/parameters.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/sqlite_store.hpp"
@@ -116,24 +117,22 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
     return 0;
 }
 
-int report_command(const std::string& file, const std::string& db_override, const std::string& flow,
-                   const std::string& by, const std::string& since, bool as_json) {
+// `cxgate report`: the same parameters as GET /v1/reports, read by the same code.
+int report_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options, bool as_json) {
     auto config = load_or_report(file);
     if (!config) return 2;
-    report::ReportQuery query;
-    query.flow = flow;
-    query.by = by;
-    query.timezone = config->defaults.timezone;
-    if (!since.empty()) {
-        auto t = timing::parse_iso8601(since.size() == 10 ? since + "T00:00:00Z" : since);
-        if (!t) {
-            std::cerr << "cxgate report: --since: expected a date (2026-11-01) or ISO 8601 time\n";
-            return 2;
-        }
-        query.since = t->time_since_epoch().count();
+    std::map<std::string, std::string> parameters;
+    for (const auto& [name, value] : options)
+        if (!value.empty()) parameters[name] = value;
+    auto parsed = report::parse_query(parameters, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+        std::cerr << "cxgate report: --" << error->message << "\n";
+        return 2;
     }
-    if (!flow.empty() && !config->find_flow(flow))
-        std::cerr << "cxgate report: note: no flow " << flow << " in the configuration\n";
+    const auto& query = std::get<report::ReportQuery>(parsed);
+    if (!query.flow.empty() && !config->find_flow(query.flow))
+        std::cerr << "cxgate report: note: no flow " << query.flow << " in the configuration\n";
     std::unique_ptr<store::Store> db;
     try {
         db = std::make_unique<store::SqliteStore>(
@@ -142,16 +141,11 @@ int report_command(const std::string& file, const std::string& db_override, cons
         std::cerr << "cxgate report: " << e.what() << "\n";
         return 1;
     }
-    std::string error;
-    auto rows = report::run_report(*db, query, &error);
-    if (!error.empty()) {
-        std::cerr << "cxgate report: --" << error << "\n";
-        return 2;
-    }
+    auto rows = report::run_report(*db, *config, query);
     if (as_json)
-        std::cout << json_input::dump(report::to_json(rows, query), 2) << "\n";
+        std::cout << json_input::dump(report::to_json(rows, query, *config), 2) << "\n";
     else
-        std::cout << report::to_table(rows, query);
+        std::cout << report::to_table(rows, query, *config);
     return 0;
 }
 
@@ -250,7 +244,7 @@ int run(int argc, char** argv) {
     auto* check_cmd = app.add_subcommand("check", "Validate configuration, flows and templates");
     check_cmd->add_option("--config", config_file, "Configuration file");
 
-    std::string db_override, to, kind, flow, by = "step", since, url_override, channel, id;
+    std::string db_override, to, kind, url_override, channel, id;
     bool as_json = false;
     int limit = 50;
     auto* outbox_cmd =
@@ -267,10 +261,20 @@ int run(int argc, char** argv) {
         app.add_subcommand("report", "Metrics per step, staff, segment, channel, outcome or week");
     report_cmd->add_option("--config", config_file, "Configuration file");
     report_cmd->add_option("--db", db_override, "SQLite database file");
-    report_cmd->add_option("--flow", flow, "Only this flow");
-    report_cmd->add_option("--by", by, "step, staff, segment, channel, outcome, week")
-        ->capture_default_str();
-    report_cmd->add_option("--since", since, "Answers since this date or time");
+    std::map<std::string, std::string> report_options;
+    report_cmd->add_option("--flow", report_options["flow"], "Only this flow");
+    report_cmd
+        ->add_option("--by", report_options["by"],
+                     "One or two of step, staff, team, segment, channel, outcome, week "
+                     "(step,week)")
+        ->default_str("step");
+    for (const char* filter : {"step", "staff", "team", "segment", "channel", "outcome"})
+        report_cmd->add_option(std::string("--") + filter, report_options[filter],
+                               std::string("Only answers with this ") + filter);
+    report_cmd->add_option("--since", report_options["since"],
+                           "From this date (midnight in the flow's zone) or ISO 8601 time");
+    report_cmd->add_option("--until", report_options["until"],
+                           "Up to (not including) this date or time");
     report_cmd->add_flag("--json", as_json, "JSON output");
 
     std::string address, text;
@@ -331,7 +335,7 @@ int run(int argc, char** argv) {
     }
     if (*check_cmd) return check(config_file);
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
-    if (*report_cmd) return report_command(config_file, db_override, flow, by, since, as_json);
+    if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*reply_cmd)
         return reply(config_file, url_override, address, text, channel, id, token_option);
     if (*event_cmd) return event(config_file, url_override, source);

@@ -7,6 +7,7 @@
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/routes.hpp"
+#include "cxgate/report/parameters.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/store.hpp"
 
@@ -78,23 +79,14 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
 
 asio::awaitable<Reply> get_reports(const Request& request, Services& s, const Target& target) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
-    report::ReportQuery query;
-    query.timezone = s.config()->defaults.timezone;
-    if (auto it = target.query.find("flow"); it != target.query.end()) query.flow = it->second;
-    if (auto it = target.query.find("by"); it != target.query.end()) query.by = it->second;
-    if (!report::valid_dimension(query.by))
-        co_return ApiError{status::bad_request,
-                           "by: must be one of step, staff, segment, channel, outcome, week", "by"};
-    if (auto it = target.query.find("since"); it != target.query.end()) {
-        query.since = parse_time_param(it->second);
-        if (!query.since)
-            co_return ApiError{status::bad_request, "since: expected ISO 8601", "since"};
-    }
-    auto job = [query](store::Store& db) {
-        std::string error;
-        return report::to_json(report::run_report(db, query, &error), query);
+    auto config = s.config();
+    auto parsed = report::parse_query(target.query, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    auto job = [config, query = std::get<report::ReportQuery>(parsed)](store::Store& db) {
+        return report::to_json(report::run_report(db, *config, query), query, *config);
     };
-    auto body = co_await s.reader.execute(job);
+    auto body = co_await s.reader.execute(std::move(job));
     co_return json_response(request, status::ok, json_input::dump(body));
 }
 

@@ -1,13 +1,13 @@
+// The report engine: answers grouped into cells of one or two dimensions, each cell's
+// figures computed by the metric's formula (foundation/metrics), and the response rate of
+// the same cell from the surveys sent in the period.
 #include "cxgate/report/query.hpp"
 
-#include "cxgate/foundation/timing.hpp"
-#include "cxgate/store/store.hpp"
-
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <map>
 #include <tuple>
+
+#include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::report {
 
@@ -15,182 +15,195 @@ using namespace cxgate::metrics;
 
 namespace {
 
-const std::vector<std::string> kDimensions{"step",    "staff",   "segment",
-                                           "channel", "outcome", "week"};
-
 std::string or_none(const std::string& value) {
     return value.empty() ? "(none)" : value;
 }
 
-// The group an answer falls in for a dimension (by=week is decided by the caller, in the
-// survey's own zone). Outcome is the event that caused the survey (deal.won, deal.lost,
-// meeting.completed, ...).
-std::string group_of(const std::string& by, const store::AnsweredQuestion& a) {
-    if (by == "step") return a.step;
-    if (by == "staff") return or_none(a.staff_id);
-    if (by == "segment") return or_none(a.segment);
-    if (by == "channel") return or_none(a.channel);
-    return a.event_type;  // outcome
+// What a report groups and filters by, the same for an answer and for a sent survey.
+struct Facts {
+    const std::string &step, &event_type, &staff_id, &segment, &channel, &timezone;
+    long long at;  // answered_at for an answer, sent_at for a sent survey: its week
+};
+
+Facts facts_of(const store::AnsweredQuestion& a) {
+    return {a.step, a.event_type, a.staff_id, a.segment, a.channel, a.timezone, a.answered_at};
+}
+Facts facts_of(const store::SentSurvey& s) {
+    return {s.step, s.event_type, s.staff_id, s.segment, s.channel, s.timezone, s.sent_at};
 }
 
-std::string fmt(double v, int decimals = 1) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-    return buffer;
+// Reads the zones once per report; an unknown or missing zone reads as the fallback.
+class Zones {
+  public:
+    explicit Zones(const std::string& fallback) : fallback_(locate(fallback, nullptr)) {}
+    const date::time_zone& of(const std::string& name) {
+        if (name.empty()) return *fallback_;
+        auto [it, inserted] = zones_.try_emplace(name, nullptr);
+        if (inserted) it->second = locate(name, fallback_);
+        return *it->second;
+    }
+
+  private:
+    static const date::time_zone* locate(const std::string& name, const date::time_zone* or_else) {
+        try {
+            return date::locate_zone(name);
+        } catch (const std::exception&) {
+            return or_else ? or_else : date::locate_zone("UTC");
+        }
+    }
+    const date::time_zone* fallback_;
+    std::map<std::string, const date::time_zone*> zones_;
+};
+
+// The team of a staff member: their lead's id; a lead (no lead of their own) leads their
+// own team.
+std::string team_of(const config::Config& config, const std::string& staff_id) {
+    if (staff_id.empty()) return "";
+    auto it = config.staff.find(staff_id);
+    if (it == config.staff.end()) return "";
+    return it->second.lead.empty() ? staff_id : it->second.lead;
 }
 
-// "33.3 ±40.1"; a margin left out (n < 2) is shown as "-", as the JSON's null, so a blank
-// is never mistaken for a margin of zero.
-std::string figure(const std::optional<Figure>& f, const char* unit = "") {
-    if (!f) return "-";
-    return fmt(f->value) + unit + " ±" + (f->margin ? fmt(*f->margin) : std::string("-"));
-}
+class Grouping {
+  public:
+    Grouping(const config::Config& config, const ReportQuery& query)
+        : config_(config), query_(query), zones_(query.timezone) {}
 
-nlohmann::json figure_json(const std::optional<Figure>& f) {
-    if (!f) return nullptr;
-    nlohmann::json j{{"value", std::round(f->value * 10) / 10}};
-    j["margin"] =
-        f->margin ? nlohmann::json(std::round(*f->margin * 10) / 10) : nlohmann::json(nullptr);
-    return j;
+    std::string value(const std::string& dimension, const Facts& f) {
+        if (dimension == "step") return f.step;
+        if (dimension == "staff") return or_none(f.staff_id);
+        if (dimension == "team") return or_none(team_of(config_, f.staff_id));
+        if (dimension == "segment") return or_none(f.segment);
+        if (dimension == "channel") return or_none(f.channel);
+        if (dimension == "week")
+            return timing::iso_week_label(timing::TimePoint{std::chrono::seconds{f.at}},
+                                          zones_.of(f.timezone));
+        return f.event_type;  // outcome: the event that caused the survey (deal.won, ...)
+    }
+
+    bool wanted(const Facts& f) const {
+        const auto& w = query_.where;
+        auto is = [](const std::string& want, const std::string& have) {
+            return want.empty() || want == have;
+        };
+        return is(w.step, f.step) && is(w.staff, f.staff_id) && is(w.segment, f.segment) &&
+               is(w.channel, f.channel) && is(w.outcome, f.event_type) &&
+               (w.team.empty() || w.team == team_of(config_, f.staff_id));
+    }
+
+    std::vector<std::string> cell(const Facts& f) {
+        std::vector<std::string> out;
+        for (const auto& d : query_.by) out.push_back(value(d, f));
+        return out;
+    }
+
+  private:
+    const config::Config& config_;
+    const ReportQuery& query_;
+    Zones zones_;
+};
+
+bool has(const std::vector<std::string>& by, const char* dimension) {
+    return std::find(by.begin(), by.end(), dimension) != by.end();
 }
 
 }  // namespace
 
-bool valid_dimension(const std::string& by) {
-    return std::find(kDimensions.begin(), kDimensions.end(), by) != kDimensions.end();
+const std::vector<std::string>& dimensions() {
+    static const std::vector<std::string> all{"step",    "staff",   "team", "segment",
+                                              "channel", "outcome", "week"};
+    return all;
 }
 
-std::vector<ReportRow> run_report(store::Store& db, const ReportQuery& query, std::string* error) {
-    if (!valid_dimension(query.by)) {
-        if (error) *error = "by: must be one of step, staff, segment, channel, outcome, week";
-        return {};
-    }
-    // One row per answered question: a step of several questions reports each on its own.
+bool valid_dimension(const std::string& by) {
+    return has(dimensions(), by.c_str());
+}
+
+std::vector<ReportRow> run_report(store::Store& db, const config::Config& config,
+                                  const ReportQuery& query) {
     store::AnswerFilter filter;
     filter.flow = query.flow;
-    if (query.since) filter.since = *query.since;
-    if (query.until) filter.until = *query.until;
-    const auto answers = db.answered_questions(filter);
+    filter.since = query.since;
+    filter.until = query.until;
+    Grouping grouping(config, query);
+    const bool by_step = has(query.by, "step");
 
-    // Groups keep the order in which they first appear (steps in funnel order).
-    // group, flow, metric, scale min, max, low_is_good, question index and id (by step only:
-    // other dimensions pool the answers of one metric and scale).
-    using Key = std::tuple<std::string, std::string, std::string, int, int, bool, int, std::string>;
+    // Response rates per cell, flow and the survey's metric.
+    using RateKey = std::tuple<std::vector<std::string>, std::string, std::string>;
+    std::map<RateKey, ResponseRate> rates;
+    for (const auto& s : db.sent_surveys(filter)) {
+        const auto f = facts_of(s);
+        if (!grouping.wanted(f)) continue;
+        auto& rate = rates[RateKey{grouping.cell(f), s.flow, s.metric}];
+        ++rate.sent;
+        rate.answered += s.answered ? 1 : 0;
+    }
+
+    // One row per cell, flow, metric and scale (and question, with the step dimension: a
+    // step of several questions reports each on its own). Cells keep the order in which
+    // they first appear (steps in funnel order); weeks read in time order.
+    using Key = std::tuple<std::vector<std::string>, std::string, std::string, int, int, bool, int,
+                           std::string, std::string>;
     std::vector<Key> order;
     std::map<Key, std::vector<int>> scores;
-    const bool by_week = query.by == "week";
-    const date::time_zone* fallback_zone = nullptr;
-    try {
-        fallback_zone = date::locate_zone(query.timezone);
-    } catch (const std::exception&) {
-        fallback_zone = date::locate_zone("UTC");
-    }
-    std::map<std::string, const date::time_zone*> zones;
-    auto zone_of = [&](const std::string& name) {
-        if (name.empty()) return fallback_zone;
-        auto [it, inserted] = zones.try_emplace(name, fallback_zone);
-        if (inserted) {
-            try {
-                it->second = date::locate_zone(name);
-            } catch (const std::exception&) {
-            }
-        }
-        return it->second;
-    };
-    const bool by_step = query.by == "step";
-    for (const auto& a : answers) {
-        std::string group_value =
-            by_week ? timing::iso_week_label(timing::TimePoint{std::chrono::seconds{a.answered_at}},
-                                             *zone_of(a.timezone))
-                    : group_of(query.by, a);
-        Key key{group_value,
+    for (const auto& a : db.answered_questions(filter)) {
+        const auto f = facts_of(a);
+        if (!grouping.wanted(f)) continue;
+        Key key{grouping.cell(f),
                 a.flow,
                 a.metric,
                 a.scale_min,
                 a.scale_max,
                 a.low_is_good,
                 by_step ? a.question : 0,
-                by_step ? a.question_id : std::string()};
+                by_step ? a.question_id : std::string(),
+                a.survey_metric};
         auto [it, inserted] = scores.try_emplace(key);
         if (inserted) order.push_back(key);
         it->second.push_back(a.score);
     }
-    // Weeks read in time order; other groups in the order they first appear (funnel order).
-    if (by_week)
-        std::stable_sort(order.begin(), order.end(), [](const Key& a, const Key& b) {
-            return std::get<0>(a) < std::get<0>(b);
-        });
+    // Sorted by the first dimension, then the second: a week by its label (time order),
+    // any other value (in its flow) by where it first appeared (funnel order for steps).
+    std::vector<std::map<std::string, size_t>> first_seen(query.by.size());
+    auto seen_as = [](const Key& key, size_t d) {
+        return std::get<0>(key)[d] + '\0' + std::get<1>(key);
+    };
+    for (const auto& key : order)
+        for (size_t d = 0; d < query.by.size(); ++d)
+            first_seen[d].try_emplace(seen_as(key, d), first_seen[d].size());
+    auto rank = [&](const Key& key, size_t d) -> std::pair<size_t, std::string> {
+        if (query.by[d] == "week") return {0, std::get<0>(key)[d]};
+        return {first_seen[d][seen_as(key, d)], ""};
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const Key& a, const Key& b) {
+        for (size_t d = 0; d < query.by.size(); ++d)
+            if (rank(a, d) != rank(b, d)) return rank(a, d) < rank(b, d);
+        return false;
+    });
+
     std::vector<ReportRow> rows;
     for (const auto& key : order) {
-        const auto& [group_value, flow, metric_name, min, max, low_is_good, index, question] = key;
-        auto metric = parse_metric(metric_name).value_or(Metric::csat);
+        const auto& [cell, flow, metric_name, min, max, low_is_good, index, question,
+                     survey_metric] = key;
         ReportRow row;
-        row.group = group_value;
+        row.groups = cell;
         row.question = question;
         row.question_index = index;
         row.flow = flow;
         row.scale = Scale{min, max};
         row.low_is_good = low_is_good;
-        row.result = compute(metric, row.scale, low_is_good, scores[key]);
+        row.result = compute(parse_metric(metric_name).value_or(Metric::csat), row.scale,
+                             low_is_good, scores[key]);
+        if (auto it = rates.find(RateKey{cell, flow, survey_metric}); it != rates.end()) {
+            auto rate = it->second;
+            rate.pct = Figure{
+                100.0 * rate.answered / rate.sent,
+                proportion_margin(static_cast<double>(rate.answered) / rate.sent, rate.sent)};
+            row.response_rate = rate;
+        }
         rows.push_back(std::move(row));
     }
     return rows;
-}
-
-nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& query) {
-    nlohmann::json out{{"by", query.by}, {"rows", nlohmann::json::array()}};
-    if (!query.flow.empty()) out["flow"] = query.flow;
-    for (const auto& row : rows) {
-        const auto& r = row.result;
-        nlohmann::json j{{query.by, row.group},
-                         {"flow", row.flow},
-                         {"metric", to_string(r.metric)},
-                         {"scale", to_string(row.scale)},
-                         {"n", r.n}};
-        if (!row.question.empty()) j["question"] = row.question;
-        if (r.metric == Metric::nps || r.metric == Metric::enps) {
-            j["nps"] = figure_json(r.nps);
-            j["promoters_pct"] = std::round(r.promoters_pct * 10) / 10;
-            j["passives_pct"] = std::round(r.passives_pct * 10) / 10;
-            j["detractors_pct"] = std::round(r.detractors_pct * 10) / 10;
-        } else if (r.metric == Metric::csat) {
-            j["satisfied_pct"] = figure_json(r.satisfied_pct);
-            j["mean"] = figure_json(r.mean);
-        } else {
-            j["mean"] = figure_json(r.mean);
-            j["easy_pct"] = figure_json(r.easy_pct);
-            j["low_is_good"] = row.low_is_good;
-        }
-        out["rows"].push_back(j);
-    }
-    return out;
-}
-
-std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& query) {
-    char line[256];
-    std::string out;
-    std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5s  %-16s %-16s\n", query.by.c_str(),
-                  "flow", "metric", "n", "score (95% MoE)", "mean (95% MoE)");
-    out += line;
-    for (const auto& row : rows) {
-        const auto& r = row.result;
-        std::string headline, mean = figure(r.mean);
-        if (r.metric == Metric::nps || r.metric == Metric::enps)
-            headline = "NPS " + figure(r.nps);
-        else if (r.metric == Metric::csat)
-            headline = figure(r.satisfied_pct, "%") + " sat";
-        else
-            headline = figure(r.easy_pct, "%") + " easy";
-        // The first question of a step reads as the step; the others as step/question.
-        const std::string group =
-            row.question_index > 0 ? row.group + "/" + row.question : row.group;
-        std::snprintf(line, sizeof line, "%-20s %-18s %-6s %5d  %-16s %-16s\n", group.c_str(),
-                      row.flow.c_str(), to_string(r.metric).c_str(), r.n, headline.c_str(),
-                      mean.c_str());
-        out += line;
-    }
-    if (rows.empty()) out += "(no answers yet)\n";
-    return out;
 }
 
 }  // namespace cxgate::report

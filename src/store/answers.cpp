@@ -14,7 +14,7 @@ std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter
     std::string sql =
         "SELECT s.id, s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel, "
         "s.timezone, MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.question, "
-        "a.question_id, a.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
+        "a.question_id, a.metric, s.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
         "a.answered_at FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
     if (!filter.flow.empty()) sql += " AND s.flow = :flow";
     if (filter.since) sql += " AND a.answered_at >= :since";
@@ -40,12 +40,43 @@ std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter
         a.question = st.getColumn(i++).getInt();
         a.question_id = text(st.getColumn(i++));
         a.metric = text(st.getColumn(i++));
+        a.survey_metric = text(st.getColumn(i++));
         a.scale_min = st.getColumn(i++).getInt();
         a.scale_max = st.getColumn(i++).getInt();
         a.low_is_good = st.getColumn(i++).getInt() != 0;
         a.score = st.getColumn(i++).getInt();
         a.answered_at = st.getColumn(i++).getInt64();
         out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::vector<SentSurvey> SqliteStore::sent_surveys(const AnswerFilter& filter) {
+    std::string sql =
+        "SELECT flow, step, event_type, staff_id, segment, channel, timezone, metric, sent_at, "
+        "score IS NOT NULL FROM surveys WHERE sent_at IS NOT NULL AND state <> 'failed'";
+    if (!filter.flow.empty()) sql += " AND flow = :flow";
+    if (filter.since) sql += " AND sent_at >= :since";
+    if (filter.until) sql += " AND sent_at < :until";
+    SQLite::Statement st(db_, sql);
+    if (!filter.flow.empty()) st.bind(":flow", filter.flow);
+    if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
+    std::vector<SentSurvey> out;
+    while (st.executeStep()) {
+        SentSurvey s;
+        int i = 0;
+        s.flow = text(st.getColumn(i++));
+        s.step = text(st.getColumn(i++));
+        s.event_type = text(st.getColumn(i++));
+        s.staff_id = text(st.getColumn(i++));
+        s.segment = text(st.getColumn(i++));
+        s.channel = text(st.getColumn(i++));
+        s.timezone = text(st.getColumn(i++));
+        s.metric = text(st.getColumn(i++));
+        s.sent_at = st.getColumn(i++).getInt64();
+        s.answered = st.getColumn(i++).getInt() != 0;
+        out.push_back(std::move(s));
     }
     return out;
 }

@@ -18,15 +18,25 @@ struct AnsweredQuestion {
     std::int64_t step_order = 0;             // the step's first survey id: funnel order
     int question = 0;                        // its place in the step (0: the first)
     std::string question_id, metric;
+    std::string survey_metric;  // the survey's own (its first question's) metric
     int scale_min = 0, scale_max = 10;
     bool low_is_good = false;
     int score = 0;
     Seconds answered_at = 0;
 };
 
+// A survey that reached the customer (sent, and not failed), with the facts reports group
+// it by: the denominator of a response rate.
+struct SentSurvey {
+    std::string flow, step, event_type, staff_id, segment, channel, timezone, metric;
+    Seconds sent_at = 0;
+    bool answered = false;  // a score was recorded
+};
+
 struct AnswerFilter {
-    std::string flow;                     // empty: every flow
-    std::optional<Seconds> since, until;  // answered_at in [since, until)
+    std::string flow;  // empty: every flow
+    std::optional<Seconds> since,
+        until;  // answered_at (sent_at for sent_surveys) in [since, until)
 };
 
 // The operations above, as part of the store's interface (store.hpp). Each store
@@ -34,6 +44,9 @@ struct AnswerFilter {
 class ReportQueries {
   public:
     virtual std::vector<AnsweredQuestion> answered_questions(const AnswerFilter& filter) = 0;
+
+    // Surveys sent in [since, until) (sent_at) that did not fail, of one flow or all.
+    virtual std::vector<SentSurvey> sent_surveys(const AnswerFilter& filter) = 0;
 
   protected:
     ~ReportQueries() = default;

@@ -132,14 +132,14 @@ TEST_CASE("questions: by SMS each is asked after the previous answer, then why, 
     // Reported on its own: booking (CES 1-5) and booking/easy (% yes).
     report::ReportQuery query;
     query.flow = "q";
-    auto rows = report::run_report(*w.db, query, nullptr);
+    auto rows = report::run_report(*w.db, *w.config, query);
     REQUIRE(rows.size() == 2);
     CHECK(rows[0].question == "q1");
     CHECK(rows[0].result.mean->value == doctest::Approx(4.0));
     CHECK(rows[1].question == "easy");
     CHECK(rows[1].question_index == 1);
     CHECK(rows[1].result.easy_pct->value == doctest::Approx(0.0));
-    CHECK(report::to_table(rows, query).find("booking/easy") != std::string::npos);
+    CHECK(report::to_table(rows, query, *w.config).find("booking/easy") != std::string::npos);
 }
 
 TEST_CASE("questions: the next question waits within the comment window, then the survey closes") {
@@ -210,11 +210,11 @@ TEST_CASE("report by week: ISO 8601 weeks of each answer's local date") {
     w.reply("+358402222222", "3", "2026-12-07T00:30:00+02:00");
     CHECK(a != b);
     report::ReportQuery query;
-    query.by = "week";
+    query.by = {"week"};
     query.timezone = "Europe/Helsinki";
-    auto rows = report::run_report(*w.db, query, nullptr);
+    auto rows = report::run_report(*w.db, *w.config, query);
     REQUIRE(rows.size() == 2);
-    CHECK(rows[0].group == "2026-W49");
-    CHECK(rows[1].group == "2026-W50");
-    CHECK(report::to_json(rows, query)["rows"][1]["week"] == "2026-W50");
+    CHECK(rows[0].groups == std::vector<std::string>{"2026-W49"});
+    CHECK(rows[1].groups == std::vector<std::string>{"2026-W50"});
+    CHECK(report::to_json(rows, query, *w.config)["rows"][1]["week"] == "2026-W50");
 }

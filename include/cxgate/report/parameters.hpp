@@ -1,0 +1,24 @@
+#pragma once
+// A report's parameters as the API's query string and the CLI's options give them
+// (by=step,week, flow, step, staff, team, segment, channel, outcome, since, until), read in
+// one place so both refuse the same input with the same words.
+#include <map>
+#include <string>
+#include <variant>
+
+#include "cxgate/config/config.hpp"
+#include "cxgate/report/query.hpp"
+
+namespace cxgate::report {
+
+struct ParameterError {
+    std::string field, message;
+};
+
+// since/until: an ISO 8601 time with offset, or a bare date, midnight in the flow's zone
+// (the default zone without a flow). until is exclusive: until=2026-12-01 ends with
+// November.
+std::variant<ReportQuery, ParameterError> parse_query(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
+
+}  // namespace cxgate::report

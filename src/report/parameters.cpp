@@ -1,0 +1,100 @@
+// Reading a report's parameters (parameters.hpp).
+#include "cxgate/report/parameters.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "cxgate/foundation/timing.hpp"
+
+namespace cxgate::report {
+
+namespace {
+
+const date::time_zone* zone_named(const std::string& name) {
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return date::locate_zone("UTC");
+    }
+}
+
+// An ISO 8601 time with offset, or a date read as its midnight in `zone`.
+std::optional<long long> read_time(const std::string& text, const date::time_zone& zone) {
+    if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return std::nullopt;
+    const date::year_month_day day{date::year{y}, date::month{m}, date::day{d}};
+    if (!day.ok()) return std::nullopt;
+    const date::local_seconds midnight{date::local_days{day}};
+    return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (true) {
+        const auto comma = text.find(',', start);
+        out.push_back(text.substr(start, comma - start));
+        if (comma == std::string::npos) return out;
+        start = comma + 1;
+    }
+}
+
+std::string dimension_list() {
+    std::string out;
+    for (const auto& d : dimensions()) out += (out.empty() ? "" : ", ") + d;
+    return out;
+}
+
+}  // namespace
+
+std::variant<ReportQuery, ParameterError> parse_query(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    static const std::set<std::string> known{"flow",    "by",      "step",    "staff", "team",
+                                             "segment", "channel", "outcome", "since", "until"};
+    auto value = [&](const std::string& name) {
+        auto it = parameters.find(name);
+        return it == parameters.end() ? std::string() : it->second;
+    };
+    ReportQuery query;
+    query.flow = value("flow");
+    query.timezone = config.defaults.timezone;
+    if (const auto* flow = config.find_flow(query.flow); flow && !flow->timezone.empty())
+        query.timezone = flow->timezone;
+
+    if (!value("by").empty()) {
+        query.by = split_commas(value("by"));
+        if (query.by.size() > 2)
+            return ParameterError{"by", "by: at most two dimensions, e.g. by=step,week"};
+        for (const auto& d : query.by)
+            if (!valid_dimension(d))
+                return ParameterError{"by", "by: \"" + d + "\" is not one of " + dimension_list()};
+        if (query.by.size() == 2 && query.by[0] == query.by[1])
+            return ParameterError{"by", "by: the two dimensions must differ"};
+    }
+    query.where = Filters{value("step"),    value("staff"),   value("team"),
+                          value("segment"), value("channel"), value("outcome")};
+
+    const auto* zone = zone_named(query.timezone);
+    for (const auto* name : {"since", "until"}) {
+        const auto text = value(name);
+        if (text.empty()) continue;
+        auto t = read_time(text, *zone);
+        if (!t)
+            return ParameterError{name, std::string(name) +
+                                            ": expected a date (2026-11-01) or an ISO 8601 time "
+                                            "with offset"};
+        (std::string(name) == "since" ? query.since : query.until) = *t;
+    }
+    if (query.since && query.until && *query.until <= *query.since)
+        return ParameterError{"until", "until: must be after since"};
+    for (const auto& [name, _] : parameters)
+        if (!known.count(name) && name != "format" && name != "json")
+            return ParameterError{name, name + ": not a report parameter"};
+    return query;
+}
+
+}  // namespace cxgate::report

@@ -1,0 +1,154 @@
+"""Reports cut by one or two dimensions, filtered, bounded by since/until in the flow's zone,
+with staff and teams by name and each cell's response rate, through the real binary on a
+manual clock. Every figure is worked out by hand below from the scores the test sends.
+
+Week 2026-W47 (Monday 16 Nov, Helsinki):
+  booking (CES 1-5): Anna (s-1) 5, 4, 2; Ben (s-2) one sent, no answer
+  close (NPS 0-10):  Anna 10, 9, 3 and one sent, no answer
+Week 2026-W48 (Monday 23 Nov):
+  booking: Anna 1, 2; Ben 5
+Anna and Ben are in Lea's (s-9) team.
+"""
+import json
+import os
+
+from harness import check, free_port, run, set_public_port, write_config
+
+FLOW = """flow: cx
+timezone: Europe/Helsinki
+steps:
+  - id: booking
+    on: booking.created
+    survey: { metric: ces, scale: 1-5 }
+    channel: sms
+  - id: close
+    on: [deal.won, deal.lost]
+    survey: { metric: nps }
+    channel: sms
+"""
+
+CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
+  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
+
+STAFF = """staff:
+  - { id: s-1, name: Anna, email: anna@example.com, lead: s-9 }
+  - { id: s-2, name: Ben, email: ben@example.com, lead: s-9 }
+  - { id: s-9, name: Lea, email: lea@example.com }
+"""
+
+
+def margin(p, n):
+    """The Wald 95% margin of a proportion, in percentage points, as the README gives it."""
+    return round(1.96 * (p * (1 - p) / n) ** 0.5 * 100, 1)
+
+
+def test(make_daemon, workdir):
+    config = write_config(workdir, SOURCE, CHANNELS, {"cx": FLOW})
+    with open(config) as f:
+        text = f.read()
+    with open(config, "w") as f:
+        f.write(text.replace("staff:\n  - { id: s-7, name: Advisor, email: advisor@example.com }\n", STAFF))
+    port = free_port()
+    set_public_port(config, port)
+    d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)
+
+    counter = [0]
+
+    def survey(step_type, staff, score):
+        """One survey to a new customer; answered with `score` unless it is None."""
+        counter[0] += 1
+        phone = f"+3584010{counter[0]:05d}"
+        status, body = d.event({"id": f"e-{counter[0]}", "type": step_type, "deal_id": f"D-{counter[0]}",
+                                "contact": {"phone": phone}, "staff": {"id": staff}})
+        check(status == 202 and len(body["scheduled"]) == 1, f"event {counter[0]}: {body}")
+        d.wait_outbox(lambda m: m["to"] == phone and m["kind"] == "survey" and m["state"] == "sent",
+                      f"survey to {phone}")
+        if score is not None:
+            out = d.reply(phone, str(score))
+            check(out["outcome"] == "score", f"reply {score} from {phone}: {out}")
+
+    for score in (5, 4, 2):
+        survey("booking.created", "s-1", score)
+    survey("booking.created", "s-2", None)
+    for score in (10, 9, 3, None):
+        survey("deal.won", "s-1", score)
+    d.advance("7d")  # Monday 23 Nov, 10:00
+    for score in (1, 2):
+        survey("booking.created", "s-1", score)
+    survey("booking.created", "s-2", 5)
+
+    def api(query):
+        status, body = d.request("GET", "/v1/reports?" + query)
+        check(status == 200, f"GET /v1/reports?{query}: {status} {body}")
+        return body
+
+    # --- two dimensions: step, then week
+    rep = api("flow=cx&by=step,week")
+    cells = [(r["step"], r["week"]) for r in rep["rows"]]
+    check(rep["by"] == "step,week" and cells == [("booking", "2026-W47"), ("booking", "2026-W48"),
+                                                 ("close", "2026-W47")], f"cells: {cells}")
+    b47, b48, c47 = rep["rows"]
+    check(b47["n"] == 3 and b47["mean"]["value"] == 3.7, f"booking W47: (5+4+2)/3 = 3.7: {b47}")
+    check(b47["response_rate"] == {"value": 75.0, "margin": margin(0.75, 4), "sent": 4, "answered": 3},
+          f"booking W47 response rate 3/4: {b47['response_rate']}")
+    check(b48["n"] == 3 and b48["mean"]["value"] == 2.7, f"booking W48: (1+2+5)/3 = 2.7: {b48}")
+    check(b48["response_rate"]["value"] == 100.0 and b48["response_rate"]["sent"] == 3, f"W48 rate: {b48}")
+    check(c47["n"] == 3 and c47["nps"]["value"] == 33.3, f"close: (2 promoters - 1 detractor)/3: {c47}")
+    check(c47["response_rate"]["value"] == 75.0 and c47["response_rate"]["sent"] == 4, f"close rate: {c47}")
+
+    # The week first, then the step.
+    rep = api("flow=cx&by=week,step")
+    check([(r["week"], r["step"]) for r in rep["rows"]] == [("2026-W47", "booking"), ("2026-W47", "close"),
+                                                             ("2026-W48", "booking")], f"week,step: {rep}")
+
+    # --- staff by name, filtered to one step
+    rep = api("flow=cx&by=staff&step=booking")
+    rows = {r["staff"]: r for r in rep["rows"]}
+    check(set(rows) == {"s-1", "s-2"}, f"staff: {rep}")
+    check(rows["s-1"]["staff_name"] == "Anna" and rows["s-1"]["n"] == 5 and rows["s-1"]["mean"]["value"] == 2.8,
+          f"Anna: (5+4+2+1+2)/5 = 2.8: {rows['s-1']}")
+    check(rows["s-1"]["response_rate"]["value"] == 100.0, f"Anna answered 5/5: {rows['s-1']}")
+    check(rows["s-2"]["staff_name"] == "Ben" and rows["s-2"]["n"] == 1, f"Ben: {rows['s-2']}")
+    check(rows["s-2"]["response_rate"] == {"value": 50.0, "margin": margin(0.5, 2), "sent": 2, "answered": 1},
+          f"Ben's rate 1/2: {rows['s-2']}")
+
+    # --- teams: Anna and Ben are Lea's
+    rep = api("flow=cx&by=team&step=booking")
+    check(len(rep["rows"]) == 1, f"one team: {rep}")
+    team = rep["rows"][0]
+    check(team["team"] == "s-9" and team["team_name"] == "Lea" and team["n"] == 6
+          and team["mean"]["value"] == 3.2, f"Lea's team: 19/6 = 3.2: {team}")
+    check(team["response_rate"]["sent"] == 7 and team["response_rate"]["value"] == 85.7, f"6/7: {team}")
+    rep = api("flow=cx&by=step&team=s-9&staff=s-2")
+    check([(r["step"], r["n"]) for r in rep["rows"]] == [("booking", 1)], f"team and staff filters: {rep}")
+
+    # --- until and since: bare dates are midnight in the flow's zone (Helsinki)
+    rep = api("flow=cx&by=step&until=2026-11-23")
+    check([(r["step"], r["n"]) for r in rep["rows"]] == [("booking", 3), ("close", 3)], f"until: {rep}")
+    check(rep["until"] == "2026-11-22T22:00:00Z", f"until is Helsinki midnight: {rep['until']}")
+    rep = api("flow=cx&by=step&since=2026-11-23")
+    check([(r["step"], r["n"]) for r in rep["rows"]] == [("booking", 3)], f"since: {rep}")
+    rep = api("flow=cx&by=outcome&since=2026-11-16&until=2026-11-23&step=close")
+    check([(r["outcome"], r["n"]) for r in rep["rows"]] == [("deal.won", 3)], f"outcome: {rep}")
+
+    # --- the CLI reads the same parameters the same way
+    res = d.cli("report", "--config", config, "--db", d.db, "--flow", "cx", "--by", "step,week", "--json")
+    check(json.loads(res.stdout) == api("flow=cx&by=step,week"), "CLI and API agree")
+    res = d.cli("report", "--config", config, "--db", d.db, "--flow", "cx", "--by", "staff", "--step", "booking")
+    check("Anna" in res.stdout and "100.0% ±0.0" in res.stdout and "50.0% ±" in res.stdout,
+          f"the table shows names and response rates:\n{res.stdout}")
+
+    # --- bad parameters: 400 naming the field
+    for query, field in (("by=step,week,staff", "by"), ("by=colour", "by"), ("by=step,step", "by"),
+                         ("since=2026-11-23&until=2026-11-16", "until"), ("until=yesterday", "until"),
+                         ("stafff=s-1", "stafff")):
+        status, body = d.request("GET", "/v1/reports?" + query)
+        check(status == 400 and body.get("field") == field, f"{query}: {status} {body}")
+    res = d.cli("report", "--config", config, "--db", d.db, "--by", "colour", check_rc=False)
+    check(res.returncode == 2 and "by: \"colour\" is not one of" in res.stderr, f"CLI: {res.stderr}")
+
+
+if __name__ == "__main__":
+    import harness
+    SOURCE = harness.parse_args().source
+    run(test)
