@@ -1,9 +1,13 @@
 // The read-only exports: answered surveys as JSON or CSV (GET /v1/responses), and the
 // report tables (GET /v1/reports). Both run on the reader, never on the writer.
+#include <cstdio>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/foundation/json_input.hpp"
+#include "cxgate/foundation/url.hpp"
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/routes.hpp"
@@ -18,62 +22,111 @@ namespace {
 using json = nlohmann::json;
 using status = beast_http::status;
 
-// ?since=: an ISO 8601 time with offset, or a bare date (midnight UTC).
-std::optional<long long> parse_time_param(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
-    if (text.size() == 10) {
-        if (auto t = timing::parse_iso8601(text + "T00:00:00Z"))
-            return t->time_since_epoch().count();
-    }
-    return std::nullopt;
+std::string iso_or_empty(const std::optional<store::Seconds>& t) {
+    return t ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*t}}) : "";
 }
 
-std::string responses_csv(const std::vector<store::SurveyRow>& rows) {
-    std::string out =
-        csv::row({"survey_id", "flow", "step", "metric", "scale", "score", "comment", "contact",
-                  "staff", "segment", "channel", "event_type", "answered_at"});
-    for (const auto& r : rows) {
-        auto answered =
-            r.answered_at
-                ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*r.answered_at}})
-                : "";
-        out += csv::row({std::to_string(r.id), csv::cell(r.flow), csv::cell(r.step),
-                         csv::cell(r.metric),
-                         std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max),
-                         std::to_string(*r.score), csv::cell(r.comment), csv::cell(r.contact_id),
-                         csv::cell(r.staff_id), csv::cell(r.segment), csv::cell(r.channel),
-                         csv::cell(r.event_type), answered});
-    }
+// The survey's staff member by the name the event gave, else the staff directory's.
+std::string staff_name(const config::Config& config, const store::SurveyRow& r) {
+    if (!r.staff_name.empty()) return r.staff_name;
+    auto it = config.staff.find(r.staff_id);
+    return it == config.staff.end() ? "" : it->second.name;
+}
+
+std::string responses_csv(const config::Config& config, const std::vector<store::SurveyRow>& rows) {
+    std::string out = csv::row({"survey_id", "flow", "step", "metric", "scale", "score", "comment",
+                                "contact", "staff", "segment", "channel", "event_type",
+                                "answered_at", "staff_name", "deal_id", "sent_at"});
+    for (const auto& r : rows)
+        out += csv::row(
+            {std::to_string(r.id), csv::cell(r.flow), csv::cell(r.step), csv::cell(r.metric),
+             std::to_string(r.scale_min) + "-" + std::to_string(r.scale_max),
+             std::to_string(*r.score), csv::cell(r.comment), csv::cell(r.contact_id),
+             csv::cell(r.staff_id), csv::cell(r.segment), csv::cell(r.channel),
+             csv::cell(r.event_type), iso_or_empty(r.answered_at), csv::cell(staff_name(config, r)),
+             csv::cell(r.deal_id), iso_or_empty(r.sent_at)});
     return out;
+}
+
+// A page's cursor: the last row's answered_at and id ("1763366400.42").
+std::string cursor_of(const store::SurveyRow& r) {
+    return std::to_string(*r.answered_at) + "." + std::to_string(r.id);
+}
+
+std::optional<std::pair<store::Seconds, std::int64_t>> read_cursor(const std::string& text) {
+    long long at = 0, id = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lld.%lld%c", &at, &id, &tail) != 2 || at < 0 || id < 0)
+        return std::nullopt;
+    return std::pair<store::Seconds, std::int64_t>{at, id};
 }
 
 }  // namespace
 
+// Answered surveys a page at a time (limit, default 10,000, at most 100,000), in the order
+// they were answered. A full page names the next one: `Link: <...&after=CURSOR>; rel="next"`
+// and `X-Next-Cursor`; the last page has neither, so a client reads until they are gone and
+// never stops short without knowing it.
 asio::awaitable<Reply> get_responses(const Request& request, Services& s, const Target& target) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
-    const std::string flow = target.query_value("flow");
+    auto config = s.config();
+    store::ResponsePage page;
+    page.flow = target.query_value("flow");
     const std::string format =
         target.query_value("format").empty() ? "json" : target.query_value("format");
     if (format != "json" && format != "csv")
         co_return ApiError{status::bad_request, "format: must be json or csv", "format"};
-    auto since = parse_time_param(target.query_value("since"));
-    if (!target.query_value("since").empty() && !since)
-        co_return ApiError{status::bad_request, "since: expected ISO 8601 date or time", "since"};
-    auto job = [flow, since](store::Store& db) {
-        std::optional<store::Seconds> from;
-        if (since) from = static_cast<store::Seconds>(*since);
-        return db.answered_surveys(flow, from, 100000);
-    };
-    auto rows = co_await s.reader.execute(job);
+    const auto& zone = report::zone_for(*config, page.flow);
+    for (const char* name : {"since", "until"}) {
+        const auto& text = target.query_value(name);
+        if (text.empty()) continue;
+        auto t = report::read_time(text, zone);
+        if (!t)
+            co_return ApiError{status::bad_request,
+                               std::string(name) + ": expected ISO 8601 date or time", name};
+        (std::string(name) == "since" ? page.since : page.until) = *t;
+    }
+    if (const auto& after = target.query_value("after"); !after.empty()) {
+        page.after = read_cursor(after);
+        if (!page.after)
+            co_return ApiError{status::bad_request,
+                               "after: expected the X-Next-Cursor of the previous page", "after"};
+    }
+    page.limit = 10000;
+    if (const auto& limit = target.query_value("limit"); !limit.empty()) {
+        char* end = nullptr;
+        const long long n = std::strtoll(limit.c_str(), &end, 10);
+        if (*end != '\0' || n < 1 || n > 100000)
+            co_return ApiError{status::bad_request, "limit: a number from 1 to 100000", "limit"};
+        page.limit = static_cast<size_t>(n);
+    }
+    auto job = [page](store::Store& db) { return db.answered_surveys(page); };
+    auto rows = co_await s.reader.execute(std::move(job));
+
+    Response res;
     if (format == "json") {
         json out = json::array();
-        for (const auto& r : rows) out.push_back(engine::survey_json(r));
-        co_return json_response(request, status::ok, json_input::dump(out));
+        for (const auto& r : rows) {
+            auto j = engine::survey_json(r);
+            if (auto name = staff_name(*config, r); !name.empty()) j["staff_name"] = name;
+            out.push_back(std::move(j));
+        }
+        res = json_response(request, status::ok, json_input::dump(out));
+    } else {
+        res = Response{status::ok, request.version()};
+        res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
+        // Every page carries the header row, so each page opens on its own in a spreadsheet.
+        res.body() = responses_csv(*config, rows);
     }
-    Response res{status::ok, request.version()};
-    res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = responses_csv(rows);
+    if (rows.size() == page.limit) {
+        const auto next = cursor_of(rows.back());
+        std::string link = "/v1/responses?after=" + next + "&limit=" + std::to_string(page.limit);
+        for (const char* name : {"flow", "format", "since", "until"})
+            if (!target.query_value(name).empty())
+                link += std::string("&") + name + "=" + url::encode(target.query_value(name));
+        res.set("X-Next-Cursor", next);
+        res.set(beast_http::field::link, "<" + link + ">; rel=\"next\"");
+    }
     co_return res;
 }
 

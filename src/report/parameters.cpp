@@ -18,20 +18,6 @@ const date::time_zone* zone_named(const std::string& name) {
     }
 }
 
-// An ISO 8601 time with offset, or a date read as its midnight in `zone`.
-std::optional<long long> read_time(const std::string& text, const date::time_zone& zone) {
-    if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-        return std::nullopt;
-    const date::year_month_day day{date::year{y}, date::month{m}, date::day{d}};
-    if (!day.ok()) return std::nullopt;
-    const date::local_seconds midnight{date::local_days{day}};
-    return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
-}
-
 std::vector<std::string> split_commas(const std::string& text) {
     std::vector<std::string> out;
     size_t start = 0;
@@ -51,6 +37,24 @@ std::string dimension_list() {
 
 }  // namespace
 
+std::optional<long long> read_time(const std::string& text, const date::time_zone& zone) {
+    if (auto t = timing::parse_iso8601(text)) return t->time_since_epoch().count();
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return std::nullopt;
+    const date::year_month_day day{date::year{y}, date::month{m}, date::day{d}};
+    if (!day.ok()) return std::nullopt;
+    const date::local_seconds midnight{date::local_days{day}};
+    return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
+}
+
+const date::time_zone& zone_for(const config::Config& config, const std::string& flow) {
+    const auto* f = config.find_flow(flow);
+    return *zone_named(f && !f->timezone.empty() ? f->timezone : config.defaults.timezone);
+}
+
 std::variant<ReportQuery, ParameterError> parse_query(
     const std::map<std::string, std::string>& parameters, const config::Config& config) {
     static const std::set<std::string> known{"flow",    "by",      "step",    "staff", "team",
@@ -61,9 +65,7 @@ std::variant<ReportQuery, ParameterError> parse_query(
     };
     ReportQuery query;
     query.flow = value("flow");
-    query.timezone = config.defaults.timezone;
-    if (const auto* flow = config.find_flow(query.flow); flow && !flow->timezone.empty())
-        query.timezone = flow->timezone;
+    query.timezone = zone_for(config, query.flow).name();
 
     if (!value("by").empty()) {
         query.by = split_commas(value("by"));
@@ -78,11 +80,11 @@ std::variant<ReportQuery, ParameterError> parse_query(
     query.where = Filters{value("step"),    value("staff"),   value("team"),
                           value("segment"), value("channel"), value("outcome")};
 
-    const auto* zone = zone_named(query.timezone);
+    const auto& zone = zone_for(config, query.flow);
     for (const auto* name : {"since", "until"}) {
         const auto text = value(name);
         if (text.empty()) continue;
-        auto t = read_time(text, *zone);
+        auto t = read_time(text, zone);
         if (!t)
             return ParameterError{name, std::string(name) +
                                             ": expected a date (2026-11-01) or an ISO 8601 time "

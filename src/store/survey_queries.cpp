@@ -137,20 +137,29 @@ std::optional<std::string> SqliteStore::latest_locale(const std::string& address
     return st->getColumn(0).getString();
 }
 
-std::vector<SurveyRow> SqliteStore::answered_surveys(const std::string& flow,
-                                                     std::optional<Seconds> since, size_t limit) {
+std::vector<SurveyRow> SqliteStore::answered_surveys(const ResponsePage& page) {
     std::string where = "score IS NOT NULL";
     std::vector<std::string> args;
-    if (!flow.empty()) {
+    if (!page.flow.empty()) {
         where += " AND flow = ?";
-        args.push_back(flow);
+        args.push_back(page.flow);
     }
-    if (since) {
+    if (page.since) {
         where += " AND answered_at >= ?";
-        args.push_back(std::to_string(*since));
+        args.push_back(std::to_string(*page.since));
+    }
+    if (page.until) {
+        where += " AND answered_at < ?";
+        args.push_back(std::to_string(*page.until));
+    }
+    if (page.after) {
+        where += " AND (answered_at > ? OR (answered_at = ? AND id > ?))";
+        args.push_back(std::to_string(page.after->first));
+        args.push_back(std::to_string(page.after->first));
+        args.push_back(std::to_string(page.after->second));
     }
     return surveys_where(db_, where, args,
-                         "ORDER BY answered_at, id LIMIT " + std::to_string(limit));
+                         "ORDER BY answered_at, id LIMIT " + std::to_string(page.limit));
 }
 
 std::vector<SurveyRow> SqliteStore::all_surveys() {

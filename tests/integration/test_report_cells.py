@@ -9,10 +9,12 @@ Week 2026-W48 (Monday 23 Nov):
   booking: Anna 1, 2; Ben 5
 Anna and Ben are in Lea's (s-9) team.
 """
+import csv
+import io
 import json
-import os
+import urllib.request
 
-from harness import check, free_port, run, set_public_port, write_config
+from harness import TOKEN, check, free_port, run, set_public_port, write_config
 
 FLOW = """flow: cx
 timezone: Europe/Helsinki
@@ -146,6 +148,40 @@ def test(make_daemon, workdir):
         check(status == 400 and body.get("field") == field, f"{query}: {status} {body}")
     res = d.cli("report", "--config", config, "--db", d.db, "--by", "colour", check_rc=False)
     check(res.returncode == 2 and "by: \"colour\" is not one of" in res.stderr, f"CLI: {res.stderr}")
+
+    # --- the responses, a page at a time: 9 answered, answered at two instants only (the
+    # manual clock), so pages must break ties by id and lose or repeat nothing
+    def get(path):
+        req = urllib.request.Request(d.url + path, headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(req, timeout=10) as res:
+            return res.headers, res.read().decode()
+
+    seen, path, pages = [], "/v1/responses?flow=cx&limit=4", 0
+    while path:
+        headers, text = get(path)
+        pages += 1
+        seen += [r["id"] for r in json.loads(text)]
+        link = headers.get("Link")
+        check((link is None) == (headers.get("X-Next-Cursor") is None), f"Link and cursor together: {headers}")
+        path = link[1:link.index(">")] if link else None
+    check(pages == 3 and len(seen) == 9 and len(set(seen)) == 9, f"3 pages of 4, 4, 1: {pages} {seen}")
+    _, text = get("/v1/responses?flow=cx")
+    check([r["id"] for r in json.loads(text)] == seen, "the pages read as one list, in order")
+
+    headers, text = get("/v1/responses?flow=cx&format=csv&limit=5&until=2026-11-23")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    check(len(rows) == 5 and headers.get("X-Next-Cursor"), f"CSV page 1 of 6 rows until W48: {text}")
+    check(rows[0]["staff_name"] == "Anna" and rows[0]["deal_id"].startswith("D-")
+          and rows[0]["sent_at"].startswith("2026-11-16T") and rows[0]["step"] == "booking",
+          f"staff name, deal id and sent time: {rows[0]}")
+    link = headers["Link"]
+    _, text = get(link[1:link.index(">")])
+    rest = list(csv.DictReader(io.StringIO(text, newline="")))
+    check(len(rest) == 1, f"the second CSV page has its own header and the last row: {text}")
+    for query, field in (("limit=0", "limit"), ("limit=100001", "limit"), ("after=x", "after"),
+                         ("until=soon", "until")):
+        status, body = d.request("GET", "/v1/responses?" + query)
+        check(status == 400 and body.get("field") == field, f"{query}: {status} {body}")
 
 
 if __name__ == "__main__":

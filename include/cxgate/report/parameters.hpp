@@ -3,10 +3,12 @@
 // (by=step,week, flow, step, staff, team, segment, channel, outcome, since, until), read in
 // one place so both refuse the same input with the same words.
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/query.hpp"
 
 namespace cxgate::report {
@@ -14,6 +16,12 @@ namespace cxgate::report {
 struct ParameterError {
     std::string field, message;
 };
+
+// An ISO 8601 time with offset, or a date (2026-11-01) read as its midnight in `zone`.
+std::optional<long long> read_time(const std::string& text, const date::time_zone& zone);
+
+// The zone of the flow (when it names one), else the configuration's default.
+const date::time_zone& zone_for(const config::Config& config, const std::string& flow);
 
 // since/until: an ISO 8601 time with offset, or a bare date, midnight in the flow's zone
 // (the default zone without a flow). until is exclusive: until=2026-12-01 ends with

@@ -108,8 +108,7 @@ class SqliteStore final : public Store {
     int close_ended_comment_windows(Seconds now) override;
     std::optional<Seconds> next_due() override;
     std::optional<std::string> latest_locale(const std::string& address) override;
-    std::vector<SurveyRow> answered_surveys(const std::string& flow, std::optional<Seconds> since,
-                                            size_t limit) override;
+    std::vector<SurveyRow> answered_surveys(const ResponsePage& page) override;
     std::vector<SurveyRow> all_surveys() override;
 
   private:

@@ -5,6 +5,7 @@
 // it), and what is due.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cxgate/store/records.hpp"
@@ -25,6 +26,15 @@ struct HistoryRow {
 
 // The operations above, as part of the store's interface (store.hpp). Each store
 // (SQLite today) implements them; callers get them through store::Store.
+// Which answered surveys an export reads, a page at a time.
+struct ResponsePage {
+    std::string flow;                     // empty: every flow
+    std::optional<Seconds> since, until;  // answered_at in [since, until)
+    // The last row of the previous page: (answered_at, id). Rows after it come next.
+    std::optional<std::pair<Seconds, std::int64_t>> after;
+    size_t limit = 1000;
+};
+
 class SurveyQueries {
   public:
     // The newest survey on `address` that waits for something from the customer: a score
@@ -68,10 +78,9 @@ class SurveyQueries {
     // The locale of the newest survey sent to `address` (a STOP or HELP answer speaks it).
     virtual std::optional<std::string> latest_locale(const std::string& address) = 0;
 
-    // Answered surveys (a score recorded), in the order they were answered, at most `limit`:
-    // of one flow when `flow` is not empty, answered at or after `since` when set.
-    virtual std::vector<SurveyRow> answered_surveys(const std::string& flow,
-                                                    std::optional<Seconds> since, size_t limit) = 0;
+    // A page of answered surveys (a score recorded) in the order they were answered
+    // (answered_at, then id): after the page's cursor, at most `limit`.
+    virtual std::vector<SurveyRow> answered_surveys(const ResponsePage& page) = 0;
 
     // Every survey in id order (`cxgate simulate` prints what changed).
     virtual std::vector<SurveyRow> all_surveys() = 0;
