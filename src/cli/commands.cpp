@@ -9,7 +9,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "cxgate/cli/command_support.hpp"
 #include "cxgate/cli/http_client.hpp"
+#include "cxgate/cli/insight_commands.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
@@ -31,31 +33,6 @@ using json = nlohmann::json;
 std::string default_config() {
     const char* env = std::getenv("CXGATE_CONFIG");
     return env ? env : "cxgate.yaml";
-}
-
-// Commands other than check and serve need a loaded configuration; they print its
-// errors and stop when it has any. They do not serve, so they need none of the service's
-// secrets (see config::LoadOptions): `report` works on a server without root's env file.
-std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
-    auto loaded = config::load(file, config::LoadOptions{.need_secrets = false});
-    if (!loaded.config) {
-        std::cerr << loaded.diagnostics.to_string();
-        std::cerr << "cxgate: " << file << " has errors (run `cxgate check`)\n";
-    }
-    return loaded.config;
-}
-
-std::string base_url(const config::Config& config, const std::string& override_url) {
-    if (!override_url.empty()) return override_url;
-    return "http://" + config.server.listen;
-}
-
-// The token for talking to the daemon: --token, else $CXGATE_API_TOKEN, else the first of
-// api_tokens whose variable happens to be set.
-std::string api_token(const config::Config& config, const std::string& given = "") {
-    if (!given.empty()) return given;
-    if (const char* env = std::getenv("CXGATE_API_TOKEN"); env && *env) return env;
-    return config.api_tokens.empty() ? "" : config.api_tokens.front();
 }
 
 std::string local_time(store::Seconds t, const std::string& zone) {
@@ -113,54 +90,6 @@ int outbox(const std::string& file, const std::string& db_override, bool as_json
         if (!m.subject.empty()) std::cout << "    Subject: " << m.subject << "\n";
         std::istringstream body(m.body);
         for (std::string line; std::getline(body, line);) std::cout << "    " << line << "\n";
-    }
-    return 0;
-}
-
-// `cxgate report`: the same parameters as GET /v1/reports, read by the same code.
-int report_command(const std::string& file, const std::string& db_override,
-                   const std::map<std::string, std::string>& options, bool as_json) {
-    auto config = load_or_report(file);
-    if (!config) return 2;
-    std::map<std::string, std::string> parameters;
-    for (const auto& [name, value] : options)
-        if (!value.empty()) parameters[name] = value;
-    auto parsed = report::parse_query(parameters, *config);
-    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
-        std::cerr << "cxgate report: --" << error->message << "\n";
-        return 2;
-    }
-    const auto& query = std::get<report::ReportQuery>(parsed);
-    if (!query.flow.empty() && !config->find_flow(query.flow))
-        std::cerr << "cxgate report: note: no flow " << query.flow << " in the configuration\n";
-    std::unique_ptr<store::Store> db;
-    try {
-        db = std::make_unique<store::SqliteStore>(
-            store::open_for_reading(db_override.empty() ? config->store.path : db_override));
-    } catch (const std::exception& e) {
-        std::cerr << "cxgate report: " << e.what() << "\n";
-        return 1;
-    }
-    auto rows = report::run_report(*db, *config, query);
-    if (as_json)
-        std::cout << json_input::dump(report::to_json(rows, query, *config), 2) << "\n";
-    else
-        std::cout << report::to_table(rows, query, *config);
-    return 0;
-}
-
-int post_json(const std::string& url, const std::string& token, const std::string& body,
-              bool quiet = false) {
-    auto result = http_request(
-        "POST", url, body, {"Content-Type: application/json", "Authorization: Bearer " + token});
-    if (!result.error.empty()) {
-        std::cerr << "cxgate: " << url << ": " << result.error << " (is `cxgate serve` running?)\n";
-        return 1;
-    }
-    if (!quiet || result.status >= 300) std::cout << result.body << "\n";
-    if (result.status >= 300) {
-        std::cerr << "cxgate: HTTP " << result.status << "\n";
-        return 1;
     }
     return 0;
 }
@@ -277,6 +206,39 @@ int run(int argc, char** argv) {
                            "Up to (not including) this date or time");
     report_cmd->add_flag("--json", as_json, "JSON output");
 
+    auto* compare_cmd = app.add_subcommand(
+        "compare", "Each step before and after a change marker (or two periods), with a verdict");
+    compare_cmd->add_option("--config", config_file, "Configuration file");
+    compare_cmd->add_option("--db", db_override, "SQLite database file");
+    std::map<std::string, std::string> compare_options;
+    compare_cmd->add_option("--mark", compare_options["mark"],
+                            "The marker's id (cxgate mark list)");
+    compare_cmd->add_option("--days", compare_options["days"],
+                            "Days on each side of the marker (28)");
+    compare_cmd->add_option("--before", compare_options["before"], "A period: SINCE..UNTIL");
+    compare_cmd->add_option("--after", compare_options["after"], "A period: SINCE..UNTIL");
+    compare_cmd->add_option("--flow", compare_options["flow"], "Only this flow");
+    for (const char* filter : {"step", "staff", "team", "segment", "channel", "outcome"})
+        compare_cmd->add_option(std::string("--") + filter, compare_options[filter],
+                                std::string("Only answers with this ") + filter);
+    compare_cmd->add_flag("--json", as_json, "JSON output");
+
+    auto* mark_cmd = app.add_subcommand("mark", "Change markers: what changed, when");
+    mark_cmd->require_subcommand(1);
+    std::string mark_label, mark_flow, mark_at;
+    auto* mark_add_cmd = mark_cmd->add_subcommand("add", "Mark a change (through the daemon)");
+    mark_add_cmd->add_option("--config", config_file, "Configuration file");
+    mark_add_cmd->add_option("label", mark_label, "What changed")->required();
+    mark_add_cmd->add_option("--flow", mark_flow, "The flow it concerns (default: every flow)");
+    mark_add_cmd->add_option("--at", mark_at, "When it took effect: date or ISO 8601 (now)");
+    mark_add_cmd->add_option("--url", url_override,
+                             "Daemon base URL (default: from server.listen)");
+    auto* mark_list_cmd = mark_cmd->add_subcommand("list", "The markers, oldest change first");
+    mark_list_cmd->add_option("--config", config_file, "Configuration file");
+    mark_list_cmd->add_option("--db", db_override, "SQLite database file");
+    mark_list_cmd->add_option("--flow", mark_flow, "Those of this flow (and of every flow)");
+    mark_list_cmd->add_flag("--json", as_json, "JSON output");
+
     std::string address, text;
     auto* reply_cmd =
         app.add_subcommand("reply", "Send a reply as a customer, through the inbound webhook");
@@ -336,6 +298,9 @@ int run(int argc, char** argv) {
     if (*check_cmd) return check(config_file);
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
+    if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
+    if (*mark_add_cmd) return mark_add(config_file, url_override, mark_label, mark_flow, mark_at);
+    if (*mark_list_cmd) return mark_list(config_file, db_override, mark_flow, as_json);
     if (*reply_cmd)
         return reply(config_file, url_override, address, text, channel, id, token_option);
     if (*event_cmd) return event(config_file, url_override, source);

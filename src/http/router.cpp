@@ -29,6 +29,9 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/v1/surveys/{id}", get_survey);
     routes.add({verb::get, verb::head}, "/v1/responses", get_responses);
     routes.add({verb::get, verb::head}, "/v1/reports", get_reports);
+    routes.add({verb::post}, "/v1/marks", post_mark);
+    routes.add({verb::get, verb::head}, "/v1/marks", get_marks);
+    routes.add({verb::get, verb::head}, "/v1/compare", get_compare);
     routes.add({verb::post}, "/v1/clock", post_clock);
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/inbound", webhook_inbound);
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/status", webhook_status);

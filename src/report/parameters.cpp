@@ -2,6 +2,7 @@
 #include "cxgate/report/parameters.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "cxgate/foundation/timing.hpp"
@@ -96,6 +97,78 @@ std::variant<ReportQuery, ParameterError> parse_query(
     for (const auto& [name, _] : parameters)
         if (!known.count(name) && name != "format" && name != "json")
             return ParameterError{name, name + ": not a report parameter"};
+    return query;
+}
+
+namespace {
+
+// "2026-10-01..2026-11-01": two instants, the second after the first.
+std::optional<Period> read_period(const std::string& text, const date::time_zone& zone) {
+    const auto dots = text.find("..");
+    if (dots == std::string::npos) return std::nullopt;
+    auto since = read_time(text.substr(0, dots), zone);
+    auto until = read_time(text.substr(dots + 2), zone);
+    if (!since || !until || *until <= *since) return std::nullopt;
+    return Period{*since, *until};
+}
+
+}  // namespace
+
+std::variant<CompareRequest, ParameterError> parse_compare(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    static const std::set<std::string> known{"flow",    "step",    "staff",   "team",
+                                             "segment", "channel", "outcome", "mark",
+                                             "days",    "before",  "after"};
+    for (const auto& [name, _] : parameters)
+        if (!known.count(name)) return ParameterError{name, name + ": not a comparison parameter"};
+    auto value = [&](const std::string& name) {
+        auto it = parameters.find(name);
+        return it == parameters.end() ? std::string() : it->second;
+    };
+    CompareRequest request;
+    auto& query = request.query;
+    query.flow = value("flow");
+    query.where = Filters{value("step"),    value("staff"),   value("team"),
+                          value("segment"), value("channel"), value("outcome")};
+    const auto& zone = zone_for(config, query.flow);
+    query.timezone = zone.name();
+    if (!value("mark").empty()) {
+        char* end = nullptr;
+        const long long id = std::strtoll(value("mark").c_str(), &end, 10);
+        if (*end != '\0' || id < 1) return ParameterError{"mark", "mark: a marker's id"};
+        request.mark_id = id;
+        if (!value("days").empty()) {
+            const long long days = std::strtoll(value("days").c_str(), &end, 10);
+            if (*end != '\0' || days < 1 || days > 366)
+                return ParameterError{"days", "days: a number of days from 1 to 366"};
+            request.days = static_cast<int>(days);
+        }
+        if (!value("before").empty() || !value("after").empty())
+            return ParameterError{"mark", "mark: give either a marker or before= and after="};
+        return request;
+    }
+    for (const auto* name : {"before", "after"}) {
+        auto period = read_period(value(name), zone);
+        if (!period)
+            return ParameterError{name, std::string(name) +
+                                            ": expected SINCE..UNTIL (2026-10-01..2026-11-01), "
+                                            "or give mark="};
+        (std::string(name) == "before" ? query.before : query.after) = *period;
+    }
+    return request;
+}
+
+std::variant<CompareQuery, ParameterError> resolve(store::Store& db,
+                                                   const CompareRequest& request) {
+    auto query = request.query;
+    if (!request.mark_id) return query;
+    auto mark = db.find_mark(*request.mark_id);
+    if (!mark) return ParameterError{"mark", "mark: no marker " + std::to_string(*request.mark_id)};
+    if (query.flow.empty()) query.flow = mark->flow;
+    const long long span = 86400LL * request.days;
+    query.before = Period{mark->at - span, mark->at};
+    query.after = Period{mark->at, mark->at + span};
+    query.mark = mark;
     return query;
 }
 

@@ -223,6 +223,18 @@ CREATE TABLE schedule_runs (
   PRIMARY KEY (flow, period)
 );
 )sql",
+    // 8: change markers ("new booking script" on a flow at an instant), for reading results
+    //    before and after a change.
+    R"sql(
+CREATE TABLE marks (
+  id         INTEGER PRIMARY KEY,
+  flow       TEXT NOT NULL DEFAULT '',
+  label      TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX marks_by_flow ON marks (flow, at);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

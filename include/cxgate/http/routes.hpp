@@ -21,6 +21,11 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& services,
                                      const Target& target);
 asio::awaitable<Reply> get_reports(const Request& request, Services& services,
                                    const Target& target);
+// Change markers and before/after comparisons (insight_api.cpp).
+asio::awaitable<Reply> post_mark(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_marks(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_compare(const Request& request, Services& services,
+                                   const Target& target);
 
 // webhooks.cpp: /webhooks/{channel}/inbound and /webhooks/{channel}/status, in the
 // provider's own format, verified the way the provider signs it.

@@ -9,6 +9,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/timing.hpp"
+#include "cxgate/report/compare.hpp"
 #include "cxgate/report/query.hpp"
 
 namespace cxgate::report {
@@ -28,5 +29,18 @@ const date::time_zone& zone_for(const config::Config& config, const std::string&
 // November.
 std::variant<ReportQuery, ParameterError> parse_query(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
+
+// A before/after comparison as asked: either side of marker `mark` (`days` each, 28 by
+// default), or two periods given as before=SINCE..UNTIL&after=SINCE..UNTIL (dates or ISO
+// 8601 times). The marker is looked up in the store (resolve), the rest is read here.
+struct CompareRequest {
+    CompareQuery query;
+    std::optional<std::int64_t> mark_id;
+    int days = 28;
+};
+std::variant<CompareRequest, ParameterError> parse_compare(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
+// The periods around the request's marker; an error when there is no such marker.
+std::variant<CompareQuery, ParameterError> resolve(store::Store& db, const CompareRequest& request);
 
 }  // namespace cxgate::report

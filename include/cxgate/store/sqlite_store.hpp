@@ -111,6 +111,11 @@ class SqliteStore final : public Store {
     std::vector<SurveyRow> answered_surveys(const ResponsePage& page) override;
     std::vector<SurveyRow> all_surveys() override;
 
+    // ChangeMarks
+    std::int64_t add_mark(const MarkRow& mark) override;
+    std::vector<MarkRow> marks(const std::string& flow) override;
+    std::optional<MarkRow> find_mark(std::int64_t id) override;
+
   private:
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;

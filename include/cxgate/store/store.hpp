@@ -13,6 +13,7 @@
 #include "cxgate/store/contacts.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
+#include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/store/schedule_runs.hpp"
@@ -30,7 +31,8 @@ class Store : public Records,
               public ClickLog,
               public StatusReportLog,
               public ScheduleRuns,
-              public ReportQueries {
+              public ReportQueries,
+              public ChangeMarks {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -1,0 +1,25 @@
+#pragma once
+// The commands that read results: `cxgate report`, `cxgate compare`, and change markers
+// (`cxgate mark add|list`). Each takes the same parameters as its API route, read by the
+// same code (report/parameters.hpp).
+#include <map>
+#include <string>
+
+namespace cxgate::cli {
+
+// options: the report's parameters by name (flow, by, step, ..., since, until); empty ones
+// are left out.
+int report_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options, bool as_json);
+
+// options: flow, the filters, and mark + days or before + after.
+int compare_command(const std::string& file, const std::string& db_override,
+                    const std::map<std::string, std::string>& options, bool as_json);
+
+// Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
+int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
+             const std::string& flow, const std::string& at);
+int mark_list(const std::string& file, const std::string& db_override, const std::string& flow,
+              bool as_json);
+
+}  // namespace cxgate::cli

@@ -1,0 +1,149 @@
+// `cxgate report`, `cxgate compare` and `cxgate mark` (insight_commands.hpp).
+#include "cxgate/cli/insight_commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cxgate/cli/command_support.hpp"
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/report/parameters.hpp"
+#include "cxgate/store/database.hpp"
+#include "cxgate/store/sqlite_store.hpp"
+
+namespace cxgate::cli {
+
+namespace {
+
+std::map<std::string, std::string> without_empty(const std::map<std::string, std::string>& in) {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, value] : in)
+        if (!value.empty()) out[name] = value;
+    return out;
+}
+
+// A reading connection to the daemon's database (or --db); null after printing why not.
+std::unique_ptr<store::Store> open_store(const config::Config& config,
+                                         const std::string& db_override, const char* command) {
+    try {
+        return std::make_unique<store::SqliteStore>(
+            store::open_for_reading(db_override.empty() ? config.store.path : db_override));
+    } catch (const std::exception& e) {
+        std::cerr << "cxgate " << command << ": " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
+std::string figure_text(const nlohmann::json& f) {
+    if (f.is_null()) return "-";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.1f", f["value"].get<double>());
+    return text;
+}
+
+}  // namespace
+
+// `cxgate report`: the same parameters as GET /v1/reports, read by the same code.
+int report_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options, bool as_json) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    auto parsed = report::parse_query(without_empty(options), *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+        std::cerr << "cxgate report: --" << error->message << "\n";
+        return 2;
+    }
+    const auto& query = std::get<report::ReportQuery>(parsed);
+    if (!query.flow.empty() && !config->find_flow(query.flow))
+        std::cerr << "cxgate report: note: no flow " << query.flow << " in the configuration\n";
+    auto db = open_store(*config, db_override, "report");
+    if (!db) return 1;
+    auto rows = report::run_report(*db, *config, query);
+    if (as_json)
+        std::cout << json_input::dump(report::to_json(rows, query, *config), 2) << "\n";
+    else
+        std::cout << report::to_table(rows, query, *config);
+    return 0;
+}
+
+int compare_command(const std::string& file, const std::string& db_override,
+                    const std::map<std::string, std::string>& options, bool as_json) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    auto parsed = report::parse_compare(without_empty(options), *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+        std::cerr << "cxgate compare: --" << error->message << "\n";
+        return 2;
+    }
+    auto db = open_store(*config, db_override, "compare");
+    if (!db) return 1;
+    auto resolved = report::resolve(*db, std::get<report::CompareRequest>(parsed));
+    if (auto* error = std::get_if<report::ParameterError>(&resolved)) {
+        std::cerr << "cxgate compare: --" << error->message << "\n";
+        return 2;
+    }
+    const auto& query = std::get<report::CompareQuery>(resolved);
+    const auto out = report::to_json(report::compare(*db, *config, query), query);
+    if (as_json) {
+        std::cout << json_input::dump(out, 2) << "\n";
+        return 0;
+    }
+    std::cout << "before " << out["before"]["since"].get<std::string>() << " .. "
+              << out["before"]["until"].get<std::string>() << ", after "
+              << out["after"]["since"].get<std::string>() << " .. "
+              << out["after"]["until"].get<std::string>() << "\n";
+    for (const auto& row : out["rows"]) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%-20s %-6s %-14s n %d -> %d  %s -> %s  ",
+                      row["step"].get<std::string>().c_str(),
+                      row["metric"].get<std::string>().c_str(),
+                      row["figure"].get<std::string>().c_str(), row["n_before"].get<int>(),
+                      row["n_after"].get<int>(), figure_text(row["before"]).c_str(),
+                      figure_text(row["after"]).c_str());
+        std::cout << line << row["verdict"].get<std::string>() << "\n";
+    }
+    if (out["rows"].empty()) std::cout << "(no answers in either period)\n";
+    return 0;
+}
+
+int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
+             const std::string& flow, const std::string& at) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    nlohmann::json body{{"label", label}};
+    if (!flow.empty()) body["flow"] = flow;
+    if (!at.empty()) body["at"] = at;
+    return post_json(base_url(*config, override_url) + "/v1/marks", api_token(*config),
+                     body.dump());
+}
+
+int mark_list(const std::string& file, const std::string& db_override, const std::string& flow,
+              bool as_json) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    auto db = open_store(*config, db_override, "mark list");
+    if (!db) return 1;
+    const auto marks = db->marks(flow);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : marks) {
+        const auto at = timing::format_iso8601(timing::TimePoint{std::chrono::seconds{m.at}});
+        if (as_json)
+            out.push_back(
+                {{"id", m.id},
+                 {"label", m.label},
+                 {"at", at},
+                 {"flow", m.flow.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.flow)}});
+        else
+            std::cout << m.id << "  " << at << "  " << (m.flow.empty() ? "(every flow)" : m.flow)
+                      << "  " << m.label << "\n";
+    }
+    if (as_json)
+        std::cout << json_input::dump(out, 2) << "\n";
+    else if (marks.empty())
+        std::cout << "(no markers)\n";
+    return 0;
+}
+
+}  // namespace cxgate::cli

@@ -1,0 +1,98 @@
+// Change markers (POST and GET /v1/marks) and before/after comparisons (GET /v1/compare).
+// Markers are written through the writer (durable before the 201); comparisons read.
+#include <nlohmann/json.hpp>
+
+#include "cxgate/foundation/json_input.hpp"
+#include "cxgate/http/access.hpp"
+#include "cxgate/http/routes.hpp"
+#include "cxgate/report/parameters.hpp"
+#include "cxgate/store/store.hpp"
+
+namespace cxgate::http {
+
+namespace {
+
+using json = nlohmann::json;
+using status = beast_http::status;
+
+json mark_json(const store::MarkRow& m) {
+    json j{{"id", m.id},
+           {"label", m.label},
+           {"at", timing::format_iso8601(timing::TimePoint{std::chrono::seconds{m.at}})}};
+    j["flow"] = m.flow.empty() ? json(nullptr) : json(m.flow);
+    return j;
+}
+
+}  // namespace
+
+asio::awaitable<Reply> post_mark(const Request& request, Services& s, const Target&) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto body = json_input::parse(request.body());
+    if (!body.value) co_return ApiError{status::bad_request, body.message(), body.field};
+    const auto& in = *body.value;
+    if (!in.is_object()) co_return ApiError{status::bad_request, "expected a JSON object"};
+    store::MarkRow mark;
+    const auto now = s.clock.now().time_since_epoch().count();
+    mark.created_at = now;
+    mark.at = now;
+    auto label = in.find("label");
+    if (label == in.end() || !label->is_string() || label->get<std::string>().empty() ||
+        label->get<std::string>().size() > 200)
+        co_return ApiError{status::bad_request, "label: required, text of at most 200 bytes",
+                           "label"};
+    mark.label = label->get<std::string>();
+    if (auto flow = in.find("flow"); flow != in.end() && !flow->is_null()) {
+        if (!flow->is_string() || !config->find_flow(flow->get<std::string>()))
+            co_return ApiError{status::bad_request, "flow: not a flow of the configuration",
+                               "flow"};
+        mark.flow = flow->get<std::string>();
+    }
+    if (auto at = in.find("at"); at != in.end() && !at->is_null()) {
+        auto t = at->is_string() ? report::read_time(at->get<std::string>(),
+                                                     report::zone_for(*config, mark.flow))
+                                 : std::nullopt;
+        if (!t)
+            co_return ApiError{status::bad_request, "at: expected a date or ISO 8601 time", "at"};
+        mark.at = *t;
+    }
+    for (const auto& [key, _] : in.items())
+        if (key != "label" && key != "flow" && key != "at")
+            co_return ApiError{status::bad_request, key + ": not a marker field", key};
+    auto job = [mark](store::Store& db) {
+        auto kept = mark;
+        kept.id = db.add_mark(mark);
+        return kept;
+    };
+    auto kept = co_await s.writer.execute(std::move(job));
+    co_return json_response(request, status::created, json_input::dump(mark_json(kept)));
+}
+
+asio::awaitable<Reply> get_marks(const Request& request, Services& s, const Target& target) {
+    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    auto job = [flow = target.query_value("flow")](store::Store& db) { return db.marks(flow); };
+    json out = json::array();
+    for (const auto& m : co_await s.reader.execute(std::move(job))) out.push_back(mark_json(m));
+    co_return json_response(request, status::ok, json_input::dump(out));
+}
+
+asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto parsed = report::parse_compare(target.query, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    auto job = [config, asked = std::get<report::CompareRequest>(parsed)](
+                   store::Store& db) -> std::variant<json, report::ParameterError> {
+        auto resolved = report::resolve(db, asked);
+        if (auto* error = std::get_if<report::ParameterError>(&resolved)) return *error;
+        const auto& query = std::get<report::CompareQuery>(resolved);
+        return report::to_json(report::compare(db, *config, query), query);
+    };
+    auto result = co_await s.reader.execute(std::move(job));
+    if (auto* error = std::get_if<report::ParameterError>(&result))
+        co_return ApiError{status::not_found, error->message, error->field};
+    co_return json_response(request, status::ok, json_input::dump(std::get<json>(result)));
+}
+
+}  // namespace cxgate::http
