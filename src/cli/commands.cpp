@@ -223,6 +223,19 @@ int run(int argc, char** argv) {
                                 std::string("Only answers with this ") + filter);
     compare_cmd->add_flag("--json", as_json, "JSON output");
 
+    auto* sales_cmd = app.add_subcommand(
+        "sales", "Leads, deals won and lost, win rate and value beside experience (JSON)");
+    sales_cmd->add_option("--config", config_file, "Configuration file");
+    sales_cmd->add_option("--db", db_override, "SQLite database file");
+    std::map<std::string, std::string> sales_options;
+    sales_cmd->add_option("--by", sales_options["by"], "week, staff, team or segment");
+    sales_cmd->add_option("--since", sales_options["since"], "From this date or time");
+    sales_cmd->add_option("--until", sales_options["until"], "Up to this date or time");
+    sales_cmd->add_option("--flow", sales_options["flow"], "With --win-rates: only this flow");
+    bool win_rates = false;
+    sales_cmd->add_flag("--win-rates", win_rates,
+                        "The win rate of closed deals by the answer given earlier in the deal");
+
     auto* mark_cmd = app.add_subcommand("mark", "Change markers: what changed, when");
     mark_cmd->require_subcommand(1);
     std::string mark_label, mark_flow, mark_at;
@@ -299,6 +312,7 @@ int run(int argc, char** argv) {
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
+    if (*sales_cmd) return sales_command(config_file, db_override, sales_options, win_rates);
     if (*mark_add_cmd) return mark_add(config_file, url_override, mark_label, mark_flow, mark_at);
     if (*mark_list_cmd) return mark_list(config_file, db_override, mark_flow, as_json);
     if (*reply_cmd)

@@ -108,6 +108,32 @@ int compare_command(const std::string& file, const std::string& db_override,
     return 0;
 }
 
+int sales_command(const std::string& file, const std::string& db_override,
+                  const std::map<std::string, std::string>& options, bool win_rates) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    auto asked = without_empty(options);
+    nlohmann::json out;
+    if (win_rates) {
+        auto db = open_store(*config, db_override, "sales");
+        if (!db) return 1;
+        out = report::to_json(report::win_rate_by_answer(*db, asked["flow"]));
+    } else {
+        asked.erase("flow");
+        auto parsed = report::parse_sales(asked, *config);
+        if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+            std::cerr << "cxgate sales: --" << error->message << "\n";
+            return 2;
+        }
+        auto db = open_store(*config, db_override, "sales");
+        if (!db) return 1;
+        const auto& query = std::get<report::SalesQuery>(parsed);
+        out = report::to_json(report::sales_report(*db, *config, query), query, *config);
+    }
+    std::cout << json_input::dump(out, 2) << "\n";
+    return 0;
+}
+
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at) {
     auto config = load_or_report(file);

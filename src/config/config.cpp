@@ -1,6 +1,8 @@
 // The member functions of config.hpp's structs: lookups on a loaded Config.
 #include "cxgate/config/config.hpp"
 
+#include <algorithm>
+
 namespace cxgate::config {
 
 bool AlertRule::matches(int score) const {
@@ -17,6 +19,16 @@ const Step* Flow::find_step(const std::string& id) const {
     for (const auto& s : steps)
         if (s.id == id) return &s;
     return nullptr;
+}
+
+std::string Sales::kind_of(const std::string& event_type) const {
+    auto in = [&](const std::vector<std::string>& types) {
+        return std::find(types.begin(), types.end(), event_type) != types.end();
+    };
+    if (in(won)) return "won";
+    if (in(lost)) return "lost";
+    if (in(leads)) return "lead";
+    return "";
 }
 
 const Flow* Config::find_flow(const std::string& name) const {

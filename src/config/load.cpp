@@ -94,7 +94,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     if (!r.expect_map(*root, "the configuration")) return result;
     r.check_keys(*root,
                  {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
-                  "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue"},
+                  "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue", "sales"},
                  "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
@@ -107,6 +107,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     config->templates_dir = r.string(*root, "templates_dir").value_or("templates");
     config->calendars_dir = r.string(*root, "calendars_dir").value_or("calendars");
     read_fatigue(r, *root, *config);
+    read_sales(r, *root, *config);
 
     auto resolve = [&](const std::string& p) {
         fs::path path(p);

@@ -58,6 +58,8 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c);
 // `api_tokens:` (${ENV} references only) and `fatigue:`.
 void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c);
 void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c);
+// `sales:` which event types are leads, deals won and deals lost.
+void read_sales(YamlReader& r, const YAML::Node& root, Config& c);
 
 // channels.cpp: `channels:`, each checked against its provider's schema.
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);

@@ -105,4 +105,13 @@ void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
     c.fatigue = f;
 }
 
+void read_sales(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node sales = root["sales"];
+    if (!sales || !r.expect_map(sales, "\"sales\"")) return;
+    r.check_keys(sales, {"leads", "won", "lost"}, "\"sales\"");
+    if (auto v = r.string_list(sales, "leads")) c.sales.leads = *v;
+    if (auto v = r.string_list(sales, "won")) c.sales.won = *v;
+    if (auto v = r.string_list(sales, "lost")) c.sales.lost = *v;
+}
+
 }  // namespace cxgate::config::detail

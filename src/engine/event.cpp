@@ -1,6 +1,8 @@
 #include "cxgate/engine/event.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/foundation/utf8.hpp"
@@ -86,8 +88,9 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
     try {
         if (!body.is_object()) throw FieldError{"body", "must be a JSON object"};
         for (auto it = body.begin(); it != body.end(); ++it) {
-            static const std::set<std::string> known{
-                "id", "type", "occurred_at", "contact", "staff", "attributes", "deal_id"};
+            static const std::set<std::string> known{"id",      "type",  "occurred_at",
+                                                     "contact", "staff", "attributes",
+                                                     "deal_id", "value", "currency"};
             if (!known.count(it.key())) throw FieldError{it.key(), "unknown field"};
         }
         Event e;
@@ -189,6 +192,19 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
             e.deal_id = deal_id(*it, "deal_id");
         else if (auto a = e.attributes.find("deal_id"); a != e.attributes.end())
             e.deal_id = deal_id(*a, "attributes.deal_id");
+        if (auto v = body.find("value"); v != body.end() && !v->is_null()) {
+            if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < 0 ||
+                v->get<double>() > 1e12)
+                throw FieldError{"value", "must be a number from 0 to 10^12 (the deal's value)"};
+            e.value = v->get<double>();
+        }
+        e.currency = optional_string(body, "currency", "");
+        if (!e.currency.empty() &&
+            (e.currency.size() != 3 || !std::all_of(e.currency.begin(), e.currency.end(),
+                                                    [](char c) { return c >= 'A' && c <= 'Z'; })))
+            throw FieldError{"currency", "must be an ISO 4217 code such as EUR"};
+        if (e.value && e.currency.empty())
+            throw FieldError{"currency", "required with value (an ISO 4217 code such as EUR)"};
         out.event = std::move(e);
     } catch (const FieldError& error) {
         out.error = error.message;

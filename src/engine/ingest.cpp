@@ -110,6 +110,11 @@ EventOutcome record_event(store::Store& db, const config::Config& config, const 
         if (auto known = db.find_contact(event.contact.id)) named.contact.name = known->name;
     db.insert_event(store::EventRow{event.id, event.type, secs(event.occurred_at),
                                     secs(event.received_at), event.contact.id, event.raw.dump()});
+    if (const auto kind = config.sales.kind_of(event.type); !kind.empty())
+        db.record_sales_event(store::SalesEventRow{
+            event.id, kind, event.deal_id, event.staff ? event.staff->id : std::string(),
+            event.contact.segment, event.contact.timezone, secs(event.occurred_at), event.value,
+            event.currency});
 
     auto planned = plan_event(config, event, load_history(db, event, now_s), now);
     for (const auto& taken : planned.displaced) {

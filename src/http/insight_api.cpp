@@ -95,4 +95,29 @@ asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Ta
     co_return json_response(request, status::ok, json_input::dump(std::get<json>(result)));
 }
 
+asio::awaitable<Reply> get_sales(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto parsed = report::parse_sales(target.query, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    auto job = [config, query = std::get<report::SalesQuery>(parsed)](store::Store& db) {
+        return report::to_json(report::sales_report(db, *config, query), query, *config);
+    };
+    co_return json_response(request, status::ok,
+                            json_input::dump(co_await s.reader.execute(std::move(job))));
+}
+
+asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const Target& target) {
+    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    for (const auto& [name, _] : target.query)
+        if (name != "flow")
+            co_return ApiError{status::bad_request, name + ": not a parameter here", name};
+    auto job = [flow = target.query_value("flow")](store::Store& db) {
+        return report::to_json(report::win_rate_by_answer(db, flow));
+    };
+    co_return json_response(request, status::ok,
+                            json_input::dump(co_await s.reader.execute(std::move(job))));
+}
+
 }  // namespace cxgate::http

@@ -158,6 +158,30 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     return request;
 }
 
+std::variant<SalesQuery, ParameterError> parse_sales(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    SalesQuery query;
+    const auto& zone = zone_for(config, "");
+    query.timezone = zone.name();
+    for (const auto& [name, text] : parameters) {
+        if (name == "by") {
+            if (text != "week" && text != "staff" && text != "team" && text != "segment")
+                return ParameterError{"by", "by: one of week, staff, team, segment"};
+            query.by = text;
+        } else if (name == "since" || name == "until") {
+            auto t = read_time(text, zone);
+            if (!t)
+                return ParameterError{name, name +
+                                                ": expected a date (2026-11-01) or an ISO 8601 "
+                                                "time with offset"};
+            (name == "since" ? query.since : query.until) = *t;
+        } else {
+            return ParameterError{name, name + ": not a sales report parameter"};
+        }
+    }
+    return query;
+}
+
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db,
                                                    const CompareRequest& request) {
     auto query = request.query;

@@ -15,7 +15,7 @@ std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter
         "SELECT s.id, s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel, "
         "s.timezone, MIN(s.id) OVER (PARTITION BY s.flow, s.step) AS step_order, a.question, "
         "a.question_id, a.metric, s.metric, a.scale_min, a.scale_max, a.low_is_good, a.score, "
-        "a.answered_at FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
+        "a.answered_at, s.deal_id FROM answers a JOIN surveys s ON s.id = a.survey_id WHERE 1 = 1";
     if (!filter.flow.empty()) sql += " AND s.flow = :flow";
     if (filter.since) sql += " AND a.answered_at >= :since";
     if (filter.until) sql += " AND a.answered_at < :until";
@@ -46,6 +46,7 @@ std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter
         a.low_is_good = st.getColumn(i++).getInt() != 0;
         a.score = st.getColumn(i++).getInt();
         a.answered_at = st.getColumn(i++).getInt64();
+        a.deal_id = text(st.getColumn(i++));
         out.push_back(std::move(a));
     }
     return out;

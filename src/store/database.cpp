@@ -235,6 +235,23 @@ CREATE TABLE marks (
 );
 CREATE INDEX marks_by_flow ON marks (flow, at);
 )sql",
+    // 9: sales outcomes as events told them (leads, deals won and lost, with value), for
+    //    reports of experience beside sales.
+    R"sql(
+CREATE TABLE sales_events (
+  event_id    TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  deal_id     TEXT NOT NULL DEFAULT '',
+  staff_id    TEXT NOT NULL DEFAULT '',
+  segment     TEXT NOT NULL DEFAULT '',
+  timezone    TEXT NOT NULL DEFAULT '',
+  occurred_at INTEGER NOT NULL,
+  value       REAL,
+  currency    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sales_events_by_time ON sales_events (occurred_at);
+CREATE INDEX sales_events_by_deal ON sales_events (deal_id, occurred_at);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

@@ -16,6 +16,11 @@ int report_command(const std::string& file, const std::string& db_override,
 int compare_command(const std::string& file, const std::string& db_override,
                     const std::map<std::string, std::string>& options, bool as_json);
 
+// Experience beside sales (options: by, since, until), or with `win_rates` the win rate by
+// the answer given earlier in the deal (options: flow). JSON, as the API answers.
+int sales_command(const std::string& file, const std::string& db_override,
+                  const std::map<std::string, std::string>& options, bool win_rates);
+
 // Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at);

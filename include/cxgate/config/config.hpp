@@ -235,6 +235,17 @@ struct Defaults {
 // from sends and from surveys already scheduled, never from events). The steps of one
 // flow are one designed journey and count once: fatigue never holds back a flow's own
 // next step, only another flow.
+// Which event types are sales outcomes, for reports of experience beside sales: a lead (a
+// booking), a deal won, a deal lost. An event of one of them is kept with its deal, staff,
+// segment and value (report/sales.hpp).
+struct Sales {
+    std::vector<std::string> leads{"booking.created"};
+    std::vector<std::string> won{"deal.won"};
+    std::vector<std::string> lost{"deal.lost"};
+    // "lead", "won", "lost", or empty for any other type.
+    std::string kind_of(const std::string& event_type) const;
+};
+
 struct Fatigue {
     int max = 1;
     timing::Delay per{timing::Delay::Unit::days, 14};
@@ -288,6 +299,7 @@ struct Config {
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars
     std::optional<Fatigue> fatigue;
+    Sales sales;
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}

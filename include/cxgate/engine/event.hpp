@@ -41,6 +41,10 @@ struct Event {
     // The deal this event belongs to: top-level `deal_id`, else `attributes.deal_id` (a
     // string or an integer). Arbitration and cancel_on match surveys by contact or by deal.
     std::string deal_id;
+    // What the deal is worth (a won deal's value), in `currency` (ISO 4217, "EUR"); reports
+    // sum values won per currency, never across currencies.
+    std::optional<double> value;
+    std::string currency;
     nlohmann::json attributes = nlohmann::json::object();
     nlohmann::json raw;  // the body as received, kept for audit
 };

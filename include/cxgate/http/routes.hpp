@@ -24,6 +24,9 @@ asio::awaitable<Reply> get_reports(const Request& request, Services& services,
 // Change markers and before/after comparisons (insight_api.cpp).
 asio::awaitable<Reply> post_mark(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> get_marks(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_sales(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_win_rates(const Request& request, Services& services,
+                                     const Target& target);
 asio::awaitable<Reply> get_compare(const Request& request, Services& services,
                                    const Target& target);
 

@@ -11,6 +11,7 @@
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/compare.hpp"
 #include "cxgate/report/query.hpp"
+#include "cxgate/report/sales.hpp"
 
 namespace cxgate::report {
 
@@ -42,5 +43,9 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
 // The periods around the request's marker; an error when there is no such marker.
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db, const CompareRequest& request);
+
+// Experience beside sales: by=week|staff|team|segment (or none), since, until.
+std::variant<SalesQuery, ParameterError> parse_sales(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
 
 }  // namespace cxgate::report

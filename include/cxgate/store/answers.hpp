@@ -14,6 +14,7 @@ struct AnsweredQuestion {
     std::int64_t survey_id = 0;
     std::string flow, step, event_type;      // event_type: the outcome (deal.won, ...)
     std::string staff_id, segment, channel;  // empty when the survey had none
+    std::string deal_id;                     // empty when the event named no deal
     std::string timezone;                    // the survey's zone; empty: unknown
     std::int64_t step_order = 0;             // the step's first survey id: funnel order
     int question = 0;                        // its place in the step (0: the first)

@@ -116,6 +116,10 @@ class SqliteStore final : public Store {
     std::vector<MarkRow> marks(const std::string& flow) override;
     std::optional<MarkRow> find_mark(std::int64_t id) override;
 
+    // SalesLog
+    void record_sales_event(const SalesEventRow& row) override;
+    std::vector<SalesEventRow> sales_events(const AnswerFilter& filter) override;
+
   private:
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;

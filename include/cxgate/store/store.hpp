@@ -16,6 +16,7 @@
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/sales.hpp"
 #include "cxgate/store/schedule_runs.hpp"
 #include "cxgate/store/status_reports.hpp"
 #include "cxgate/store/survey_queries.hpp"
@@ -32,7 +33,8 @@ class Store : public Records,
               public StatusReportLog,
               public ScheduleRuns,
               public ReportQueries,
-              public ChangeMarks {
+              public ChangeMarks,
+              public SalesLog {
   public:
     Store() = default;
     Store(const Store&) = delete;

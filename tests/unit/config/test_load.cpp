@@ -426,3 +426,33 @@ TEST_CASE("config: by default the write queue's bound is reached before the conn
     cxgate::config::Config c;
     CHECK(c.store.write_queue < c.server.max_connections);
 }
+
+TEST_CASE("config: sales event types, their defaults, and a misspelt key") {
+    const char* flow =
+        "flow: t\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";
+    {
+        ConfigDir dir(flow);
+        auto r = load(dir.file());
+        REQUIRE(r.config);
+        CHECK(r.config->sales.kind_of("booking.created") == "lead");
+        CHECK(r.config->sales.kind_of("deal.won") == "won");
+        CHECK(r.config->sales.kind_of("deal.lost") == "lost");
+        CHECK(r.config->sales.kind_of("meeting.completed").empty());
+    }
+    {
+        ConfigDir dir(flow, "sales: { leads: [lead.created, booking.created], won: order.paid }\n");
+        auto r = load(dir.file());
+        REQUIRE(r.config);
+        CHECK(r.config->sales.kind_of("lead.created") == "lead");
+        CHECK(r.config->sales.kind_of("order.paid") == "won");
+        CHECK(r.config->sales.kind_of("deal.won").empty());
+        CHECK(r.config->sales.kind_of("deal.lost") == "lost");  // the default stays
+    }
+    {
+        ConfigDir dir(flow, "sales: { leeds: [x] }\n");
+        auto r = load(dir.file());
+        INFO(r.diagnostics.to_string());
+        CHECK_FALSE(r.config);
+        CHECK(has(r.diagnostics, "leeds"));
+    }
+}
