@@ -236,6 +236,15 @@ int run(int argc, char** argv) {
     sales_cmd->add_flag("--win-rates", win_rates,
                         "The win rate of closed deals by the answer given earlier in the deal");
 
+    auto* themes_cmd =
+        app.add_subcommand("themes", "Themes of the \"why?\" comments, and those of none (JSON)");
+    themes_cmd->add_option("--config", config_file, "Configuration file");
+    themes_cmd->add_option("--db", db_override, "SQLite database file");
+    std::map<std::string, std::string> themes_options;
+    for (const char* option : {"flow", "step", "since", "until"})
+        themes_cmd->add_option(std::string("--") + option, themes_options[option],
+                               std::string("Only comments of this ") + option);
+
     auto* mark_cmd = app.add_subcommand("mark", "Change markers: what changed, when");
     mark_cmd->require_subcommand(1);
     std::string mark_label, mark_flow, mark_at;
@@ -312,6 +321,7 @@ int run(int argc, char** argv) {
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
+    if (*themes_cmd) return themes_command(config_file, db_override, themes_options);
     if (*sales_cmd) return sales_command(config_file, db_override, sales_options, win_rates);
     if (*mark_add_cmd) return mark_add(config_file, url_override, mark_label, mark_flow, mark_at);
     if (*mark_list_cmd) return mark_list(config_file, db_override, mark_flow, as_json);

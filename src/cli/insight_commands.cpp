@@ -134,6 +134,28 @@ int sales_command(const std::string& file, const std::string& db_override,
     return 0;
 }
 
+int themes_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    auto parsed = report::parse_themes(without_empty(options), *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+        std::cerr << "cxgate themes: --" << error->message << "\n";
+        return 2;
+    }
+    auto db = open_store(*config, db_override, "themes");
+    if (!db) return 1;
+    try {
+        const auto report =
+            report::theme_report(*db, *config, std::get<report::ThemeQuery>(parsed));
+        std::cout << json_input::dump(report::to_json(report), 2) << "\n";
+    } catch (const std::runtime_error& e) {
+        std::cerr << "cxgate themes: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at) {
     auto config = load_or_report(file);

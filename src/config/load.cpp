@@ -92,10 +92,11 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     YamlReader r(config_file, diag);
     r.set_need_secrets(options.need_secrets);
     if (!r.expect_map(*root, "the configuration")) return result;
-    r.check_keys(*root,
-                 {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
-                  "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue", "sales"},
-                 "the configuration");
+    r.check_keys(
+        *root,
+        {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff", "flows_dir",
+         "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes"},
+        "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
     read_api_tokens(r, *root, *config);
@@ -108,6 +109,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     config->calendars_dir = r.string(*root, "calendars_dir").value_or("calendars");
     read_fatigue(r, *root, *config);
     read_sales(r, *root, *config);
+    read_themes(r, *root, *config);
 
     auto resolve = [&](const std::string& p) {
         fs::path path(p);

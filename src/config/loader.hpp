@@ -60,6 +60,8 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c);
 void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c);
 // `sales:` which event types are leads, deals won and deals lost.
 void read_sales(YamlReader& r, const YAML::Node& root, Config& c);
+// `themes:` keywords per locale for the themes of "why?" comments.
+void read_themes(YamlReader& r, const YAML::Node& root, Config& c);
 
 // channels.cpp: `channels:`, each checked against its provider's schema.
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);

@@ -2,6 +2,7 @@
 // `api_tokens:` and `fatigue:`. (`server:` and `database:` are in server_section.cpp,
 // `sources:` in sources.cpp.)
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 
@@ -112,6 +113,48 @@ void read_sales(YamlReader& r, const YAML::Node& root, Config& c) {
     if (auto v = r.string_list(sales, "leads")) c.sales.leads = *v;
     if (auto v = r.string_list(sales, "won")) c.sales.won = *v;
     if (auto v = r.string_list(sales, "lost")) c.sales.lost = *v;
+}
+
+void read_themes(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node themes = root["themes"];
+    if (!themes || !r.expect_map(themes, "\"themes\"")) return;
+    for (const auto& entry : themes) {
+        Theme theme;
+        theme.name = entry.first.as<std::string>();
+        const std::string where = "\"themes." + theme.name + "\"";
+        if (!r.expect_map(entry.second, where)) continue;
+        r.check_keys(entry.second, {"fi", "sv", "en"}, where);
+        for (const char* locale : {"fi", "sv", "en"}) {
+            auto words = r.string_list(entry.second, locale);
+            if (!words) continue;
+            for (auto& w : *words) {
+                std::string lower;
+                for (size_t i = 0; i < w.size(); ++i) {
+                    const auto ch = static_cast<unsigned char>(w[i]);
+                    // ASCII capitals, and the two-byte Latin-1 capitals (Ä, Ö, Å: C3 84..9E).
+                    if (ch < 0x80)
+                        lower += static_cast<char>(std::tolower(ch));
+                    else if (ch == 0xC3 && i + 1 < w.size() &&
+                             static_cast<unsigned char>(w[i + 1]) >= 0x80 &&
+                             static_cast<unsigned char>(w[i + 1]) <= 0x9E &&
+                             static_cast<unsigned char>(w[i + 1]) != 0x97) {
+                        lower += w[i];
+                        lower += static_cast<char>(w[++i] + 0x20);
+                    } else {
+                        lower += w[i];
+                    }
+                }
+                if (lower.empty() || lower.find(' ') != std::string::npos)
+                    r.error(entry.second[locale],
+                            where + "." + locale + ": a keyword is one word (\"" + w + "\")");
+                w = lower;
+            }
+            theme.keywords[locale] = *words;
+        }
+        if (theme.keywords.empty())
+            r.error(entry.second, where + ": give keywords for at least one of fi, sv, en");
+        c.themes.push_back(std::move(theme));
+    }
 }
 
 }  // namespace cxgate::config::detail

@@ -120,4 +120,18 @@ asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const 
                             json_input::dump(co_await s.reader.execute(std::move(job))));
 }
 
+asio::awaitable<Reply> get_themes(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto parsed = report::parse_themes(target.query, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    // Voikko reads the Finnish words on the reader thread, not on the event loop.
+    auto job = [config, query = std::get<report::ThemeQuery>(parsed)](store::Store& db) {
+        return report::to_json(report::theme_report(db, *config, query));
+    };
+    co_return json_response(request, status::ok,
+                            json_input::dump(co_await s.reader.execute(std::move(job))));
+}
+
 }  // namespace cxgate::http

@@ -158,6 +158,31 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     return request;
 }
 
+std::variant<ThemeQuery, ParameterError> parse_themes(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    ThemeQuery query;
+    auto flow = parameters.find("flow");
+    if (flow != parameters.end()) query.flow = flow->second;
+    const auto& zone = zone_for(config, query.flow);
+    query.timezone = zone.name();
+    for (const auto& [name, text] : parameters) {
+        if (name == "flow") continue;
+        if (name == "step") {
+            query.step = text;
+        } else if (name == "since" || name == "until") {
+            auto t = read_time(text, zone);
+            if (!t)
+                return ParameterError{name, name +
+                                                ": expected a date (2026-11-01) or an ISO 8601 "
+                                                "time with offset"};
+            (name == "since" ? query.since : query.until) = *t;
+        } else {
+            return ParameterError{name, name + ": not a themes parameter"};
+        }
+    }
+    return query;
+}
+
 std::variant<SalesQuery, ParameterError> parse_sales(
     const std::map<std::string, std::string>& parameters, const config::Config& config) {
     SalesQuery query;

@@ -52,6 +52,41 @@ std::vector<AnsweredQuestion> SqliteStore::answered_questions(const AnswerFilter
     return out;
 }
 
+std::vector<CommentRow> SqliteStore::comments(const AnswerFilter& filter) {
+    std::string sql =
+        "SELECT id, flow, step, metric, locale, timezone, comment, scale_min, scale_max, "
+        "low_is_good, score, COALESCE(commented_at, answered_at, updated_at) AS at FROM surveys "
+        "WHERE comment IS NOT NULL AND comment <> ''";
+    if (!filter.flow.empty()) sql += " AND flow = :flow";
+    if (filter.since) sql += " AND COALESCE(commented_at, answered_at, updated_at) >= :since";
+    if (filter.until) sql += " AND COALESCE(commented_at, answered_at, updated_at) < :until";
+    sql += " ORDER BY at, id";
+    SQLite::Statement st(db_, sql);
+    if (!filter.flow.empty()) st.bind(":flow", filter.flow);
+    if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
+    std::vector<CommentRow> out;
+    while (st.executeStep()) {
+        CommentRow c;
+        int i = 0;
+        c.survey_id = st.getColumn(i++).getInt64();
+        c.flow = text(st.getColumn(i++));
+        c.step = text(st.getColumn(i++));
+        c.metric = text(st.getColumn(i++));
+        c.locale = text(st.getColumn(i++));
+        c.timezone = text(st.getColumn(i++));
+        c.comment = text(st.getColumn(i++));
+        c.scale_min = st.getColumn(i++).getInt();
+        c.scale_max = st.getColumn(i++).getInt();
+        c.low_is_good = st.getColumn(i++).getInt() != 0;
+        if (!st.getColumn(i).isNull()) c.score = st.getColumn(i).getInt();
+        ++i;
+        c.at = st.getColumn(i++).getInt64();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 std::vector<SentSurvey> SqliteStore::sent_surveys(const AnswerFilter& filter) {
     std::string sql =
         "SELECT flow, step, event_type, staff_id, segment, channel, timezone, metric, sent_at, "

@@ -21,6 +21,10 @@ int compare_command(const std::string& file, const std::string& db_override,
 int sales_command(const std::string& file, const std::string& db_override,
                   const std::map<std::string, std::string>& options, bool win_rates);
 
+// The themes of the comments (options: flow, step, since, until), as JSON.
+int themes_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options);
+
 // Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at);

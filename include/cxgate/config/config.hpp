@@ -246,6 +246,14 @@ struct Sales {
     std::string kind_of(const std::string& event_type) const;
 };
 
+// A theme of the "why?" comments ("waiting", "price"): its keywords per locale (fi, sv,
+// en), lower-case. Finnish keywords are base forms matched against each word's base forms
+// (Voikko); Swedish and English ones match words that start with them (report/themes.hpp).
+struct Theme {
+    std::string name;
+    std::map<std::string, std::vector<std::string>> keywords;
+};
+
 struct Fatigue {
     int max = 1;
     timing::Delay per{timing::Delay::Unit::days, 14};
@@ -300,6 +308,7 @@ struct Config {
     std::string calendars_dir;  // <name>.yaml holiday calendars
     std::optional<Fatigue> fatigue;
     Sales sales;
+    std::vector<Theme> themes;  // in the order the file lists them
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}

@@ -12,6 +12,7 @@
 #include "cxgate/report/compare.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/report/sales.hpp"
+#include "cxgate/report/themes.hpp"
 
 namespace cxgate::report {
 
@@ -43,6 +44,10 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
 // The periods around the request's marker; an error when there is no such marker.
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db, const CompareRequest& request);
+
+// Themes of the comments: flow, step, since, until.
+std::variant<ThemeQuery, ParameterError> parse_themes(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
 
 // Experience beside sales: by=week|staff|team|segment (or none), since, until.
 std::variant<SalesQuery, ParameterError> parse_sales(

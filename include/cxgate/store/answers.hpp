@@ -26,6 +26,16 @@ struct AnsweredQuestion {
     Seconds answered_at = 0;
 };
 
+// A survey's "why?" comment, with its score and the facts themes are read by.
+struct CommentRow {
+    std::int64_t survey_id = 0;
+    std::string flow, step, metric, locale, timezone, comment;
+    int scale_min = 0, scale_max = 10;
+    bool low_is_good = false;
+    std::optional<int> score;
+    Seconds at = 0;  // commented_at, else answered_at
+};
+
 // A survey that reached the customer (sent, and not failed), with the facts reports group
 // it by: the denominator of a response rate.
 struct SentSurvey {
@@ -45,6 +55,9 @@ struct AnswerFilter {
 class ReportQueries {
   public:
     virtual std::vector<AnsweredQuestion> answered_questions(const AnswerFilter& filter) = 0;
+
+    // Surveys with a comment, of one flow or all, commented in [since, until), oldest first.
+    virtual std::vector<CommentRow> comments(const AnswerFilter& filter) = 0;
 
     // Surveys sent in [since, until) (sent_at) that did not fail, of one flow or all.
     virtual std::vector<SentSurvey> sent_surveys(const AnswerFilter& filter) = 0;

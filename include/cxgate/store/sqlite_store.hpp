@@ -22,6 +22,7 @@ class SqliteStore final : public Store {
     // ReportQueries
     std::vector<AnsweredQuestion> answered_questions(const AnswerFilter& filter) override;
     std::vector<SentSurvey> sent_surveys(const AnswerFilter& filter) override;
+    std::vector<CommentRow> comments(const AnswerFilter& filter) override;
 
     // ClickLog
     std::vector<ClickRow> pending_clicks(std::int64_t survey_id) override;
