@@ -1,5 +1,7 @@
 #include "cxgate/http/csv.hpp"
 
+#include <algorithm>
+
 #include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::http::csv {
@@ -26,6 +28,53 @@ std::string row(const std::vector<std::string>& cells) {
         out += cells[i];
     }
     out += "\r\n";
+    return out;
+}
+
+namespace {
+
+// The row's cells by column name, nested objects one level down.
+std::vector<std::pair<std::string, const nlohmann::json*>> flatten(const nlohmann::json& row) {
+    std::vector<std::pair<std::string, const nlohmann::json*>> out;
+    for (auto it = row.begin(); it != row.end(); ++it) {
+        if (it->is_object() && !it->empty()) {
+            for (auto inner = it->begin(); inner != it->end(); ++inner)
+                out.emplace_back(it.key() + "_" + inner.key(), &inner.value());
+        } else {
+            out.emplace_back(it.key(), &it.value());
+        }
+    }
+    return out;
+}
+
+std::string value_cell(const nlohmann::json& v) {
+    if (v.is_null()) return "";
+    if (v.is_number() || v.is_boolean()) return v.dump();
+    if (v.is_string()) return cell(v.get<std::string>());
+    return cell(v.dump());
+}
+
+}  // namespace
+
+std::string table(const nlohmann::json& rows) {
+    std::vector<std::string> columns;
+    for (const auto& row : rows)
+        for (const auto& [name, _] : flatten(row))
+            if (std::find(columns.begin(), columns.end(), name) == columns.end())
+                columns.push_back(name);
+    std::vector<std::string> header;
+    for (const auto& c : columns) header.push_back(cell(c));
+    std::string out = csv::row(header);
+    for (const auto& r : rows) {
+        const auto cells = flatten(r);
+        std::vector<std::string> line;
+        for (const auto& c : columns) {
+            auto it = std::find_if(cells.begin(), cells.end(),
+                                   [&](const auto& kv) { return kv.first == c; });
+            line.push_back(it == cells.end() ? "" : value_cell(*it->second));
+        }
+        out += csv::row(line);
+    }
     return out;
 }
 

@@ -48,6 +48,13 @@ std::string responses_csv(const config::Config& config, const std::vector<store:
     return out;
 }
 
+Response csv_response(const Request& request, std::string body) {
+    Response res{status::ok, request.version()};
+    res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
+    res.body() = std::move(body);
+    return res;
+}
+
 // A page's cursor: the last row's answered_at and id ("1763366400.42").
 std::string cursor_of(const store::SurveyRow& r) {
     return std::to_string(*r.answered_at) + "." + std::to_string(r.id);
@@ -133,13 +140,19 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
 asio::awaitable<Reply> get_reports(const Request& request, Services& s, const Target& target) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
     auto config = s.config();
-    auto parsed = report::parse_query(target.query, *config);
+    auto parameters = target.query;
+    const std::string format = parameters.count("format") ? parameters["format"] : "json";
+    parameters.erase("format");
+    if (format != "json" && format != "csv")
+        co_return ApiError{status::bad_request, "format: must be json or csv", "format"};
+    auto parsed = report::parse_query(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     auto job = [config, query = std::get<report::ReportQuery>(parsed)](store::Store& db) {
         return report::to_json(report::run_report(db, *config, query), query, *config);
     };
     auto body = co_await s.reader.execute(std::move(job));
+    if (format == "csv") co_return csv_response(request, csv::table(body["rows"]));
     co_return json_response(request, status::ok, json_input::dump(body));
 }
 

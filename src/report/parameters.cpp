@@ -95,8 +95,7 @@ std::variant<ReportQuery, ParameterError> parse_query(
     if (query.since && query.until && *query.until <= *query.since)
         return ParameterError{"until", "until: must be after since"};
     for (const auto& [name, _] : parameters)
-        if (!known.count(name) && name != "format" && name != "json")
-            return ParameterError{name, name + ": not a report parameter"};
+        if (!known.count(name)) return ParameterError{name, name + ": not a report parameter"};
     return query;
 }
 

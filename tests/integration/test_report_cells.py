@@ -98,6 +98,19 @@ def test(make_daemon, workdir):
     check(c47["n"] == 3 and c47["nps"]["value"] == 33.3, f"close: (2 promoters - 1 detractor)/3: {c47}")
     check(c47["response_rate"]["value"] == 75.0 and c47["response_rate"]["sent"] == 4, f"close rate: {c47}")
 
+    # The same table as CSV: one column per field, a figure as _value and _margin.
+    req = urllib.request.Request(d.url + "/v1/reports?flow=cx&by=step,week&format=csv",
+                                 headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        check(res.headers["Content-Type"].startswith("text/csv"), "CSV content type")
+        table = list(csv.DictReader(io.StringIO(res.read().decode(), newline="")))
+    check([(r["step"], r["week"], r["n"], r["mean_value"], r["response_rate_value"]) for r in table]
+          == [("booking", "2026-W47", "3", "3.7", "75.0"), ("booking", "2026-W48", "3", "2.7", "100.0"),
+              ("close", "2026-W47", "3", "", "75.0")], f"the report as CSV: {table}")
+    check(table[2]["nps_value"] == "33.3" and table[0]["response_rate_sent"] == "4", f"CSV figures: {table}")
+    status, body = d.request("GET", "/v1/reports?format=xml")
+    check(status == 400 and body.get("field") == "format", f"format=xml: {status} {body}")
+
     # The week first, then the step.
     rep = api("flow=cx&by=week,step")
     check([(r["week"], r["step"]) for r in rep["rows"]] == [("2026-W47", "booking"), ("2026-W47", "close"),

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace cxgate::http::csv {
 
 // One text cell, quoted and neutralised; invalid UTF-8 becomes U+FFFD.
@@ -17,5 +19,11 @@ std::string cell(std::string_view text);
 
 // A line of cells already made with cell() (or numbers), comma-separated, CRLF-ended.
 std::string row(const std::vector<std::string>& cells);
+
+// A report's rows (JSON objects) as a CSV table: one column per key, in the order keys first
+// appear (each row's sorted, as nlohmann::json keeps them), an absent one empty; a figure {value,
+// margin} becomes two columns (nps_value, nps_margin), other nested values their JSON text. Numbers
+// are written as numbers, text through cell().
+std::string table(const nlohmann::json& rows);
 
 }  // namespace cxgate::http::csv
