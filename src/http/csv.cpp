@@ -63,11 +63,13 @@ std::string table(const nlohmann::json& rows) {
             if (std::find(columns.begin(), columns.end(), name) == columns.end())
                 columns.push_back(name);
     std::vector<std::string> header;
+    header.reserve(columns.size());
     for (const auto& c : columns) header.push_back(cell(c));
     std::string out = csv::row(header);
     for (const auto& r : rows) {
         const auto cells = flatten(r);
         std::vector<std::string> line;
+        line.reserve(columns.size());
         for (const auto& c : columns) {
             auto it = std::find_if(cells.begin(), cells.end(),
                                    [&](const auto& kv) { return kv.first == c; });
