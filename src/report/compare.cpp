@@ -6,22 +6,14 @@
 #include <map>
 
 #include "cxgate/foundation/timing.hpp"
+#include "figures.hpp"
 
 namespace cxgate::report {
 
 using namespace cxgate::metrics;
+using namespace cxgate::report::detail;
 
 namespace {
-
-std::string fmt(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", v);
-    return buffer;
-}
-
-double one_decimal(double v) {
-    return std::round(v * 10) / 10;
-}
 
 const char* figure_name(Metric metric) {
     if (metric == Metric::nps || metric == Metric::enps) return "nps";
@@ -46,12 +38,6 @@ std::vector<ReportRow> rows_in(store::Store& db, const config::Config& config,
     q.until = period.until;
     q.timezone = query.timezone;
     return run_report(db, config, q);
-}
-
-nlohmann::json figure_json(const std::optional<Figure>& f) {
-    if (!f) return nullptr;
-    return {{"value", one_decimal(f->value)},
-            {"margin", f->margin ? nlohmann::json(one_decimal(*f->margin)) : nullptr}};
 }
 
 std::string iso(long long t) {

@@ -4,35 +4,20 @@
 
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/query.hpp"
+#include "figures.hpp"
 
 namespace cxgate::report {
 
 using namespace cxgate::metrics;
+using namespace cxgate::report::detail;
 
 namespace {
-
-std::string fmt(double v, int decimals = 1) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-    return buffer;
-}
-
-double one_decimal(double v) {
-    return std::round(v * 10) / 10;
-}
 
 // "33.3 ±40.1"; a margin left out (n < 2) is shown as "-", as the JSON's null, so a blank
 // is never mistaken for a margin of zero.
 std::string figure(const std::optional<Figure>& f, const char* unit = "") {
     if (!f) return "-";
     return fmt(f->value) + unit + " ±" + (f->margin ? fmt(*f->margin) : std::string("-"));
-}
-
-nlohmann::json figure_json(const std::optional<Figure>& f) {
-    if (!f) return nullptr;
-    nlohmann::json j{{"value", one_decimal(f->value)}};
-    j["margin"] = f->margin ? nlohmann::json(one_decimal(*f->margin)) : nlohmann::json(nullptr);
-    return j;
 }
 
 std::string joined(const std::vector<std::string>& by) {

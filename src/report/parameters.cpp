@@ -19,6 +19,12 @@ const date::time_zone* zone_named(const std::string& name) {
     }
 }
 
+// since= or until= into its bound; the error names the parameter.
+std::optional<ParameterError> read_bound(const std::string& name, const std::string& text,
+                                         const date::time_zone& zone,
+                                         std::optional<long long>& since,
+                                         std::optional<long long>& until);
+
 std::vector<std::string> split_commas(const std::string& text) {
     std::vector<std::string> out;
     size_t start = 0;
@@ -56,6 +62,22 @@ const date::time_zone& zone_for(const config::Config& config, const std::string&
     return *zone_named(f && !f->timezone.empty() ? f->timezone : config.defaults.timezone);
 }
 
+namespace {
+
+std::optional<ParameterError> read_bound(const std::string& name, const std::string& text,
+                                         const date::time_zone& zone,
+                                         std::optional<long long>& since,
+                                         std::optional<long long>& until) {
+    auto t = read_time(text, zone);
+    if (!t)
+        return ParameterError{
+            name, name + ": expected a date (2026-11-01) or an ISO 8601 time with offset"};
+    (name == "since" ? since : until) = *t;
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::variant<ReportQuery, ParameterError> parse_query(
     const std::map<std::string, std::string>& parameters, const config::Config& config) {
     static const std::set<std::string> known{"flow",    "by",      "step",    "staff", "team",
@@ -85,12 +107,7 @@ std::variant<ReportQuery, ParameterError> parse_query(
     for (const auto* name : {"since", "until"}) {
         const auto text = value(name);
         if (text.empty()) continue;
-        auto t = read_time(text, zone);
-        if (!t)
-            return ParameterError{name, std::string(name) +
-                                            ": expected a date (2026-11-01) or an ISO 8601 time "
-                                            "with offset"};
-        (std::string(name) == "since" ? query.since : query.until) = *t;
+        if (auto error = read_bound(name, text, zone, query.since, query.until)) return *error;
     }
     if (query.since && query.until && *query.until <= *query.since)
         return ParameterError{"until", "until: must be after since"};
@@ -169,12 +186,7 @@ std::variant<ThemeQuery, ParameterError> parse_themes(
         if (name == "step") {
             query.step = text;
         } else if (name == "since" || name == "until") {
-            auto t = read_time(text, zone);
-            if (!t)
-                return ParameterError{name, name +
-                                                ": expected a date (2026-11-01) or an ISO 8601 "
-                                                "time with offset"};
-            (name == "since" ? query.since : query.until) = *t;
+            if (auto error = read_bound(name, text, zone, query.since, query.until)) return *error;
         } else {
             return ParameterError{name, name + ": not a themes parameter"};
         }
@@ -193,12 +205,7 @@ std::variant<SalesQuery, ParameterError> parse_sales(
                 return ParameterError{"by", "by: one of week, staff, team, segment"};
             query.by = text;
         } else if (name == "since" || name == "until") {
-            auto t = read_time(text, zone);
-            if (!t)
-                return ParameterError{name, name +
-                                                ": expected a date (2026-11-01) or an ISO 8601 "
-                                                "time with offset"};
-            (name == "since" ? query.since : query.until) = *t;
+            if (auto error = read_bound(name, text, zone, query.since, query.until)) return *error;
         } else {
             return ParameterError{name, name + ": not a sales report parameter"};
         }

@@ -7,28 +7,14 @@
 #include <tuple>
 
 #include "cxgate/foundation/timing.hpp"
+#include "figures.hpp"
 
 namespace cxgate::report {
 
 using namespace cxgate::metrics;
+using namespace cxgate::report::detail;
 
 namespace {
-
-std::string fmt(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", v);
-    return text;
-}
-
-double one_decimal(double v) {
-    return std::round(v * 10) / 10;
-}
-
-nlohmann::json figure_json(const std::optional<Figure>& f) {
-    if (!f) return nullptr;
-    return {{"value", one_decimal(f->value)},
-            {"margin", f->margin ? nlohmann::json(one_decimal(*f->margin)) : nullptr}};
-}
 
 std::optional<Figure> share(int count, int n) {
     if (n == 0) return std::nullopt;

@@ -6,10 +6,12 @@
 
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/compare.hpp"
+#include "figures.hpp"
 
 namespace cxgate::report {
 
 using namespace cxgate::metrics;
+using namespace cxgate::report::detail;
 
 ThemeMatcher::ThemeMatcher(const std::vector<config::Theme>& themes) : themes_(themes) {
     for (const auto& theme : themes_) {
@@ -113,11 +115,6 @@ ThemeReport theme_report(store::Store& db, const config::Config& config, const T
 }
 
 nlohmann::json to_json(const ThemeReport& report) {
-    auto figure_json = [](const std::optional<Figure>& f) -> nlohmann::json {
-        if (!f) return nullptr;
-        return {{"value", std::round(f->value * 10) / 10},
-                {"margin", f->margin ? nlohmann::json(std::round(*f->margin * 10) / 10) : nullptr}};
-    };
     nlohmann::json out{{"comments", report.comments},
                        {"themes", nlohmann::json::array()},
                        {"unmatched_total", report.unmatched_total},

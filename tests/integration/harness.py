@@ -274,6 +274,35 @@ templates_dir: {os.path.join(source, 'templates')}
     return path
 
 
+# Sandbox SMS and email channels, for write_config.
+SANDBOX_CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
+  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
+
+# A funnel of a booking CES (1-5) and a deal's NPS, both by SMS, as the report tests use it.
+CX_FLOW = """flow: cx
+timezone: Europe/Helsinki
+steps:
+  - id: booking
+    on: booking.created
+    survey: { metric: ces, scale: 1-5 }
+    channel: sms
+  - id: close
+    on: [deal.won, deal.lost]
+    survey: { metric: nps }
+    channel: sms
+"""
+
+
+def set_staff(config_path, staff_yaml):
+    """Replaces write_config's one-person staff directory with `staff_yaml` (a `staff:` block)."""
+    with open(config_path) as f:
+        text = f.read()
+    default = "staff:\n  - { id: s-7, name: Advisor, email: advisor@example.com }\n"
+    check(default in text, "write_config's staff block")
+    with open(config_path, "w") as f:
+        f.write(text.replace(default, staff_yaml))
+
+
 def set_public_port(config_path, port):
     """The public URL must name the daemon's port (webhook URLs, signatures)."""
     with open(config_path) as f:

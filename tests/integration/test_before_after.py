@@ -10,23 +10,8 @@ detractors of 6): significant. The booking CES mean moves from 3.0 (3, 4, 2) to 
 import json
 import math
 
-from harness import check, free_port, run, set_public_port, write_config
+from harness import CX_FLOW, SANDBOX_CHANNELS, check, free_port, run, set_public_port, write_config
 
-FLOW = """flow: cx
-timezone: Europe/Helsinki
-steps:
-  - id: booking
-    on: booking.created
-    survey: { metric: ces, scale: 1-5 }
-    channel: sms
-  - id: close
-    on: [deal.won, deal.lost]
-    survey: { metric: nps }
-    channel: sms
-"""
-
-CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
-  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
 
 Z = 1.96
 
@@ -46,7 +31,7 @@ def mean_figure(scores):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, SOURCE, CHANNELS, {"cx": FLOW})
+    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": CX_FLOW})
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)

@@ -14,23 +14,9 @@ import io
 import json
 import urllib.request
 
-from harness import TOKEN, check, free_port, run, set_public_port, write_config
+from harness import (CX_FLOW, SANDBOX_CHANNELS, TOKEN, check, free_port, run, set_public_port, set_staff,
+                     write_config)
 
-FLOW = """flow: cx
-timezone: Europe/Helsinki
-steps:
-  - id: booking
-    on: booking.created
-    survey: { metric: ces, scale: 1-5 }
-    channel: sms
-  - id: close
-    on: [deal.won, deal.lost]
-    survey: { metric: nps }
-    channel: sms
-"""
-
-CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
-  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
 
 STAFF = """staff:
   - { id: s-1, name: Anna, email: anna@example.com, lead: s-9 }
@@ -45,11 +31,8 @@ def margin(p, n):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, SOURCE, CHANNELS, {"cx": FLOW})
-    with open(config) as f:
-        text = f.read()
-    with open(config, "w") as f:
-        f.write(text.replace("staff:\n  - { id: s-7, name: Advisor, email: advisor@example.com }\n", STAFF))
+    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": CX_FLOW})
+    set_staff(config, STAFF)
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)

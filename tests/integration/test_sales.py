@@ -16,23 +16,8 @@ worked out by hand:
 import json
 import math
 
-from harness import check, free_port, run, set_public_port, write_config
+from harness import CX_FLOW, SANDBOX_CHANNELS, check, free_port, run, set_public_port, set_staff, write_config
 
-FLOW = """flow: cx
-timezone: Europe/Helsinki
-steps:
-  - id: booking
-    on: booking.created
-    survey: { metric: ces, scale: 1-5 }
-    channel: sms
-  - id: close
-    on: [deal.won, deal.lost]
-    survey: { metric: nps }
-    channel: sms
-"""
-
-CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
-  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
 
 STAFF = """staff:
   - { id: s-1, name: Anna, email: anna@example.com }
@@ -50,11 +35,8 @@ def share(count, n):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, SOURCE, CHANNELS, {"cx": FLOW})
-    with open(config) as f:
-        text = f.read()
-    with open(config, "w") as f:
-        f.write(text.replace("staff:\n  - { id: s-7, name: Advisor, email: advisor@example.com }\n", STAFF))
+    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": CX_FLOW})
+    set_staff(config, STAFF)
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)

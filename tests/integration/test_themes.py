@@ -14,7 +14,7 @@ CSAT among the answers that mention the theme, the weeks, and the comments of no
 import json
 import math
 
-from harness import check, free_port, run, set_public_port, write_config
+from harness import SANDBOX_CHANNELS, check, free_port, run, set_public_port, write_config
 
 FLOW = """flow: cx
 timezone: Europe/Helsinki
@@ -26,8 +26,6 @@ steps:
     follow_up: why
 """
 
-CHANNELS = """  sms: { type: sandbox, kind: sms, from: "+358500000001" }
-  email: { type: sandbox, kind: email, from: "palaute@example.com" }"""
 
 THEMES = """themes:
   waiting: { fi: [odottaa, jono], sv: [vänta, kö], en: [wait, queue] }
@@ -41,7 +39,7 @@ ANSWERS = [("fi", 2, "Odotin puhelimessa puoli tuntia"), ("fi", 1, "Odotusaika o
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, SOURCE, CHANNELS, {"cx": FLOW}, extra=THEMES)
+    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": FLOW}, extra=THEMES)
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)
