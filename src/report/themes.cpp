@@ -26,6 +26,20 @@ ThemeMatcher::ThemeMatcher(const std::vector<config::Theme>& themes) : themes_(t
     }
 }
 
+bool ThemeMatcher::made_from(const std::vector<config::Theme>& themes) const {
+    if (themes.size() != themes_.size()) return false;
+    for (size_t i = 0; i < themes.size(); ++i)
+        if (themes[i].name != themes_[i].name || themes[i].keywords != themes_[i].keywords)
+            return false;
+    return true;
+}
+
+ThemeMatcher& ThemeMatcher::for_thread(const std::vector<config::Theme>& themes) {
+    thread_local std::unique_ptr<ThemeMatcher> matcher;
+    if (!matcher || !matcher->made_from(themes)) matcher = std::make_unique<ThemeMatcher>(themes);
+    return *matcher;
+}
+
 std::vector<std::string> ThemeMatcher::themes_of(const std::string& comment,
                                                  const std::string& locale) {
     const auto words = words_of(comment);
@@ -55,7 +69,7 @@ ThemeReport theme_report(store::Store& db, const config::Config& config, const T
     filter.flow = query.flow;
     filter.since = query.since;
     filter.until = query.until;
-    ThemeMatcher matcher(config.themes);
+    auto& matcher = ThemeMatcher::for_thread(config.themes);
     const date::time_zone* fallback = date::locate_zone("UTC");
     try {
         fallback = date::locate_zone(query.timezone);

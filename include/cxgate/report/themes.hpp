@@ -24,9 +24,15 @@ class ThemeMatcher {
     // Throws std::runtime_error when Finnish themes exist and Voikko cannot start.
     explicit ThemeMatcher(const std::vector<config::Theme>& themes);
     std::vector<std::string> themes_of(const std::string& comment, const std::string& locale);
+    // Whether it was made from exactly these themes.
+    bool made_from(const std::vector<config::Theme>& themes) const;
+
+    // This thread's matcher for `themes`, made again only when they change (a reload):
+    // starting Voikko and reading the keywords' base forms is not for every request.
+    static ThemeMatcher& for_thread(const std::vector<config::Theme>& themes);
 
   private:
-    const std::vector<config::Theme>& themes_;
+    std::vector<config::Theme> themes_;  // a copy: a reload may free the configuration
     std::unique_ptr<FinnishForms> finnish_;
     // Finnish keywords read as Voikko reads them: their own base forms too.
     std::map<std::string, std::vector<std::string>> finnish_keywords_;

@@ -82,3 +82,13 @@ TEST_CASE("themes: Swedish and English keywords match by prefix, less a final vo
     CHECK_FALSE(report::prefix_match("await", "wait"));
     CHECK_FALSE(report::prefix_match("kö", ""));
 }
+
+TEST_CASE("themes: a thread keeps its matcher until the themes change") {
+    auto configured = themes();
+    auto& first = report::ThemeMatcher::for_thread(configured);
+    CHECK(&report::ThemeMatcher::for_thread(themes()) == &first);  // equal themes: the same
+    configured[0].keywords["en"].push_back("delay");
+    auto& changed = report::ThemeMatcher::for_thread(configured);
+    CHECK(changed.made_from(configured));
+    CHECK(changed.themes_of("A long delay", "en") == std::vector<std::string>{"waiting"});
+}
