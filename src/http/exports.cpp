@@ -120,10 +120,8 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
         }
         res = json_response(request, status::ok, json_input::dump(out));
     } else {
-        res = Response{status::ok, request.version()};
-        res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
         // Every page carries the header row, so each page opens on its own in a spreadsheet.
-        res.body() = responses_csv(*config, rows);
+        res = csv_response(request, responses_csv(*config, rows));
     }
     if (rows.size() == page.limit) {
         const auto next = cursor_of(rows.back());

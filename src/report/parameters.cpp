@@ -23,7 +23,14 @@ const date::time_zone* zone_named(const std::string& name) {
 std::optional<ParameterError> read_bound(const std::string& name, const std::string& text,
                                          const date::time_zone& zone,
                                          std::optional<long long>& since,
-                                         std::optional<long long>& until);
+                                         std::optional<long long>& until) {
+    auto t = read_time(text, zone);
+    if (!t)
+        return ParameterError{
+            name, name + ": expected a date (2026-11-01) or an ISO 8601 time with offset"};
+    (name == "since" ? since : until) = *t;
+    return std::nullopt;
+}
 
 std::vector<std::string> split_commas(const std::string& text) {
     std::vector<std::string> out;
@@ -61,22 +68,6 @@ const date::time_zone& zone_for(const config::Config& config, const std::string&
     const auto* f = config.find_flow(flow);
     return *zone_named(f && !f->timezone.empty() ? f->timezone : config.defaults.timezone);
 }
-
-namespace {
-
-std::optional<ParameterError> read_bound(const std::string& name, const std::string& text,
-                                         const date::time_zone& zone,
-                                         std::optional<long long>& since,
-                                         std::optional<long long>& until) {
-    auto t = read_time(text, zone);
-    if (!t)
-        return ParameterError{
-            name, name + ": expected a date (2026-11-01) or an ISO 8601 time with offset"};
-    (name == "since" ? since : until) = *t;
-    return std::nullopt;
-}
-
-}  // namespace
 
 std::variant<ReportQuery, ParameterError> parse_query(
     const std::map<std::string, std::string>& parameters, const config::Config& config) {
