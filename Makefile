@@ -1,7 +1,8 @@
 # The two commands a new user needs (see README.md):
 #   make run   installs what is missing, builds in Release and starts the daemon
 #              (NOW=2026-11-23T09:55:00+02:00 starts its clock at that instant)
-#   make test  installs what is missing, builds with ASan/UBSan and runs every test
+#   make test  installs what is missing, builds with ASan/UBSan (-O0, quick to compile) and
+#              runs every test
 JOBS ?= $(shell nproc)
 
 .PHONY: run test build deps test-deps bench clean format
@@ -20,7 +21,7 @@ run: build
 	NOW='$(NOW)' scripts/run-dev
 
 test: test-deps
-	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCXGATE_SANITIZE=ON
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DCXGATE_SANITIZE=ON
 	cmake --build build/test -j$(JOBS)
 	cd build/test && ctest --output-on-failure --timeout 900
 

@@ -1,8 +1,9 @@
 // Reading a report's parameters (parameters.hpp).
 #include "cxgate/report/parameters.hpp"
 
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
+#include <limits>
 #include <set>
 
 #include "cxgate/foundation/timing.hpp"
@@ -30,6 +31,17 @@ std::optional<ParameterError> read_bound(const std::string& name, const std::str
             name, name + ": expected a date (2026-11-01) or an ISO 8601 time with offset"};
     (name == "since" ? since : until) = *t;
     return std::nullopt;
+}
+
+// A whole decimal integer within [low, high]; anything else (sign, spaces, trailing
+// characters) is no integer at all.
+std::optional<long long> read_integer(std::string_view text, long long low, long long high) {
+    long long number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    if (number < low || number > high) return std::nullopt;
+    return number;
 }
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -140,15 +152,13 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     const auto& zone = zone_for(config, query.flow);
     query.timezone = zone.name();
     if (!value("mark").empty()) {
-        char* end = nullptr;
-        const long long id = std::strtoll(value("mark").c_str(), &end, 10);
-        if (*end != '\0' || id < 1) return ParameterError{"mark", "mark: a marker's id"};
-        request.mark_id = id;
+        const auto id = read_integer(value("mark"), 1, std::numeric_limits<long long>::max());
+        if (!id) return ParameterError{"mark", "mark: a marker's id"};
+        request.mark_id = *id;
         if (!value("days").empty()) {
-            const long long days = std::strtoll(value("days").c_str(), &end, 10);
-            if (*end != '\0' || days < 1 || days > 366)
-                return ParameterError{"days", "days: a number of days from 1 to 366"};
-            request.days = static_cast<int>(days);
+            const auto days = read_integer(value("days"), 1, 366);
+            if (!days) return ParameterError{"days", "days: a number of days from 1 to 366"};
+            request.days = static_cast<int>(*days);
         }
         if (!value("before").empty() || !value("after").empty())
             return ParameterError{"mark", "mark: give either a marker or before= and after="};
