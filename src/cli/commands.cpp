@@ -224,7 +224,7 @@ int run(int argc, char** argv) {
     compare_cmd->add_flag("--json", as_json, "JSON output");
 
     auto* sales_cmd = app.add_subcommand(
-        "sales", "Leads, deals won and lost, win rate and value beside experience (JSON)");
+        "sales", "Leads, deals won and lost, win rate and value beside experience");
     sales_cmd->add_option("--config", config_file, "Configuration file");
     sales_cmd->add_option("--db", db_override, "SQLite database file");
     std::map<std::string, std::string> sales_options;
@@ -232,18 +232,26 @@ int run(int argc, char** argv) {
     sales_cmd->add_option("--since", sales_options["since"], "From this date or time");
     sales_cmd->add_option("--until", sales_options["until"], "Up to this date or time");
     sales_cmd->add_option("--flow", sales_options["flow"], "With --win-rates: only this flow");
-    bool win_rates = false;
+    sales_cmd->add_option("--as-of", sales_options["as_of"],
+                          "With --retention: count the windows closed by then (default: now)");
+    bool win_rates = false, retention = false;
     sales_cmd->add_flag("--win-rates", win_rates,
                         "The win rate of closed deals by the answer given earlier in the deal");
+    sales_cmd
+        ->add_flag("--retention", retention,
+                   "The share of won customers who came back, by their NPS group")
+        ->excludes(sales_cmd->get_option("--win-rates"));
+    sales_cmd->add_flag("--json", as_json, "JSON output");
 
     auto* themes_cmd =
-        app.add_subcommand("themes", "Themes of the \"why?\" comments, and those of none (JSON)");
+        app.add_subcommand("themes", "Themes of the \"why?\" comments, and those of none");
     themes_cmd->add_option("--config", config_file, "Configuration file");
     themes_cmd->add_option("--db", db_override, "SQLite database file");
     std::map<std::string, std::string> themes_options;
     for (const char* option : {"flow", "step", "since", "until"})
         themes_cmd->add_option(std::string("--") + option, themes_options[option],
                                std::string("Only comments of this ") + option);
+    themes_cmd->add_flag("--json", as_json, "JSON output");
 
     auto* mark_cmd = app.add_subcommand("mark", "Change markers: what changed, when");
     mark_cmd->require_subcommand(1);
@@ -321,8 +329,13 @@ int run(int argc, char** argv) {
     if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
-    if (*themes_cmd) return themes_command(config_file, db_override, themes_options);
-    if (*sales_cmd) return sales_command(config_file, db_override, sales_options, win_rates);
+    if (*themes_cmd) return themes_command(config_file, db_override, themes_options, as_json);
+    if (*sales_cmd)
+        return sales_command(config_file, db_override, sales_options,
+                             win_rates   ? SalesView::win_rates
+                             : retention ? SalesView::retention
+                                         : SalesView::cells,
+                             as_json);
     if (*mark_add_cmd) return mark_add(config_file, url_override, mark_label, mark_flow, mark_at);
     if (*mark_list_cmd) return mark_list(config_file, db_override, mark_flow, as_json);
     if (*reply_cmd)

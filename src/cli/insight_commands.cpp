@@ -1,6 +1,7 @@
-// `cxgate report`, `cxgate compare` and `cxgate mark` (insight_commands.hpp).
+// `cxgate report`, `compare`, `sales`, `themes` and `mark` (insight_commands.hpp).
 #include "cxgate/cli/insight_commands.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/sqlite_store.hpp"
+#include "insight_tables.hpp"
 
 namespace cxgate::cli {
 
@@ -34,13 +36,6 @@ std::unique_ptr<store::Store> open_store(const config::Config& config,
         std::cerr << "cxgate " << command << ": " << e.what() << "\n";
         return nullptr;
     }
-}
-
-std::string figure_text(const nlohmann::json& f) {
-    if (f.is_null()) return "-";
-    char text[64];
-    std::snprintf(text, sizeof text, "%.1f", f["value"].get<double>());
-    return text;
 }
 
 }  // namespace
@@ -90,52 +85,70 @@ int compare_command(const std::string& file, const std::string& db_override,
         std::cout << json_input::dump(out, 2) << "\n";
         return 0;
     }
-    std::cout << "before " << out["before"]["since"].get<std::string>() << " .. "
-              << out["before"]["until"].get<std::string>() << ", after "
-              << out["after"]["since"].get<std::string>() << " .. "
-              << out["after"]["until"].get<std::string>() << "\n";
-    for (const auto& row : out["rows"]) {
-        char line[256];
-        std::snprintf(line, sizeof line, "%-20s %-6s %-14s n %d -> %d  %s -> %s  ",
-                      row["step"].get<std::string>().c_str(),
-                      row["metric"].get<std::string>().c_str(),
-                      row["figure"].get<std::string>().c_str(), row["n_before"].get<int>(),
-                      row["n_after"].get<int>(), figure_text(row["before"]).c_str(),
-                      figure_text(row["after"]).c_str());
-        std::cout << line << row["verdict"].get<std::string>() << "\n";
-    }
-    if (out["rows"].empty()) std::cout << "(no answers in either period)\n";
+    compare_table(std::cout, out);
     return 0;
 }
 
 int sales_command(const std::string& file, const std::string& db_override,
-                  const std::map<std::string, std::string>& options, bool win_rates) {
+                  const std::map<std::string, std::string>& options, SalesView view, bool as_json) {
     auto config = load_or_report(file);
     if (!config) return 2;
     auto asked = without_empty(options);
-    nlohmann::json out;
-    if (win_rates) {
-        auto db = open_store(*config, db_override, "sales");
-        if (!db) return 1;
-        out = report::to_json(report::win_rate_by_answer(*db, asked["flow"]));
-    } else {
-        asked.erase("flow");
-        auto parsed = report::parse_sales(asked, *config);
-        if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
-            std::cerr << "cxgate sales: --" << error->message << "\n";
-            return 2;
-        }
-        auto db = open_store(*config, db_override, "sales");
-        if (!db) return 1;
-        const auto& query = std::get<report::SalesQuery>(parsed);
-        out = report::to_json(report::sales_report(*db, *config, query), query, *config);
+    auto fail = [](const report::ParameterError& error) {
+        std::cerr << "cxgate sales: --" << error.message << "\n";
+        return 2;
+    };
+    if (view != SalesView::win_rates && asked.count("flow"))
+        return fail({"flow", "flow: only with --win-rates"});
+    if (view != SalesView::retention && asked.count("as_of"))
+        return fail({"as-of", "as-of: only with --retention"});
+    if (view == SalesView::retention && config->sales.retention.events.empty()) {
+        std::cerr << "cxgate sales: --retention: no retention events configured (sales.retention."
+                     "events: the event types that mean a won customer came back)\n";
+        return 2;
     }
-    std::cout << json_input::dump(out, 2) << "\n";
+    std::optional<report::SalesQuery> sales_query;
+    std::optional<report::RetentionQuery> retention_query;
+    if (view == SalesView::cells) {
+        auto parsed = report::parse_sales(asked, *config);
+        if (auto* error = std::get_if<report::ParameterError>(&parsed)) return fail(*error);
+        sales_query = std::get<report::SalesQuery>(parsed);
+    } else if (view == SalesView::retention) {
+        auto parsed = report::parse_retention(asked, *config);
+        if (auto* error = std::get_if<report::ParameterError>(&parsed)) return fail(*error);
+        retention_query = std::get<report::RetentionQuery>(parsed);
+    } else {
+        for (const auto& [name, _] : asked)
+            if (name != "flow") return fail({name, name + ": not with --win-rates"});
+    }
+    auto db = open_store(*config, db_override, "sales");
+    if (!db) return 1;
+    nlohmann::json out;
+    if (sales_query)
+        out = report::to_json(report::sales_report(*db, *config, *sales_query), *sales_query,
+                              *config);
+    else if (retention_query)
+        out = report::to_json(
+            report::retention_report(*db, *config, *retention_query,
+                                     std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()),
+            *retention_query);
+    else
+        out = report::to_json(report::win_rate_by_answer(*db, asked["flow"]));
+    if (as_json)
+        std::cout << json_input::dump(out, 2) << "\n";
+    else if (sales_query)
+        sales_table(std::cout, out, sales_query->by);
+    else if (retention_query)
+        retention_table(std::cout, out);
+    else
+        win_rates_table(std::cout, out);
     return 0;
 }
 
 int themes_command(const std::string& file, const std::string& db_override,
-                   const std::map<std::string, std::string>& options) {
+                   const std::map<std::string, std::string>& options, bool as_json) {
     auto config = load_or_report(file);
     if (!config) return 2;
     auto parsed = report::parse_themes(without_empty(options), *config);
@@ -146,9 +159,12 @@ int themes_command(const std::string& file, const std::string& db_override,
     auto db = open_store(*config, db_override, "themes");
     if (!db) return 1;
     try {
-        const auto report =
-            report::theme_report(*db, *config, std::get<report::ThemeQuery>(parsed));
-        std::cout << json_input::dump(report::to_json(report), 2) << "\n";
+        const auto out = report::to_json(
+            report::theme_report(*db, *config, std::get<report::ThemeQuery>(parsed)));
+        if (as_json)
+            std::cout << json_input::dump(out, 2) << "\n";
+        else
+            themes_table(std::cout, out);
     } catch (const std::runtime_error& e) {
         std::cerr << "cxgate themes: " << e.what() << "\n";
         return 1;

@@ -109,10 +109,26 @@ void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
 void read_sales(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node sales = root["sales"];
     if (!sales || !r.expect_map(sales, "\"sales\"")) return;
-    r.check_keys(sales, {"leads", "won", "lost"}, "\"sales\"");
+    r.check_keys(sales, {"leads", "won", "lost", "retention"}, "\"sales\"");
     if (auto v = r.string_list(sales, "leads")) c.sales.leads = *v;
     if (auto v = r.string_list(sales, "won")) c.sales.won = *v;
     if (auto v = r.string_list(sales, "lost")) c.sales.lost = *v;
+    const YAML::Node retention = sales["retention"];
+    if (!retention || !r.expect_map(retention, "\"sales.retention\"")) return;
+    r.check_keys(retention, {"events", "within"}, "\"sales.retention\"");
+    if (auto v = r.string_list(retention, "events", true)) {
+        if (v->empty()) r.error(retention["events"], "\"events\": name at least one event type");
+        c.sales.retention.events = *v;
+    }
+    if (auto within = r.delay(retention, "within")) {
+        // Days only: a retention window is read in calendar days, and a window of hours
+        // would be a mistake in the YAML, not a business question.
+        if (within->unit != timing::Delay::Unit::days || within->amount < 1 ||
+            within->amount > 3660)
+            r.error(retention["within"], "\"within\": a number of days from 1 to 3660 (365d)");
+        else
+            c.sales.retention.within_days = within->amount;
+    }
 }
 
 void read_themes(YamlReader& r, const YAML::Node& root, Config& c) {

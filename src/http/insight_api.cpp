@@ -120,6 +120,25 @@ asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const 
                             json_input::dump(co_await s.reader.execute(std::move(job))));
 }
 
+asio::awaitable<Reply> get_retention(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    if (config->sales.retention.events.empty())
+        co_return ApiError{status::not_found,
+                           "sales.retention: no retention events configured (list the event "
+                           "types that mean a won customer came back)",
+                           "sales.retention"};
+    auto parsed = report::parse_retention(target.query, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    auto job = [config, query = std::get<report::RetentionQuery>(parsed),
+                now = s.clock.now().time_since_epoch().count()](store::Store& db) {
+        return report::to_json(report::retention_report(db, *config, query, now), query);
+    };
+    co_return json_response(request, status::ok,
+                            json_input::dump(co_await s.reader.execute(std::move(job))));
+}
+
 asio::awaitable<Reply> get_themes(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);

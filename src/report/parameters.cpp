@@ -214,6 +214,26 @@ std::variant<SalesQuery, ParameterError> parse_sales(
     return query;
 }
 
+std::variant<RetentionQuery, ParameterError> parse_retention(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    RetentionQuery query;
+    const auto& zone = zone_for(config, "");
+    query.timezone = zone.name();
+    for (const auto& [name, text] : parameters) {
+        if (name == "as_of") {
+            query.as_of = read_time(text, zone);
+            if (!query.as_of)
+                return ParameterError{
+                    name, "as_of: expected a date (2026-11-01) or an ISO 8601 time with offset"};
+            continue;
+        }
+        if (name != "since" && name != "until")
+            return ParameterError{name, name + ": not a retention parameter (since, until, as_of)"};
+        if (auto error = read_bound(name, text, zone, query.since, query.until)) return *error;
+    }
+    return query;
+}
+
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db,
                                                    const CompareRequest& request) {
     auto query = request.query;

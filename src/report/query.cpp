@@ -7,17 +7,15 @@
 #include <map>
 #include <tuple>
 
+#include "cells.hpp"
 #include "cxgate/foundation/timing.hpp"
 
 namespace cxgate::report {
 
 using namespace cxgate::metrics;
+using namespace cxgate::report::detail;
 
 namespace {
-
-std::string or_none(const std::string& value) {
-    return value.empty() ? "(none)" : value;
-}
 
 // What a report groups and filters by, the same for an answer and for a sent survey.
 struct Facts {
@@ -30,38 +28,6 @@ Facts facts_of(const store::AnsweredQuestion& a) {
 }
 Facts facts_of(const store::SentSurvey& s) {
     return {s.step, s.event_type, s.staff_id, s.segment, s.channel, s.timezone, s.sent_at};
-}
-
-// Reads the zones once per report; an unknown or missing zone reads as the fallback.
-class Zones {
-  public:
-    explicit Zones(const std::string& fallback) : fallback_(locate(fallback, nullptr)) {}
-    const date::time_zone& of(const std::string& name) {
-        if (name.empty()) return *fallback_;
-        auto [it, inserted] = zones_.try_emplace(name, nullptr);
-        if (inserted) it->second = locate(name, fallback_);
-        return *it->second;
-    }
-
-  private:
-    static const date::time_zone* locate(const std::string& name, const date::time_zone* or_else) {
-        try {
-            return date::locate_zone(name);
-        } catch (const std::exception&) {
-            return or_else ? or_else : date::locate_zone("UTC");
-        }
-    }
-    const date::time_zone* fallback_;
-    std::map<std::string, const date::time_zone*> zones_;
-};
-
-// The team of a staff member: their lead's id; a lead (no lead of their own) leads their
-// own team.
-std::string team_of(const config::Config& config, const std::string& staff_id) {
-    if (staff_id.empty()) return "";
-    auto it = config.staff.find(staff_id);
-    if (it == config.staff.end()) return "";
-    return it->second.lead.empty() ? staff_id : it->second.lead;
 }
 
 class Grouping {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "cells.hpp"
 #include "cxgate/foundation/timing.hpp"
 #include "figures.hpp"
 
@@ -15,22 +16,6 @@ using namespace cxgate::metrics;
 using namespace cxgate::report::detail;
 
 namespace {
-
-std::optional<Figure> share(int count, int n) {
-    if (n == 0) return std::nullopt;
-    const double p = static_cast<double>(count) / n;
-    return Figure{100.0 * p, proportion_margin(p, n)};
-}
-
-std::string team_of(const config::Config& config, const std::string& staff_id) {
-    auto it = config.staff.find(staff_id);
-    if (it == config.staff.end()) return "";
-    return it->second.lead.empty() ? staff_id : it->second.lead;
-}
-
-std::string or_none(const std::string& v) {
-    return v.empty() ? "(none)" : v;
-}
 
 // The answer group of a first-question score: the words people use for it.
 std::string answer_group(const std::string& metric, int score, int min, int max, bool low_is_good) {
@@ -60,23 +45,14 @@ std::vector<SalesRow> sales_report(store::Store& db, const config::Config& confi
     store::AnswerFilter filter;
     filter.since = query.since;
     filter.until = query.until;
-    const date::time_zone* fallback = date::locate_zone("UTC");
-    try {
-        fallback = date::locate_zone(query.timezone);
-    } catch (const std::exception&) {
-    }
+    Zones zones(query.timezone);
     auto cell_of = [&](const store::SalesEventRow& e) -> std::string {
         if (query.by == "staff") return or_none(e.staff_id);
         if (query.by == "team") return or_none(team_of(config, e.staff_id));
         if (query.by == "segment") return or_none(e.segment);
         if (query.by == "week") {
-            const date::time_zone* zone = fallback;
-            try {
-                if (!e.timezone.empty()) zone = date::locate_zone(e.timezone);
-            } catch (const std::exception&) {
-            }
             return timing::iso_week_label(timing::TimePoint{std::chrono::seconds{e.occurred_at}},
-                                          *zone);
+                                          zones.of(e.timezone));
         }
         return "all";
     };
@@ -201,15 +177,9 @@ std::vector<WinRateSplit> win_rate_by_answer(store::Store& db, const std::string
             const auto& bad = split.answers[1].win_rate;
             if (good && bad) {
                 split.difference = difference(*good, *bad);
-                const auto& d = *split.difference;
-                if (!d.margin)
-                    split.verdict = "too few deals to tell (fewer than 2 in a group)";
-                else if (!d.distinguishable)
-                    split.verdict = "not distinguishable from noise at this n";
-                else
-                    split.verdict = "win rate " + std::string(d.value < 0 ? "lower" : "higher") +
-                                    " by " + fmt(std::fabs(d.value)) + " ± " + fmt(*d.margin) +
-                                    " points after \"" + split.answers[1].answer + "\"";
+                split.verdict = group_verdict(
+                    *split.difference, "too few deals to tell (fewer than 2 in a group)",
+                    "win rate", " after \"" + split.answers[1].answer + "\"");
             }
         }
         out.push_back(std::move(split));
@@ -228,13 +198,7 @@ nlohmann::json to_json(const std::vector<WinRateSplit>& splits) {
                                {"win_rate", figure_json(a.win_rate)}});
         nlohmann::json j{
             {"flow", s.flow}, {"step", s.step}, {"metric", s.metric}, {"answers", answers}};
-        if (s.difference)
-            j["difference"] = {
-                {"value", one_decimal(s.difference->value)},
-                {"margin", s.difference->margin ? nlohmann::json(one_decimal(*s.difference->margin))
-                                                : nullptr},
-                {"distinguishable", s.difference->distinguishable},
-                {"verdict", s.verdict}};
+        if (s.difference) j["difference"] = difference_json(*s.difference, s.verdict);
         out["steps"].push_back(j);
     }
     return out;

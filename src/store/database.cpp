@@ -252,6 +252,11 @@ CREATE TABLE sales_events (
 CREATE INDEX sales_events_by_time ON sales_events (occurred_at);
 CREATE INDEX sales_events_by_deal ON sales_events (deal_id, occurred_at);
 )sql",
+    // 10: a contact's events by type and time, for retention: did a won customer come back
+    //     (a renewal, a second product) within the window.
+    R"sql(
+CREATE INDEX events_by_contact ON events (contact_id, type, occurred_at);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

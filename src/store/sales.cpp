@@ -58,4 +58,52 @@ std::vector<SalesEventRow> SqliteStore::sales_events(const AnswerFilter& filter)
     return out;
 }
 
+std::vector<WonCustomer> SqliteStore::won_customers(const RetentionFilter& filter) {
+    std::string types;
+    for (size_t i = 0; i < filter.event_types.size(); ++i) types += i ? ",?" : "?";
+    // The return: the contact's first event of a retention type after the win, within the
+    // window (events_by_contact). The NPS score: by deal when the win names one
+    // (surveys_by_deal), else by contact before the win (surveys_by_contact).
+    std::string sql =
+        "SELECT w.event_id, w.deal_id, e.contact_id, w.staff_id, w.segment, w.occurred_at, ";
+    sql += filter.event_types.empty()
+               ? "NULL"
+               : "(SELECT MIN(l.occurred_at) FROM events l WHERE l.contact_id = e.contact_id "
+                 "AND l.type IN (" +
+                     types +
+                     ") AND l.id <> w.event_id AND l.occurred_at > w.occurred_at "
+                     "AND l.occurred_at <= w.occurred_at + ?)";
+    sql +=
+        ", CASE WHEN w.deal_id <> '' THEN (SELECT a.score FROM answers a JOIN surveys s ON "
+        "s.id = a.survey_id WHERE s.deal_id = w.deal_id AND a.metric = 'nps' ORDER BY "
+        "a.answered_at DESC, a.survey_id DESC LIMIT 1) ELSE (SELECT a.score FROM answers a "
+        "JOIN surveys s ON s.id = a.survey_id WHERE s.contact_id = e.contact_id AND "
+        "a.metric = 'nps' AND a.answered_at <= w.occurred_at ORDER BY a.answered_at DESC, "
+        "a.survey_id DESC LIMIT 1) END "
+        "FROM sales_events w JOIN events e ON e.id = w.event_id WHERE w.kind = 'won'";
+    if (filter.since) sql += " AND w.occurred_at >= ?";
+    if (filter.until) sql += " AND w.occurred_at < ?";
+    sql += " ORDER BY w.occurred_at, w.event_id";
+    SQLite::Statement st(db_, sql);
+    int at = 1;
+    for (const auto& type : filter.event_types) st.bind(at++, type);
+    if (!filter.event_types.empty()) st.bind(at++, static_cast<std::int64_t>(filter.within));
+    if (filter.since) st.bind(at++, static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(at++, static_cast<std::int64_t>(*filter.until));
+    std::vector<WonCustomer> out;
+    while (st.executeStep()) {
+        WonCustomer w;
+        w.event_id = text(st.getColumn(0));
+        w.deal_id = text(st.getColumn(1));
+        w.contact_id = text(st.getColumn(2));
+        w.staff_id = text(st.getColumn(3));
+        w.segment = text(st.getColumn(4));
+        w.won_at = st.getColumn(5).getInt64();
+        if (!st.getColumn(6).isNull()) w.returned_at = st.getColumn(6).getInt64();
+        if (!st.getColumn(7).isNull()) w.nps = st.getColumn(7).getInt();
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
 }  // namespace cxgate::store

@@ -102,9 +102,9 @@ def test(make_daemon, workdir):
           and diff["verdict"] == "not distinguishable from noise at this n", f"the difference: {diff}")
 
     # --- the CLI gives the same JSON
-    res = d.cli("sales", "--config", config, "--db", d.db, "--by", "staff")
+    res = d.cli("sales", "--config", config, "--db", d.db, "--by", "staff", "--json")
     check(json.loads(res.stdout) == sales, "cxgate sales --by staff")
-    res = d.cli("sales", "--config", config, "--db", d.db, "--win-rates", "--flow", "cx")
+    res = d.cli("sales", "--config", config, "--db", d.db, "--win-rates", "--flow", "cx", "--json")
     check(json.loads(res.stdout) == rates, "cxgate sales --win-rates")
 
     # --- bad input names the field

@@ -71,8 +71,14 @@ def test(make_daemon, workdir):
     check(themes["unmatched_total"] == 1 and themes["unmatched"][0]["comment"] == "Friendly advisor"
           and themes["unmatched"][0]["score"] == 5, f"the comment of no theme, for review: {themes['unmatched']}")
 
+    res = d.cli("themes", "--config", config, "--db", d.db, "--flow", "cx", "--json")
+    check(json.loads(res.stdout) == themes, "cxgate themes --json prints the API's answer")
     res = d.cli("themes", "--config", config, "--db", d.db, "--flow", "cx")
-    check(json.loads(res.stdout) == themes, "cxgate themes prints the API's answer")
+    lines = res.stdout.splitlines()
+    check(lines[1].split() == ["theme", "mentions", "share", "%", "among", "them"]
+          and lines[2].split()[:2] == ["waiting", str(by_name["waiting"]["mentions"])]
+          and "1 comment matches no theme, the latest:" in res.stdout
+          and "Friendly advisor" in res.stdout, f"cxgate themes prints a table: {res.stdout}")
     status, body = d.request("GET", "/v1/themes?colour=red")
     check(status == 400 and body.get("field") == "colour", f"unknown parameter: {status} {body}")
 

@@ -16,14 +16,16 @@ int report_command(const std::string& file, const std::string& db_override,
 int compare_command(const std::string& file, const std::string& db_override,
                     const std::map<std::string, std::string>& options, bool as_json);
 
-// Experience beside sales (options: by, since, until), or with `win_rates` the win rate by
-// the answer given earlier in the deal (options: flow). JSON, as the API answers.
+// Experience beside sales (options: by, since, until); the win rate by the answer given
+// earlier in the deal (options: flow); or the retention of won customers by NPS group
+// (options: since, until). A table, or with as_json the API's JSON.
+enum class SalesView { cells, win_rates, retention };
 int sales_command(const std::string& file, const std::string& db_override,
-                  const std::map<std::string, std::string>& options, bool win_rates);
+                  const std::map<std::string, std::string>& options, SalesView view, bool as_json);
 
-// The themes of the comments (options: flow, step, since, until), as JSON.
+// The themes of the comments (options: flow, step, since, until): a table, or JSON.
 int themes_command(const std::string& file, const std::string& db_override,
-                   const std::map<std::string, std::string>& options);
+                   const std::map<std::string, std::string>& options, bool as_json);
 
 // Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,

@@ -231,10 +231,6 @@ struct Defaults {
     std::chrono::seconds click_settle{60};
 };
 
-// The budget across flows: at most `max` flows survey one contact in any `per` (counted
-// from sends and from surveys already scheduled, never from events). The steps of one
-// flow are one designed journey and count once: fatigue never holds back a flow's own
-// next step, only another flow.
 // Which event types are sales outcomes, for reports of experience beside sales: a lead (a
 // booking), a deal won, a deal lost. An event of one of them is kept with its deal, staff,
 // segment and value (report/sales.hpp).
@@ -242,6 +238,13 @@ struct Sales {
     std::vector<std::string> leads{"booking.created"};
     std::vector<std::string> won{"deal.won"};
     std::vector<std::string> lost{"deal.lost"};
+    // Retention: a won customer "returned" when an event of one of these types (a renewal,
+    // a second product) came for the same contact within `within_days` after the win.
+    // Read from the events kept, so types added later count for the past too.
+    struct Retention {
+        std::vector<std::string> events;  // empty: no retention report
+        int within_days = 365;
+    } retention;
     // "lead", "won", "lost", or empty for any other type.
     std::string kind_of(const std::string& event_type) const;
 };
@@ -254,6 +257,10 @@ struct Theme {
     std::map<std::string, std::vector<std::string>> keywords;
 };
 
+// The budget across flows: at most `max` flows survey one contact in any `per` (counted
+// from sends and from surveys already scheduled, never from events). The steps of one
+// flow are one designed journey and count once: fatigue never holds back a flow's own
+// next step, only another flow.
 struct Fatigue {
     int max = 1;
     timing::Delay per{timing::Delay::Unit::days, 14};

@@ -27,6 +27,8 @@ asio::awaitable<Reply> get_marks(const Request& request, Services& services, con
 asio::awaitable<Reply> get_sales(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> get_win_rates(const Request& request, Services& services,
                                      const Target& target);
+asio::awaitable<Reply> get_retention(const Request& request, Services& services,
+                                     const Target& target);
 asio::awaitable<Reply> get_themes(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> get_compare(const Request& request, Services& services,
                                    const Target& target);

@@ -11,6 +11,7 @@
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/compare.hpp"
 #include "cxgate/report/query.hpp"
+#include "cxgate/report/retention.hpp"
 #include "cxgate/report/sales.hpp"
 #include "cxgate/report/themes.hpp"
 
@@ -51,6 +52,10 @@ std::variant<ThemeQuery, ParameterError> parse_themes(
 
 // Experience beside sales: by=week|staff|team|segment (or none), since, until.
 std::variant<SalesQuery, ParameterError> parse_sales(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
+
+// Retention of won customers: since, until (when the deal was won), as_of.
+std::variant<RetentionQuery, ParameterError> parse_retention(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
 
 }  // namespace cxgate::report

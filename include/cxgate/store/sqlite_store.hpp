@@ -120,6 +120,7 @@ class SqliteStore final : public Store {
     // SalesLog
     void record_sales_event(const SalesEventRow& row) override;
     std::vector<SalesEventRow> sales_events(const AnswerFilter& filter) override;
+    std::vector<WonCustomer> won_customers(const RetentionFilter& filter) override;
 
   private:
     std::unique_ptr<SQLite::Database> owned_;

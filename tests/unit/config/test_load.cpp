@@ -456,3 +456,40 @@ TEST_CASE("config: sales event types, their defaults, and a misspelt key") {
         CHECK(has(r.diagnostics, "leeds"));
     }
 }
+
+TEST_CASE("config: sales.retention names its events and a window in days") {
+    const char* flow =
+        "flow: t\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";
+    {
+        ConfigDir dir(flow);
+        auto r = load(dir.file());
+        REQUIRE(r.config);
+        CHECK(r.config->sales.retention.events.empty());  // no retention report by default
+    }
+    {
+        ConfigDir dir(flow, "sales:\n  retention: { events: [contract.renewed, product.added] }\n");
+        auto r = load(dir.file());
+        REQUIRE(r.config);
+        CHECK(r.config->sales.retention.events ==
+              std::vector<std::string>{"contract.renewed", "product.added"});
+        CHECK(r.config->sales.retention.within_days == 365);
+    }
+    struct Case {
+        const char* yaml;
+        const char* error;
+    };
+    for (const auto& c : std::array<Case, 4>{{
+             {"sales:\n  retention: { events: [x], within: 12h }\n",
+              "cxgate.yaml:6:37: error: \"within\": a number of days"},
+             {"sales:\n  retention: { within: 30d }\n", "missing required key \"events\""},
+             {"sales:\n  retention: { events: [], within: 30d }\n",
+              "\"events\": name at least one event type"},
+             {"sales:\n  retention: { event: [x] }\n", "event"},
+         }}) {
+        ConfigDir dir(flow, c.yaml);
+        auto r = load(dir.file());
+        INFO(std::string(c.yaml), r.diagnostics.to_string());
+        CHECK_FALSE(r.config);
+        CHECK(has(r.diagnostics, c.error));
+    }
+}
