@@ -19,6 +19,19 @@ std::string address_on(const config::ChannelConfig& channel, const std::string& 
 
 }  // namespace
 
+std::optional<Recipient> recipient_named(const config::Config& config, const std::string& name) {
+    if (auto it = config.alert_targets.find(name); it != config.alert_targets.end()) {
+        if (it->second.channel.empty() || it->second.address.empty()) return std::nullopt;
+        return Recipient{it->second.channel, it->second.address};
+    }
+    auto member = config.staff.find(name);
+    const auto* channel = config.find_channel(config.alert_channel);
+    if (member == config.staff.end() || !channel) return std::nullopt;
+    auto address = address_on(*channel, member->second.email, member->second.phone);
+    if (address.empty()) return std::nullopt;
+    return Recipient{channel->name, address};
+}
+
 bool should_alert(const config::Config& config, const store::SurveyRow& survey) {
     const auto* step = step_of(config, survey);
     return step && step->alert && survey.score && step->alert->matches(*survey.score);
@@ -46,9 +59,11 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
                 channel_name = staff_channel->name;
                 address = address_on(*staff_channel, lead->second.email, lead->second.phone);
             }
-        } else if (auto it = config.alert_targets.find(target); it != config.alert_targets.end()) {
-            channel_name = it->second.channel;
-            address = it->second.address;
+        } else if (config.alert_targets.count(target)) {
+            if (auto named = recipient_named(config, target)) {
+                channel_name = named->channel;
+                address = named->address;
+            }
         }
         if (channel_name.empty() || address.empty()) {
             if (skipped) skipped->push_back(target);

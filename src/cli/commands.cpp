@@ -253,6 +253,16 @@ int run(int argc, char** argv) {
                                std::string("Only comments of this ") + option);
     themes_cmd->add_flag("--json", as_json, "JSON output");
 
+    auto* targets_cmd = app.add_subcommand(
+        "targets", "Each step's weekly figure against its target and the four weeks before");
+    targets_cmd->add_option("--config", config_file, "Configuration file");
+    targets_cmd->add_option("--db", db_override, "SQLite database file");
+    std::map<std::string, std::string> targets_options;
+    targets_cmd->add_option("--flow", targets_options["flow"], "Only this flow");
+    targets_cmd->add_option("--week", targets_options["week"],
+                            "ISO week (2026-W48); default the last whole week");
+    targets_cmd->add_flag("--json", as_json, "JSON output");
+
     auto* mark_cmd = app.add_subcommand("mark", "Change markers: what changed, when");
     mark_cmd->require_subcommand(1);
     std::string mark_label, mark_flow, mark_at;
@@ -330,6 +340,7 @@ int run(int argc, char** argv) {
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
     if (*themes_cmd) return themes_command(config_file, db_override, themes_options, as_json);
+    if (*targets_cmd) return targets_command(config_file, db_override, targets_options, as_json);
     if (*sales_cmd)
         return sales_command(config_file, db_override, sales_options,
                              win_rates   ? SalesView::win_rates

@@ -172,6 +172,29 @@ int themes_command(const std::string& file, const std::string& db_override,
     return 0;
 }
 
+int targets_command(const std::string& file, const std::string& db_override,
+                    const std::map<std::string, std::string>& options, bool as_json) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto parsed = report::parse_targets(without_empty(options), *config, now);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed)) {
+        std::cerr << "cxgate targets: --" << error->message << "\n";
+        return 2;
+    }
+    auto db = open_store(*config, db_override, "targets");
+    if (!db) return 1;
+    const auto out =
+        report::to_json(report::target_report(*db, *config, std::get<report::TargetQuery>(parsed)));
+    if (as_json)
+        std::cout << json_input::dump(out, 2) << "\n";
+    else
+        targets_table(std::cout, out);
+    return 0;
+}
+
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at) {
     auto config = load_or_report(file);

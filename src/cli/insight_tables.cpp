@@ -137,4 +137,24 @@ void themes_table(std::ostream& out, const nlohmann::json& t) {
             << ": " << printable(text_of(c["comment"])) << "\n";
 }
 
+void targets_table(std::ostream& out, const nlohmann::json& t) {
+    for (const auto& flow : t["flows"]) {
+        out << text_of(flow["flow"]) << ", week " << text_of(flow["week"]) << "\n";
+        line(out, "  %-20s %-6s %8s  %-16s %-18s %-16s %s", "step", "metric", "target", "figure",
+             "4 weeks before", "change", "outcome");
+        for (const auto& c : flow["targets"]) {
+            char target[32];
+            std::snprintf(target, sizeof target, "%.1f", c["target"].get<double>());
+            const std::string figure =
+                figure_text(c["figure"]) + " (n " + std::to_string(c["n"].get<int>()) + ")";
+            const std::string previous = figure_text(c["previous"]) + " (n " +
+                                         std::to_string(c["n_previous"].get<int>()) + ")";
+            line(out, "  %-20s %-6s %8s  %-16s %-18s %-16s %s", text_of(c["step"]).c_str(),
+                 text_of(c["metric"]).c_str(), target, figure.c_str(), previous.c_str(),
+                 figure_text(c["change"]).c_str(), text_of(c["outcome"]).c_str());
+        }
+    }
+    if (t["flows"].empty()) out << "(no step has a target)\n";
+}
+
 }  // namespace cxgate::cli

@@ -15,5 +15,6 @@ void sales_table(std::ostream& out, const nlohmann::json& sales, const std::stri
 void win_rates_table(std::ostream& out, const nlohmann::json& win_rates);
 void retention_table(std::ostream& out, const nlohmann::json& retention);
 void themes_table(std::ostream& out, const nlohmann::json& themes);
+void targets_table(std::ostream& out, const nlohmann::json& targets);
 
 }  // namespace cxgate::cli

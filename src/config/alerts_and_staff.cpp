@@ -7,7 +7,7 @@ namespace cxgate::config::detail {
 void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
     if (const YAML::Node alerts = root["alerts"]) {
         if (r.expect_map(alerts, "\"alerts\"")) {
-            r.check_keys(alerts, {"channel", "targets"}, "\"alerts\"");
+            r.check_keys(alerts, {"channel", "targets", "managers"}, "\"alerts\"");
             if (auto v = r.string(alerts, "channel")) {
                 c.alert_channel = *v;
                 if (!c.channels.count(*v))
@@ -56,6 +56,22 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
             if (!c.staff.count(lead))
                 r.error(item["lead"], "unknown staff id \"" + lead + "\" as lead");
         }
+    }
+    // Managers name staff, so they are read once the staff directory is.
+    if (const YAML::Node alerts = root["alerts"]; alerts && alerts.IsMap() && alerts["managers"])
+        if (auto managers = r.string_list(alerts, "managers")) {
+            check_recipients(r, alerts["managers"], *managers, c, "alerts.managers");
+            c.alert_managers = *managers;
+        }
+}
+
+void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std::string>& names,
+                      const Config& c, const std::string& where) {
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (c.staff.count(names[i]) || c.alert_targets.count(names[i])) continue;
+        r.error(at.IsSequence() ? at[i] : at,
+                where + ": unknown recipient \"" + names[i] +
+                    "\" (a staff id, or a name under alerts.targets)");
     }
 }
 

@@ -67,6 +67,9 @@ void read_themes(YamlReader& r, const YAML::Node& root, Config& c);
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);
 // alerts_and_staff.cpp: `alerts:` and `staff:`; needs the channels read first.
 void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c);
+// Reports every name of `names` that is neither a staff id nor an alerts.targets name.
+void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std::string>& names,
+                      const Config& c, const std::string& where);
 
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);

@@ -1,6 +1,7 @@
 // One step of a flow: its events and `if:`, the survey questions it asks, when and on
 // which channels, reminders, follow-up and the alert on a score.
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <set>
 #include <sstream>
@@ -167,16 +168,81 @@ void read_on_waiting(YamlReader& r, const YAML::Node& node, const std::string& w
     }
 }
 
+// `target: { nps: 40, notify: [...], min_answers: 5 }`: a figure per metric the step asks.
+void read_targets(YamlReader& r, const YAML::Node& node, const std::string& where, const Config& c,
+                  Step& s) {
+    const YAML::Node target = node["target"];
+    if (!target || !r.expect_map(target, where + ": \"target\"")) return;
+    StepTargets targets;
+    for (auto it = target.begin(); it != target.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (key == "notify") {
+            if (auto notify = r.string_list(target, "notify")) {
+                check_recipients(r, target["notify"], *notify, c, where + ": target notify");
+                targets.notify = *notify;
+            }
+            continue;
+        }
+        if (key == "min_answers") {
+            targets.min_answers = r.integer(target, "min_answers", 1, 10000).value_or(5);
+            continue;
+        }
+        const auto metric = metrics::parse_metric(key);
+        auto question =
+            std::find_if(s.questions.begin(), s.questions.end(),
+                         [&](const Question& q) { return metric && q.metric == *metric; });
+        if (!metric || question == s.questions.end()) {
+            std::string asked;
+            for (const auto& q : s.questions)
+                asked += (asked.empty() ? "" : ", ") + metrics::to_string(q.metric);
+            r.error(it->first, where + ": \"target\" names \"" + key +
+                                   "\", which is not a metric this step asks (" + asked +
+                                   "; or notify, min_answers)");
+            continue;
+        }
+        auto text = r.scalar(it->second, where + ": target " + key);
+        if (!text) continue;
+        char* end = nullptr;
+        const double value = std::strtod(text->c_str(), &end);
+        // The range a figure of this metric can take: a target outside it can never be met
+        // (or never missed).
+        double low = -100, high = 100;
+        if (*metric == metrics::Metric::csat) low = 0;
+        if (*metric == metrics::Metric::ces) {
+            low = question->scale.min;
+            high = question->scale.max;
+        }
+        if (text->empty() || *end != '\0' || value < low || value > high) {
+            r.error(it->second, where + ": target " + key + " must be a number from " +
+                                    std::to_string(static_cast<int>(low)) + " to " +
+                                    std::to_string(static_cast<int>(high)) + ", got \"" + *text +
+                                    "\"");
+            continue;
+        }
+        targets.figures.push_back(
+            StepTarget{*metric, static_cast<int>(question - s.questions.begin()), value});
+    }
+    if (targets.figures.empty()) {
+        r.error(target, where + ": \"target\" names no metric (e.g. target: { nps: 40 })");
+        return;
+    }
+    if (targets.notify.empty() && c.alert_managers.empty())
+        r.warning(target, where +
+                              ": no one hears of a missed target (target notify, or "
+                              "alerts.managers)");
+    s.targets = targets;
+}
+
 }  // namespace
 
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow) {
     Step s;
     s.line = node.Mark().line + 1;
-    r.check_keys(
-        node,
-        {"id", "on", "survey", "template", "channel", "delay", "follow_up", "alert", "reminder",
-         "expires", "if", "cancel_on", "at", "priority", "arbitration", "recontact", "on_waiting"},
-        "a step");
+    r.check_keys(node,
+                 {"id", "on", "survey", "template", "channel", "delay", "follow_up", "alert",
+                  "reminder", "expires", "if", "cancel_on", "at", "priority", "arbitration",
+                  "recontact", "on_waiting", "target"},
+                 "a step");
     s.id = r.string(node, "id", true).value_or("");
     const std::string where = "step \"" + s.id + "\"";
     if (auto on = r.string_list(node, "on", true)) s.on = *on;
@@ -272,6 +338,7 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
                 r.error(alert, where + ": alerts need an email channel or alerts.channel");
         }
     }
+    read_targets(r, node, where, c, s);
     return s;
 }
 

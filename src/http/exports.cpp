@@ -14,6 +14,7 @@
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/store/store.hpp"
+#include "report_reply.hpp"
 
 namespace cxgate::http {
 
@@ -46,13 +47,6 @@ std::string responses_csv(const config::Config& config, const std::vector<store:
              csv::cell(r.event_type), iso_or_empty(r.answered_at), csv::cell(staff_name(config, r)),
              csv::cell(r.deal_id), iso_or_empty(r.sent_at)});
     return out;
-}
-
-Response csv_response(const Request& request, std::string body) {
-    Response res{status::ok, request.version()};
-    res.set(beast_http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = std::move(body);
-    return res;
 }
 
 // A page's cursor: the last row's answered_at and id ("1763366400.42").
@@ -139,19 +133,16 @@ asio::awaitable<Reply> get_reports(const Request& request, Services& s, const Ta
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
     auto config = s.config();
     auto parameters = target.query;
-    const std::string format = parameters.count("format") ? parameters["format"] : "json";
-    parameters.erase("format");
-    if (format != "json" && format != "csv")
-        co_return ApiError{status::bad_request, "format: must be json or csv", "format"};
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
     auto parsed = report::parse_query(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     auto job = [config, query = std::get<report::ReportQuery>(parsed)](store::Store& db) {
         return report::to_json(report::run_report(db, *config, query), query, *config);
     };
-    auto body = co_await s.reader.execute(std::move(job));
-    if (format == "csv") co_return csv_response(request, csv::table(body["rows"]));
-    co_return json_response(request, status::ok, json_input::dump(body));
+    const auto body = co_await s.reader.execute(std::move(job));
+    co_return report_reply(request, std::get<std::string>(format), body, body["rows"]);
 }
 
 }  // namespace cxgate::http

@@ -7,6 +7,7 @@
 #include "cxgate/http/routes.hpp"
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/store/store.hpp"
+#include "report_reply.hpp"
 
 namespace cxgate::http {
 
@@ -79,7 +80,10 @@ asio::awaitable<Reply> get_marks(const Request& request, Services& s, const Targ
 asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);
-    auto parsed = report::parse_compare(target.query, *config);
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    auto parsed = report::parse_compare(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     auto job = [config, asked = std::get<report::CompareRequest>(parsed)](
@@ -92,32 +96,50 @@ asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Ta
     auto result = co_await s.reader.execute(std::move(job));
     if (auto* error = std::get_if<report::ParameterError>(&result))
         co_return ApiError{status::not_found, error->message, error->field};
-    co_return json_response(request, status::ok, json_input::dump(std::get<json>(result)));
+    const auto& body = std::get<json>(result);
+    co_return report_reply(request, std::get<std::string>(format), body, body["rows"]);
 }
 
 asio::awaitable<Reply> get_sales(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);
-    auto parsed = report::parse_sales(target.query, *config);
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    auto parsed = report::parse_sales(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     auto job = [config, query = std::get<report::SalesQuery>(parsed)](store::Store& db) {
         return report::to_json(report::sales_report(db, *config, query), query, *config);
     };
-    co_return json_response(request, status::ok,
-                            json_input::dump(co_await s.reader.execute(std::move(job))));
+    const auto body = co_await s.reader.execute(std::move(job));
+    co_return report_reply(request, std::get<std::string>(format), body, body["rows"]);
 }
 
 asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const Target& target) {
     if (!authorized(request, *s.config())) co_return unauthorized(request, s);
-    for (const auto& [name, _] : target.query)
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    for (const auto& [name, _] : parameters)
         if (name != "flow")
             co_return ApiError{status::bad_request, name + ": not a parameter here", name};
     auto job = [flow = target.query_value("flow")](store::Store& db) {
         return report::to_json(report::win_rate_by_answer(db, flow));
     };
-    co_return json_response(request, status::ok,
-                            json_input::dump(co_await s.reader.execute(std::move(job))));
+    const auto body = co_await s.reader.execute(std::move(job));
+    // One CSV row per step and answer.
+    json rows = json::array();
+    for (const auto& step : body["steps"])
+        for (const auto& a : step["answers"])
+            rows.push_back({{"flow", step["flow"]},
+                            {"step", step["step"]},
+                            {"metric", step["metric"]},
+                            {"answer", a["answer"]},
+                            {"deals", a["deals"]},
+                            {"won", a["won"]},
+                            {"win_rate", a["win_rate"]}});
+    co_return report_reply(request, std::get<std::string>(format), body, rows);
 }
 
 asio::awaitable<Reply> get_retention(const Request& request, Services& s, const Target& target) {
@@ -128,29 +150,60 @@ asio::awaitable<Reply> get_retention(const Request& request, Services& s, const 
                            "sales.retention: no retention events configured (list the event "
                            "types that mean a won customer came back)",
                            "sales.retention"};
-    auto parsed = report::parse_retention(target.query, *config);
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    auto parsed = report::parse_retention(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     auto job = [config, query = std::get<report::RetentionQuery>(parsed),
                 now = s.clock.now().time_since_epoch().count()](store::Store& db) {
         return report::to_json(report::retention_report(db, *config, query, now), query);
     };
-    co_return json_response(request, status::ok,
-                            json_input::dump(co_await s.reader.execute(std::move(job))));
+    const auto body = co_await s.reader.execute(std::move(job));
+    json rows = json::array({body["everyone"]});
+    for (const auto& group : body["by_nps"]) rows.push_back(group);
+    co_return report_reply(request, std::get<std::string>(format), body, rows);
+}
+
+asio::awaitable<Reply> get_targets(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    auto parsed =
+        report::parse_targets(parameters, *config, s.clock.now().time_since_epoch().count());
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return ApiError{status::bad_request, error->message, error->field};
+    auto job = [config, asked = std::get<report::TargetQuery>(parsed)](store::Store& db) {
+        return report::to_json(report::target_report(db, *config, asked));
+    };
+    const auto body = co_await s.reader.execute(std::move(job));
+    json rows = json::array();
+    for (const auto& flow : body["flows"])
+        for (auto row : flow["targets"]) {
+            row["week"] = flow["week"];
+            rows.push_back(row);
+        }
+    co_return report_reply(request, std::get<std::string>(format), body, rows);
 }
 
 asio::awaitable<Reply> get_themes(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
     if (!authorized(request, *config)) co_return unauthorized(request, s);
-    auto parsed = report::parse_themes(target.query, *config);
+    auto parameters = target.query;
+    const auto format = take_format(parameters);
+    if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    auto parsed = report::parse_themes(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
     // Voikko reads the Finnish words on the reader thread, not on the event loop.
     auto job = [config, query = std::get<report::ThemeQuery>(parsed)](store::Store& db) {
         return report::to_json(report::theme_report(db, *config, query));
     };
-    co_return json_response(request, status::ok,
-                            json_input::dump(co_await s.reader.execute(std::move(job))));
+    const auto body = co_await s.reader.execute(std::move(job));
+    co_return report_reply(request, std::get<std::string>(format), body, body["themes"]);
 }
 
 }  // namespace cxgate::http

@@ -34,6 +34,7 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/v1/compare", get_compare);
     routes.add({verb::get, verb::head}, "/v1/sales", get_sales);
     routes.add({verb::get, verb::head}, "/v1/themes", get_themes);
+    routes.add({verb::get, verb::head}, "/v1/targets", get_targets);
     routes.add({verb::get, verb::head}, "/v1/sales/win-rates", get_win_rates);
     routes.add({verb::get, verb::head}, "/v1/sales/retention", get_retention);
     routes.add({verb::post}, "/v1/clock", post_clock);

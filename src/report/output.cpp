@@ -4,6 +4,7 @@
 
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/query.hpp"
+#include "cxgate/report/targets.hpp"
 #include "figures.hpp"
 
 namespace cxgate::report {
@@ -90,6 +91,13 @@ nlohmann::json to_json(const std::vector<ReportRow>& rows, const ReportQuery& qu
         } else {
             j["response_rate"] = nullptr;
         }
+        if (row.target) {
+            const auto reached = headline(r);
+            j["target"] = {{"value", *row.target},
+                           {"met", reached ? nlohmann::json(reaches(reached->value, *row.target,
+                                                                    r.metric, row.low_is_good))
+                                           : nlohmann::json(nullptr)}};
+        }
         out["rows"].push_back(j);
     }
     return out;
@@ -108,9 +116,9 @@ std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& quer
             std::snprintf(text, sizeof text, "%-20s", values[0].c_str());
         return std::string(text);
     };
-    std::snprintf(line, sizeof line, "%s %-18s %-6s %5s  %-16s %-16s %s\n",
+    std::snprintf(line, sizeof line, "%s %-18s %-6s %5s  %-16s %-16s %-16s %s\n",
                   cell_columns(query.by).c_str(), "flow", "metric", "n", "score (95% MoE)",
-                  "mean (95% MoE)", "response rate");
+                  "mean (95% MoE)", "response rate", "target");
     out += line;
     for (const auto& row : rows) {
         const auto& r = row.result;
@@ -130,9 +138,18 @@ std::string to_table(const std::vector<ReportRow>& rows, const ReportQuery& quer
         }
         const std::string rate =
             row.response_rate ? figure(row.response_rate->pct, "%") : std::string("-");
-        std::snprintf(line, sizeof line, "%s %-18s %-6s %5d  %-16s %-16s %s\n",
+        std::string target = "-";
+        if (row.target) {
+            const auto reached = report::headline(r);
+            target =
+                fmt(*row.target) +
+                (!reached                                                          ? ""
+                 : reaches(reached->value, *row.target, r.metric, row.low_is_good) ? " (met)"
+                                                                                   : " (missed)");
+        }
+        std::snprintf(line, sizeof line, "%s %-18s %-6s %5d  %-16s %-16s %-16s %s\n",
                       cell_columns(cells).c_str(), row.flow.c_str(), to_string(r.metric).c_str(),
-                      r.n, headline.c_str(), mean.c_str(), rate.c_str());
+                      r.n, headline.c_str(), mean.c_str(), rate.c_str(), target.c_str());
         out += line;
     }
     if (rows.empty()) out += "(no answers yet)\n";

@@ -234,6 +234,27 @@ std::variant<RetentionQuery, ParameterError> parse_retention(
     return query;
 }
 
+std::variant<TargetQuery, ParameterError> parse_targets(
+    const std::map<std::string, std::string>& parameters, const config::Config& config,
+    long long now) {
+    TargetQuery query;
+    query.now = now;
+    for (const auto& [name, text] : parameters) {
+        if (name == "flow") {
+            if (!config.find_flow(text))
+                return ParameterError{"flow", "flow: no flow named \"" + text + "\""};
+            query.flow = text;
+        } else if (name == "week") {
+            if (!week_named(text, *date::locate_zone("UTC")))
+                return ParameterError{"week", "week: an ISO 8601 week such as 2026-W48"};
+            query.week = text;
+        } else {
+            return ParameterError{name, name + ": not a targets parameter (flow, week)"};
+        }
+    }
+    return query;
+}
+
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db,
                                                    const CompareRequest& request) {
     auto query = request.query;

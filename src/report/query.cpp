@@ -9,6 +9,7 @@
 
 #include "cells.hpp"
 #include "cxgate/foundation/timing.hpp"
+#include "cxgate/report/targets.hpp"
 
 namespace cxgate::report {
 
@@ -147,6 +148,8 @@ std::vector<ReportRow> run_report(store::Store& db, const config::Config& config
         return false;
     });
 
+    const size_t step_dimension =
+        static_cast<size_t>(std::find(query.by.begin(), query.by.end(), "step") - query.by.begin());
     std::vector<ReportRow> rows;
     for (const auto& key : order) {
         const auto& [cell, flow, metric_name, min, max, low_is_good, index, question,
@@ -167,6 +170,8 @@ std::vector<ReportRow> run_report(store::Store& db, const config::Config& config
                 proportion_margin(static_cast<double>(rate.answered) / rate.sent, rate.sent)};
             row.response_rate = rate;
         }
+        if (step_dimension < query.by.size())
+            row.target = target_of(config, flow, cell[step_dimension], index, row.result.metric);
         rows.push_back(std::move(row));
     }
     return rows;

@@ -10,6 +10,7 @@
 #include "cxgate/engine/recurring.hpp"
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/replies/conversation.hpp"
+#include "cxgate/scheduler/target_watch.hpp"
 #include "cxgate/templates/compose.hpp"
 
 namespace cxgate::scheduler {
@@ -253,6 +254,12 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     out.schedule_rejected = std::move(recurring.rejected);
     claim_due_surveys(db, config, now, limit, out);
     send_reminders(db, config, now, limit, out);
+    // Weekly target checks: a lookup per targeted step until a week is due to be judged.
+    auto targets = watch_targets(db, config, now);
+    out.targets_checked = targets.checked;
+    out.target_alerts = targets.alerts;
+    out.queued_messages.insert(out.queued_messages.end(), targets.queued_messages.begin(),
+                               targets.queued_messages.end());
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
     // Added to what this pass created (the dispatcher ignores ids it already holds):

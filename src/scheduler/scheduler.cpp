@@ -68,6 +68,9 @@ asio::awaitable<void> Scheduler::loop() {
                 result.claimed, result.reminded, result.expired, result.closed, result.alerted,
                 result.held, result.superseded, result.skipped, result.clicks_recorded,
                 result.clicks_voided);
+        if (result.targets_checked)
+            spdlog::info("weekly targets: {} judged, {} missed or dropped", result.targets_checked,
+                         result.target_alerts);
         if (!result.schedule_events.empty() || !result.schedule_rejected.empty()) {
             int scheduled = 0, suppressed = 0;
             for (const auto& outcome : result.schedule_events)

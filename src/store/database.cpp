@@ -257,6 +257,23 @@ CREATE INDEX sales_events_by_deal ON sales_events (deal_id, occurred_at);
     R"sql(
 CREATE INDEX events_by_contact ON events (contact_id, type, occurred_at);
 )sql",
+    // 11: weekly target checks, one per flow, step, metric and week, so each week is judged
+    //     and alerted once; answers by time, so a week's answers are read without a scan.
+    R"sql(
+CREATE TABLE target_checks (
+  flow       TEXT NOT NULL,
+  step       TEXT NOT NULL,
+  metric     TEXT NOT NULL,
+  week       TEXT NOT NULL,
+  checked_at INTEGER NOT NULL,
+  n          INTEGER NOT NULL,
+  figure     REAL,
+  target     REAL NOT NULL,
+  outcome    TEXT NOT NULL,
+  PRIMARY KEY (flow, step, metric, week)
+);
+CREATE INDEX answers_by_time ON answers (answered_at);
+)sql",
 };
 
 void configure(SQLite::Database& db) {

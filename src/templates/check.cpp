@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "cxgate/templates/compose.hpp"
 #include "render.hpp"
 
 namespace cxgate::templates {
@@ -9,7 +10,7 @@ namespace cxgate::templates {
 namespace {
 
 // Which context a template is rendered with, from its file name.
-enum class ContextKind { survey, plain, answer_page };
+enum class ContextKind { survey, plain, answer_page, target };
 
 ContextKind kind_of(const std::string& name) {
     auto slash = name.rfind('/');
@@ -17,6 +18,7 @@ ContextKind kind_of(const std::string& name) {
     auto dot = base.find('.');
     auto stem = base.substr(0, dot);
     if (stem == "answer") return ContextKind::answer_page;
+    if (stem == "target") return ContextKind::target;
     if (stem == "optout" || stem == "help" || stem == "buttons" || stem == "yes" || stem == "no")
         return ContextKind::plain;
     return ContextKind::survey;
@@ -43,6 +45,11 @@ mstch::map sample_context(const config::Config& config, ContextKind kind) {
     switch (kind) {
         case ContextKind::plain:
             return detail::plain_context(config);
+        case ContextKind::target: {
+            auto ctx = detail::plain_context(config);
+            for (const auto& field : target_fields()) ctx[field] = std::string("sample ") + field;
+            return ctx;
+        }
         case ContextKind::answer_page: {
             AnswerPage p;
             p.metric = "nps";

@@ -201,14 +201,23 @@ store::MessageRow compose(const config::Config& config, const store::SurveyRow& 
     return m;
 }
 
+const std::vector<std::string>& target_fields() {
+    static const std::vector<std::string> fields{"flow",   "step", "metric",   "week",   "figure",
+                                                 "target", "n",    "previous", "change", "summary"};
+    return fields;
+}
+
 void finish_message(const config::Config& config, store::MessageRow& message) {
     finish(config, message);
 }
 
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,
-                                const std::string& locale, store::Seconds now) {
-    auto rendered = render_with(config, kind, locale, detail::plain_context(config));
+                                const std::string& locale, store::Seconds now,
+                                const std::map<std::string, std::string>& fields) {
+    auto ctx = detail::plain_context(config);
+    for (const auto& [name, value] : fields) ctx[name] = value;
+    auto rendered = render_with(config, kind, locale, ctx);
     store::MessageRow m;
     m.kind = kind;
     m.channel = channel;

@@ -4,6 +4,8 @@ import argparse
 import base64
 import hashlib
 import hmac
+import csv
+import io
 import json
 import os
 import shutil
@@ -132,6 +134,13 @@ class Daemon:
                 return res.status, parse_maybe_json(text)
         except urllib.error.HTTPError as e:
             return e.code, parse_maybe_json(e.read().decode())
+
+    def csv(self, path):
+        """GET path (a report with format=csv): its rows as dicts, after checking the type."""
+        req = urllib.request.Request(self.url + path, headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(req, timeout=10) as res:
+            check(res.headers["Content-Type"].startswith("text/csv"), f"{path}: CSV content type")
+            return list(csv.DictReader(io.StringIO(res.read().decode(), newline="")))
 
     def event(self, body):
         return self.request("POST", "/v1/events", body)

@@ -102,6 +102,9 @@ def test(make_daemon, workdir):
     # --- any two periods give the same; the CLI reads the same parameters
     status, periods = d.request("GET", "/v1/compare?flow=cx&before=2026-11-13..2026-11-20&after=2026-11-20..2026-11-27")
     check(status == 200 and periods["rows"] == cmp["rows"], f"two periods: {periods}")
+    rows = d.csv(f"/v1/compare?mark={mark['id']}&days=7&format=csv")
+    check([(r["step"], r["verdict"]) for r in rows] == [(r["step"], r["verdict"]) for r in cmp["rows"]],
+          f"the comparison as CSV: {rows}")
     res = d.cli("compare", "--config", config, "--db", d.db, "--mark", str(mark["id"]), "--days", "7", "--json")
     check(json.loads(res.stdout) == cmp, "cxgate compare --json is the API's answer")
     res = d.cli("compare", "--config", config, "--db", d.db, "--mark", str(mark["id"]), "--days", "7")

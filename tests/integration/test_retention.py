@@ -118,6 +118,11 @@ def test(make_daemon, workdir):
     check("everyone              8 customers      5 returned  62.5 ± 33.5 %" in res.stdout
           and "not distinguishable from noise at this n" in res.stdout, f"the table: {res.stdout}")
 
+    rows = d.csv("/v1/sales/retention?format=csv")
+    check([(r["group"], r["customers"], r["returned"]) for r in rows]
+          == [("everyone", "8", "5"), ("promoter", "3", "2"), ("passive", "1", "1"), ("detractor", "3", "1"),
+              ("no NPS answer", "1", "1")], f"retention as CSV: {rows}")
+
     for query, field in (("by=staff", "by"), ("since=yesterday", "since"), ("as_of=soon", "as_of")):
         status, answer = d.request("GET", "/v1/sales/retention?" + query)
         check(status == 400 and answer.get("field") == field, f"{query}: {status} {answer}")

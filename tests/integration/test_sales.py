@@ -101,6 +101,15 @@ def test(make_daemon, workdir):
     check(diff["value"] == -33.3 and diff["margin"] == round(math.sqrt(2) * m, 1) and not diff["distinguishable"]
           and diff["verdict"] == "not distinguishable from noise at this n", f"the difference: {diff}")
 
+    # --- the same as CSV
+    rows = d.csv("/v1/sales?by=staff&format=csv")
+    check([(r["staff"], r["staff_name"], r["won"], r["win_rate_value"]) for r in rows]
+          == [("s-1", "Anna", "2", str(share(2, 3)["value"])), ("s-2", "Ben", "1", str(share(1, 3)["value"]))],
+          f"sales as CSV: {rows}")
+    rows = d.csv("/v1/sales/win-rates?flow=cx&format=csv")
+    check([(r["step"], r["answer"], r["deals"], r["won"]) for r in rows]
+          == [("booking", "easy", "3", "2"), ("booking", "hard", "3", "1")], f"win rates as CSV: {rows}")
+
     # --- the CLI gives the same JSON
     res = d.cli("sales", "--config", config, "--db", d.db, "--by", "staff", "--json")
     check(json.loads(res.stdout) == sales, "cxgate sales --by staff")

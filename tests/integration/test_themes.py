@@ -71,6 +71,9 @@ def test(make_daemon, workdir):
     check(themes["unmatched_total"] == 1 and themes["unmatched"][0]["comment"] == "Friendly advisor"
           and themes["unmatched"][0]["score"] == 5, f"the comment of no theme, for review: {themes['unmatched']}")
 
+    rows = d.csv("/v1/themes?flow=cx&format=csv")
+    check([(r["theme"], r["mentions"]) for r in rows] == [(t["theme"], str(t["mentions"])) for t in themes["themes"]],
+          f"themes as CSV: {rows}")
     res = d.cli("themes", "--config", config, "--db", d.db, "--flow", "cx", "--json")
     check(json.loads(res.stdout) == themes, "cxgate themes --json prints the API's answer")
     res = d.cli("themes", "--config", config, "--db", d.db, "--flow", "cx")

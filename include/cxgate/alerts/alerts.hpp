@@ -2,6 +2,7 @@
 // Alerts to the people a low score concerns: the staff member the survey was about,
 // their team lead (from the staff directory), and named targets such as "#sales-alerts".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,14 @@
 #include "cxgate/store/store.hpp"
 
 namespace cxgate::alerts {
+
+// Where a message to a named person goes: a staff member by id (on the alert channel, by
+// email or phone as the channel takes), or an alerts.targets name.
+struct Recipient {
+    std::string channel, address;
+};
+// None when the name is neither, or the person has no address on that channel.
+std::optional<Recipient> recipient_named(const config::Config& config, const std::string& name);
 
 // The step's rule, if the survey has a score and the step (still) has an alert.
 bool should_alert(const config::Config& config, const store::SurveyRow& survey);

@@ -27,6 +27,11 @@ int sales_command(const std::string& file, const std::string& db_override,
 int themes_command(const std::string& file, const std::string& db_override,
                    const std::map<std::string, std::string>& options, bool as_json);
 
+// Each targeted step's figure of a week against its target and the four weeks before
+// (options: flow, week; default the last whole week): a table, or JSON.
+int targets_command(const std::string& file, const std::string& db_override,
+                    const std::map<std::string, std::string>& options, bool as_json);
+
 // Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at);

@@ -104,6 +104,23 @@ struct Question {
 // waits at most `wait_max` for the older one, then supersedes it; skip: this one is dropped.
 enum class OnWaiting { supersede, wait, skip };
 
+// A step's targets (`target: { nps: 40, notify: [s-1, "#sales-alerts"] }`): each names one
+// of the step's metrics and the figure to reach (NPS/eNPS points, CSAT % satisfied, CES
+// mean on the question's scale). Reports show the figure against it; each Monday at 08:00
+// in the flow's zone the week before is checked, and `notify` (else alerts.managers) hears
+// when its figure missed the target or fell against the four weeks before it by more than
+// the margin of error.
+struct StepTarget {
+    metrics::Metric metric = metrics::Metric::nps;
+    int question = 0;  // the first of the step's questions with this metric
+    double value = 0;
+};
+struct StepTargets {
+    std::vector<StepTarget> figures;
+    std::vector<std::string> notify;  // staff ids or alerts.targets names; empty: managers
+    int min_answers = 5;              // a week with fewer answers is not judged
+};
+
 struct Step {
     std::string id;
     std::vector<std::string> on;  // event types
@@ -124,6 +141,7 @@ struct Step {
     timing::Delay expires;
     bool follow_up_why = false;
     std::optional<AlertRule> alert;
+    std::optional<StepTargets> targets;
     // Repeats of this step for one contact: at most one survey per this much (the flow's
     // `recontact` unless the step says otherwise). Other steps of the flow never count.
     std::optional<timing::Delay> recontact;
@@ -310,6 +328,9 @@ struct Config {
     std::map<std::string, AlertTarget> alert_targets;
     std::map<std::string, StaffMember> staff;
     std::string alert_channel;  // channel used for staff alerts (email)
+    // Who hears of a weekly figure that missed its target (alerts.managers): staff ids or
+    // alerts.targets names, for steps whose target names no one.
+    std::vector<std::string> alert_managers;
     std::string flows_dir;
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars

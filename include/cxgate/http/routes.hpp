@@ -30,6 +30,8 @@ asio::awaitable<Reply> get_win_rates(const Request& request, Services& services,
 asio::awaitable<Reply> get_retention(const Request& request, Services& services,
                                      const Target& target);
 asio::awaitable<Reply> get_themes(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_targets(const Request& request, Services& services,
+                                   const Target& target);
 asio::awaitable<Reply> get_compare(const Request& request, Services& services,
                                    const Target& target);
 

@@ -13,6 +13,7 @@
 #include "cxgate/report/query.hpp"
 #include "cxgate/report/retention.hpp"
 #include "cxgate/report/sales.hpp"
+#include "cxgate/report/targets.hpp"
 #include "cxgate/report/themes.hpp"
 
 namespace cxgate::report {
@@ -57,5 +58,10 @@ std::variant<SalesQuery, ParameterError> parse_sales(
 // Retention of won customers: since, until (when the deal was won), as_of.
 std::variant<RetentionQuery, ParameterError> parse_retention(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
+
+// Weekly targets: flow, week (2026-W48; default the last whole week before now).
+std::variant<TargetQuery, ParameterError> parse_targets(
+    const std::map<std::string, std::string>& parameters, const config::Config& config,
+    long long now);
 
 }  // namespace cxgate::report

@@ -47,6 +47,8 @@ struct ReportRow {
     std::string question;
     int question_index = 0;
     std::optional<ResponseRate> response_rate;
+    // by step: the step's target for this question (`target: { nps: 40 }`), if it has one.
+    std::optional<double> target;
 };
 
 // The dimensions a report may be cut by.

@@ -23,6 +23,8 @@ struct PassResult {
     int held = 0, superseded = 0, skipped = 0;
     // Email score-link clicks that settled into a score, and clicks voided as a burst.
     int clicks_recorded = 0, clicks_voided = 0;
+    // Weekly target checks made, and of them those that missed or dropped (alerted).
+    int targets_checked = 0, target_alerts = 0;
     // Recurring surveys: the events made for people released in this pass (what each
     // planned), and people whose event was refused, with the reason.
     std::vector<engine::EventOutcome> schedule_events;

@@ -122,6 +122,11 @@ class SqliteStore final : public Store {
     std::vector<SalesEventRow> sales_events(const AnswerFilter& filter) override;
     std::vector<WonCustomer> won_customers(const RetentionFilter& filter) override;
 
+    // TargetChecks
+    bool target_checked(const std::string& flow, const std::string& step, const std::string& metric,
+                        const std::string& week) override;
+    void record_target_check(const TargetCheckRow& row) override;
+
   private:
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;

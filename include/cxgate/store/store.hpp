@@ -20,6 +20,7 @@
 #include "cxgate/store/schedule_runs.hpp"
 #include "cxgate/store/status_reports.hpp"
 #include "cxgate/store/survey_queries.hpp"
+#include "cxgate/store/target_checks.hpp"
 
 namespace cxgate::store {
 
@@ -34,7 +35,8 @@ class Store : public Records,
               public ScheduleRuns,
               public ReportQueries,
               public ChangeMarks,
-              public SalesLog {
+              public SalesLog,
+              public TargetChecks {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -1,6 +1,7 @@
 #pragma once
 // Turning a survey and a message kind into the text a person receives, from the
 // Mustache templates in templates/<locale>/. Missing locales fall back to the default.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,15 @@ Rendered render(const config::Config& config, const store::SurveyRow& survey,
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
                           const std::string& kind, store::Seconds now);
 
-// A message outside any survey (opt-out confirmation, help) in the given locale.
+// A message outside any survey (opt-out confirmation, help) in the given locale; `fields`
+// are what its template may use beside public_url (target: target_fields()).
 store::MessageRow compose_plain(const config::Config& config, const std::string& kind,
                                 const std::string& channel, const std::string& address,
-                                const std::string& locale, store::Seconds now);
+                                const std::string& locale, store::Seconds now,
+                                const std::map<std::string, std::string>& fields = {});
+
+// What templates/<locale>/target.txt (a weekly target alert) can use.
+const std::vector<std::string>& target_fields();
 
 // Channel-specific finishing of a message built elsewhere (alerts): drops the subject
 // and records encoding and segments for SMS.

@@ -493,3 +493,50 @@ TEST_CASE("config: sales.retention names its events and a window in days") {
         CHECK(has(r.diagnostics, c.error));
     }
 }
+
+TEST_CASE("config: a step's targets name its metrics, within their range, and who hears") {
+    const std::string head =
+        "flow: t\nsteps:\n  - id: a\n    on: x\n    survey: { metric: ces, scale: 1-5 }\n"
+        "    channel: sms\n";
+    const std::string managers =
+        "alerts:\n  targets:\n    \"#cx\": { channel: email, address: cx@example.com }\n"
+        "  managers: [s-1]\nstaff:\n  - { id: s-1, name: Lead, email: lead@example.com }\n";
+    {
+        ConfigDir dir(head + "    target: { ces: 4.2, notify: [\"#cx\"], min_answers: 10 }\n",
+                      managers);
+        auto r = load(dir.file());
+        INFO(r.diagnostics.to_string());
+        REQUIRE(r.config);
+        const auto& targets = r.config->flows.at(0).steps.at(0).targets;
+        REQUIRE(targets);
+        REQUIRE(targets->figures.size() == 1);
+        CHECK(targets->figures[0].metric == cxgate::metrics::Metric::ces);
+        CHECK(targets->figures[0].value == doctest::Approx(4.2));
+        CHECK(targets->notify == std::vector<std::string>{"#cx"});
+        CHECK(targets->min_answers == 10);
+        CHECK(r.config->alert_managers == std::vector<std::string>{"s-1"});
+    }
+    struct Case {
+        const char* target;
+        const char* error;
+    };
+    for (const auto& c : std::array<Case, 5>{{
+             {"    target: { nps: 40 }\n", "not a metric this step asks (ces"},
+             {"    target: { ces: 7 }\n", "target ces must be a number from 1 to 5, got \"7\""},
+             {"    target: { ces: high }\n", "target ces must be a number"},
+             {"    target: { ces: 4, notify: [s-9] }\n", "unknown recipient \"s-9\""},
+             {"    target: { notify: [s-1] }\n", "\"target\" names no metric"},
+         }}) {
+        ConfigDir dir(head + c.target, managers);
+        auto r = load(dir.file());
+        INFO(std::string(c.target), r.diagnostics.to_string());
+        CHECK_FALSE(r.config);
+        CHECK(has(r.diagnostics, c.error));
+    }
+    {
+        ConfigDir dir(head, "alerts:\n  managers: [nobody]\n");
+        auto r = load(dir.file());
+        CHECK_FALSE(r.config);
+        CHECK(has(r.diagnostics, "alerts.managers: unknown recipient \"nobody\""));
+    }
+}

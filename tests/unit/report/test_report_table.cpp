@@ -16,6 +16,7 @@ TEST_CASE("report table: a margin left out (n < 2) is printed as -, as README sa
                     false,
                     "",
                     0,
+                    std::nullopt,
                     std::nullopt});
     rows.push_back({{"meeting"},
                     "f",
@@ -24,6 +25,7 @@ TEST_CASE("report table: a margin left out (n < 2) is printed as -, as README sa
                     false,
                     "",
                     0,
+                    std::nullopt,
                     std::nullopt});
     rows.push_back({{"both"},
                     "f",
@@ -32,6 +34,7 @@ TEST_CASE("report table: a margin left out (n < 2) is printed as -, as README sa
                     false,
                     "",
                     0,
+                    std::nullopt,
                     std::nullopt});
     const cxgate::config::Config config;
     const auto table = to_table(rows, query, config);
