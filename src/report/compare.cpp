@@ -22,12 +22,6 @@ const char* figure_name(Metric metric) {
 }
 
 // The unit a difference is read in.
-const char* unit(Metric metric) {
-    if (metric == Metric::nps || metric == Metric::enps) return " points";
-    if (metric == Metric::csat) return " percentage points";
-    return " on the scale";
-}
-
 std::vector<ReportRow> rows_in(store::Store& db, const config::Config& config,
                                const CompareQuery& query, const Period& period) {
     ReportQuery q;
@@ -69,7 +63,7 @@ std::string verdict(const std::optional<Difference>& d, Metric metric, bool low_
     // A CES read low-is-good improves when its mean falls.
     const bool better = (low_is_good && metric == Metric::ces) ? d->value < 0 : d->value > 0;
     return std::string(better ? "improved" : "declined") + " by " + fmt(std::fabs(d->value)) +
-           " ± " + fmt(*d->margin) + unit(metric);
+           " ± " + fmt(*d->margin) + difference_unit(metric);
 }
 
 std::vector<ComparisonRow> compare(store::Store& db, const config::Config& config,

@@ -30,6 +30,13 @@ inline nlohmann::json figure_json(const std::optional<metrics::Figure>& f) {
             {"margin", f->margin ? nlohmann::json(one_decimal(*f->margin)) : nullptr}};
 }
 
+// The unit of a difference between two figures of a metric, after its number.
+inline const char* difference_unit(metrics::Metric metric) {
+    if (metric == metrics::Metric::nps || metric == metrics::Metric::enps) return " points";
+    if (metric == metrics::Metric::csat) return " percentage points";
+    return " on the scale";
+}
+
 // count of n as a percentage with its 95% margin; none when n is 0.
 inline std::optional<metrics::Figure> share(int count, int n) {
     if (n == 0) return std::nullopt;

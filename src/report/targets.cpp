@@ -38,7 +38,8 @@ date::local_days monday_of(const Week& week, const date::time_zone& zone) {
     return date::floor<date::days>(local);
 }
 
-const char* unit(Metric metric) {
+// The unit of a figure itself (a difference has its own: difference_unit).
+const char* level_unit(Metric metric) {
     if (metric == Metric::csat) return " %";
     if (metric == Metric::ces) return "";
     return " points";
@@ -142,12 +143,13 @@ std::vector<WeekCheck> check_week(store::Store& db, const config::Config& config
 std::string describe(const WeekCheck& c, const Week& week) {
     std::string text = c.flow + " / " + c.step + " " + to_string(c.metric) + " in " + week.label +
                        ": " + (c.figure ? figure_words(*c.figure) : std::string("-")) +
-                       unit(c.metric) + " (n " + std::to_string(c.n) + ")";
-    if (c.missed) text += ", below the target of " + fmt(c.target) + unit(c.metric);
+                       level_unit(c.metric) + " (n " + std::to_string(c.n) + ")";
+    if (c.missed) text += ", short of the target of " + fmt(c.target) + level_unit(c.metric);
     if (c.dropped && c.change && c.change->margin)
         text += std::string(c.missed ? "; and " : ", ") + "down by " +
-                fmt(std::fabs(c.change->value)) + " ± " + fmt(*c.change->margin) + unit(c.metric) +
-                " from " + (c.previous ? fmt(c.previous->value) : std::string("-")) +
+                fmt(std::fabs(c.change->value)) + " ± " + fmt(*c.change->margin) +
+                difference_unit(c.metric) + " from " +
+                (c.previous ? fmt(c.previous->value) : std::string("-")) +
                 " over the four weeks before (n " + std::to_string(c.n_previous) + ")";
     return text;
 }

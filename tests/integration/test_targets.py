@@ -86,6 +86,10 @@ def test(make_daemon, workdir):
           f"close: NPS 0 ± {margin} against 100 over 8: {close}")
     check(close["change"] == {"value": -100.0, "margin": margin, "distinguishable": True}
           and close["outcome"] == "missed+dropped", f"close missed and dropped: {close}")
+    check(close["summary"] == f"cx / close nps in 2026-W49: 0.0 ± {margin} points (n 6), short of the target of "
+          f"40.0 points; and down by 100.0 ± {margin} points from 100.0 over the four weeks before (n 8)",
+          f"the sentence the alert carries: {close['summary']!r}")
+    check("summary" not in booking, f"a met target needs no sentence: {booking}")
     check(not [m for m in d.outbox() if m["kind"] == "target"], "no message before the week is over")
 
     # The report by step shows each figure against its target.
