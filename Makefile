@@ -30,6 +30,7 @@ bench: test-deps
 	cmake --build build/release -j$(JOBS)
 	bench/ingest build/release
 	bench/dispatch build/release
+	build/release/bench/bench_reports
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

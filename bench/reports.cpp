@@ -4,13 +4,14 @@
 // them in C++, so this shows how far from the target they are and how much of the time is
 // SQLite's own cost of visiting those rows.
 //
-// It fills (or reuses) a SQLite file with that many answered surveys of the bundled
-// mortgage-funnel flow: deals going booking -> meeting -> 0-2 follow-up calls -> close over
-// 2024-12-01..2026-11-30, 20 staff (4 team leads), 5 segments, deterministic scores (fixed
-// seed). Every row goes through the store's own write path (insert_survey, record_answer,
-// save_survey, as the daemon records a reply), so whatever the store keeps beside the answers
-// is there too. Then, on read-only connections opened as the daemon's readers open them, it
-// times (each --runs times after one warm-up run, median, min and max):
+// It fills a SQLite file (--db) with that many answered surveys of the bundled
+// mortgage-funnel flow, or reuses one that this build would fill the same way (same count,
+// schema version and flow file: a marker in its settings says so): deals going booking -> meeting
+// -> 0-2 follow-up calls -> close over 2024-12-01..2026-11-30, 20 staff (4 team leads), 5 segments,
+// deterministic scores (fixed seed). Every row goes through the store's own write path
+// (insert_survey, record_answer, save_survey, as the daemon records a reply), so whatever the store
+// keeps beside the answers is there too. Then, on read-only connections opened as the daemon's
+// readers open them, it times (each --runs times after one warm-up run, median, min and max):
 //   a. the journey: every step over all time (GET /v1/reports?flow=mortgage-funnel&by=step);
 //   b. each step's weeks over the last year (by=step,week&since=2025-12-01&until=2026-12-01);
 //   c. before and after: 28 days either side of 2026-06-01 (GET /v1/compare).
@@ -64,6 +65,8 @@ const std::string kChangeDay = "2026-06-01";  // a new booking script: booking C
 constexpr double kTargetMs = 50;
 constexpr Seconds kDay = 86400;
 constexpr size_t kBatch = 10000;  // surveys per transaction while filling
+constexpr std::uint64_t kSeed = 20261201;
+const std::string kFillMarker = "bench_reports.fill";  // settings key: what filled the file
 // The journey's steps as flows/mortgage-funnel.yaml names them, in funnel order.
 enum class Role : std::uint8_t { booking, meeting, follow_up_call, close };
 const std::array<std::string, 4> kStepIds{"booking", "meeting", "follow-up-call", "close"};
@@ -248,7 +251,7 @@ struct Journey {
 // rate, answers arriving minutes (SMS) or hours (email) after the survey went out.
 std::vector<PlannedSurvey> plan_answers(long count, Seconds first, Seconds end,
                                         const Journey& journey, Seconds change_at) {
-    Random random(20261201);
+    Random random(kSeed);
     std::vector<PlannedSurvey> out;
     out.reserve(static_cast<size_t>(count) + 8);
     const int days = static_cast<int>((end - first) / kDay);
@@ -400,20 +403,40 @@ long answered_surveys(SQLite::Database& db) {
     return st.executeStep() ? st.getColumn(0).getInt64() : 0;
 }
 
-// Fills the file unless it exists. A fill goes to PATH.filling and is renamed when complete,
-// so an interrupted one is started over, never taken for a full one.
+// What a fill wrote. A file is reused only when this build would write the same: a newer
+// schema (an index, a rollup kept by record_answer) or another flow file means filling again.
+std::string fill_description(long answers, const Journey& journey) {
+    return "answers=" + std::to_string(answers) + " seed=" + std::to_string(kSeed) +
+           " schema=" + std::to_string(store::schema_version()) + " flow=" + journey.flow->version;
+}
+
+// The fill marker of an existing file; empty when it has none (not a file of ours).
+std::string fill_marker_of(const std::string& path) {
+    auto db = store::open_for_reading(path);
+    if (!db->tableExists("settings")) return "";
+    SQLite::Statement st(*db, "SELECT value FROM settings WHERE key = ?");
+    st.bind(1, kFillMarker);
+    return st.executeStep() ? st.getColumn(0).getString() : "";
+}
+
+// Reuses the file when its marker says this build would fill it the same way; fills it
+// otherwise, in PATH.filling renamed when complete, so an interrupted fill is started over,
+// never taken for a full one. A file without our marker is left alone.
 bool prepare_database(const Options& o, const config::Config& config, const Journey& journey) {
+    const auto wanted = fill_description(o.answers, journey);
     if (std::filesystem::exists(o.db)) {
-        auto db = store::open_for_reading(o.db);
-        const long found = answered_surveys(*db);
-        if (found == o.answers) {
-            std::cout << "database: reused " << o.db << " (" << with_commas(found)
-                      << " answered surveys)\n";
+        const auto found = fill_marker_of(o.db);
+        if (found == wanted) {
+            std::cout << "database: reused " << o.db << " (" << found << ")\n";
             return true;
         }
-        std::cerr << o.db << " holds " << with_commas(found) << " answered surveys of " << kFlow
-                  << ", not " << with_commas(o.answers) << ": remove it or give another --db\n";
-        return false;
+        if (found.empty()) {
+            std::cerr << o.db << " was not filled by bench_reports: give another --db\n";
+            return false;
+        }
+        std::cout << "database: " << o.db << " was filled as " << found << "; this run needs "
+                  << wanted << ": filling it again\n";
+        for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(o.db + suffix);
     }
     const std::string filling = o.db + ".filling";
     for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(filling + suffix);
@@ -429,13 +452,14 @@ bool prepare_database(const Options& o, const config::Config& config, const Jour
     {
         store::SqliteStore store(store::open_for_writing(filling));
         write_answers(store, config, journey, planned);
+        store.put_setting(kFillMarker, wanted);
     }  // the last connection closing checkpoints the WAL into the file
     if (std::filesystem::exists(filling + "-wal"))
         throw std::runtime_error(filling + "-wal left behind");
     std::filesystem::rename(filling, o.db);
     const double seconds = ms_since(start) / 1000;
-    std::printf("database: filled in %.1f s (%s answered surveys/s, batches of %zu)\n", seconds,
-                with_commas(std::lround(o.answers / seconds)).c_str(), kBatch);
+    std::printf("database: filled in %.1f s (%s answered surveys/s, batches of %zu; %s)\n", seconds,
+                with_commas(std::lround(o.answers / seconds)).c_str(), kBatch, wanted.c_str());
     return true;
 }
 
