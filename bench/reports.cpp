@@ -459,7 +459,8 @@ bool prepare_database(const Options& o, const config::Config& config, const Jour
     std::filesystem::rename(filling, o.db);
     const double seconds = ms_since(start) / 1000;
     std::printf("database: filled in %.1f s (%s answered surveys/s, batches of %zu; %s)\n", seconds,
-                with_commas(std::lround(o.answers / seconds)).c_str(), kBatch, wanted.c_str());
+                with_commas(std::lround(static_cast<double>(o.answers) / seconds)).c_str(), kBatch,
+                wanted.c_str());
     return true;
 }
 
