@@ -23,10 +23,24 @@ Figure proportion_figure(int count, int n) {
     return {pct(count, n), proportion_margin(static_cast<double>(count) / n, n)};
 }
 
-Figure mean_figure(const std::vector<int>& scores) {
+// The mean of the counted scores and its margin (1.96 * s / sqrt(n), s the sample standard
+// deviation). Two passes rather than a sum of squares, so that large, tightly clustered
+// scores do not lose precision to cancellation.
+Figure mean_figure(const Scale& scale, const ScoreCounts& counts, int n) {
     double sum = 0;
-    for (int s : scores) sum += s;
-    return {sum / static_cast<double>(scores.size()), mean_margin(scores)};
+    for (size_t i = 0; i < counts.at.size(); ++i)
+        sum += static_cast<double>(scale.min + static_cast<int>(i)) *
+               static_cast<double>(counts.at[i]);
+    const double mean = sum / n;
+    Figure figure{mean, std::nullopt};
+    if (n < 2) return figure;
+    double squares = 0;
+    for (size_t i = 0; i < counts.at.size(); ++i) {
+        const double d = scale.min + static_cast<int>(i) - mean;
+        squares += d * d * static_cast<double>(counts.at[i]);
+    }
+    figure.margin = kZ95 * std::sqrt(squares / (n - 1)) / std::sqrt(static_cast<double>(n));
+    return figure;
 }
 
 }  // namespace
@@ -65,38 +79,55 @@ std::optional<double> proportion_margin(double p, int n) {
 }
 
 std::optional<double> mean_margin(const std::vector<int>& scores) {
-    const auto n = scores.size();
-    if (n < 2) return std::nullopt;
-    double sum = 0;
-    for (int s : scores) sum += s;
-    const double mean = sum / static_cast<double>(n);
-    // Two passes rather than sum-of-squares so that large, tightly clustered scores
-    // do not lose precision to cancellation.
-    double squares = 0;
-    for (int s : scores) squares += (s - mean) * (s - mean);
-    const double sd = std::sqrt(squares / static_cast<double>(n - 1));
-    return kZ95 * sd / std::sqrt(static_cast<double>(n));
+    if (scores.empty()) return std::nullopt;
+    const auto [low, high] = std::minmax_element(scores.begin(), scores.end());
+    const Scale span{*low, *high};
+    ScoreCounts counts;
+    for (int s : scores) counts.add(s - span.min, 1);
+    return mean_figure(span, counts, static_cast<int>(scores.size())).margin;
+}
+
+void ScoreCounts::add(int point, long long count) {
+    if (point < 0) return;
+    if (static_cast<size_t>(point) >= at.size()) at.resize(static_cast<size_t>(point) + 1, 0);
+    at[static_cast<size_t>(point)] += count;
+}
+
+void ScoreCounts::add(const ScoreCounts& other) {
+    for (size_t i = 0; i < other.at.size(); ++i) add(static_cast<int>(i), other.at[i]);
 }
 
 MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
                      const std::vector<int>& scores) {
+    ScoreCounts counts;
+    for (int s : scores)
+        if (s >= scale.min && s <= scale.max) counts.add(s - scale.min, 1);
+    return compute(metric, scale, low_is_good, counts);
+}
+
+MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
+                     const ScoreCounts& counts) {
     MetricResult result;
     result.metric = metric;
 
-    std::vector<int> valid;
-    valid.reserve(scores.size());
-    std::copy_if(scores.begin(), scores.end(), std::back_inserter(valid),
-                 [&](int s) { return s >= scale.min && s <= scale.max; });
-    const int n = static_cast<int>(valid.size());
+    // Only the points of the scale count (a count beyond scale.max is not an answer to it).
+    auto count_if = [&](auto pred) {
+        long long total = 0;
+        for (size_t i = 0; i < counts.at.size(); ++i) {
+            const int score = scale.min + static_cast<int>(i);
+            if (score <= scale.max && pred(score)) total += counts.at[i];
+        }
+        return static_cast<int>(total);
+    };
+    const int n = count_if([](int) { return true; });
     result.n = n;
     if (n == 0) return result;
 
-    const auto count_if = [&](auto pred) {
-        return static_cast<int>(std::count_if(valid.begin(), valid.end(), pred));
-    };
     // On a yes/no scale "the top two points" would be every answer, so the figure
     // becomes the share of the single good answer instead.
     const bool two_point = scale.max - scale.min == 1;
+    ScoreCounts valid = counts;
+    valid.at.resize(static_cast<size_t>(std::max(0, scale.max - scale.min + 1)), 0);
 
     switch (metric) {
         case Metric::nps:
@@ -121,7 +152,7 @@ MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
         case Metric::csat: {
             const int top = two_point ? scale.max : scale.max - 1;
             result.satisfied_pct = proportion_figure(count_if([&](int s) { return s >= top; }), n);
-            result.mean = mean_figure(valid);
+            result.mean = mean_figure(scale, valid, n);
             break;
         }
         case Metric::ces: {
@@ -134,7 +165,7 @@ MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
                 easy = count_if([&](int s) { return s >= top; });
             }
             result.easy_pct = proportion_figure(easy, n);
-            result.mean = mean_figure(valid);
+            result.mean = mean_figure(scale, valid, n);
             break;
         }
     }

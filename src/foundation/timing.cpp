@@ -316,4 +316,14 @@ std::string iso_week_label(TimePoint t, const date::time_zone& zone) {
     return buffer;
 }
 
+LocalDay local_day(TimePoint t, const date::time_zone& zone) {
+    const auto day = date::floor<date::days>(date::zoned_seconds{&zone, t}.get_local_time());
+    // choose::earliest: a midnight repeated by a fall-back starts the day at its first
+    // occurrence; a midnight skipped by a spring-forward maps to the end of the gap.
+    auto at_midnight = [&](date::local_days d) {
+        return date::floor<std::chrono::seconds>(zone.to_sys(d, date::choose::earliest));
+    };
+    return {at_midnight(day), at_midnight(day + date::days{1})};
+}
+
 }  // namespace cxgate::timing

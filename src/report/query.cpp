@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "cells.hpp"
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/report/targets.hpp"
+#include "tallies.hpp"
 
 namespace cxgate::report {
 
@@ -18,37 +20,23 @@ using namespace cxgate::report::detail;
 
 namespace {
 
-// What a report groups and filters by, the same for an answer and for a sent survey.
-struct Facts {
-    const std::string &step, &event_type, &staff_id, &segment, &channel, &timezone;
-    long long at;  // answered_at for an answer, sent_at for a sent survey: its week
-};
-
-Facts facts_of(const store::AnsweredQuestion& a) {
-    return {a.step, a.event_type, a.staff_id, a.segment, a.channel, a.timezone, a.answered_at};
-}
-Facts facts_of(const store::SentSurvey& s) {
-    return {s.step, s.event_type, s.staff_id, s.segment, s.channel, s.timezone, s.sent_at};
-}
-
+// What a report groups and filters by, the same for answers and for sent surveys.
 class Grouping {
   public:
     Grouping(const config::Config& config, const ReportQuery& query)
-        : config_(config), query_(query), zones_(query.timezone) {}
+        : config_(config), query_(query) {}
 
-    std::string value(const std::string& dimension, const Facts& f) {
+    std::string value(const std::string& dimension, const store::TallyFacts& f) {
         if (dimension == "step") return f.step;
         if (dimension == "staff") return or_none(f.staff_id);
         if (dimension == "team") return or_none(team_of(config_, f.staff_id));
         if (dimension == "segment") return or_none(f.segment);
         if (dimension == "channel") return or_none(f.channel);
-        if (dimension == "week")
-            return timing::iso_week_label(timing::TimePoint{std::chrono::seconds{f.at}},
-                                          zones_.of(f.timezone));
+        if (dimension == "week") return week_of(f);
         return f.event_type;  // outcome: the event that caused the survey (deal.won, ...)
     }
 
-    bool wanted(const Facts& f) const {
+    bool wanted(const store::TallyFacts& f) const {
         const auto& w = query_.where;
         auto is = [](const std::string& want, const std::string& have) {
             return want.empty() || want == have;
@@ -58,20 +46,59 @@ class Grouping {
                (w.team.empty() || w.team == team_of(config_, f.staff_id));
     }
 
-    std::vector<std::string> cell(const Facts& f) {
+    std::vector<std::string> cell(const store::TallyFacts& f) {
         std::vector<std::string> out;
         for (const auto& d : query_.by) out.push_back(value(d, f));
         return out;
     }
 
   private:
+    // The ISO week of the local day, in the zone the day was counted in (UTC for surveys
+    // that recorded none); a few zones and hundreds of days, each labelled once.
+    const std::string& week_of(const store::TallyFacts& f) {
+        auto [it, inserted] = weeks_.try_emplace({f.timezone, f.day});
+        if (inserted)
+            it->second = timing::iso_week_label(timing::TimePoint{std::chrono::seconds{f.day}},
+                                                zones_.of(f.timezone));
+        return it->second;
+    }
+
     const config::Config& config_;
     const ReportQuery& query_;
-    Zones zones_;
+    Zones zones_{"UTC"};
+    std::map<std::pair<std::string, long long>, std::string> weeks_;
 };
 
 bool has(const std::vector<std::string>& by, const char* dimension) {
     return std::find(by.begin(), by.end(), dimension) != by.end();
+}
+
+// Every dimension the query reads: what it groups by and what it filters on.
+std::vector<std::string> dimensions_read(const ReportQuery& query) {
+    auto out = query.by;
+    const auto& w = query.where;
+    if (!w.staff.empty()) out.push_back("staff");
+    if (!w.team.empty()) out.push_back("team");
+    if (!w.segment.empty()) out.push_back("segment");
+    if (!w.channel.empty()) out.push_back("channel");
+    return out;
+}
+
+// Tallies in the order their answers were recorded in the funnel: flows by name, each step
+// where its first survey falls, questions in order, then by first survey. A cell's values
+// then appear in the order the answers first gave them (steps in funnel order).
+void in_funnel_order(std::vector<store::AnswerTally>& tallies) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> step_order;
+    for (const auto& t : tallies) {
+        auto [it, inserted] = step_order.try_emplace({t.facts.flow, t.facts.step}, t.first_survey);
+        if (!inserted) it->second = std::min(it->second, t.first_survey);
+    }
+    auto place = [&](const store::AnswerTally& t) {
+        return std::tuple<const std::string&, std::int64_t, int, std::int64_t>(
+            t.facts.flow, step_order[{t.facts.flow, t.facts.step}], t.question, t.first_survey);
+    };
+    std::stable_sort(tallies.begin(), tallies.end(),
+                     [&](const auto& a, const auto& b) { return place(a) < place(b); });
 }
 
 }  // namespace
@@ -88,22 +115,19 @@ bool valid_dimension(const std::string& by) {
 
 std::vector<ReportRow> run_report(store::Store& db, const config::Config& config,
                                   const ReportQuery& query) {
-    store::AnswerFilter filter;
-    filter.flow = query.flow;
-    filter.since = query.since;
-    filter.until = query.until;
+    TallyPeriod period{query.flow, query.since, query.until};
+    const auto grain = grain_for(dimensions_read(query));
     Grouping grouping(config, query);
     const bool by_step = has(query.by, "step");
 
     // Response rates per cell, flow and the survey's metric.
     using RateKey = std::tuple<std::vector<std::string>, std::string, std::string>;
     std::map<RateKey, ResponseRate> rates;
-    for (const auto& s : db.sent_surveys(filter)) {
-        const auto f = facts_of(s);
-        if (!grouping.wanted(f)) continue;
-        auto& rate = rates[RateKey{grouping.cell(f), s.flow, s.metric}];
-        ++rate.sent;
-        rate.answered += s.answered ? 1 : 0;
+    for (const auto& s : sent_tallies(db, period, grain)) {
+        if (!grouping.wanted(s.facts)) continue;
+        auto& rate = rates[RateKey{grouping.cell(s.facts), s.facts.flow, s.metric}];
+        rate.sent += static_cast<int>(s.sent);
+        rate.answered += static_cast<int>(s.answered);
     }
 
     // One row per cell, flow, metric and scale (and question, with the step dimension: a
@@ -112,22 +136,23 @@ std::vector<ReportRow> run_report(store::Store& db, const config::Config& config
     using Key = std::tuple<std::vector<std::string>, std::string, std::string, int, int, bool, int,
                            std::string, std::string>;
     std::vector<Key> order;
-    std::map<Key, std::vector<int>> scores;
-    for (const auto& a : db.answered_questions(filter)) {
-        const auto f = facts_of(a);
-        if (!grouping.wanted(f)) continue;
-        Key key{grouping.cell(f),
-                a.flow,
-                a.metric,
-                a.scale_min,
-                a.scale_max,
-                a.low_is_good,
-                by_step ? a.question : 0,
-                by_step ? a.question_id : std::string(),
-                a.survey_metric};
+    std::map<Key, ScoreCounts> scores;
+    auto tallies = answer_tallies(db, period, grain);
+    in_funnel_order(tallies);
+    for (const auto& t : tallies) {
+        if (!grouping.wanted(t.facts)) continue;
+        Key key{grouping.cell(t.facts),
+                t.facts.flow,
+                t.metric,
+                t.scale_min,
+                t.scale_max,
+                t.low_is_good,
+                by_step ? t.question : 0,
+                by_step ? t.question_id : std::string(),
+                t.survey_metric};
         auto [it, inserted] = scores.try_emplace(key);
         if (inserted) order.push_back(key);
-        it->second.push_back(a.score);
+        it->second.add(t.counts);
     }
     // Sorted by the first dimension, then the second: a week by its label (time order),
     // any other value (in its flow) by where it first appeared (funnel order for steps).

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 #include <vector>
+
+#include "rollups_schema.hpp"
 
 namespace cxgate::store {
 
@@ -13,7 +16,7 @@ namespace {
 
 // Each entry moves the schema from version i to i+1. Never edit a released entry;
 // append a new one.
-const std::vector<const char*> kMigrations = {
+const std::vector<std::string> kMigrations = {
     // 1: events, contacts, surveys, messages, inbound replies, opt-outs.
     R"sql(
 CREATE TABLE events (
@@ -274,7 +277,15 @@ CREATE TABLE target_checks (
 );
 CREATE INDEX answers_by_time ON answers (answered_at);
 )sql",
+    // 12: daily rollups of answers and sent surveys, kept by triggers, for reports that read
+    //     days rather than answers (rollups_schema.hpp); surveys by sent_at.
+    detail::rollups_migration(),
 };
+
+// What a migration needs beyond SQL: the local days of rows written before the rollups.
+void after_migration(SQLite::Database& db, int version) {
+    if (version == 12) detail::fill_local_days(db);
+}
 
 void configure(SQLite::Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
@@ -321,7 +332,8 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
                                  "); refusing to touch it");
     for (int v = version; v < schema_version(); ++v) {
         SQLite::Transaction tx(*db);
-        db->exec(kMigrations[v]);
+        db->exec(kMigrations[static_cast<size_t>(v)]);
+        after_migration(*db, v + 1);
         db->exec("PRAGMA user_version=" + std::to_string(v + 1));
         tx.commit();
     }
@@ -333,6 +345,10 @@ std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
         throw std::runtime_error("database " + path + " does not exist");
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
     db->setBusyTimeout(5000);
+    // Reports read the rollups and the indexes behind them in pages: cached and mapped as
+    // the writer's are, a second report does not read them from disk again.
+    db->exec("PRAGMA cache_size=-65536");
+    db->exec("PRAGMA mmap_size=268435456");
     return db;
 }
 

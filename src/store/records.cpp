@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "columns.hpp"
+#include "rollups_schema.hpp"
 #include "row_select.hpp"
 #include "statement_cache.hpp"
 
@@ -24,7 +25,7 @@ const char* kSurveyColumns =
     "expires_at, sent_at, answered_at, commented_at, closed_at, score, comment, retries, "
     "reminders_sent, reminders_max, next_reminder_at, comment_until, alert_state, alert_due_at, "
     "created_at, updated_at, deal_id, timezone, held_by, suppressed_by, template, questions, "
-    "question, superseded_by, wait_until";
+    "question, superseded_by, wait_until, sent_day, sent_day_end";
 
 // Columns after id, for INSERT placeholders and the UPDATE's WHERE index.
 int survey_column_count() {
@@ -121,6 +122,11 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     st.bind(i++, r.question);
     bind_optional(st, i++, r.superseded_by);
     bind_optional(st, i++, r.wait_until);
+    // The local day it was sent on, for the sent rollups (rollups_schema.hpp).
+    std::optional<DayBounds> sent_day;
+    if (r.sent_at) sent_day = local_day_of(*r.sent_at, r.timezone);
+    bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->start) : std::nullopt);
+    bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->end) : std::nullopt);
 }
 
 SurveyRow read_survey(SQLite::Statement& st) {
@@ -176,6 +182,7 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.question = st.getColumn(i++).getInt();
     r.superseded_by = optional_int(st.getColumn(i++));
     r.wait_until = optional_int(st.getColumn(i++));
+    // sent_day, sent_day_end: derived from sent_at for the rollups, never read back.
     return r;
 }
 
@@ -257,9 +264,9 @@ void SqliteStore::record_answer(const SurveyRow& s, int index, int score, Second
     auto st = store::cached(
         db_,
         "INSERT INTO answers (survey_id, question, question_id, metric, scale_min, scale_max, "
-        "low_is_good, score, answered_at) VALUES (?,?,?,?,?,?,?,?,?) "
+        "low_is_good, score, answered_at, day, day_end) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(survey_id, question) DO UPDATE SET score = excluded.score, "
-        "answered_at = excluded.answered_at");
+        "answered_at = excluded.answered_at, day = excluded.day, day_end = excluded.day_end");
     st->bind(1, static_cast<std::int64_t>(s.id));
     st->bind(2, index);
     st->bind(3, q.id);
@@ -269,6 +276,9 @@ void SqliteStore::record_answer(const SurveyRow& s, int index, int score, Second
     st->bind(7, q.low_is_good ? 1 : 0);
     st->bind(8, score);
     st->bind(9, static_cast<std::int64_t>(now));
+    const auto day = local_day_of(now, s.timezone);  // for the answer rollups
+    st->bind(10, static_cast<std::int64_t>(day.start));
+    st->bind(11, static_cast<std::int64_t>(day.end));
     st->exec();
 }
 

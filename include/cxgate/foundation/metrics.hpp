@@ -1,6 +1,6 @@
 #pragma once
 // Metric formulas exactly as DESIGN.md defines them, each with n and a 95% margin of
-// error. Pure functions over a list of scores.
+// error. Pure functions over a list of scores, or over how many gave each point.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,5 +58,16 @@ std::optional<double> mean_margin(const std::vector<int>& scores);
 // is 1.96 * 100 * sqrt((p + d - (p - d)^2) / n).
 MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
                      const std::vector<int>& scores);
+
+// How many answers gave each point of a scale: at[i] answers gave scale.min + i. Reports
+// keep answers this way per day (the store's rollups) and add days up.
+struct ScoreCounts {
+    std::vector<long long> at;
+    void add(int point, long long count);  // point: 0 for scale.min
+    void add(const ScoreCounts& other);
+};
+// The same figures as compute() over the scores the counts stand for.
+MetricResult compute(Metric metric, const Scale& scale, bool low_is_good,
+                     const ScoreCounts& counts);
 
 }  // namespace cxgate::metrics

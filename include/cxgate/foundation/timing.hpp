@@ -113,4 +113,12 @@ std::string format_local(TimePoint t, const date::time_zone& zone);
 // these weeks; a week is decided in local time, so Sunday 23:30 Helsinki is still that week.
 std::string iso_week_label(TimePoint t, const date::time_zone& zone);
 
+// The local calendar day that holds t in the zone, as [its first instant, the next day's):
+// 23 or 25 hours across a DST change; where midnight does not exist the day starts when
+// the clocks resume.
+struct LocalDay {
+    TimePoint start, end;
+};
+LocalDay local_day(TimePoint t, const date::time_zone& zone);
+
 }  // namespace cxgate::timing

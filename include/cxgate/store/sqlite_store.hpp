@@ -24,6 +24,10 @@ class SqliteStore final : public Store {
     std::vector<SentSurvey> sent_surveys(const AnswerFilter& filter) override;
     std::vector<CommentRow> comments(const AnswerFilter& filter) override;
 
+    // RollupQueries
+    std::vector<AnswerTally> answer_tallies(const TallyFilter& filter) override;
+    std::vector<SentTally> sent_tallies(const TallyFilter& filter) override;
+
     // ClickLog
     std::vector<ClickRow> pending_clicks(std::int64_t survey_id) override;
     std::vector<ClickRow> clicks_of_survey(std::int64_t survey_id) override;

@@ -16,6 +16,7 @@
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/store/rollups.hpp"
 #include "cxgate/store/sales.hpp"
 #include "cxgate/store/schedule_runs.hpp"
 #include "cxgate/store/status_reports.hpp"
@@ -34,6 +35,7 @@ class Store : public Records,
               public StatusReportLog,
               public ScheduleRuns,
               public ReportQueries,
+              public RollupQueries,
               public ChangeMarks,
               public SalesLog,
               public TargetChecks {

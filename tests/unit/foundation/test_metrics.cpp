@@ -136,7 +136,7 @@ TEST_CASE("metrics: scores outside the scale are ignored") {
 TEST_CASE("metrics: no answers yields no figures") {
     for (Metric m : {Metric::nps, Metric::enps, Metric::csat, Metric::ces}) {
         CAPTURE(to_string(m));
-        const auto r = compute(m, Scale{1, 5}, false, {});
+        const auto r = compute(m, Scale{1, 5}, false, std::vector<int>{});
         CHECK(r.metric == m);
         CHECK(r.n == 0);
         CHECK_FALSE(r.nps.has_value());

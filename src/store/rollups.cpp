@@ -1,0 +1,102 @@
+// Reads the daily rollups (rollups.hpp); the triggers of rollups_schema.cpp write them.
+#include "cxgate/store/rollups.hpp"
+#include "cxgate/store/sqlite_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+
+#include "columns.hpp"
+
+namespace cxgate::store {
+
+using namespace detail;
+
+namespace {
+
+// The rows of one grain whose whole day lies in [since, until), of one flow or all.
+std::string whole_days(const std::string& columns, const std::string& table,
+                       const TallyFilter& filter, const char* counted) {
+    std::string sql =
+        "SELECT " + columns + " FROM " + table + " WHERE grain = :grain AND " + counted + " > 0";
+    if (!filter.flow.empty()) sql += " AND flow = :flow";
+    if (filter.since) sql += " AND day >= :since";
+    // day < until as well: the key's range, so the scan stops at the last day.
+    if (filter.until) sql += " AND day_end <= :until AND day < :until";
+    return sql;
+}
+
+void bind(SQLite::Statement& st, const TallyFilter& filter) {
+    st.bind(":grain", static_cast<int>(filter.grain));
+    if (!filter.flow.empty()) st.bind(":flow", filter.flow);
+    if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
+}
+
+constexpr const char* kFacts =
+    "flow, step, event_type, staff_id, segment, channel, zone, day, day_end";
+
+TallyFacts read_facts(SQLite::Statement& st, int& i) {
+    TallyFacts f;
+    f.flow = st.getColumn(i++).getString();
+    f.step = st.getColumn(i++).getString();
+    f.event_type = st.getColumn(i++).getString();
+    f.staff_id = st.getColumn(i++).getString();
+    f.segment = st.getColumn(i++).getString();
+    f.channel = st.getColumn(i++).getString();
+    f.timezone = st.getColumn(i++).getString();
+    f.day = st.getColumn(i++).getInt64();
+    f.day_end = st.getColumn(i++).getInt64();
+    return f;
+}
+
+}  // namespace
+
+std::vector<AnswerTally> SqliteStore::answer_tallies(const TallyFilter& filter) {
+    std::string columns = std::string(kFacts) +
+                          ", question, question_id, metric, survey_metric, scale_min, "
+                          "scale_max, low_is_good, first_survey";
+    constexpr int kPoints = 11;
+    for (int k = 0; k < kPoints; ++k) columns += ", c" + std::to_string(k);
+    SQLite::Statement st(db_, whole_days(columns, "answer_rollups", filter, "n"));
+    bind(st, filter);
+    std::vector<AnswerTally> out;
+    while (st.executeStep()) {
+        AnswerTally t;
+        int i = 0;
+        t.facts = read_facts(st, i);
+        t.question = st.getColumn(i++).getInt();
+        t.question_id = st.getColumn(i++).getString();
+        t.metric = st.getColumn(i++).getString();
+        t.survey_metric = st.getColumn(i++).getString();
+        t.scale_min = st.getColumn(i++).getInt();
+        t.scale_max = st.getColumn(i++).getInt();
+        t.low_is_good = st.getColumn(i++).getInt() != 0;
+        t.first_survey = st.getColumn(i++).getInt64();
+        const int points = std::min(kPoints, t.scale_max - t.scale_min + 1);
+        t.counts.at.assign(static_cast<size_t>(std::max(points, 0)), 0);
+        for (int k = 0; k < points; ++k)
+            t.counts.at[static_cast<size_t>(k)] = st.getColumn(i + k).getInt64();
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::vector<SentTally> SqliteStore::sent_tallies(const TallyFilter& filter) {
+    SQLite::Statement st(db_, whole_days(std::string(kFacts) + ", metric, sent, answered",
+                                         "sent_rollups", filter, "sent"));
+    bind(st, filter);
+    std::vector<SentTally> out;
+    while (st.executeStep()) {
+        SentTally t;
+        int i = 0;
+        t.facts = read_facts(st, i);
+        t.metric = st.getColumn(i++).getString();
+        t.sent = st.getColumn(i++).getInt64();
+        t.answered = st.getColumn(i++).getInt64();
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+}  // namespace cxgate::store
