@@ -3,10 +3,13 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "rollups_schema.hpp"
 
@@ -330,6 +333,13 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
         throw std::runtime_error(path + " has schema version " + std::to_string(version) +
                                  ", newer than this build (" + std::to_string(schema_version()) +
                                  "); refusing to touch it");
+    if (version > 0 && version < schema_version())
+        spdlog::info("database {}: upgrading the schema from version {} to {}{}", path, version,
+                     schema_version(),
+                     version < 12 ? " (counting every answer into the daily rollups of version "
+                                    "12 takes about 100 s per million answers)"
+                                  : "");
+    const auto start = std::chrono::steady_clock::now();
     for (int v = version; v < schema_version(); ++v) {
         SQLite::Transaction tx(*db);
         db->exec(kMigrations[static_cast<size_t>(v)]);
@@ -337,6 +347,10 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
         db->exec("PRAGMA user_version=" + std::to_string(v + 1));
         tx.commit();
     }
+    if (version > 0 && version < schema_version())
+        spdlog::info(
+            "database {}: schema version {} in {:.1f} s", path, schema_version(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return db;
 }
 

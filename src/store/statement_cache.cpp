@@ -26,6 +26,12 @@ void clear_statement_cache() {
     cache.db = nullptr;
 }
 
+bool claim_statement_cache(SQLite::Database& db) {
+    if (cache.db) return false;
+    enable_statement_cache(db);
+    return true;
+}
+
 CachedStatement::~CachedStatement() {
     if (!st_ || owned_) return;
     try {

@@ -40,5 +40,7 @@ CachedStatement cached(SQLite::Database& db, const std::string& sql);
 // thread before the connection closes, or SQLite refuses to close it.
 void enable_statement_cache(SQLite::Database& db);
 void clear_statement_cache();
+// enable_statement_cache when this thread has no cache yet; false (nothing done) when it has.
+bool claim_statement_cache(SQLite::Database& db);
 
 }  // namespace cxgate::store

@@ -14,9 +14,14 @@ class SqliteStore final : public Store {
   public:
     // Works on `db`, which must outlive it (the DbThread that owns the connection).
     explicit SqliteStore(SQLite::Database& db) : db_(db) {}
-    // Owns its connection: a one-shot command's (outbox, report, simulate) or a test's.
-    explicit SqliteStore(std::unique_ptr<SQLite::Database> owned)
-        : owned_(std::move(owned)), db_(*owned_) {}
+    // Owns its connection: a one-shot command's (outbox, report, simulate), a test's or a
+    // bench's. The first such store on a thread keeps its statements prepared, as a DB
+    // thread does (a statement's triggers are compiled with it, so preparing one per row
+    // would cost more than running it).
+    explicit SqliteStore(std::unique_ptr<SQLite::Database> owned);
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
     SQLite::Database& database() { return db_; }
 
     // ReportQueries
@@ -134,6 +139,7 @@ class SqliteStore final : public Store {
   private:
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;
+    bool owns_statement_cache_ = false;
 };
 
 }  // namespace cxgate::store
