@@ -3,43 +3,45 @@
 
 #include <algorithm>
 
-#include "cells.hpp"
-#include "cxgate/foundation/timing.hpp"
-
 namespace cxgate::report::detail {
 
 namespace {
 
-// Longer than any local day (25 hours across a DST change), so the answers of every day that
-// a period's end cuts lie within this of that end.
-constexpr long long kEdge = 3 * 86400;
+// Longer than any local day (25 hours across a DST change), so the answers of a day that a
+// period's end cuts lie within this of that end.
+constexpr long long kEdge = 2 * 86400;
 
-// The spans next to the period's ends, where a day may be cut: [since, since + edge) and
-// [until - edge, until), merged when they meet. An open end has none.
-std::vector<store::AnswerFilter> edges(const TallyPeriod& p) {
+// The spans next to the period's ends that cut a day holding answers or sent surveys:
+// [since, since + edge) and [until - edge, until), merged when they meet. An open end, or one
+// at a midnight of every survey's zone (a date in the flow's zone, usually), has none.
+std::vector<store::AnswerFilter> cut_spans(store::Store& db, const TallyPeriod& p) {
+    const bool since_cuts = p.since && db.day_cut_at(p.flow, *p.since);
+    const bool until_cuts = p.until && db.day_cut_at(p.flow, *p.until);
     std::vector<store::AnswerFilter> out;
     auto span = [&](long long from, long long to) {
+        if (p.since) from = std::max(from, *p.since);
+        if (p.until) to = std::min(to, *p.until);
+        if (from >= to) return;
         store::AnswerFilter f;
         f.flow = p.flow;
         f.since = from;
         f.until = to;
         out.push_back(f);
     };
-    if (p.since && p.until && *p.until - *p.since <= 2 * kEdge) {
-        if (*p.since < *p.until) span(*p.since, *p.until);
+    if (since_cuts && until_cuts && *p.until - *p.since <= 2 * kEdge) {
+        span(*p.since, *p.until);
         return out;
     }
-    if (p.since) span(*p.since, *p.since + kEdge);
-    if (p.until) span(*p.until - kEdge, *p.until);
+    if (since_cuts) span(*p.since, *p.since + kEdge);
+    if (until_cuts) span(*p.until - kEdge, *p.until);
     return out;
 }
 
 // Whether the rollups hold this day whole for the period: then its rows there count, and
-// its answers are not read one by one.
-bool whole(const TallyPeriod& p, const timing::LocalDay& day) {
-    const auto start = day.start.time_since_epoch().count();
-    const auto end = day.end.time_since_epoch().count();
-    return (!p.since || start >= *p.since) && (!p.until || (end <= *p.until && start < *p.until));
+// its answers are not taken one by one.
+bool whole(const TallyPeriod& p, const store::TallyFacts& f) {
+    return (!p.since || f.day >= *p.since) &&
+           (!p.until || (f.day_end <= *p.until && f.day < *p.until));
 }
 
 store::TallyFilter rollup_filter(const TallyPeriod& p, store::Grain grain) {
@@ -51,31 +53,15 @@ store::TallyFilter rollup_filter(const TallyPeriod& p, store::Grain grain) {
     return f;
 }
 
-// The zone a tally's day is read in: its survey's, UTC when it recorded none, as the store
-// counts days (rollups_schema.hpp).
-class DayOf {
-  public:
-    timing::LocalDay operator()(long long at, const std::string& zone) {
-        return timing::local_day(timing::TimePoint{std::chrono::seconds{at}}, zones_.of(zone));
-    }
-
-  private:
-    Zones zones_{"UTC"};
-};
-
-store::TallyFacts facts(const std::string& flow, const std::string& step,
-                        const std::string& event_type, const std::string& staff_id,
-                        const std::string& segment, const std::string& channel,
-                        const std::string& zone, const timing::LocalDay& day) {
-    return {flow,
-            step,
-            event_type,
-            staff_id,
-            segment,
-            channel,
-            zone,
-            day.start.time_since_epoch().count(),
-            day.end.time_since_epoch().count()};
+// The rollups' whole days, then from each span cutting a day the rows of the days cut.
+template <typename Tally, typename Rollups, typename OneByOne>
+std::vector<Tally> tallies(store::Store& db, const TallyPeriod& period, store::Grain grain,
+                           Rollups rollups, OneByOne one_by_one) {
+    std::vector<Tally> out = (db.*rollups)(rollup_filter(period, grain));
+    for (const auto& span : cut_spans(db, period))
+        for (auto& t : (db.*one_by_one)(span))
+            if (!whole(period, t.facts)) out.push_back(std::move(t));
+    return out;
 }
 
 }  // namespace
@@ -95,50 +81,14 @@ store::Grain grain_for(const std::vector<std::string>& dimensions) {
 
 std::vector<store::AnswerTally> answer_tallies(store::Store& db, const TallyPeriod& period,
                                                store::Grain grain) {
-    auto out = db.answer_tallies(rollup_filter(period, grain));
-    DayOf day_of;
-    for (const auto& span : edges(period)) {
-        for (const auto& a : db.answered_questions(span)) {
-            // A score off its scale answers nothing (the rollups do not count it either).
-            if (a.score < a.scale_min || a.score > a.scale_max) continue;
-            const auto day = day_of(a.answered_at, a.timezone);
-            if (whole(period, day)) continue;
-            store::AnswerTally t;
-            t.facts = facts(a.flow, a.step, a.event_type, a.staff_id, a.segment, a.channel,
-                            a.timezone, day);
-            t.question = a.question;
-            t.question_id = a.question_id;
-            t.metric = a.metric;
-            t.survey_metric = a.survey_metric;
-            t.scale_min = a.scale_min;
-            t.scale_max = a.scale_max;
-            t.low_is_good = a.low_is_good;
-            t.first_survey = a.survey_id;
-            t.counts.add(a.score - a.scale_min, 1);
-            out.push_back(std::move(t));
-        }
-    }
-    return out;
+    return tallies<store::AnswerTally>(db, period, grain, &store::RollupQueries::answer_tallies,
+                                       &store::RollupQueries::answers_one_by_one);
 }
 
 std::vector<store::SentTally> sent_tallies(store::Store& db, const TallyPeriod& period,
                                            store::Grain grain) {
-    auto out = db.sent_tallies(rollup_filter(period, grain));
-    DayOf day_of;
-    for (const auto& span : edges(period)) {
-        for (const auto& s : db.sent_surveys(span)) {
-            const auto day = day_of(s.sent_at, s.timezone);
-            if (whole(period, day)) continue;
-            store::SentTally t;
-            t.facts = facts(s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel,
-                            s.timezone, day);
-            t.metric = s.metric;
-            t.sent = 1;
-            t.answered = s.answered ? 1 : 0;
-            out.push_back(std::move(t));
-        }
-    }
-    return out;
+    return tallies<store::SentTally>(db, period, grain, &store::RollupQueries::sent_tallies,
+                                     &store::RollupQueries::sent_one_by_one);
 }
 
 }  // namespace cxgate::report::detail

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "columns.hpp"
+#include "statement_cache.hpp"
 
 namespace cxgate::store {
 
@@ -33,18 +34,26 @@ void bind(SQLite::Statement& st, const TallyFilter& filter) {
     if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
 }
 
+void bind_span(SQLite::Statement& st, const AnswerFilter& filter) {
+    if (!filter.flow.empty()) st.bind(":flow", filter.flow);
+    if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
+    if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
+}
+
 constexpr const char* kFacts =
     "flow, step, event_type, staff_id, segment, channel, zone, day, day_end";
 
+// NULL (a survey's missing staff member, segment, channel or zone) reads as empty, as the
+// rollups keep it.
 TallyFacts read_facts(SQLite::Statement& st, int& i) {
     TallyFacts f;
-    f.flow = st.getColumn(i++).getString();
-    f.step = st.getColumn(i++).getString();
-    f.event_type = st.getColumn(i++).getString();
-    f.staff_id = st.getColumn(i++).getString();
-    f.segment = st.getColumn(i++).getString();
-    f.channel = st.getColumn(i++).getString();
-    f.timezone = st.getColumn(i++).getString();
+    f.flow = text(st.getColumn(i++));
+    f.step = text(st.getColumn(i++));
+    f.event_type = text(st.getColumn(i++));
+    f.staff_id = text(st.getColumn(i++));
+    f.segment = text(st.getColumn(i++));
+    f.channel = text(st.getColumn(i++));
+    f.timezone = text(st.getColumn(i++));
     f.day = st.getColumn(i++).getInt64();
     f.day_end = st.getColumn(i++).getInt64();
     return f;
@@ -94,6 +103,74 @@ std::vector<SentTally> SqliteStore::sent_tallies(const TallyFilter& filter) {
         t.metric = st.getColumn(i++).getString();
         t.sent = st.getColumn(i++).getInt64();
         t.answered = st.getColumn(i++).getInt64();
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+bool SqliteStore::day_cut_at(const std::string& flow, Seconds t) {
+    // Days are shorter than two: the day range keeps the search on the key.
+    auto cut = [&](const char* table) {
+        auto st = cached(db_, std::string("SELECT 1 FROM ") + table +
+                                  " WHERE grain = 0 AND (?1 = '' OR flow = ?1) AND day < ?2 AND "
+                                  "day > ?2 - 172800 AND day_end > ?2 LIMIT 1");
+        st->bind(1, flow);
+        st->bind(2, static_cast<std::int64_t>(t));
+        return st->executeStep();
+    };
+    return cut("answer_rollups") || cut("sent_rollups");
+}
+
+std::vector<AnswerTally> SqliteStore::answers_one_by_one(const AnswerFilter& filter) {
+    // The rollup triggers' rules (rollups_schema.cpp): a score on its scale, a day recorded.
+    std::string sql =
+        "SELECT s.flow, s.step, s.event_type, s.staff_id, s.segment, s.channel, s.timezone, "
+        "a.day, a.day_end, a.question, a.question_id, a.metric, s.metric, a.scale_min, "
+        "a.scale_max, a.low_is_good, a.survey_id, a.score FROM answers a JOIN surveys s ON s.id "
+        "= a.survey_id WHERE a.day IS NOT NULL AND a.score BETWEEN a.scale_min AND a.scale_max "
+        "AND a.score - a.scale_min < 11";
+    if (!filter.flow.empty()) sql += " AND s.flow = :flow";
+    if (filter.since) sql += " AND a.answered_at >= :since";
+    if (filter.until) sql += " AND a.answered_at < :until";
+    SQLite::Statement st(db_, sql);
+    bind_span(st, filter);
+    std::vector<AnswerTally> out;
+    while (st.executeStep()) {
+        AnswerTally t;
+        int i = 0;
+        t.facts = read_facts(st, i);
+        t.question = st.getColumn(i++).getInt();
+        t.question_id = text(st.getColumn(i++));
+        t.metric = text(st.getColumn(i++));
+        t.survey_metric = text(st.getColumn(i++));
+        t.scale_min = st.getColumn(i++).getInt();
+        t.scale_max = st.getColumn(i++).getInt();
+        t.low_is_good = st.getColumn(i++).getInt() != 0;
+        t.first_survey = st.getColumn(i++).getInt64();
+        t.counts.add(st.getColumn(i++).getInt() - t.scale_min, 1);
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::vector<SentTally> SqliteStore::sent_one_by_one(const AnswerFilter& filter) {
+    std::string sql =
+        "SELECT flow, step, event_type, staff_id, segment, channel, timezone, sent_day, "
+        "sent_day_end, metric, score IS NOT NULL FROM surveys WHERE sent_day IS NOT NULL AND "
+        "COALESCE(state <> 'failed', 0)";
+    if (!filter.flow.empty()) sql += " AND flow = :flow";
+    if (filter.since) sql += " AND sent_at >= :since";
+    if (filter.until) sql += " AND sent_at < :until";
+    SQLite::Statement st(db_, sql);
+    bind_span(st, filter);
+    std::vector<SentTally> out;
+    while (st.executeStep()) {
+        SentTally t;
+        int i = 0;
+        t.facts = read_facts(st, i);
+        t.metric = text(st.getColumn(i++));
+        t.sent = 1;
+        t.answered = st.getColumn(i++).getInt();
         out.push_back(std::move(t));
     }
     return out;

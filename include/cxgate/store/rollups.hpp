@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cxgate/foundation/metrics.hpp"
+#include "cxgate/store/answers.hpp"
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::store {
@@ -55,6 +56,16 @@ class RollupQueries {
   public:
     virtual std::vector<AnswerTally> answer_tallies(const TallyFilter& filter) = 0;
     virtual std::vector<SentTally> sent_tallies(const TallyFilter& filter) = 0;
+
+    // Whether the instant t cuts a local day that holds answers or sent surveys of the flow
+    // (every flow when empty): day < t < day_end. A period ending there needs that day's rows
+    // one by one.
+    virtual bool day_cut_at(const std::string& flow, Seconds t) = 0;
+    // The answers (sent surveys) of [since, until) one by one, each a tally of one with the
+    // local day the rollups count it in; answers off their scale are left out, as the
+    // rollups leave them.
+    virtual std::vector<AnswerTally> answers_one_by_one(const AnswerFilter& filter) = 0;
+    virtual std::vector<SentTally> sent_one_by_one(const AnswerFilter& filter) = 0;
 
   protected:
     ~RollupQueries() = default;
