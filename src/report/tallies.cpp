@@ -7,33 +7,27 @@ namespace cxgate::report::detail {
 
 namespace {
 
-// Longer than any local day (25 hours across a DST change), so the answers of a day that a
-// period's end cuts lie within this of that end.
-constexpr long long kEdge = 2 * 86400;
-
-// The spans next to the period's ends that cut a day holding answers or sent surveys:
-// [since, since + edge) and [until - edge, until), merged when they meet. An open end, or one
-// at a midnight of every survey's zone (a date in the flow's zone, usually), has none.
+// The spans of the period in the days its ends cut (days that hold answers or sent surveys):
+// from since to the end of the last day it cuts, and from the start of the first day until
+// cuts to until; one span when they meet. An open end, or one at a midnight of every
+// survey's zone (a date in the flow's zone, usually), cuts none.
 std::vector<store::AnswerFilter> cut_spans(store::Store& db, const TallyPeriod& p) {
-    const bool since_cuts = p.since && db.day_cut_at(p.flow, *p.since);
-    const bool until_cuts = p.until && db.day_cut_at(p.flow, *p.until);
     std::vector<store::AnswerFilter> out;
     auto span = [&](long long from, long long to) {
-        if (p.since) from = std::max(from, *p.since);
-        if (p.until) to = std::min(to, *p.until);
-        if (from >= to) return;
         store::AnswerFilter f;
         f.flow = p.flow;
-        f.since = from;
-        f.until = to;
-        out.push_back(f);
+        f.since = p.since ? std::max(from, *p.since) : from;
+        f.until = p.until ? std::min(to, *p.until) : to;
+        if (*f.since < *f.until) out.push_back(f);
     };
-    if (since_cuts && until_cuts && *p.until - *p.since <= 2 * kEdge) {
+    const auto at_since = p.since ? db.days_cut_at(p.flow, *p.since) : std::nullopt;
+    const auto at_until = p.until ? db.days_cut_at(p.flow, *p.until) : std::nullopt;
+    if (at_since && at_until && at_since->to >= at_until->from) {
         span(*p.since, *p.until);
         return out;
     }
-    if (since_cuts) span(*p.since, *p.since + kEdge);
-    if (until_cuts) span(*p.until - kEdge, *p.until);
+    if (at_since) span(*p.since, at_since->to);
+    if (at_until) span(at_until->from, *p.until);
     return out;
 }
 

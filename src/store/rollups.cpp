@@ -108,17 +108,18 @@ std::vector<SentTally> SqliteStore::sent_tallies(const TallyFilter& filter) {
     return out;
 }
 
-bool SqliteStore::day_cut_at(const std::string& flow, Seconds t) {
-    // Days are shorter than two: the day range keeps the search on the key.
-    auto cut = [&](const char* table) {
-        auto st = cached(db_, std::string("SELECT 1 FROM ") + table +
-                                  " WHERE grain = 0 AND (?1 = '' OR flow = ?1) AND day < ?2 AND "
-                                  "day > ?2 - 172800 AND day_end > ?2 LIMIT 1");
-        st->bind(1, flow);
-        st->bind(2, static_cast<std::int64_t>(t));
-        return st->executeStep();
-    };
-    return cut("answer_rollups") || cut("sent_rollups");
+std::optional<RollupQueries::DaysCut> SqliteStore::days_cut_at(const std::string& flow, Seconds t) {
+    // No day is two long: the lower bound on day keeps the search on the key.
+    std::string cut;
+    for (const char* table : {"answer_rollups", "sent_rollups"})
+        cut += std::string(cut.empty() ? "" : " UNION ALL ") + "SELECT day, day_end FROM " + table +
+               " WHERE grain = 0 AND (?1 = '' OR flow = ?1) AND day < ?2 AND day > ?2 - 172800 "
+               "AND day_end > ?2";
+    auto st = cached(db_, "SELECT MIN(day), MAX(day_end) FROM (" + cut + ")");
+    st->bind(1, flow);
+    st->bind(2, static_cast<std::int64_t>(t));
+    if (!st->executeStep() || st->getColumn(0).isNull()) return std::nullopt;
+    return DaysCut{st->getColumn(0).getInt64(), st->getColumn(1).getInt64()};
 }
 
 std::vector<AnswerTally> SqliteStore::answers_one_by_one(const AnswerFilter& filter) {

@@ -57,10 +57,13 @@ class RollupQueries {
     virtual std::vector<AnswerTally> answer_tallies(const TallyFilter& filter) = 0;
     virtual std::vector<SentTally> sent_tallies(const TallyFilter& filter) = 0;
 
-    // Whether the instant t cuts a local day that holds answers or sent surveys of the flow
-    // (every flow when empty): day < t < day_end. A period ending there needs that day's rows
-    // one by one.
-    virtual bool day_cut_at(const std::string& flow, Seconds t) = 0;
+    // The local days that the instant t cuts (day < t < day_end) and that hold answers or sent
+    // surveys of the flow (every flow when empty), from the first one's start to the last
+    // one's end; none when t cuts no such day. A period ending at t reads those rows one by one.
+    struct DaysCut {
+        Seconds from = 0, to = 0;
+    };
+    virtual std::optional<DaysCut> days_cut_at(const std::string& flow, Seconds t) = 0;
     // The answers (sent surveys) of [since, until) one by one, each a tally of one with the
     // local day the rollups count it in; answers off their scale are left out, as the
     // rollups leave them.

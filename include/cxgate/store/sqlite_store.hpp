@@ -32,7 +32,7 @@ class SqliteStore final : public Store {
     // RollupQueries
     std::vector<AnswerTally> answer_tallies(const TallyFilter& filter) override;
     std::vector<SentTally> sent_tallies(const TallyFilter& filter) override;
-    bool day_cut_at(const std::string& flow, Seconds t) override;
+    std::optional<DaysCut> days_cut_at(const std::string& flow, Seconds t) override;
     std::vector<AnswerTally> answers_one_by_one(const AnswerFilter& filter) override;
     std::vector<SentTally> sent_one_by_one(const AnswerFilter& filter) override;
 
