@@ -20,14 +20,22 @@ std::vector<store::AnswerFilter> cut_spans(store::Store& db, const TallyPeriod& 
         f.until = p.until ? std::min(to, *p.until) : to;
         if (*f.since < *f.until) out.push_back(f);
     };
-    const auto at_since = p.since ? db.days_cut_at(p.flow, *p.since) : std::nullopt;
-    const auto at_until = p.until ? db.days_cut_at(p.flow, *p.until) : std::nullopt;
-    if (at_since && at_until && at_since->to >= at_until->from) {
+    // Plain values rather than optionals: GCC 12 at -O3 takes the optionals' members for
+    // possibly uninitialized (-Wmaybe-uninitialized).
+    store::RollupQueries::DaysCut at_since, at_until;
+    auto cut_at = [&](const std::optional<long long>& end, store::RollupQueries::DaysCut& days) {
+        if (!end) return false;
+        const auto cut = db.days_cut_at(p.flow, *end);
+        if (cut) days = *cut;
+        return cut.has_value();
+    };
+    const bool since_cuts = cut_at(p.since, at_since), until_cuts = cut_at(p.until, at_until);
+    if (since_cuts && until_cuts && at_since.to >= at_until.from) {
         span(*p.since, *p.until);
         return out;
     }
-    if (at_since) span(*p.since, at_since->to);
-    if (at_until) span(at_until->from, *p.until);
+    if (since_cuts) span(*p.since, at_since.to);
+    if (until_cuts) span(at_until.from, *p.until);
     return out;
 }
 
