@@ -59,6 +59,33 @@ TallyFacts read_facts(SQLite::Statement& st, int& i) {
     return f;
 }
 
+// The facts, then question, question_id, metric, survey_metric, scale_min, scale_max,
+// low_is_good and first_survey: what a rollup row and a single answer both give.
+AnswerTally read_answer_tally(SQLite::Statement& st, int& i) {
+    AnswerTally t;
+    t.facts = read_facts(st, i);
+    t.question = st.getColumn(i++).getInt();
+    t.question_id = text(st.getColumn(i++));
+    t.metric = text(st.getColumn(i++));
+    t.survey_metric = text(st.getColumn(i++));
+    t.scale_min = st.getColumn(i++).getInt();
+    t.scale_max = st.getColumn(i++).getInt();
+    t.low_is_good = st.getColumn(i++).getInt() != 0;
+    t.first_survey = st.getColumn(i++).getInt64();
+    return t;
+}
+
+// The facts, then metric, sent and answered.
+SentTally read_sent_tally(SQLite::Statement& st) {
+    SentTally t;
+    int i = 0;
+    t.facts = read_facts(st, i);
+    t.metric = text(st.getColumn(i++));
+    t.sent = st.getColumn(i++).getInt64();
+    t.answered = st.getColumn(i++).getInt64();
+    return t;
+}
+
 }  // namespace
 
 std::vector<AnswerTally> SqliteStore::answer_tallies(const TallyFilter& filter) {
@@ -71,17 +98,8 @@ std::vector<AnswerTally> SqliteStore::answer_tallies(const TallyFilter& filter) 
     bind(st, filter);
     std::vector<AnswerTally> out;
     while (st.executeStep()) {
-        AnswerTally t;
         int i = 0;
-        t.facts = read_facts(st, i);
-        t.question = st.getColumn(i++).getInt();
-        t.question_id = st.getColumn(i++).getString();
-        t.metric = st.getColumn(i++).getString();
-        t.survey_metric = st.getColumn(i++).getString();
-        t.scale_min = st.getColumn(i++).getInt();
-        t.scale_max = st.getColumn(i++).getInt();
-        t.low_is_good = st.getColumn(i++).getInt() != 0;
-        t.first_survey = st.getColumn(i++).getInt64();
+        auto t = read_answer_tally(st, i);
         const int points = std::min(kPoints, t.scale_max - t.scale_min + 1);
         t.counts.at.assign(static_cast<size_t>(std::max(points, 0)), 0);
         for (int k = 0; k < points; ++k)
@@ -96,15 +114,7 @@ std::vector<SentTally> SqliteStore::sent_tallies(const TallyFilter& filter) {
                                          "sent_rollups", filter, "sent"));
     bind(st, filter);
     std::vector<SentTally> out;
-    while (st.executeStep()) {
-        SentTally t;
-        int i = 0;
-        t.facts = read_facts(st, i);
-        t.metric = st.getColumn(i++).getString();
-        t.sent = st.getColumn(i++).getInt64();
-        t.answered = st.getColumn(i++).getInt64();
-        out.push_back(std::move(t));
-    }
+    while (st.executeStep()) out.push_back(read_sent_tally(st));
     return out;
 }
 
@@ -137,17 +147,8 @@ std::vector<AnswerTally> SqliteStore::answers_one_by_one(const AnswerFilter& fil
     bind_span(st, filter);
     std::vector<AnswerTally> out;
     while (st.executeStep()) {
-        AnswerTally t;
         int i = 0;
-        t.facts = read_facts(st, i);
-        t.question = st.getColumn(i++).getInt();
-        t.question_id = text(st.getColumn(i++));
-        t.metric = text(st.getColumn(i++));
-        t.survey_metric = text(st.getColumn(i++));
-        t.scale_min = st.getColumn(i++).getInt();
-        t.scale_max = st.getColumn(i++).getInt();
-        t.low_is_good = st.getColumn(i++).getInt() != 0;
-        t.first_survey = st.getColumn(i++).getInt64();
+        auto t = read_answer_tally(st, i);
         t.counts.add(st.getColumn(i++).getInt() - t.scale_min, 1);
         out.push_back(std::move(t));
     }
@@ -157,7 +158,7 @@ std::vector<AnswerTally> SqliteStore::answers_one_by_one(const AnswerFilter& fil
 std::vector<SentTally> SqliteStore::sent_one_by_one(const AnswerFilter& filter) {
     std::string sql =
         "SELECT flow, step, event_type, staff_id, segment, channel, timezone, sent_day, "
-        "sent_day_end, metric, score IS NOT NULL FROM surveys WHERE sent_day IS NOT NULL AND "
+        "sent_day_end, metric, 1, score IS NOT NULL FROM surveys WHERE sent_day IS NOT NULL AND "
         "COALESCE(state <> 'failed', 0)";
     if (!filter.flow.empty()) sql += " AND flow = :flow";
     if (filter.since) sql += " AND sent_at >= :since";
@@ -165,15 +166,7 @@ std::vector<SentTally> SqliteStore::sent_one_by_one(const AnswerFilter& filter) 
     SQLite::Statement st(db_, sql);
     bind_span(st, filter);
     std::vector<SentTally> out;
-    while (st.executeStep()) {
-        SentTally t;
-        int i = 0;
-        t.facts = read_facts(st, i);
-        t.metric = text(st.getColumn(i++));
-        t.sent = 1;
-        t.answered = st.getColumn(i++).getInt();
-        out.push_back(std::move(t));
-    }
+    while (st.executeStep()) out.push_back(read_sent_tally(st));
     return out;
 }
 
