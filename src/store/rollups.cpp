@@ -34,6 +34,15 @@ void bind(SQLite::Statement& st, const TallyFilter& filter) {
     if (filter.until) st.bind(":until", static_cast<std::int64_t>(*filter.until));
 }
 
+// The conditions bind_span binds: the flow, and the instant in [since, until).
+std::string in_span(const AnswerFilter& filter, const char* flow, const char* at) {
+    std::string sql;
+    if (!filter.flow.empty()) sql += std::string(" AND ") + flow + " = :flow";
+    if (filter.since) sql += std::string(" AND ") + at + " >= :since";
+    if (filter.until) sql += std::string(" AND ") + at + " < :until";
+    return sql;
+}
+
 void bind_span(SQLite::Statement& st, const AnswerFilter& filter) {
     if (!filter.flow.empty()) st.bind(":flow", filter.flow);
     if (filter.since) st.bind(":since", static_cast<std::int64_t>(*filter.since));
@@ -140,10 +149,7 @@ std::vector<AnswerTally> SqliteStore::answers_one_by_one(const AnswerFilter& fil
         "a.scale_max, a.low_is_good, a.survey_id, a.score FROM answers a JOIN surveys s ON s.id "
         "= a.survey_id WHERE a.day IS NOT NULL AND a.score BETWEEN a.scale_min AND a.scale_max "
         "AND a.score - a.scale_min < 11";
-    if (!filter.flow.empty()) sql += " AND s.flow = :flow";
-    if (filter.since) sql += " AND a.answered_at >= :since";
-    if (filter.until) sql += " AND a.answered_at < :until";
-    SQLite::Statement st(db_, sql);
+    SQLite::Statement st(db_, sql + in_span(filter, "s.flow", "a.answered_at"));
     bind_span(st, filter);
     std::vector<AnswerTally> out;
     while (st.executeStep()) {
@@ -160,10 +166,7 @@ std::vector<SentTally> SqliteStore::sent_one_by_one(const AnswerFilter& filter) 
         "SELECT flow, step, event_type, staff_id, segment, channel, timezone, sent_day, "
         "sent_day_end, metric, 1, score IS NOT NULL FROM surveys WHERE sent_day IS NOT NULL AND "
         "COALESCE(state <> 'failed', 0)";
-    if (!filter.flow.empty()) sql += " AND flow = :flow";
-    if (filter.since) sql += " AND sent_at >= :since";
-    if (filter.until) sql += " AND sent_at < :until";
-    SQLite::Statement st(db_, sql);
+    SQLite::Statement st(db_, sql + in_span(filter, "flow", "sent_at"));
     bind_span(st, filter);
     std::vector<SentTally> out;
     while (st.executeStep()) out.push_back(read_sent_tally(st));
