@@ -15,7 +15,10 @@
 //   a. the journey: every step over all time (GET /v1/reports?flow=mortgage-funnel&by=step);
 //   b. each step's weeks over the last year (by=step,week&since=2025-12-01&until=2026-12-01);
 //   c. before and after: 28 days either side of 2026-06-01 (GET /v1/compare);
-//   d. the journey over 28 days from and to 12:30 local, ends that cut two days.
+//   d. the journey over 28 days from and to 12:30 local, ends that cut two days;
+//   e. the dashboard's journey page (GET /) as a manager sees it on 2026-11-30: its three
+//      reports (28 days, the 28 before, 12 weeks by step), the sales line, the markers, and the
+//      HTML drawn from them; the target there is 100 ms.
 // The baseline of each, timed in the same run on the same file: hand-written SQL giving the
 // same cells' sufficient statistics (count, sum, sum of squares, top/bottom two points,
 // promoters/detractors; and sent/answered for the response rates the reports carry).
@@ -45,6 +48,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/dashboard/pages.hpp"
 #include "cxgate/foundation/metrics.hpp"
 #include "cxgate/report/compare.hpp"
 #include "cxgate/report/parameters.hpp"
@@ -65,8 +69,10 @@ const std::string kBefore = "2026-05-04..2026-06-01", kAfter = "2026-06-01..2026
 // A period whose ends cut days (12:30 local): those two days are read answer by answer.
 const std::string kMidDaySince = "2026-05-04T12:30:00+03:00",
                   kMidDayUntil = "2026-06-01T12:30:00+03:00";
+const std::string kPageNow = "2026-11-30T12:00:00+02:00";  // the journey page's today
 const std::string kChangeDay = "2026-06-01";  // a new booking script: booking CES improves
 constexpr double kTargetMs = 50;
+constexpr double kPageTargetMs = 100;  // the journey page, all its reports and its HTML
 constexpr Seconds kDay = 86400;
 constexpr size_t kBatch = 10000;  // surveys per transaction while filling
 constexpr std::uint64_t kSeed = 20261201;
@@ -615,6 +621,15 @@ int main(int argc, char** argv) try {
     const auto mid_day_query = parsed(report::parse_query(
         {{"flow", kFlow}, {"by", "step"}, {"since", kMidDaySince}, {"until", kMidDayUntil}},
         config));
+    const auto page_periods =
+        dashboard::journey_periods(timing::parse_iso8601(kPageNow)->time_since_epoch().count(),
+                                   report::zone_for(config, kFlow));
+    auto answers_on_page = [](const dashboard::JourneyData& d) {
+        long n = 0;
+        for (const auto* report : {&d.current, &d.previous, &d.weekly})
+            for (const auto& row : (*report)["rows"]) n += row.value("n", 0L);
+        return n;
+    };
     const std::vector<Case> cases{
         {"a. journey: by step, all time",
          [&] { return answers_in(report::run_report(reader, config, journey_query)); },
@@ -646,6 +661,26 @@ int main(int argc, char** argv) try {
              baseline.sent(false, mid_day_query.since, mid_day_query.until);
              return baseline.answers(false, mid_day_query.since, mid_day_query.until);
          }},
+        {"e. journey page (GET /), html",
+         [&] {
+             const auto data =
+                 dashboard::read_journey(reader, config, kFlow, {}, page_periods, true);
+             dashboard::Frame frame;
+             frame.flow = kFlow;
+             const auto& words = dashboard::words(dashboard::Lang::en);
+             const auto html = dashboard::page(frame, dashboard::journey(data, words));
+             if (html.size() < 1000) throw std::runtime_error("the journey page came out empty");
+             return answers_on_page(data);
+         },
+         [&] {
+             const auto& p = page_periods;
+             baseline.sent(false, p.since, p.until);
+             baseline.sent(false, p.previous_since, p.since);
+             baseline.sent(true, p.week_starts.front(), p.until);
+             return baseline.answers(false, p.since, p.until) +
+                    baseline.answers(false, p.previous_since, p.since) +
+                    baseline.answers(true, p.week_starts.front(), p.until);
+         }},
     };
 
     std::printf(
@@ -653,7 +688,7 @@ int main(int argc, char** argv) try {
         "(store::open_for_reading); times in ms\n\n",
         o.runs);
     std::printf("%-31s %9s %9s %9s %9s | %9s %9s | %19s | %s\n", "case", "median", "min", "max",
-                "warm-up", "baseline", "ratio", "answers read", "< 50 ms");
+                "warm-up", "baseline", "ratio", "answers read", "target");
     for (const auto& c : cases) {
         const auto mine = time_runs(o.runs, c.cxgate);
         const auto theirs = time_runs(o.runs, c.baseline);
@@ -664,7 +699,7 @@ int main(int argc, char** argv) try {
         std::printf("%-31s %9.1f %9.1f %9.1f %9.1f | %9.1f %8.3fx | %19s | %s\n", c.name.c_str(),
                     mine.median_ms, mine.min_ms, mine.max_ms, mine.first_ms, theirs.median_ms,
                     mine.median_ms / theirs.median_ms, answers.c_str(),
-                    mine.median_ms < kTargetMs ? "yes" : "no");
+                    mine.median_ms < (c.name[0] == 'e' ? kPageTargetMs : kTargetMs) ? "yes" : "no");
     }
     std::printf(
         "\nbaseline: hand-written SQL over the same file, median of %d; ratio: cxgate / "

@@ -58,7 +58,8 @@ class SandboxChannel final : public Channel {
         auto token = bearer_token(request);
         bool ok = false;
         for (const auto& t : config_->api_tokens)
-            ok |= !token.empty() && crypto::constant_time_equals(token, t);
+            ok |= !token.empty() && t.allows(config::Scope::ingest) &&
+                  crypto::constant_time_equals(token, t.value);
         return ok;
     }
 

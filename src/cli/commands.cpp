@@ -14,6 +14,7 @@
 #include "cxgate/cli/insight_commands.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/cli/tools.hpp"
+#include "cxgate/cli/user_commands.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/foundation/random.hpp"
@@ -279,6 +280,42 @@ int run(int argc, char** argv) {
     mark_list_cmd->add_option("--flow", mark_flow, "Those of this flow (and of every flow)");
     mark_list_cmd->add_flag("--json", as_json, "JSON output");
 
+    UserOptions user_options;
+    auto* user_cmd = app.add_subcommand("user", "Dashboard users: add, passwd, list, disable");
+    user_cmd->require_subcommand(1);
+    auto user_sub = [&](const char* name, const char* what) {
+        auto* cmd = user_cmd->add_subcommand(name, what);
+        cmd->add_option("--config", config_file, "Configuration file");
+        cmd->add_option("--db", user_options.db_override, "SQLite database file");
+        return cmd;
+    };
+    auto password_options = [&](CLI::App* cmd) {
+        cmd->add_option("--password", user_options.password,
+                        "The password (visible to other users of the machine: prefer the "
+                        "prompt or --password-stdin)");
+        cmd->add_flag("--password-stdin", user_options.password_stdin,
+                      "Read the password as one line of standard input");
+    };
+    auto* user_add_cmd = user_sub("add", "Add a user (asks for the password at a terminal)");
+    user_add_cmd->add_option("email", user_options.email, "Their email, the login name")
+        ->required();
+    user_add_cmd->add_option("--role", user_options.role, "admin, manager, lead or staff")
+        ->required();
+    user_add_cmd->add_option("--staff-id", user_options.staff_id,
+                             "Who they are in the staff list (required for lead and staff)");
+    user_add_cmd->add_option("--locale", user_options.locale,
+                             "The dashboard's language: fi, sv, en (default: the browser's)");
+    password_options(user_add_cmd);
+    auto* user_passwd_cmd = user_sub("passwd", "Set a user's password; ends their sessions");
+    user_passwd_cmd->add_option("email", user_options.email, "The user")->required();
+    password_options(user_passwd_cmd);
+    auto* user_list_cmd = user_sub("list", "The users, by email");
+    user_list_cmd->add_flag("--json", user_options.json, "JSON output");
+    auto* user_disable_cmd = user_sub("disable", "Stop a user logging in; ends their sessions");
+    user_disable_cmd->add_option("email", user_options.email, "The user")->required();
+    auto* user_enable_cmd = user_sub("enable", "Let a disabled user log in again");
+    user_enable_cmd->add_option("email", user_options.email, "The user")->required();
+
     std::string address, text;
     auto* reply_cmd =
         app.add_subcommand("reply", "Send a reply as a customer, through the inbound webhook");
@@ -349,6 +386,12 @@ int run(int argc, char** argv) {
                              as_json);
     if (*mark_add_cmd) return mark_add(config_file, url_override, mark_label, mark_flow, mark_at);
     if (*mark_list_cmd) return mark_list(config_file, db_override, mark_flow, as_json);
+    user_options.config_file = config_file;
+    if (*user_add_cmd) return user_add(user_options);
+    if (*user_passwd_cmd) return user_passwd(user_options);
+    if (*user_list_cmd) return user_list(user_options);
+    if (*user_disable_cmd) return user_disable(user_options, true);
+    if (*user_enable_cmd) return user_disable(user_options, false);
     if (*reply_cmd)
         return reply(config_file, url_override, address, text, channel, id, token_option);
     if (*event_cmd) return event(config_file, url_override, source);

@@ -179,7 +179,7 @@ int import_events(const ImportOptions& options) {
     if (const char* env = std::getenv("CXGATE_API_TOKEN"))
         token = env;
     else if (!config.api_tokens.empty())
-        token = config.api_tokens.front();
+        token = config.api_tokens.front().value;
     if (options.rate <= 0) {
         std::cerr << "cxgate import: --rate must be positive\n";
         return 2;

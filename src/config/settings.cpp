@@ -57,7 +57,8 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
 }
 
 // api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
-// backups), at least 16 characters once expanded, each problem at its list item.
+// backups), at least 16 characters once expanded, each problem at its list item. An item is
+// the reference itself (every scope) or {token: ${ENV}, scopes: [ingest, read, admin]}.
 void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node node = root["api_tokens"];
     if (!node) {
@@ -69,7 +70,35 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
         for (const auto& item : node) items.push_back(item);
     else
         items.push_back(node);
-    for (const auto& item : items) {
+    for (const auto& entry : items) {
+        YAML::Node item = entry;
+        unsigned scopes = kAllScopes;
+        if (entry.IsMap()) {
+            r.check_keys(entry, {"token", "scopes"}, "an item of \"api_tokens\"");
+            if (!entry["token"]) {
+                r.error(entry, "an item of \"api_tokens\": missing \"token\" (a ${ENV_VAR})");
+                continue;
+            }
+            // reset(), not =: assigning a YAML::Node writes through to the node it refers to.
+            item.reset(entry["token"]);
+            if (auto names = r.string_list(entry, "scopes", true)) {
+                scopes = 0;
+                for (const auto& name : *names) {
+                    bool known = false;
+                    for (auto s : {Scope::ingest, Scope::read, Scope::admin})
+                        if (name == to_string(s)) {
+                            scopes |= static_cast<unsigned>(s);
+                            known = true;
+                        }
+                    if (!known)
+                        r.error(entry["scopes"],
+                                "\"scopes\": \"" + name + "\" is not one of ingest, read, admin");
+                }
+                if (names->empty())
+                    r.error(entry["scopes"],
+                            "\"scopes\": name at least one of ingest, read, admin");
+            }
+        }
         if (!item.IsScalar()) {
             r.error(item, "\"api_tokens\" must be a list of ${ENV_VAR} references");
             continue;
@@ -85,14 +114,14 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
         }
         auto token = r.scalar(item, "each item of \"api_tokens\"");
         if (!token || !r.need_secrets()) {
-            if (token && !token->empty()) c.api_tokens.push_back(*token);
+            if (token && !token->empty()) c.api_tokens.push_back({*token, scopes});
             continue;
         }
         if (token->size() < 16)
             r.error(item, "\"api_tokens\": " + raw + " must be at least 16 characters, got " +
                               std::to_string(token->size()));
         else
-            c.api_tokens.push_back(*token);
+            c.api_tokens.push_back({*token, scopes});
     }
 }
 
@@ -174,3 +203,19 @@ void read_themes(YamlReader& r, const YAML::Node& root, Config& c) {
 }
 
 }  // namespace cxgate::config::detail
+
+namespace cxgate::config {
+
+std::string_view to_string(Scope scope) {
+    switch (scope) {
+        case Scope::ingest:
+            return "ingest";
+        case Scope::read:
+            return "read";
+        case Scope::admin:
+            return "admin";
+    }
+    return "read";
+}
+
+}  // namespace cxgate::config

@@ -8,14 +8,21 @@
 
 namespace cxgate::http {
 
-bool authorized(const Request& request, const config::Config& config) {
+TokenCheck check_token(const Request& request, const config::Config& config, config::Scope scope) {
     auto credentials =
         authorization::credentials(request[beast_http::field::authorization], "Bearer");
-    if (!credentials) return false;
+    if (!credentials) return TokenCheck::missing;
     const std::string token(*credentials);
-    bool ok = false;
-    for (const auto& t : config.api_tokens) ok |= constant_time_equals(token, t);
-    return ok;
+    // Every token is compared, so the time taken says nothing of which one matched.
+    const config::ApiToken* match = nullptr;
+    for (const auto& t : config.api_tokens)
+        if (constant_time_equals(token, t.value)) match = &t;
+    if (!match) return TokenCheck::wrong;
+    return match->allows(scope) ? TokenCheck::ok : TokenCheck::lacks_scope;
+}
+
+bool authorized(const Request& request, const config::Config& config, config::Scope scope) {
+    return check_token(request, config, scope) == TokenCheck::ok;
 }
 
 ApiError unauthorized(const Request& request, Services& s) {
@@ -25,6 +32,21 @@ ApiError unauthorized(const Request& request, Services& s) {
     ApiError error{beast_http::status::unauthorized, "missing or wrong bearer token"};
     error.headers.emplace_back(beast_http::field::www_authenticate, "Bearer");
     return error;
+}
+
+ApiError lacks_scope(const Request& request, Services& s, config::Scope scope) {
+    s.counters.auth_failures++;
+    const std::string name(config::to_string(scope));
+    log_refusal(s, "403 for " + std::string(request.method_string()) + " " +
+                       loggable_path(request.target()) + ": the token lacks scope " + name);
+    return ApiError{beast_http::status::forbidden,
+                    "this token may not do this: it needs the scope \"" + name +
+                        "\" (api_tokens: {token: ..., scopes: [...]})"};
+}
+
+ApiError refused(const Request& request, Services& s, TokenCheck check, config::Scope scope) {
+    return check == TokenCheck::lacks_scope ? lacks_scope(request, s, scope)
+                                            : unauthorized(request, s);
 }
 
 void log_refusal(Services& s, const std::string& line) {

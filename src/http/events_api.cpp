@@ -13,7 +13,8 @@ namespace cxgate::http {
 asio::awaitable<Reply> post_event(const Request& request, Services& s, const Target&) {
     using status = beast_http::status;
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    if (auto check = check_token(request, *config, config::Scope::ingest); check != TokenCheck::ok)
+        co_return refused(request, s, check, config::Scope::ingest);
     auto body = json_input::parse(request.body());
     if (!body.value) {
         s.counters.events_rejected++;

@@ -9,6 +9,7 @@
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/foundation/url.hpp"
 #include "cxgate/http/access.hpp"
+#include "cxgate/http/callers.hpp"
 #include "cxgate/http/csv.hpp"
 #include "cxgate/http/routes.hpp"
 #include "cxgate/report/parameters.hpp"
@@ -69,7 +70,9 @@ std::optional<std::pair<store::Seconds, std::int64_t>> read_cursor(const std::st
 // and `X-Next-Cursor`; the last page has neither, so a client reads until they are gone and
 // never stops short without knowing it.
 asio::awaitable<Reply> get_responses(const Request& request, Services& s, const Target& target) {
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     auto config = s.config();
     store::ResponsePage page;
     page.flow = target.query_value("flow");
@@ -130,11 +133,13 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
 }
 
 asio::awaitable<Reply> get_reports(const Request& request, Services& s, const Target& target) {
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
     auto config = s.config();
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    if (auto error = narrow(std::get<Caller>(who), parameters, request, s)) co_return *error;
     auto parsed = report::parse_query(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};

@@ -4,6 +4,7 @@
 
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/http/access.hpp"
+#include "cxgate/http/callers.hpp"
 #include "cxgate/http/routes.hpp"
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/store/store.hpp"
@@ -28,7 +29,8 @@ json mark_json(const store::MarkRow& m) {
 
 asio::awaitable<Reply> post_mark(const Request& request, Services& s, const Target&) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::admin);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
     auto body = json_input::parse(request.body());
     if (!body.value) co_return ApiError{status::bad_request, body.message(), body.field};
     const auto& in = *body.value;
@@ -70,7 +72,8 @@ asio::awaitable<Reply> post_mark(const Request& request, Services& s, const Targ
 }
 
 asio::awaitable<Reply> get_marks(const Request& request, Services& s, const Target& target) {
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
     auto job = [flow = target.query_value("flow")](store::Store& db) { return db.marks(flow); };
     json out = json::array();
     for (const auto& m : co_await s.reader.execute(std::move(job))) out.push_back(mark_json(m));
@@ -79,10 +82,12 @@ asio::awaitable<Reply> get_marks(const Request& request, Services& s, const Targ
 
 asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
+    if (auto error = narrow(std::get<Caller>(who), parameters, request, s)) co_return *error;
     auto parsed = report::parse_compare(parameters, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
         co_return ApiError{status::bad_request, error->message, error->field};
@@ -102,7 +107,9 @@ asio::awaitable<Reply> get_compare(const Request& request, Services& s, const Ta
 
 asio::awaitable<Reply> get_sales(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
@@ -117,7 +124,9 @@ asio::awaitable<Reply> get_sales(const Request& request, Services& s, const Targ
 }
 
 asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const Target& target) {
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
@@ -144,7 +153,9 @@ asio::awaitable<Reply> get_win_rates(const Request& request, Services& s, const 
 
 asio::awaitable<Reply> get_retention(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     if (config->sales.retention.events.empty())
         co_return ApiError{status::not_found,
                            "sales.retention: no retention events configured (list the event "
@@ -168,7 +179,9 @@ asio::awaitable<Reply> get_retention(const Request& request, Services& s, const 
 
 asio::awaitable<Reply> get_targets(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;
@@ -191,7 +204,9 @@ asio::awaitable<Reply> get_targets(const Request& request, Services& s, const Ta
 
 asio::awaitable<Reply> get_themes(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (!authorized(request, *config)) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     auto parameters = target.query;
     const auto format = take_format(parameters);
     if (const auto* error = std::get_if<ApiError>(&format)) co_return *error;

@@ -101,7 +101,9 @@ asio::awaitable<Reply> metrics(const Request& request, Services& s, const Target
 
 asio::awaitable<Reply> post_clock(const Request& request, Services& s, const Target&) {
     if (!s.clock.is_manual()) co_return ApiError{status::not_found, "the clock is not manual"};
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    if (auto check = check_token(request, *s.config(), config::Scope::admin);
+        check != TokenCheck::ok)
+        co_return refused(request, s, check, config::Scope::admin);
     auto parsed = json_input::parse(request.body());
     if (!parsed.value) co_return ApiError{status::bad_request, parsed.message(), parsed.field};
     const json* body = &*parsed.value;

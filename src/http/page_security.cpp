@@ -26,7 +26,7 @@ void set_page_headers(Response& res) {
     res.set("X-Frame-Options", "DENY");
     res.set("Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-            "frame-ancestors 'none'");
+            "form-action 'self'; frame-ancestors 'none'");
 }
 
 bool from_another_site(const Request& request, const std::string& public_url) {

@@ -18,6 +18,12 @@ using verb = beast_http::verb;
 // because Kannel's GET records a message and HEAD must not.
 RouteTable make_routes() {
     RouteTable routes;
+    routes.add({verb::get, verb::head}, "/", get_journey);
+    routes.add({verb::get, verb::head}, "/drill", get_drill);
+    routes.add({verb::get, verb::head}, "/compare", get_comparison);
+    routes.add({verb::get, verb::head}, "/login", get_login);
+    routes.add({verb::post}, "/login", post_login);
+    routes.add({verb::post}, "/logout", post_logout);
     routes.add({verb::get, verb::head}, "/healthz", healthz);
     routes.add({verb::get, verb::head}, "/metrics", metrics);
     routes.add({verb::post}, "/v1/events", post_event);
@@ -69,8 +75,9 @@ const RouteTable& api_routes() {
     return routes;
 }
 
-asio::awaitable<Response> handle_request(Request request, Services& s) {
+asio::awaitable<Response> handle_request(Request request, Services& s, std::string client) {
     Target target;
+    target.client = std::move(client);
     auto [path, query] = url::split_target(request.target());
     target.path = std::move(path);
     target.query = url::parse_form(query);

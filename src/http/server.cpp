@@ -272,7 +272,7 @@ struct Server::Impl {
             Request request = parser.release();
             const bool keep_alive = request.keep_alive();
             services.counters.requests++;
-            auto response = co_await handle_request(std::move(request), services);
+            auto response = co_await handle_request(std::move(request), services, conn.address);
             response.keep_alive(keep_alive && !stopping);
             stream.expires_after(kWriteTimeout);
             co_await beast_http::async_write(stream, response,

@@ -36,7 +36,7 @@ std::string base64_decode(const std::string& in) {
 // settings offer only that), or as ?secret= in the URL. The API token works too.
 bool source_authorized(const Request& request, const config::Config& config,
                        const config::Source& source, const std::string& query_secret) {
-    if (authorized(request, config)) return true;
+    if (authorized(request, config, config::Scope::ingest)) return true;
     if (source.secret.empty()) return false;
     auto header = std::string(request[source.secret_header]);
     if (!header.empty() && constant_time_equals(header, source.secret)) return true;

@@ -5,6 +5,7 @@
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/http/access.hpp"
+#include "cxgate/http/callers.hpp"
 #include "cxgate/http/routes.hpp"
 #include "cxgate/store/store.hpp"
 
@@ -13,7 +14,9 @@ namespace cxgate::http {
 asio::awaitable<Reply> get_survey(const Request& request, Services& s, const Target& target) {
     using json = nlohmann::json;
     using status = beast_http::status;
-    if (!authorized(request, *s.config())) co_return unauthorized(request, s);
+    const auto who = co_await authenticate(request, s, config::Scope::read);
+    if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
+    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
     const auto& id_text = target.param("id");
     long long id = 0;
     try {

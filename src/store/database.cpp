@@ -283,6 +283,37 @@ CREATE INDEX answers_by_time ON answers (answered_at);
     // 12: daily rollups of answers and sent surveys, kept by triggers, for reports that read
     //     days rather than answers (rollups_schema.hpp); surveys by sent_at.
     detail::rollups_migration(),
+    // 13: dashboard users, their sessions (by the cookie's SHA-256) and failed logins per
+    //     account and per address (users.hpp).
+    R"sql(
+CREATE TABLE users (
+  id                  INTEGER PRIMARY KEY,
+  email               TEXT NOT NULL UNIQUE,
+  role                TEXT NOT NULL,
+  staff_id            TEXT,
+  password_hash       TEXT NOT NULL,
+  locale              TEXT,
+  disabled            INTEGER NOT NULL DEFAULT 0,
+  created_at          INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash   TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+CREATE TABLE login_failures (
+  key          TEXT PRIMARY KEY,
+  count        INTEGER NOT NULL,
+  first_at     INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+);
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.

@@ -316,13 +316,26 @@ struct StoreConfig {
     size_t max_batch = 512;  // jobs per group commit
 };
 
+// What an API token may do. `ingest`: post events and the sandbox's replies; `read`: surveys,
+// responses and every report; `admin`: change markers and the test clock. A token written
+// as a plain "${ENV}" may do all three, as every token could before scopes.
+enum class Scope : unsigned { ingest = 1, read = 2, admin = 4 };
+inline constexpr unsigned kAllScopes = 7;
+std::string_view to_string(Scope scope);
+
+struct ApiToken {
+    std::string value;
+    unsigned scopes = kAllScopes;
+    bool allows(Scope scope) const { return (scopes & static_cast<unsigned>(scope)) != 0; }
+};
+
 struct Config {
     std::string file;      // cxgate.yaml path
     std::string base_dir;  // relative paths resolve against this
     std::string version;   // hash over all files that make up this config
     ServerConfig server;
     StoreConfig store;
-    std::vector<std::string> api_tokens;
+    std::vector<ApiToken> api_tokens;
     Defaults defaults;
     std::map<std::string, ChannelConfig> channels;
     std::map<std::string, AlertTarget> alert_targets;

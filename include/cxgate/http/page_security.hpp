@@ -1,6 +1,6 @@
 #pragma once
-// What the HTML pages reached from an email (the answer page /r/..., the unsubscribe page
-// /u/...) share: headers that keep them out of frames, caches, search indexes and other
+// What the HTML pages (the answer page /r/..., the unsubscribe page /u/..., the dashboard)
+// share: headers that keep them out of frames, caches, search indexes and other
 // sites' Referer, and the check that refuses a state-changing POST a browser made from
 // another site (a hidden form on some page, CSRF).
 #include <string>
@@ -9,7 +9,8 @@
 
 namespace cxgate::http {
 
-// text/html; a CSP that allows nothing but inline style and no framing (plus
+// text/html; a CSP that allows nothing but inline style, forms posted to this site and no
+// framing (plus
 // X-Frame-Options for browsers without frame-ancestors), no-store, noindex, no referrer,
 // nosniff.
 void set_page_headers(Response& response);

@@ -24,6 +24,7 @@ struct Target {
     std::string path;                           // without the query, as sent
     std::map<std::string, std::string> params;  // the pattern's captures: {id} -> "42"
     std::map<std::string, std::string> query;   // ?flow=x&since=... decoded
+    std::string client;  // the client's address as the server counts it (an IPv6 /64)
     // The capture or query value, or "" when absent.
     const std::string& param(const std::string& name) const;
     const std::string& query_value(const std::string& name) const;

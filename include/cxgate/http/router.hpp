@@ -15,7 +15,8 @@ namespace cxgate::http {
 
 // The response is complete (payload prepared): an answer to HEAD has the Content-Length
 // of the body it leaves out.
-asio::awaitable<Response> handle_request(Request request, Services& services);
+asio::awaitable<Response> handle_request(Request request, Services& services,
+                                         std::string client = {});
 
 // Every route of the API, as handle_request() matches them.
 const RouteTable& api_routes();

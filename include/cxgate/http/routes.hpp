@@ -35,6 +35,20 @@ asio::awaitable<Reply> get_targets(const Request& request, Services& services,
 asio::awaitable<Reply> get_compare(const Request& request, Services& services,
                                    const Target& target);
 
+// login.cpp: the dashboard's login form (GET, POST /login) and POST /logout.
+asio::awaitable<Reply> get_login(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> post_login(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> post_logout(const Request& request, Services& services,
+                                   const Target& target);
+// dashboard_pages.cpp: the journey view (GET /) and the drill-down (GET /drill), for a
+// logged-in user, narrowed to what their role may see.
+asio::awaitable<Reply> get_journey(const Request& request, Services& services,
+                                   const Target& target);
+asio::awaitable<Reply> get_drill(const Request& request, Services& services, const Target& target);
+// GET /compare?flow=&mark=: before and after a change marker.
+asio::awaitable<Reply> get_comparison(const Request& request, Services& services,
+                                      const Target& target);
+
 // webhooks.cpp: /webhooks/{channel}/inbound and /webhooks/{channel}/status, in the
 // provider's own format, verified the way the provider signs it.
 asio::awaitable<Reply> webhook_inbound(const Request& request, Services& services,

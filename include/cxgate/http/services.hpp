@@ -11,6 +11,7 @@
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/clock.hpp"
 #include "cxgate/http/log_limit.hpp"
+#include "cxgate/http/password_checks.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
 #include "cxgate/store/db_thread.hpp"
 
@@ -45,6 +46,8 @@ struct Services {
     long long started_at = 0;
     std::string link_secret;  // verifies unsubscribe and answer links
     LogLimiter refusal_log;   // see log_refusal() in router.hpp
+    // Login passwords are checked on threads of their own (password_checks.hpp).
+    std::shared_ptr<PasswordChecks> password_checks = std::make_shared<PasswordChecks>();
 };
 
 }  // namespace cxgate::http

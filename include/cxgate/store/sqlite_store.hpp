@@ -139,6 +139,23 @@ class SqliteStore final : public Store {
                         const std::string& week) override;
     void record_target_check(const TargetCheckRow& row) override;
 
+    // UserDirectory
+    std::optional<std::int64_t> add_user(const UserRow& user) override;
+    std::optional<UserRow> find_user(std::int64_t id) override;
+    std::optional<UserRow> find_user_by_email(const std::string& email) override;
+    std::vector<UserRow> users() override;
+    bool set_password(std::int64_t user_id, const std::string& password_hash, Seconds now) override;
+    bool set_disabled(std::int64_t user_id, bool disabled) override;
+    void add_session(const SessionRow& session) override;
+    std::optional<SessionRow> find_session(const std::string& token_hash) override;
+    void touch_session(const std::string& token_hash, Seconds now, Seconds expires_at) override;
+    void end_session(const std::string& token_hash) override;
+    void end_sessions_of(std::int64_t user_id) override;
+    size_t end_expired_sessions(Seconds now) override;
+    LoginFailures login_failures(const std::string& key) override;
+    void set_login_failures(const std::string& key, const LoginFailures& failures) override;
+    void clear_login_failures(const std::string& key) override;
+
   private:
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;

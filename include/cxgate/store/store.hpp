@@ -22,6 +22,7 @@
 #include "cxgate/store/status_reports.hpp"
 #include "cxgate/store/survey_queries.hpp"
 #include "cxgate/store/target_checks.hpp"
+#include "cxgate/store/users.hpp"
 
 namespace cxgate::store {
 
@@ -38,7 +39,8 @@ class Store : public Records,
               public RollupQueries,
               public ChangeMarks,
               public SalesLog,
-              public TargetChecks {
+              public TargetChecks,
+              public UserDirectory {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -39,8 +39,8 @@ def find_binary(*names):
 
 
 class Browser:
-    def __init__(self, width=390, height=844):
-        self.width, self.height = width, height
+    def __init__(self, width=390, height=844, mobile=True):
+        self.width, self.height, self.mobile = width, height, mobile
         self.driver = find_binary("chromedriver")
         self.chromium = find_binary("chromium", "chromium-browser")
         if not self.driver or not self.chromium:
@@ -75,9 +75,9 @@ class Browser:
             "browserName": "chrome",
             # Desktop Chromium keeps windows at least 500 px wide; device metrics give the
             # page a real phone viewport (CSS pixels) and a mobile user agent's layout.
-            "goog:chromeOptions": {"binary": self.chromium, "args": args, "mobileEmulation": {
+            "goog:chromeOptions": {"binary": self.chromium, "args": args, **({"mobileEmulation": {
                 "deviceMetrics": {"width": self.width, "height": self.height, "pixelRatio": 2,
-                                  "touch": True, "mobile": True}}},
+                                  "touch": True, "mobile": True}}} if self.mobile else {})},
         }}}
         value = self._call("POST", "/session", caps, timeout=60)
         self.session = value["sessionId"]
@@ -131,6 +131,17 @@ class Browser:
 
     def current_url(self):
         return self._session("GET", "/url")
+
+    def cookies(self):
+        """{name: value} of the page's cookies, HttpOnly ones included (WebDriver sees them)."""
+        return {c["name"]: c["value"] for c in self._session("GET", "/cookie")}
+
+    def full_height_screenshot(self, path):
+        """The whole page: the window grown to the document's height first (desktop only)."""
+        height = self._session("POST", "/execute/sync", {
+            "script": "return document.documentElement.scrollHeight", "args": []})
+        self._session("POST", "/window/rect", {"width": self.width, "height": min(int(height) + 120, 4000)})
+        return self.screenshot(path)
 
     def wait_text(self, css, contains, timeout=10.0):
         def found():

@@ -127,7 +127,7 @@ TEST_CASE("config: secrets come from the environment, and a missing one is an er
     auto ok = load(dir.file());
     INFO(ok.diagnostics.to_string());
     REQUIRE(ok.config);
-    CHECK(ok.config->api_tokens.front() == "unit-test-token-0123456789");
+    CHECK(ok.config->api_tokens.front().value == "unit-test-token-0123456789");
 }
 
 TEST_CASE("config: bad time zone, window, duplicate step and NPS scale") {
@@ -249,6 +249,27 @@ TEST_CASE("config: api_tokens are ${ENV} references of at least 16 characters, e
     auto ok = with("  - ${CXGATE_TEST_TOKEN}\n");
     INFO(ok.diagnostics.to_string());
     CHECK(ok.config);
+    CHECK(ok.config->api_tokens.front().scopes == cxgate::config::kAllScopes);
+
+    // A token with scopes: only what it names; an unknown scope is an error at its list.
+    setenv("CXGATE_TEST_CRM_TOKEN", "crm-token-0123456789abcdef", 1);
+    auto scoped = with(
+        "  - ${CXGATE_TEST_TOKEN}\n"
+        "  - { token: \"${CXGATE_TEST_CRM_TOKEN}\", scopes: [ingest] }\n");
+    INFO(scoped.diagnostics.to_string());
+    REQUIRE(scoped.config);
+    REQUIRE(scoped.config->api_tokens.size() == 2);
+    const auto& crm = scoped.config->api_tokens[1];
+    CHECK(crm.value == "crm-token-0123456789abcdef");
+    CHECK(crm.allows(cxgate::config::Scope::ingest));
+    CHECK_FALSE(crm.allows(cxgate::config::Scope::read));
+    CHECK_FALSE(crm.allows(cxgate::config::Scope::admin));
+    auto bad = with(
+        "  - { token: \"${CXGATE_TEST_CRM_TOKEN}\", scopes: [ingest, write] }\n"
+        "  - { scopes: [read] }\n");
+    CHECK(has(bad.diagnostics, "cxgate.yaml:2:"));
+    CHECK(has(bad.diagnostics, "\"write\" is not one of ingest, read, admin"));
+    CHECK(has(bad.diagnostics, "missing \"token\""));
 }
 
 TEST_CASE("config: without need_secrets an unset ${ENV} is empty and lengths are not checked") {
@@ -282,7 +303,8 @@ TEST_CASE("config: without need_secrets an unset ${ENV} is empty and lengths are
     setenv("CXGATE_TEST_TOKEN", "short", 1);
     auto short_token = load(dir.file(), cxgate::config::LoadOptions{.need_secrets = false});
     REQUIRE(short_token.config);
-    CHECK(short_token.config->api_tokens == std::vector<std::string>{"short"});
+    REQUIRE(short_token.config->api_tokens.size() == 1);
+    CHECK(short_token.config->api_tokens.front().value == "short");
     // Everything else is still checked: a literal secret is refused as by `check`.
     dir.write("cxgate.yaml",
               "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
