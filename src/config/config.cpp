@@ -31,6 +31,20 @@ std::string Sales::kind_of(const std::string& event_type) const {
     return "";
 }
 
+std::string Config::team_of(const std::string& staff_id) const {
+    if (staff_id.empty()) return "";
+    auto it = staff.find(staff_id);
+    if (it == staff.end()) return "";
+    return it->second.lead.empty() ? staff_id : it->second.lead;
+}
+
+std::vector<std::string> Config::team_members(const std::string& team) const {
+    std::vector<std::string> out;
+    for (const auto& [id, _] : staff)
+        if (team_of(id) == team) out.push_back(id);
+    return out;
+}
+
 const Flow* Config::find_flow(const std::string& name) const {
     for (const auto& f : flows)
         if (f.name == name) return &f;

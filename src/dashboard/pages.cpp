@@ -1,7 +1,10 @@
 // The frame around every dashboard page, the login page and plain messages (pages.hpp).
 #include "cxgate/dashboard/pages.hpp"
 
+#include <tuple>
+
 #include "cxgate/foundation/html.hpp"
+#include "cxgate/foundation/url.hpp"
 
 namespace cxgate::dashboard {
 
@@ -46,6 +49,8 @@ th,td{border:1px solid #dde;padding:.35rem .5rem;text-align:left;font-size:.9rem
 td.cell{text-align:center;white-space:nowrap}
 td.cell small{color:#333}
 .scroll{overflow-x:auto}
+thead th::first-letter{text-transform:uppercase}
+@media (max-width:600px){table.list thead{display:none}table.list tr{display:block;border-bottom:2px solid #dde;padding:.3rem 0}table.list td{display:block;border:0;padding:.1rem .5rem;text-align:left}table.list td.cell br{display:none}}
 .downloads a{margin-right:.6rem}
 form.login{max-width:360px;margin:3rem auto;background:#fff;padding:1.5rem;border:1px solid #dde;border-radius:8px}
 form.login label{display:block;margin:.6rem 0 .2rem}
@@ -80,6 +85,17 @@ std::string page(const Frame& f, const std::string& content) {
                    ">" + escape(name) + "</a>";
         out += "</nav>";
     }
+    // The views of the flow shown, with the same filters.
+    out += "<nav aria-label=\"" + escape(w.product) + "\">";
+    const std::string query = "?flow=" + url::encode(f.flow) + f.filters;
+    for (const auto& [section, path, label] :
+         {std::tuple{"journey", "/", w.journey}, std::tuple{"responses", "/responses", w.responses},
+          std::tuple{"alerts", "/alerts", w.alerts}, std::tuple{"themes", "/themes", w.themes}}) {
+        if (std::string_view(section) == "themes" && !f.sees_everything) continue;
+        out += "<a href=\"" + escape(std::string(path) + query) + "\"" +
+               (f.section == section ? " class=\"on\"" : "") + ">" + escape(label) + "</a>";
+    }
+    out += "</nav>";
     out += "<main>" + content + "</main></body></html>\n";
     return out;
 }

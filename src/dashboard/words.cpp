@@ -55,6 +55,20 @@ constexpr Words kFinnish{
     "ero",
     "parani",
     "heikkeni",
+    "Vastaukset",
+    "Hälytykset",
+    "aika",
+    "asiakas",
+    "pisteet",
+    "kommentti",
+    "Vanhemmat",
+    "Ei vielä mitään.",
+    "Matalista pisteistä lähteneet hälytykset, uusin ensin.",
+    "Teemat",
+    "teema",
+    "mainintoja",
+    "osuus kommenteista",
+    "Kommentit ilman teemaa",
 };
 
 constexpr Words kSwedish{
@@ -107,6 +121,20 @@ constexpr Words kSwedish{
     "skillnad",
     "blev bättre",
     "blev sämre",
+    "Svar",
+    "Larm",
+    "tid",
+    "kund",
+    "poäng",
+    "kommentar",
+    "Äldre",
+    "Inget ännu.",
+    "Larm som låga poäng har skickat, nyaste först.",
+    "Teman",
+    "tema",
+    "omnämnanden",
+    "andel av kommentarerna",
+    "Kommentarer utan tema",
 };
 
 constexpr Words kEnglish{
@@ -159,6 +187,20 @@ constexpr Words kEnglish{
     "difference",
     "improved",
     "worsened",
+    "Responses",
+    "Alerts",
+    "when",
+    "customer",
+    "score",
+    "comment",
+    "Older",
+    "Nothing yet.",
+    "Alerts sent on low scores, newest first.",
+    "Themes",
+    "theme",
+    "mentions",
+    "share of comments",
+    "Comments of no theme",
 };
 
 }  // namespace

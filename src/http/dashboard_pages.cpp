@@ -1,5 +1,7 @@
 // The dashboard's pages (routes.hpp): each reads the same reports the API answers, with the
 // parameters narrowed to the viewer's role first, and draws them (dashboard/pages.hpp).
+#include <cstdio>
+
 #include "cxgate/accounts/roles.hpp"
 #include "cxgate/dashboard/pages.hpp"
 #include "cxgate/foundation/timing.hpp"
@@ -12,6 +14,7 @@
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/report/query.hpp"
 #include "cxgate/report/sales.hpp"
+#include "cxgate/report/themes.hpp"
 #include "cxgate/store/store.hpp"
 
 namespace cxgate::http {
@@ -75,7 +78,8 @@ asio::awaitable<std::variant<PageStart, Response>> start_page(const Request& req
     co_return p;
 }
 
-dashboard::Frame frame(const PageStart& p, const config::Config& config, const std::string& title) {
+dashboard::Frame frame(const PageStart& p, const config::Config& config, const std::string& title,
+                       const std::string& section = "") {
     const auto& w = dashboard::words(p.lang);
     dashboard::Frame f;
     f.lang = p.lang;
@@ -86,6 +90,9 @@ dashboard::Frame frame(const PageStart& p, const config::Config& config, const s
                    : p.caller.viewer->role == store::Role::lead ? w.your_team
                                                                 : w.your_results;
     f.flow = p.flow->name;
+    f.section = section;
+    f.sees_everything = accounts::sees_everything(*p.caller.viewer);
+    f.filters = p.filter_query;
     for (const auto& flow : config.flows)
         f.flows.emplace_back(flow.name, "/?flow=" + url::encode(flow.name) + p.filter_query);
     return f;
@@ -109,8 +116,9 @@ asio::awaitable<Reply> get_journey(const Request& request, Services& s, const Ta
     };
     auto data = co_await s.reader.execute(std::move(read));
     const auto& w = dashboard::words(p.lang);
-    co_return html(request, status::ok,
-                   dashboard::page(frame(p, *config, w.journey), dashboard::journey(data, w)));
+    co_return html(
+        request, status::ok,
+        dashboard::page(frame(p, *config, w.journey, "journey"), dashboard::journey(data, w)));
 }
 
 asio::awaitable<Reply> get_drill(const Request& request, Services& s, const Target& target) {
@@ -163,6 +171,72 @@ asio::awaitable<Reply> get_comparison(const Request& request, Services& s, const
     co_return html(request, status::ok,
                    dashboard::page(frame(p, *config, w.compare),
                                    dashboard::comparison(std::get<json>(result), api_query, w)));
+}
+
+namespace {
+
+// The responses list and the alerts inbox differ only in which surveys they list.
+asio::awaitable<Reply> survey_list_page(const Request& request, Services& s, const Target& target,
+                                        bool alerts) {
+    auto config = s.config();
+    auto started = co_await start_page(request, s, target, *config);
+    if (auto* done = std::get_if<Response>(&started)) co_return std::move(*done);
+    auto& p = std::get<PageStart>(started);
+    const auto& w = dashboard::words(p.lang);
+    std::optional<std::pair<long long, std::int64_t>> after;
+    if (const auto& cursor = target.query_value("after"); !cursor.empty()) {
+        long long at = 0, id = 0;
+        char tail = 0;
+        if (std::sscanf(cursor.c_str(), "%lld.%lld%c", &at, &id, &tail) != 2 || at < 0 || id < 0)
+            co_return html(request, status::bad_request,
+                           dashboard::message_page(p.lang, w.responses, "after: " + cursor));
+        after = std::pair{at, static_cast<std::int64_t>(id)};
+    }
+    auto read = [config, flow = p.flow->name, filters = p.filters, alerts,
+                 after](store::Store& db) {
+        return dashboard::read_survey_list(db, *config, flow, filters, alerts, after);
+    };
+    const auto list = co_await s.reader.execute(std::move(read));
+    co_return html(request, status::ok,
+                   dashboard::page(frame(p, *config, alerts ? w.alerts : w.responses,
+                                         alerts ? "alerts" : "responses"),
+                                   dashboard::survey_list(list, *config, w)));
+}
+
+}  // namespace
+
+asio::awaitable<Reply> get_themes_page(const Request& request, Services& s, const Target& target) {
+    auto config = s.config();
+    auto started = co_await start_page(request, s, target, *config);
+    if (auto* done = std::get_if<Response>(&started)) co_return std::move(*done);
+    auto& p = std::get<PageStart>(started);
+    const auto& w = dashboard::words(p.lang);
+    // Comments cannot be narrowed to a person's in a theme's share: for those who see all.
+    if (auto why = accounts::needs_everything(*p.caller.viewer)) {
+        log_refusal(s, "403 for GET " + loggable_path(request.target()) + ": " + *why);
+        co_return html(request, status::forbidden,
+                       dashboard::message_page(p.lang, w.forbidden, *why));
+    }
+    auto parsed = report::parse_themes({{"flow", p.flow->name}}, *config);
+    if (auto* error = std::get_if<report::ParameterError>(&parsed))
+        co_return html(request, status::bad_request,
+                       dashboard::message_page(p.lang, w.themes, error->message));
+    auto read = [config, query = std::get<report::ThemeQuery>(parsed)](store::Store& db) {
+        return report::to_json(report::theme_report(db, *config, query));
+    };
+    const auto body = co_await s.reader.execute(std::move(read));
+    co_return html(request, status::ok,
+                   dashboard::page(frame(p, *config, w.themes, "themes"),
+                                   dashboard::themes(body, p.flow->name, w)));
+}
+
+asio::awaitable<Reply> get_responses_page(const Request& request, Services& s,
+                                          const Target& target) {
+    return survey_list_page(request, s, target, false);
+}
+
+asio::awaitable<Reply> get_alerts_page(const Request& request, Services& s, const Target& target) {
+    return survey_list_page(request, s, target, true);
 }
 
 }  // namespace cxgate::http

@@ -68,14 +68,20 @@ std::optional<std::pair<store::Seconds, std::int64_t>> read_cursor(const std::st
 // Answered surveys a page at a time (limit, default 10,000, at most 100,000), in the order
 // they were answered. A full page names the next one: `Link: <...&after=CURSOR>; rel="next"`
 // and `X-Next-Cursor`; the last page has neither, so a client reads until they are gone and
-// never stops short without knowing it.
+// never stops short without knowing it. staff= or team= narrow them to a person or a team;
+// a dashboard session is narrowed to what its role may see (callers.hpp).
 asio::awaitable<Reply> get_responses(const Request& request, Services& s, const Target& target) {
     const auto who = co_await authenticate(request, s, config::Scope::read);
     if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
-    if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
+    std::map<std::string, std::string> people;
+    for (const char* name : {"staff", "team"})
+        if (!target.query_value(name).empty()) people[name] = target.query_value(name);
+    if (auto error = narrow(std::get<Caller>(who), people, request, s)) co_return *error;
     auto config = s.config();
     store::ResponsePage page;
     page.flow = target.query_value("flow");
+    page.step = target.query_value("step");
+    page.staff = report::staff_of(people, *config);
     const std::string format =
         target.query_value("format").empty() ? "json" : target.query_value("format");
     if (format != "json" && format != "csv")
@@ -123,9 +129,10 @@ asio::awaitable<Reply> get_responses(const Request& request, Services& s, const 
     if (rows.size() == page.limit) {
         const auto next = cursor_of(rows.back());
         std::string link = "/v1/responses?after=" + next + "&limit=" + std::to_string(page.limit);
-        for (const char* name : {"flow", "format", "since", "until"})
+        for (const char* name : {"flow", "step", "format", "since", "until"})
             if (!target.query_value(name).empty())
                 link += std::string("&") + name + "=" + url::encode(target.query_value(name));
+        for (const auto& [name, value] : people) link += "&" + name + "=" + url::encode(value);
         res.set("X-Next-Cursor", next);
         res.set(beast_http::field::link, "<" + link + ">; rel=\"next\"");
     }

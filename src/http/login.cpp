@@ -116,8 +116,7 @@ asio::awaitable<Reply> post_login(const Request& request, Services& s, const Tar
     const bool usable = user && !user->disabled;
     std::string password = std::move(form["password"]);
     std::string stored = usable ? user->password_hash : "";
-    const auto matched =
-        co_await s.password_checks->verify(std::move(password), std::move(stored));
+    const auto matched = co_await s.password_checks->verify(std::move(password), std::move(stored));
     if (!matched) {
         auto res = login_form(request, *config, status::service_unavailable, email, w.busy);
         res.set(beast_http::field::retry_after, "1");

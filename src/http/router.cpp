@@ -21,6 +21,9 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/", get_journey);
     routes.add({verb::get, verb::head}, "/drill", get_drill);
     routes.add({verb::get, verb::head}, "/compare", get_comparison);
+    routes.add({verb::get, verb::head}, "/responses", get_responses_page);
+    routes.add({verb::get, verb::head}, "/alerts", get_alerts_page);
+    routes.add({verb::get, verb::head}, "/themes", get_themes_page);
     routes.add({verb::get, verb::head}, "/login", get_login);
     routes.add({verb::post}, "/login", post_login);
     routes.add({verb::post}, "/logout", post_logout);

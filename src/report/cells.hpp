@@ -14,13 +14,9 @@ inline std::string or_none(const std::string& value) {
     return value.empty() ? "(none)" : value;
 }
 
-// The team of a staff member: their lead's id; a lead (no lead of their own) leads their
-// own team.
+// The team of a staff member (config::Config::team_of).
 inline std::string team_of(const config::Config& config, const std::string& staff_id) {
-    if (staff_id.empty()) return "";
-    auto it = config.staff.find(staff_id);
-    if (it == config.staff.end()) return "";
-    return it->second.lead.empty() ? staff_id : it->second.lead;
+    return config.team_of(staff_id);
 }
 
 // Reads the zones once per report; an unknown or missing zone reads as the fallback.

@@ -269,4 +269,13 @@ std::variant<CompareQuery, ParameterError> resolve(store::Store& db,
     return query;
 }
 
+std::optional<std::vector<std::string>> staff_of(
+    const std::map<std::string, std::string>& parameters, const config::Config& config) {
+    if (auto it = parameters.find("staff"); it != parameters.end() && !it->second.empty())
+        return std::vector<std::string>{it->second};
+    if (auto it = parameters.find("team"); it != parameters.end() && !it->second.empty())
+        return config.team_members(it->second);
+    return std::nullopt;
+}
+
 }  // namespace cxgate::report

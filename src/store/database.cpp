@@ -284,7 +284,8 @@ CREATE INDEX answers_by_time ON answers (answered_at);
     //     days rather than answers (rollups_schema.hpp); surveys by sent_at.
     detail::rollups_migration(),
     // 13: dashboard users, their sessions (by the cookie's SHA-256) and failed logins per
-    //     account and per address (users.hpp).
+    //     account and per address (users.hpp); answered surveys newest first, for the
+    //     dashboard's lists.
     R"sql(
 CREATE TABLE users (
   id                  INTEGER PRIMARY KEY,
@@ -306,6 +307,7 @@ CREATE TABLE sessions (
   expires_at   INTEGER NOT NULL
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX surveys_by_answered ON surveys (answered_at, id) WHERE score IS NOT NULL;
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 CREATE TABLE login_failures (
   key          TEXT PRIMARY KEY,

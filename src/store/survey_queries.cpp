@@ -152,14 +152,32 @@ std::vector<SurveyRow> SqliteStore::answered_surveys(const ResponsePage& page) {
         where += " AND answered_at < ?";
         args.push_back(std::to_string(*page.until));
     }
+    if (!page.step.empty()) {
+        where += " AND step = ?";
+        args.push_back(page.step);
+    }
+    if (page.staff) {
+        // One placeholder per id: a team is a handful of people, never a long list.
+        where += " AND staff_id IN (NULL";
+        for (const auto& id : *page.staff) {
+            where += ", ?";
+            args.push_back(id);
+        }
+        where += ")";
+    }
+    if (page.alerted_only) where += " AND alert_state = 'sent'";
+    const char* later = page.newest_first ? "<" : ">";
     if (page.after) {
-        where += " AND (answered_at > ? OR (answered_at = ? AND id > ?))";
+        where += std::string(" AND (answered_at ") + later + " ? OR (answered_at = ? AND id " +
+                 later + " ?))";
         args.push_back(std::to_string(page.after->first));
         args.push_back(std::to_string(page.after->first));
         args.push_back(std::to_string(page.after->second));
     }
     return surveys_where(db_, where, args,
-                         "ORDER BY answered_at, id LIMIT " + std::to_string(page.limit));
+                         std::string(page.newest_first ? "ORDER BY answered_at DESC, id DESC"
+                                                       : "ORDER BY answered_at, id") +
+                             " LIMIT " + std::to_string(page.limit));
 }
 
 std::vector<SurveyRow> SqliteStore::all_surveys() {

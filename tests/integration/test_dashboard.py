@@ -7,8 +7,10 @@ Users are added with `cxgate user add`; then, through the login form:
     behind the journey (downloaded with the browser's own session cookie) has the figures
     of GET /v1/reports with a token;
   - Lea (lead) sees her team in the drill-down and nobody else's, and gets 403 for Cid;
-  - Anna (staff) sees her own figures only: 403 for Ben's page, for Ben's report in the API,
-    and for the responses (the comments) of everyone.
+  - Anna (staff) sees her own figures, responses and alerts only: 403 for Ben's page and for
+    Ben's report or responses in the API; another's comment appears nowhere.
+The responses list and the alerts inbox show each role the comments and low-score alerts
+of whom they may see.
 Before any browser: login without the form's CSRF cookie is 403; wrong passwords answer 401
 and then 429 with Retry-After; a logout without the session's CSRF token is 403; a page
 without a session is a redirect to /login. Screenshots at 1280 and 390 px wide are kept in
@@ -22,7 +24,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from harness import TOKEN, SANDBOX_CHANNELS, check, free_port, run, set_public_port, set_staff, write_config
+from harness import (TOKEN, SANDBOX_CHANNELS, check, eventually, free_port, run, set_public_port, set_staff,
+                     write_config)
 from peers.webdriver import Browser
 
 FLOW = """flow: cx
@@ -33,6 +36,7 @@ steps:
     survey: { metric: ces, scale: 1-5 }
     channel: sms
     follow_up: why
+    alert: { when: "score <= 2", notify: [staff] }
   - id: close
     on: [deal.won, deal.lost]
     survey: { metric: nps }
@@ -97,7 +101,8 @@ def login(b, base, email, password=PASSWORD):
 
 
 def test(make_daemon, workdir):
-    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": FLOW})
+    config = write_config(workdir, SOURCE, SANDBOX_CHANNELS, {"cx": FLOW},
+                          extra="themes:\n  waiting: { fi: [jono, odottaa], sv: [kö], en: [queue, wait] }\n")
     set_staff(config, STAFF)
     port = free_port()
     set_public_port(config, port)
@@ -133,6 +138,10 @@ def test(make_daemon, workdir):
     d.advance("7d")
     survey("booking.created", "s-1", 2)
     survey("booking.created", "s-3", 5)
+    d.advance("1h")  # an alert waits a little for the "why?"; by now every one has gone
+    d.wait_outbox(lambda m: m["kind"] == "alert" and m["state"] == "sent", "alerts sent")
+    eventually(lambda: len([m for m in d.outbox() if m["kind"] == "alert"]) == 3 or None,
+               "three alerts: Ben's 2, Cid's 1, Anna's 2")
 
     # --- users, from the command line
     add_user(d, "boss@example.com", "manager")
@@ -210,6 +219,17 @@ def test(make_daemon, workdir):
         table = b.text(b.find("table"))
         check(all(name in table for name in ("Anna", "Ben", "Cid")), f"manager drills down to everyone: {table}")
         b.full_height_screenshot(os.path.join(artifacts, "dashboard-drill-1280.png"))
+        b.open(base + "/responses?flow=cx")
+        listed = b.text(b.find("table"))
+        check("secret complaint" in listed and "Jono oli pitkä" in listed and "Helppo varata" in listed,
+              f"a manager reads every comment: {listed}")
+        b.open(base + "/themes?flow=cx")
+        check("waiting" in b.text(b.find("table")) and "Helppo varata" in b.text(b.find("main"))
+              and "secret complaint" in b.text(b.find("main")),
+              "themes: the configured theme, and a comment of none")
+        b.open(base + "/alerts?flow=cx")
+        alerts = b.find_all("table tbody tr")
+        check(len(alerts) == 3, f"three low scores alerted (Ben 2, Cid 1, Anna 2): {len(alerts)}")
         b.open(base + "/")
         csv_link = b.property(b.find("p.downloads a"), "href")
         session = b.cookies()["cxgate_session"]
@@ -229,11 +249,15 @@ def test(make_daemon, workdir):
         b.open(base + "/drill?flow=cx&by=staff")
         table = b.text(b.find("table"))
         check("Anna" in table and "Ben" in table and "Cid" not in table, f"Lea sees her team only: {table}")
+        b.open(base + "/responses?flow=cx")
+        listed = b.text(b.find("table"))
+        check("Jono oli pitkä" in listed and "Helppo varata" in listed and "secret complaint" not in listed,
+              f"Lea reads her team's comments, not Cid's: {listed}")
         b.open(base + "/?flow=cx&staff=s-3")
-        check("403" in b.source() or "may not" in b.text(b.find("main")), "Lea may not open Cid's page")
+        check("may not" in b.text(b.find("main")), "Lea may not open Cid's page")
         session = b.cookies()["cxgate_session"]
     opener_lea = urllib.request.build_opener(NO_PROXY, NoRedirect)
-    for path, want in (("/?flow=cx&staff=s-3", 403), ("/?flow=cx&staff=s-2", 200), ("/?flow=cx&team=lead-2", 403),
+    for path, want in (("/?flow=cx&staff=s-3", 403), ("/?flow=cx&staff=s-2", 200), ("/?flow=cx&team=lead-2", 403), ("/themes?flow=cx", 403),
                        ("/v1/reports?flow=cx&staff=s-3", 403), ("/v1/themes?flow=cx", 403)):
         status, _, _ = fetch(opener_lea, base + path, headers={"Cookie": f"cxgate_session={session}"})
         check(status == want, f"Lea GET {path}: {status}, expected {want}")
@@ -247,16 +271,28 @@ def test(make_daemon, workdir):
         table = b.text(b.find("table"))
         check("Anna" in table and "Ben" not in table and "Cid" not in table, f"Anna sees herself only: {table}")
         check("secret complaint" not in b.source(), "never another's comment")
+        b.open(base + "/responses?flow=cx")
+        listed = b.text(b.find("table"))
+        check("Helppo varata" in listed and "Jono oli pitkä" not in listed and "secret complaint" not in listed,
+              f"Anna reads her own customers' comments only: {listed}")
+        b.screenshot(os.path.join(artifacts, "dashboard-responses-390.png"))
+        b.open(base + "/alerts?flow=cx")
+        check(len(b.find_all("table tbody tr")) == 1, "Anna's inbox holds her own alert only")
         session = b.cookies()["cxgate_session"]
     anna = urllib.request.build_opener(NO_PROXY, NoRedirect)
     for path, want in (("/?flow=cx&staff=s-2", 403), ("/drill?flow=cx&by=staff&staff=s-3", 403),
-                       ("/v1/reports?flow=cx&staff=s-2", 403), ("/v1/responses?flow=cx", 403),
+                       ("/v1/reports?flow=cx&staff=s-2", 403), ("/v1/responses?flow=cx&staff=s-3", 403),
+                       ("/v1/responses?flow=cx&team=lead-1", 403), ("/v1/responses?flow=cx", 200),
+                       ("/alerts?flow=cx&staff=s-2", 403), ("/responses?flow=cx&staff=s-2", 403),
                        ("/v1/reports?flow=cx&by=staff", 200)):
         status, _, body = fetch(anna, base + path, headers={"Cookie": f"cxgate_session={session}"})
         check(status == want, f"Anna GET {path}: {status}, expected {want}")
         check("secret complaint" not in body, f"no comment of another's in {path}")
     status, _, body = fetch(anna, base + "/v1/reports?flow=cx&by=staff", headers={"Cookie": f"cxgate_session={session}"})
     check('"s-1"' in body and '"s-2"' not in body and '"s-3"' not in body, f"Anna's API report is hers: {body}")
+    status, _, body = fetch(anna, base + "/v1/responses?flow=cx", headers={"Cookie": f"cxgate_session={session}"})
+    check(status == 200 and "Helppo varata" in body and '"s-2"' not in body and '"s-3"' not in body,
+          f"Anna's responses through the API are hers: {body[:300]}")
     status, _, _ = fetch(anna, base + "/v1/events", {"x": "1"}, headers={"Cookie": f"cxgate_session={session}"})
     check(status == 401, f"a session cannot post events: {status}")
     d.cli("user", "disable", "anna@example.com", "--config", d.config, "--db", d.db)

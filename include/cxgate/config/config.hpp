@@ -358,6 +358,11 @@ struct Config {
     std::map<std::string, std::shared_ptr<const Flow>> retired_flows;
 
     const Flow* find_flow(const std::string& name) const;
+    // The team of a staff member: their lead's id; a lead (no lead of their own) leads their
+    // own team; "" for someone not in the staff list.
+    std::string team_of(const std::string& staff_id) const;
+    // The staff ids whose team is `team` (the lead included when they lead their own).
+    std::vector<std::string> team_members(const std::string& team) const;
     // The definition a survey was created with: see flow_versions.hpp.
     const Flow* flow_for(const std::string& name, const std::string& version) const;
     const ChannelConfig* find_channel(const std::string& name) const;

@@ -26,6 +26,9 @@ struct Frame {
     std::string csrf;        // for the logout form
     std::vector<std::pair<std::string, std::string>> flows;  // (name, href) to switch flows
     std::string flow;                                        // the one shown
+    std::string section;           // journey, responses, alerts: the tab shown as current
+    std::string filters;           // "&staff=s-1" carried into the tabs' links
+    bool sees_everything = false;  // shows the tabs of views for managers (themes)
 };
 
 std::string page(const Frame& frame, const std::string& content);
@@ -93,5 +96,28 @@ DrillData read_drill(store::Store& db, const config::Config& config, const std::
 // more than noise.
 std::string comparison(const nlohmann::json& compare, const std::string& api_query,
                        const Words& words);
+
+// A page of answered surveys, newest first: the responses list, or the alerts inbox (those
+// whose low score alerted someone).
+struct SurveyList {
+    std::string flow;
+    bool alerts = false;
+    std::vector<store::SurveyRow> rows;
+    std::string next_cursor;  // "answered_at.id" of the last row when there may be more
+    std::string filters;      // "&staff=s-1", as narrowed for the viewer
+    std::string zone;         // the flow's, for local times
+};
+inline constexpr size_t kListPage = 50;
+
+// Reads a page after `cursor` ("" for the first) under `filters` (staff=, team=, step=).
+SurveyList read_survey_list(store::Store& db, const config::Config& config, const std::string& flow,
+                            const std::map<std::string, std::string>& filters, bool alerts,
+                            const std::optional<std::pair<long long, std::int64_t>>& after);
+std::string survey_list(const SurveyList& list, const config::Config& config, const Words& words);
+
+// Why the figures move: each configured theme of the "why?" comments (GET /v1/themes's JSON)
+// with its mentions, share and the figures of the answers that mention it, and the comments
+// of no theme for review.
+std::string themes(const nlohmann::json& report, const std::string& flow, const Words& words);
 
 }  // namespace cxgate::dashboard

@@ -61,6 +61,20 @@ struct Words {
     const char* difference;
     const char* better;
     const char* worse;
+    const char* responses;
+    const char* alerts;
+    const char* when;
+    const char* customer;
+    const char* score;
+    const char* comment;
+    const char* older;
+    const char* nothing_yet;
+    const char* alerts_note;  // what the inbox holds, until alerts can be acknowledged
+    const char* themes;
+    const char* theme;
+    const char* mentions;
+    const char* share;
+    const char* no_theme;  // comments that mention no configured theme
 };
 
 const Words& words(Lang lang);

@@ -45,6 +45,15 @@ asio::awaitable<Reply> post_logout(const Request& request, Services& services,
 asio::awaitable<Reply> get_journey(const Request& request, Services& services,
                                    const Target& target);
 asio::awaitable<Reply> get_drill(const Request& request, Services& services, const Target& target);
+// GET /responses and GET /alerts: answered surveys with their comments, and those that
+// alerted someone, newest first, 50 a page.
+asio::awaitable<Reply> get_responses_page(const Request& request, Services& services,
+                                          const Target& target);
+asio::awaitable<Reply> get_alerts_page(const Request& request, Services& services,
+                                       const Target& target);
+// GET /themes: the themes of the "why?" comments, for those who see every result.
+asio::awaitable<Reply> get_themes_page(const Request& request, Services& services,
+                                       const Target& target);
 // GET /compare?flow=&mark=: before and after a change marker.
 asio::awaitable<Reply> get_comparison(const Request& request, Services& services,
                                       const Target& target);

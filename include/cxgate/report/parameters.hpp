@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/timing.hpp"
@@ -46,6 +47,11 @@ std::variant<CompareRequest, ParameterError> parse_compare(
     const std::map<std::string, std::string>& parameters, const config::Config& config);
 // The periods around the request's marker; an error when there is no such marker.
 std::variant<CompareQuery, ParameterError> resolve(store::Store& db, const CompareRequest& request);
+
+// The staff whose surveys staff= or team= (the first given) names, for lists of surveys
+// (GET /v1/responses): nothing when neither is given.
+std::optional<std::vector<std::string>> staff_of(
+    const std::map<std::string, std::string>& parameters, const config::Config& config);
 
 // Themes of the comments: flow, step, since, until.
 std::variant<ThemeQuery, ParameterError> parse_themes(

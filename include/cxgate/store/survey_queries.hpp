@@ -29,8 +29,15 @@ struct HistoryRow {
 // Which answered surveys an export reads, a page at a time.
 struct ResponsePage {
     std::string flow;                     // empty: every flow
+    std::string step;                     // empty: every step
     std::optional<Seconds> since, until;  // answered_at in [since, until)
-    // The last row of the previous page: (answered_at, id). Rows after it come next.
+    // Only the surveys of these staff members (a person's or a team's own); an empty list
+    // matches nothing. Without it: everyone's.
+    std::optional<std::vector<std::string>> staff;
+    bool alerted_only = false;  // only those whose low score alerted someone
+    bool newest_first = false;  // the dashboard's lists; exports read oldest first
+    // The last row of the previous page: (answered_at, id). Rows after it (before it, newest
+    // first) come next.
     std::optional<std::pair<Seconds, std::int64_t>> after;
     size_t limit = 1000;
 };
