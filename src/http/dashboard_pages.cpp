@@ -25,21 +25,6 @@ using status = beast_http::status;
 using json = nlohmann::json;
 using Parameters = std::map<std::string, std::string>;
 
-Response html(const Request& request, status code, std::string body) {
-    Response res{code, request.version()};
-    set_page_headers(res);
-    res.body() = std::move(body);
-    return res;
-}
-
-Response to_login(const Request& request) {
-    Response res{status::see_other, request.version()};
-    res.set(beast_http::field::location, "/login");
-    res.set(beast_http::field::cache_control, "no-store");
-    res.set(beast_http::field::server, "cxgate");
-    return res;
-}
-
 // What a page needs before it reads anything: the viewer, their language, the flow and the
 // filters as narrowed for them; or the answer that ends the request (to /login, 403, 404).
 struct PageStart {
@@ -54,7 +39,7 @@ asio::awaitable<std::variant<PageStart, Response>> start_page(const Request& req
                                                               const Target& target,
                                                               const config::Config& config) {
     auto caller = co_await session_caller(request, s);
-    if (!caller) co_return to_login(request);
+    if (!caller) co_return see_other(request, "/login");
     PageStart p;
     p.lang = dashboard::pick_language(caller->viewer->locale,
                                       request[beast_http::field::accept_language]);
@@ -63,14 +48,14 @@ asio::awaitable<std::variant<PageStart, Response>> start_page(const Request& req
     p.flow = name.empty() ? (config.flows.empty() ? nullptr : &config.flows.front())
                           : config.find_flow(name);
     if (!p.flow)
-        co_return html(request, status::not_found,
-                       dashboard::message_page(p.lang, w.flow, name.empty() ? "" : name));
+        co_return page_response(request, status::not_found,
+                                dashboard::message_page(p.lang, w.flow, name.empty() ? "" : name));
     for (const char* f : {"staff", "team", "segment", "channel", "outcome", "step"})
         if (!target.query_value(f).empty()) p.filters[f] = target.query_value(f);
     if (auto why = accounts::narrow(*caller->viewer, p.filters)) {
         log_refusal(s, "403 for GET " + loggable_path(request.target()) + ": " + *why);
-        co_return html(request, status::forbidden,
-                       dashboard::message_page(p.lang, w.forbidden, *why));
+        co_return page_response(request, status::forbidden,
+                                dashboard::message_page(p.lang, w.forbidden, *why));
     }
     for (const auto& [k, v] : p.filters)
         if (k != "step") p.filter_query += "&" + k + "=" + url::encode(v);
@@ -116,7 +101,7 @@ asio::awaitable<Reply> get_journey(const Request& request, Services& s, const Ta
     };
     auto data = co_await s.reader.execute(std::move(read));
     const auto& w = dashboard::words(p.lang);
-    co_return html(
+    co_return page_response(
         request, status::ok,
         dashboard::page(frame(p, *config, w.journey, "journey"), dashboard::journey(data, w)));
 }
@@ -135,7 +120,7 @@ asio::awaitable<Reply> get_drill(const Request& request, Services& s, const Targ
         return dashboard::read_drill(db, *config, flow, by, filters, periods);
     };
     auto data = co_await s.reader.execute(std::move(read));
-    co_return html(
+    co_return page_response(
         request, status::ok,
         dashboard::page(frame(p, *config, w.drill_down), dashboard::drill_down(data, w)));
 }
@@ -155,8 +140,8 @@ asio::awaitable<Reply> get_comparison(const Request& request, Services& s, const
         api_query += (api_query.empty() ? "" : "&") + k + "=" + url::encode(v);
     auto parsed = report::parse_compare(q, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
-        co_return html(request, status::bad_request,
-                       dashboard::message_page(p.lang, w.compare, error->message));
+        co_return page_response(request, status::bad_request,
+                                dashboard::message_page(p.lang, w.compare, error->message));
     auto compare = [config, asked = std::get<report::CompareRequest>(parsed)](
                        store::Store& db) -> std::variant<json, report::ParameterError> {
         auto resolved = report::resolve(db, asked);
@@ -166,11 +151,12 @@ asio::awaitable<Reply> get_comparison(const Request& request, Services& s, const
     };
     auto result = co_await s.reader.execute(std::move(compare));
     if (auto* error = std::get_if<report::ParameterError>(&result))
-        co_return html(request, status::not_found,
-                       dashboard::message_page(p.lang, w.compare, error->message));
-    co_return html(request, status::ok,
-                   dashboard::page(frame(p, *config, w.compare),
-                                   dashboard::comparison(std::get<json>(result), api_query, w)));
+        co_return page_response(request, status::not_found,
+                                dashboard::message_page(p.lang, w.compare, error->message));
+    co_return page_response(
+        request, status::ok,
+        dashboard::page(frame(p, *config, w.compare),
+                        dashboard::comparison(std::get<json>(result), api_query, w)));
 }
 
 namespace {
@@ -188,8 +174,9 @@ asio::awaitable<Reply> survey_list_page(const Request& request, Services& s, con
         long long at = 0, id = 0;
         char tail = 0;
         if (std::sscanf(cursor.c_str(), "%lld.%lld%c", &at, &id, &tail) != 2 || at < 0 || id < 0)
-            co_return html(request, status::bad_request,
-                           dashboard::message_page(p.lang, w.responses, "after: " + cursor));
+            co_return page_response(
+                request, status::bad_request,
+                dashboard::message_page(p.lang, w.responses, "after: " + cursor));
         after = std::pair{at, static_cast<std::int64_t>(id)};
     }
     auto read = [config, flow = p.flow->name, filters = p.filters, alerts,
@@ -197,10 +184,10 @@ asio::awaitable<Reply> survey_list_page(const Request& request, Services& s, con
         return dashboard::read_survey_list(db, *config, flow, filters, alerts, after);
     };
     const auto list = co_await s.reader.execute(std::move(read));
-    co_return html(request, status::ok,
-                   dashboard::page(frame(p, *config, alerts ? w.alerts : w.responses,
-                                         alerts ? "alerts" : "responses"),
-                                   dashboard::survey_list(list, *config, w)));
+    co_return page_response(request, status::ok,
+                            dashboard::page(frame(p, *config, alerts ? w.alerts : w.responses,
+                                                  alerts ? "alerts" : "responses"),
+                                            dashboard::survey_list(list, *config, w)));
 }
 
 }  // namespace
@@ -214,20 +201,20 @@ asio::awaitable<Reply> get_themes_page(const Request& request, Services& s, cons
     // Comments cannot be narrowed to a person's in a theme's share: for those who see all.
     if (auto why = accounts::needs_everything(*p.caller.viewer)) {
         log_refusal(s, "403 for GET " + loggable_path(request.target()) + ": " + *why);
-        co_return html(request, status::forbidden,
-                       dashboard::message_page(p.lang, w.forbidden, *why));
+        co_return page_response(request, status::forbidden,
+                                dashboard::message_page(p.lang, w.forbidden, *why));
     }
     auto parsed = report::parse_themes({{"flow", p.flow->name}}, *config);
     if (auto* error = std::get_if<report::ParameterError>(&parsed))
-        co_return html(request, status::bad_request,
-                       dashboard::message_page(p.lang, w.themes, error->message));
+        co_return page_response(request, status::bad_request,
+                                dashboard::message_page(p.lang, w.themes, error->message));
     auto read = [config, query = std::get<report::ThemeQuery>(parsed)](store::Store& db) {
         return report::to_json(report::theme_report(db, *config, query));
     };
     const auto body = co_await s.reader.execute(std::move(read));
-    co_return html(request, status::ok,
-                   dashboard::page(frame(p, *config, w.themes, "themes"),
-                                   dashboard::themes(body, p.flow->name, w)));
+    co_return page_response(request, status::ok,
+                            dashboard::page(frame(p, *config, w.themes, "themes"),
+                                            dashboard::themes(body, p.flow->name, w)));
 }
 
 asio::awaitable<Reply> get_responses_page(const Request& request, Services& s,

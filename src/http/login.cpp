@@ -26,28 +26,14 @@ dashboard::Lang language(const Request& request) {
     return dashboard::pick_language("", request[beast_http::field::accept_language]);
 }
 
-Response html(const Request& request, status code, std::string body) {
-    Response res{code, request.version()};
-    set_page_headers(res);
-    res.body() = std::move(body);
-    return res;
-}
-
 // The login form with a fresh CSRF token in its cookie.
 Response login_form(const Request& request, const config::Config& config, status code,
                     const std::string& email, const std::string& message) {
     const auto csrf = random_hex(32);
-    auto res = html(request, code, dashboard::login_page(language(request), csrf, email, message));
+    auto res = page_response(request, code,
+                             dashboard::login_page(language(request), csrf, email, message));
     res.insert(beast_http::field::set_cookie,
                accounts::cookie(accounts::kLoginCookie, csrf, 3600, over_https(request, config)));
-    return res;
-}
-
-Response see_other(const Request& request, const std::string& location) {
-    Response res{status::see_other, request.version()};
-    res.set(beast_http::field::location, location);
-    res.set(beast_http::field::cache_control, "no-store");
-    res.set(beast_http::field::server, "cxgate");
     return res;
 }
 
@@ -77,8 +63,8 @@ asio::awaitable<Reply> post_login(const Request& request, Services& s, const Tar
     const auto& w = dashboard::words(language(request));
     if (from_another_site(request, config->server.public_url)) {
         log_refusal(s, "403 for POST /login: from another site");
-        co_return html(request, status::forbidden,
-                       dashboard::message_page(language(request), w.log_in, w.forbidden));
+        co_return page_response(request, status::forbidden,
+                                dashboard::message_page(language(request), w.log_in, w.forbidden));
     }
     auto form = url::parse_form(request.body());
     const auto email = accounts::normal_email(form["email"]);
@@ -164,9 +150,9 @@ asio::awaitable<Reply> post_logout(const Request& request, Services& s, const Ta
                    !accounts::csrf_matches(caller->csrf, form["csrf"]))) {
         log_refusal(s, "403 for POST /logout: missing or wrong CSRF token");
         const auto lang = language(request);
-        co_return html(request, status::forbidden,
-                       dashboard::message_page(lang, dashboard::words(lang).log_out,
-                                               dashboard::words(lang).forbidden));
+        co_return page_response(request, status::forbidden,
+                                dashboard::message_page(lang, dashboard::words(lang).log_out,
+                                                        dashboard::words(lang).forbidden));
     }
     if (caller) {
         auto end = [hash = caller->session_hash](store::Store& db) {

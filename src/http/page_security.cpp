@@ -29,6 +29,21 @@ void set_page_headers(Response& res) {
             "form-action 'self'; frame-ancestors 'none'");
 }
 
+Response page_response(const Request& request, beast_http::status status, std::string body) {
+    Response res{status, request.version()};
+    set_page_headers(res);
+    res.body() = std::move(body);
+    return res;
+}
+
+Response see_other(const Request& request, const std::string& location) {
+    Response res{beast_http::status::see_other, request.version()};
+    res.set(beast_http::field::location, location);
+    res.set(beast_http::field::cache_control, "no-store");
+    res.set(beast_http::field::server, "cxgate");
+    return res;
+}
+
 bool from_another_site(const Request& request, const std::string& public_url) {
     using boost::beast::iequals;
     const auto site = request["Sec-Fetch-Site"];

@@ -10,10 +10,14 @@
 namespace cxgate::http {
 
 // text/html; a CSP that allows nothing but inline style, forms posted to this site and no
-// framing (plus
-// X-Frame-Options for browsers without frame-ancestors), no-store, noindex, no referrer,
-// nosniff.
+// framing (plus X-Frame-Options for browsers without frame-ancestors), no-store, noindex,
+// no referrer, nosniff.
 void set_page_headers(Response& response);
+
+// A page: `body` with the headers above.
+Response page_response(const Request& request, beast_http::status status, std::string body);
+// 303 to `location` (after a login, a logout, or to the login form), never cached.
+Response see_other(const Request& request, const std::string& location);
 
 // Whether a browser says this request comes from another site: Sec-Fetch-Site is
 // "cross-site" or "same-site", or (for browsers without Fetch Metadata) Origin names a
