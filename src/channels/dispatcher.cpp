@@ -1,4 +1,5 @@
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/foundation/phone.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -257,7 +258,7 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     if (result.status == SendResult::Status::sent) {
         ++stats_.sent;
         spdlog::info("message {} ({}) sent on {} to {} [{}]", id, claimed->kind, claimed->channel,
-                     claimed->address, result.provider_id);
+                     phone::redact(claimed->address), result.provider_id);
     } else if (outcome.retry_at) {
         ++stats_.retried;
         spdlog::warn("message {} on {}: {} {}; {}", id, claimed->channel, result.error_code,

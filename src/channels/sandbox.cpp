@@ -56,10 +56,11 @@ class SandboxChannel final : public Channel {
   private:
     bool authorized(const WebhookRequest& request) const {
         auto token = bearer_token(request);
+        if (token.empty()) return false;
+        const auto digest = crypto::sha256_hex(token);
         bool ok = false;
         for (const auto& t : config_->api_tokens)
-            ok |= !token.empty() && t.allows(config::Scope::ingest) &&
-                  crypto::constant_time_equals(token, t.value);
+            ok |= t.allows(config::Scope::ingest) && crypto::constant_time_equals(digest, t.sha256);
         return ok;
     }
 

@@ -25,7 +25,9 @@ std::string base_url(const config::Config& config, const std::string& override_u
 std::string api_token(const config::Config& config, const std::string& given) {
     if (!given.empty()) return given;
     if (const char* env = std::getenv("CXGATE_API_TOKEN"); env && *env) return env;
-    return config.api_tokens.empty() ? "" : config.api_tokens.front().value;
+    for (const auto& t : config.api_tokens)
+        if (!t.value.empty()) return t.value;
+    return "";
 }
 
 int post_json(const std::string& url, const std::string& token, const std::string& body,

@@ -12,10 +12,12 @@
 #include "cxgate/cli/command_support.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/insight_commands.hpp"
+#include "cxgate/cli/privacy_commands.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/cli/user_commands.hpp"
 #include "cxgate/config/config.hpp"
+#include "cxgate/foundation/crypto.hpp"
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/foundation/random.hpp"
 #include "cxgate/foundation/url.hpp"
@@ -316,6 +318,39 @@ int run(int argc, char** argv) {
     auto* user_enable_cmd = user_sub("enable", "Let a disabled user log in again");
     user_enable_cmd->add_option("email", user_options.email, "The user")->required();
 
+    auto* token_cmd = app.add_subcommand("token", "API tokens");
+    token_cmd->require_subcommand(1);
+    auto* token_new_cmd = token_cmd->add_subcommand(
+        "new", "A new random API token and its SHA-256 (for api_tokens: {sha256: ...})");
+
+    PrivacyOptions privacy_options;
+    auto person_options = [&](CLI::App* cmd) {
+        cmd->add_option("--config", config_file, "Configuration file");
+        cmd->add_option("--db", privacy_options.db_override, "SQLite database file");
+        cmd->add_option("--phone", privacy_options.person.phone,
+                        "Their phone number, in any spelling (+358 40 123 4567, 0401234567)");
+        cmd->add_option("--email", privacy_options.person.email, "Their email address");
+        cmd->add_option("--contact", privacy_options.person.contact, "Their contact id");
+        cmd->add_option("--event", privacy_options.person.event,
+                        "An event id: the person that event was about");
+    };
+    auto* forget_cmd = app.add_subcommand(
+        "forget", "Erase one person's data (their scores stay, anonymous, unless --drop-answers)");
+    person_options(forget_cmd);
+    forget_cmd->add_flag("--drop-answers", privacy_options.drop_answers,
+                         "Delete their surveys and answers too, so the figures lose them");
+    forget_cmd->add_flag("--yes", privacy_options.yes, "Erase without asking");
+    auto* export_person_cmd =
+        app.add_subcommand("export-person", "Everything held about one person, as JSON");
+    person_options(export_person_cmd);
+    export_person_cmd->add_option("--out", privacy_options.out, "Write the JSON to this file");
+    auto* audit_cmd =
+        app.add_subcommand("audit", "Erasures, exports and retention runs, newest first");
+    audit_cmd->add_option("--config", config_file, "Configuration file");
+    audit_cmd->add_option("--db", privacy_options.db_override, "SQLite database file");
+    audit_cmd->add_option("--limit", privacy_options.limit, "How many")->capture_default_str();
+    audit_cmd->add_flag("--json", privacy_options.json, "JSON output");
+
     std::string address, text;
     auto* reply_cmd =
         app.add_subcommand("reply", "Send a reply as a customer, through the inbound webhook");
@@ -392,6 +427,22 @@ int run(int argc, char** argv) {
     if (*user_list_cmd) return user_list(user_options);
     if (*user_disable_cmd) return user_disable(user_options, true);
     if (*user_enable_cmd) return user_disable(user_options, false);
+    if (*token_new_cmd) {
+        // 32 random bytes: no guessing, and a SHA-256 of it is safe to write in a file.
+        const auto token = random_hex(32);
+        std::cout << "token:  " << token << "\n"
+                  << "sha256: " << crypto::sha256_hex(token) << "\n\n"
+                  << "Give the token to the client. In cxgate.yaml either keep the token in the "
+                     "service's environment\n  api_tokens:\n    - { token: \"${NEW_TOKEN}\", "
+                     "scopes: [read] }\nor write only its digest, which is no secret:\n  "
+                     "api_tokens:\n    - { sha256: \""
+                  << crypto::sha256_hex(token) << "\", scopes: [read] }\n";
+        return 0;
+    }
+    privacy_options.config_file = config_file;
+    if (*forget_cmd) return forget_command(privacy_options);
+    if (*export_person_cmd) return export_person_command(privacy_options);
+    if (*audit_cmd) return audit_command(privacy_options);
     if (*reply_cmd)
         return reply(config_file, url_override, address, text, channel, id, token_option);
     if (*event_cmd) return event(config_file, url_override, source);

@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cxgate/cli/command_support.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/tools.hpp"
 #include "cxgate/config/config.hpp"
@@ -178,8 +179,8 @@ int import_events(const ImportOptions& options) {
     std::string token;
     if (const char* env = std::getenv("CXGATE_API_TOKEN"))
         token = env;
-    else if (!config.api_tokens.empty())
-        token = config.api_tokens.front().value;
+    else
+        token = api_token(config);
     if (options.rate <= 0) {
         std::cerr << "cxgate import: --rate must be positive\n";
         return 2;

@@ -3,7 +3,17 @@
 
 #include <algorithm>
 
+#include "cxgate/foundation/crypto.hpp"
+
 namespace cxgate::config {
+
+ApiToken ApiToken::from_value(std::string value, unsigned scopes) {
+    ApiToken t;
+    t.sha256 = crypto::sha256_hex(value);
+    t.value = std::move(value);
+    t.scopes = scopes;
+    return t;
+}
 
 bool AlertRule::matches(int score) const {
     if (op == "<") return score < threshold;

@@ -95,7 +95,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     r.check_keys(
         *root,
         {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff", "flows_dir",
-         "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes"},
+         "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes", "retention"},
         "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
@@ -108,6 +108,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     config->templates_dir = r.string(*root, "templates_dir").value_or("templates");
     config->calendars_dir = r.string(*root, "calendars_dir").value_or("calendars");
     read_fatigue(r, *root, *config);
+    read_retention(r, *root, *config);
     read_sales(r, *root, *config);
     read_themes(r, *root, *config);
 

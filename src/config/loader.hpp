@@ -58,6 +58,7 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c);
 // `api_tokens:` (${ENV} references only) and `fatigue:`.
 void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c);
 void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c);
+void read_retention(YamlReader& r, const YAML::Node& root, Config& c);
 // `sales:` which event types are leads, deals won and deals lost.
 void read_sales(YamlReader& r, const YAML::Node& root, Config& c);
 // `themes:` keywords per locale for the themes of "why?" comments.

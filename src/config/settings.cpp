@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "cxgate/foundation/crypto.hpp"
 #include "loader.hpp"
 
 namespace cxgate::config::detail {
@@ -58,7 +59,9 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
 
 // api_tokens: each a ${ENV} reference (the token is a secret: not in the file, nor in its
 // backups), at least 16 characters once expanded, each problem at its list item. An item is
-// the reference itself (every scope) or {token: ${ENV}, scopes: [ingest, read, admin]}.
+// the reference itself (every scope), {token: ${ENV}, scopes: [ingest, read, admin]}, or
+// {sha256: <64 hex digits>, scopes: [...]}: the token's digest, which is no secret, so it
+// may be written in the file (`cxgate token new` prints both).
 void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node node = root["api_tokens"];
     if (!node) {
@@ -74,13 +77,20 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
         YAML::Node item = entry;
         unsigned scopes = kAllScopes;
         if (entry.IsMap()) {
-            r.check_keys(entry, {"token", "scopes"}, "an item of \"api_tokens\"");
-            if (!entry["token"]) {
-                r.error(entry, "an item of \"api_tokens\": missing \"token\" (a ${ENV_VAR})");
+            r.check_keys(entry, {"token", "sha256", "scopes"}, "an item of \"api_tokens\"");
+            if (entry["token"] && entry["sha256"]) {
+                r.error(entry["sha256"],
+                        "an item of \"api_tokens\": give \"token\" or \"sha256\", not both");
+                continue;
+            }
+            if (!entry["token"] && !entry["sha256"]) {
+                r.error(entry,
+                        "an item of \"api_tokens\": missing \"token\" (a ${ENV_VAR}) or "
+                        "\"sha256\" (the token's digest, from cxgate token new)");
                 continue;
             }
             // reset(), not =: assigning a YAML::Node writes through to the node it refers to.
-            item.reset(entry["token"]);
+            if (entry["token"]) item.reset(entry["token"]);
             if (auto names = r.string_list(entry, "scopes", true)) {
                 scopes = 0;
                 for (const auto& name : *names) {
@@ -99,6 +109,25 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
                             "\"scopes\": name at least one of ingest, read, admin");
             }
         }
+        if (entry.IsMap() && entry["sha256"]) {
+            auto digest = r.scalar(entry["sha256"], "\"sha256\"");
+            if (!digest) continue;
+            std::string hex = *digest;
+            for (char& ch : hex)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (hex.size() != 64 ||
+                hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+                r.error(entry["sha256"],
+                        "\"sha256\": the token's SHA-256 as 64 hex digits (cxgate token new "
+                        "prints it; or: printf %s \"$TOKEN\" | sha256sum)");
+                continue;
+            }
+            ApiToken t;
+            t.sha256 = hex;
+            t.scopes = scopes;
+            c.api_tokens.push_back(std::move(t));
+            continue;
+        }
         if (!item.IsScalar()) {
             r.error(item, "\"api_tokens\" must be a list of ${ENV_VAR} references");
             continue;
@@ -114,14 +143,15 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
         }
         auto token = r.scalar(item, "each item of \"api_tokens\"");
         if (!token || !r.need_secrets()) {
-            if (token && !token->empty()) c.api_tokens.push_back({*token, scopes});
+            if (token && !token->empty())
+                c.api_tokens.push_back(ApiToken::from_value(*token, scopes));
             continue;
         }
         if (token->size() < 16)
             r.error(item, "\"api_tokens\": " + raw + " must be at least 16 characters, got " +
                               std::to_string(token->size()));
         else
-            c.api_tokens.push_back({*token, scopes});
+            c.api_tokens.push_back(ApiToken::from_value(*token, scopes));
     }
 }
 
@@ -133,6 +163,35 @@ void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
     f.max = r.integer(fatigue, "max", 1, 100, true).value_or(1);
     if (auto d = r.delay(fatigue, "per", true)) f.per = *d;
     c.fatigue = f;
+}
+
+void read_retention(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node node = root["retention"];
+    if (!node || !r.expect_map(node, "\"retention\"")) return;
+    r.check_keys(node, {"events", "messages", "comments", "inbound", "audit"}, "\"retention\"");
+    auto age = [&](const char* key, std::optional<std::int64_t>& into) {
+        auto d = r.delay(node, key);
+        if (!d) return;
+        using U = timing::Delay::Unit;
+        const std::int64_t unit = d->unit == U::seconds   ? 1
+                                  : d->unit == U::minutes ? 60
+                                  : d->unit == U::hours   ? 3600
+                                  : d->unit == U::days    ? 86400
+                                                          : 0;
+        // Elapsed time: an age counted in business days would keep data longer over
+        // holidays, which is not what a retention rule says.
+        if (unit == 0 || d->amount < 1)
+            r.error(node[key], std::string("\"") + key +
+                                   "\": an age such as 90d, 400d or 36h (calendar time), got \"" +
+                                   timing::to_string(*d) + "\"");
+        else
+            into = unit * d->amount;
+    };
+    age("events", c.retention.events);
+    age("messages", c.retention.messages);
+    age("comments", c.retention.comments);
+    age("inbound", c.retention.inbound);
+    age("audit", c.retention.audit);
 }
 
 void read_sales(YamlReader& r, const YAML::Node& root, Config& c) {

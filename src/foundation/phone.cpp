@@ -1,5 +1,6 @@
 #include "cxgate/foundation/phone.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -85,6 +86,41 @@ std::string region_for_locale(std::string_view locale) {
     if (lang == "sv") return "SE";
     if (lang == "en") return "GB";
     return "";
+}
+
+std::vector<std::string> spellings(std::string_view e164) {
+    std::vector<std::string> out;
+    auto add = [&out](std::string s) {
+        if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end())
+            out.push_back(std::move(s));
+    };
+    add(std::string(e164));
+    if (e164.size() < 2 || e164.front() != '+') return out;
+    add(std::string(e164.substr(1)));
+    add("00" + std::string(e164.substr(1)));
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util.Parse(std::string(e164), "", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return out;
+    std::string formatted;
+    for (auto format : {PhoneNumberUtil::NATIONAL, PhoneNumberUtil::INTERNATIONAL}) {
+        util.Format(number, format, &formatted);
+        add(formatted);
+        std::string digits;
+        for (char c : formatted)
+            if (std::isdigit(static_cast<unsigned char>(c)) || c == '+') digits += c;
+        add(digits);
+    }
+    return out;
+}
+
+std::string redact(std::string_view address) {
+    const auto at = address.find('@');
+    if (at != std::string_view::npos)
+        return std::string(address.substr(0, std::min<size_t>(at, 1))) + "***" +
+               std::string(address.substr(at));
+    if (address.size() <= 6) return std::string(address.size(), '*');
+    return std::string(address.substr(0, 4)) + std::string(address.size() - 6, '*') +
+           std::string(address.substr(address.size() - 2));
 }
 
 }  // namespace cxgate::phone

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cxgate/foundation/authorization.hpp"
+#include "cxgate/foundation/crypto.hpp"
 #include "cxgate/foundation/random.hpp"
 #include "cxgate/http/services.hpp"
 
@@ -12,11 +13,12 @@ TokenCheck check_token(const Request& request, const config::Config& config, con
     auto credentials =
         authorization::credentials(request[beast_http::field::authorization], "Bearer");
     if (!credentials) return TokenCheck::missing;
-    const std::string token(*credentials);
-    // Every token is compared, so the time taken says nothing of which one matched.
+    // Digests are compared, each one, in constant time: the time taken says nothing of
+    // which token matched or how much of one did.
+    const auto digest = crypto::sha256_hex(*credentials);
     const config::ApiToken* match = nullptr;
     for (const auto& t : config.api_tokens)
-        if (constant_time_equals(token, t.value)) match = &t;
+        if (crypto::constant_time_equals(digest, t.sha256)) match = &t;
     if (!match) return TokenCheck::wrong;
     return match->allows(scope) ? TokenCheck::ok : TokenCheck::lacks_scope;
 }

@@ -88,4 +88,14 @@ bool over_https(const Request& request, const config::Config& config) {
            boost::beast::iequals(request["X-Forwarded-Proto"], "https");
 }
 
+std::string client_address(const Request& request, const Target& target,
+                           const config::Config& config) {
+    if (config.server.max_connections_per_address != 0) return target.client;
+    std::string_view forwarded = request["X-Forwarded-For"];
+    const auto comma = forwarded.rfind(',');
+    if (comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
+    while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
+    return forwarded.empty() ? target.client : std::string(forwarded.substr(0, 64));
+}
+
 }  // namespace cxgate::http

@@ -37,18 +37,6 @@ Response login_form(const Request& request, const config::Config& config, status
     return res;
 }
 
-// Behind a reverse proxy (server.max_connections_per_address: 0, see ServerConfig) every
-// connection comes from the proxy: the client is the last address it put in
-// X-Forwarded-For.
-std::string client_of(const Request& request, const Target& target, const config::Config& config) {
-    if (config.server.max_connections_per_address != 0) return target.client;
-    std::string_view forwarded = request["X-Forwarded-For"];
-    const auto comma = forwarded.rfind(',');
-    if (comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
-    while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
-    return forwarded.empty() ? target.client : std::string(forwarded.substr(0, 64));
-}
-
 }  // namespace
 
 asio::awaitable<Reply> get_login(const Request& request, Services& s, const Target&) {
@@ -77,7 +65,7 @@ asio::awaitable<Reply> post_login(const Request& request, Services& s, const Tar
         co_return login_form(request, *config, status::unauthorized, email, w.wrong_login);
 
     const auto account = accounts::account_key(email);
-    const auto address = accounts::address_key(client_of(request, target, *config));
+    const auto address = accounts::address_key(client_address(request, target, *config));
     const auto now = s.clock.now().time_since_epoch().count();
     struct Attempt {
         std::optional<store::UserRow> user;

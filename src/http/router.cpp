@@ -5,6 +5,8 @@
 
 #include "cxgate/foundation/url.hpp"
 #include "cxgate/http/answer_page.hpp"
+#include "cxgate/http/callers.hpp"
+#include "cxgate/http/guess_throttle.hpp"
 #include "cxgate/http/routes.hpp"
 #include "cxgate/http/sources.hpp"
 
@@ -46,6 +48,9 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/v1/targets", get_targets);
     routes.add({verb::get, verb::head}, "/v1/sales/win-rates", get_win_rates);
     routes.add({verb::get, verb::head}, "/v1/sales/retention", get_retention);
+    routes.add({verb::post}, "/v1/privacy/export", post_privacy_export);
+    routes.add({verb::post}, "/v1/privacy/forget", post_privacy_forget);
+    routes.add({verb::get, verb::head}, "/v1/privacy/audit", get_privacy_audit);
     routes.add({verb::post}, "/v1/clock", post_clock);
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/inbound", webhook_inbound);
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/status", webhook_status);
@@ -85,8 +90,20 @@ asio::awaitable<Response> handle_request(Request request, Services& s, std::stri
     target.path = std::move(path);
     target.query = url::parse_form(query);
     auto match = api_routes().match(request.method(), target.path);
+    // Guessing tokens and links is slowed per address (guess_throttle.hpp), on real time.
+    const bool guarded = GuessThrottle::guarded(target.path);
+    const std::string address =
+        guarded ? client_address(request, target, *s.config()) : std::string();
+    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
     Reply reply;
-    if (!match.handler) {
+    if (const auto wait = guarded ? s.guesses.retry_after(address, wall) : 0; wait > 0) {
+        ApiError error{beast_http::status::too_many_requests,
+                       "too many failed attempts from this address; try again later"};
+        error.headers.emplace_back(beast_http::field::retry_after, std::to_string(wait));
+        reply = std::move(error);
+    } else if (!match.handler) {
         reply = match.allow.empty()
                     ? ApiError{beast_http::status::not_found, "no route for " + target.path}
                     : method_not_allowed(std::move(match.allow));
@@ -103,6 +120,10 @@ asio::awaitable<Response> handle_request(Request request, Services& s, std::stri
         }
     }
     auto response = to_response(request, std::move(reply));
+    // A 401 counts only when a credential was offered: a missing one is not a guess.
+    if (guarded && GuessThrottle::failed_guess(target.path, response.result_int()) &&
+        (response.result_int() != 401 || !request[beast_http::field::authorization].empty()))
+        s.guesses.failure(address, wall);
     prepare(response, request.method());
     co_return response;
 }

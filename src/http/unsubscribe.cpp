@@ -5,6 +5,8 @@
 // must not spend it.
 #include <spdlog/spdlog.h>
 
+#include "cxgate/foundation/phone.hpp"
+
 #include "cxgate/foundation/html.hpp"
 #include "cxgate/foundation/links.hpp"
 #include "cxgate/http/access.hpp"
@@ -50,7 +52,7 @@ asio::awaitable<Reply> unsubscribe(const Request& request, Services& s, const Ta
         return db.opt_out_address(addr, "one-click unsubscribe", now);
     };
     co_await s.writer.execute(std::move(job));
-    spdlog::info("unsubscribed {} by one-click link", *address);
+    spdlog::info("unsubscribed {} by one-click link", phone::redact(*address));
     res.body() =
         "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">"
         "<p>Unsubscribed. / Tilaus peruttu. / Avslutat.</p>";

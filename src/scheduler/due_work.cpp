@@ -9,6 +9,7 @@
 #include "cxgate/engine/plan.hpp"
 #include "cxgate/engine/recurring.hpp"
 #include "cxgate/foundation/phone.hpp"
+#include "cxgate/privacy/retention.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/scheduler/target_watch.hpp"
 #include "cxgate/templates/compose.hpp"
@@ -260,6 +261,9 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     out.target_alerts = targets.alerts;
     out.queued_messages.insert(out.queued_messages.end(), targets.queued_messages.begin(),
                                targets.queued_messages.end());
+    // Retention: once a day, a batch of each kind per pass until nothing is past its age.
+    const auto retention = privacy::apply_retention(db, config.retention, now, limit);
+    out.retention = retention.removed;
     // Messages queued earlier that were never handed to a channel (the dispatcher's
     // queue was full, or the daemon stopped) are picked up again here.
     // Added to what this pass created (the dispatcher ignores ids it already holds):
@@ -271,6 +275,7 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     out.next_due = db.next_due();
     if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))
         out.next_due = recurring.next_due;
+    if (retention.more) out.next_due = now;
     return out;
 }
 

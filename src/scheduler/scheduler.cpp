@@ -71,6 +71,11 @@ asio::awaitable<void> Scheduler::loop() {
         if (result.targets_checked)
             spdlog::info("weekly targets: {} judged, {} missed or dropped", result.targets_checked,
                          result.target_alerts);
+        if (const auto& n = result.retention; n.total() > 0)
+            spdlog::info(
+                "retention: removed {} events, {} messages, {} comments, {} replies, {} audit "
+                "rows past their age",
+                n.events, n.messages, n.comments, n.inbound, n.audit);
         if (!result.schedule_events.empty() || !result.schedule_rejected.empty()) {
             int scheduled = 0, suppressed = 0;
             for (const auto& outcome : result.schedule_events)

@@ -316,6 +316,29 @@ CREATE TABLE login_failures (
   locked_until INTEGER NOT NULL
 );
 )sql",
+    // 14: personal data (personal_data.hpp): one person's rows found by phone, email and
+    //     survey without a scan (cxgate forget, export-person); each kind of data by age for
+    //     retention; the audit of erasures, exports and retention runs, without the data.
+    R"sql(
+CREATE INDEX contacts_by_phone ON contacts (phone) WHERE phone IS NOT NULL;
+CREATE INDEX contacts_by_email ON contacts (email) WHERE email IS NOT NULL;
+CREATE INDEX inbound_by_from ON inbound (from_addr);
+CREATE INDEX inbound_by_survey ON inbound (survey_id) WHERE survey_id IS NOT NULL;
+CREATE INDEX inbound_by_time ON inbound (received_at);
+CREATE INDEX messages_unattached ON messages (address) WHERE survey_id IS NULL;
+CREATE INDEX messages_by_created ON messages (created_at);
+CREATE INDEX events_by_received ON events (received_at);
+CREATE INDEX surveys_by_commented ON surveys (commented_at) WHERE comment IS NOT NULL;
+CREATE TABLE privacy_audit (
+  id       INTEGER PRIMARY KEY,
+  at       INTEGER NOT NULL,
+  action   TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  selector TEXT NOT NULL,
+  counts   TEXT NOT NULL
+);
+CREATE INDEX privacy_audit_by_time ON privacy_audit (at);
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.
@@ -329,6 +352,9 @@ void configure(SQLite::Database& db) {
     // 202/200 only after COMMIT returns, so the commit must be on disk by then.
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
+    // Deleted and overwritten rows are zeroed in the file, so an erased person's phone
+    // number or comment cannot be read back from free pages (cxgate forget, retention).
+    db.exec("PRAGMA secure_delete=ON");
     // SQLite's default page cache is 2 MiB: a few tens of thousands of open surveys and
     // their indexes no longer fit and every lookup became a pread. 64 MiB of cache and
     // reads through mmap keep the working set in memory.

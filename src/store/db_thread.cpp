@@ -79,6 +79,18 @@ void DbThread::run() {
     }
 }
 
+void DbThread::scrub_after_commit() {
+    try {
+        if (!store_->scrub_log())
+            spdlog::warn(
+                "erased data: the WAL is still in use by a reader; its older copies "
+                "go at the next checkpoint");
+    } catch (const std::exception& e) {
+        // The batch is committed: a failed checkpoint must not fail its jobs.
+        spdlog::warn("erased data: checkpoint of the WAL failed: {}", e.what());
+    }
+}
+
 void DbThread::run_batch(std::deque<Job>& batch) {
     std::vector<std::exception_ptr> errors(batch.size());
     if (mode_ == Mode::reader) {
@@ -105,6 +117,9 @@ void DbThread::run_batch(std::deque<Job>& batch) {
                 }
             }
             db_->exec("COMMIT");
+            // Erased personal data leaves no older copy in the WAL once its callers hear
+            // it is gone (personal_data.hpp).
+            if (store_->scrub_pending()) scrub_after_commit();
         } catch (...) {
             // The commit itself failed (disk full, I/O error): nothing of the batch is
             // durable, so every job fails and no caller acknowledges anything.

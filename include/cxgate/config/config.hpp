@@ -284,6 +284,17 @@ struct Fatigue {
     timing::Delay per{timing::Delay::Unit::days, 14};
 };
 
+// How long each kind of personal data is kept (`retention:`), in seconds of age; empty:
+// kept until erased. Applied once a day by the scheduler (privacy/retention.hpp).
+struct Retention {
+    std::optional<std::int64_t> events;    // an event's row, payload and all, by when received
+    std::optional<std::int64_t> messages;  // a finished message (address, text), by creation
+    std::optional<std::int64_t> comments;  // a survey's "why?" comment (the score stays)
+    std::optional<std::int64_t> inbound;   // a reply as received (sender, text)
+    std::optional<std::int64_t> audit;     // a row of the privacy audit
+    bool any() const { return events || messages || comments || inbound || audit; }
+};
+
 // What one request and one client may take, so nobody can lock everyone else out
 // (http/server.hpp says how the bounds are enforced).
 struct ServerConfig {
@@ -317,16 +328,22 @@ struct StoreConfig {
 };
 
 // What an API token may do. `ingest`: post events and the sandbox's replies; `read`: surveys,
-// responses and every report; `admin`: change markers and the test clock. A token written
+// responses and every report; `admin`: change markers, a person's data (export, erasure)
+// and the test clock. A token written
 // as a plain "${ENV}" may do all three, as every token could before scopes.
 enum class Scope : unsigned { ingest = 1, read = 2, admin = 4 };
 inline constexpr unsigned kAllScopes = 7;
 std::string_view to_string(Scope scope);
 
+// A token is checked by its SHA-256 only: the daemon compares the digest of what a request
+// presents with each token's, so a token configured as `sha256:` (its digest, not the
+// token) never exists in the daemon's memory or environment at all.
 struct ApiToken {
-    std::string value;
+    std::string value;   // the token, when given by ${ENV} (the CLI calls the daemon with it)
+    std::string sha256;  // lower-case hex digest of the token
     unsigned scopes = kAllScopes;
     bool allows(Scope scope) const { return (scopes & static_cast<unsigned>(scope)) != 0; }
+    static ApiToken from_value(std::string value, unsigned scopes = kAllScopes);
 };
 
 struct Config {
@@ -348,6 +365,7 @@ struct Config {
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars
     std::optional<Fatigue> fatigue;
+    Retention retention;
     Sales sales;
     std::vector<Theme> themes;  // in the order the file lists them
     std::vector<Flow> flows;

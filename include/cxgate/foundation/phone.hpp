@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cxgate::phone {
 
@@ -19,6 +20,15 @@ struct Normalized {
 // number is not valid for its region.
 std::optional<Normalized> normalize(std::string_view raw, std::string_view default_region,
                                     std::string* error);
+
+// Every way an E.164 number is commonly written, so that a search for one person finds
+// the rows where a provider or a CRM spelled it its own way: "+358401234567",
+// "358401234567", "00358401234567", "040 1234567", "0401234567", "+358 40 1234567".
+std::vector<std::string> spellings(std::string_view e164);
+
+// An address for a log line: enough to tell two apart, not enough to reach the person
+// ("+358*******67", "a***@example.com"). Logs outlive an erasure (cxgate forget).
+std::string redact(std::string_view address);
 
 // Region for a survey locale: "fi" -> "FI", "sv" -> "SE", "en" -> "GB", else "".
 std::string region_for_locale(std::string_view locale);

@@ -11,6 +11,7 @@
 #include "cxgate/accounts/roles.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/http/api_error.hpp"
+#include "cxgate/http/route_table.hpp"
 #include "cxgate/net.hpp"
 
 namespace cxgate::http {
@@ -37,6 +38,12 @@ std::optional<ApiError> narrow(const Caller& caller, std::map<std::string, std::
 // 403 unless the caller sees every result (a token, an admin or a manager).
 std::optional<ApiError> needs_everything(const Caller& caller, const Request& request,
                                          Services& services);
+
+// Who sent the request, for throttling: the connection's address, or behind a reverse proxy
+// (server.max_connections_per_address: 0, see ServerConfig), where every connection comes
+// from the proxy, the last address it put in X-Forwarded-For.
+std::string client_address(const Request& request, const Target& target,
+                           const config::Config& config);
 
 // Whether the request reached the daemon over HTTPS (the public URL says https, or the
 // reverse proxy in front says X-Forwarded-Proto: https): then cookies are Secure.

@@ -35,6 +35,14 @@ asio::awaitable<Reply> get_targets(const Request& request, Services& services,
 asio::awaitable<Reply> get_compare(const Request& request, Services& services,
                                    const Target& target);
 
+// privacy_api.cpp (admin scope): one person's data as JSON, its erasure, and the audit.
+asio::awaitable<Reply> post_privacy_export(const Request& request, Services& services,
+                                           const Target& target);
+asio::awaitable<Reply> post_privacy_forget(const Request& request, Services& services,
+                                           const Target& target);
+asio::awaitable<Reply> get_privacy_audit(const Request& request, Services& services,
+                                         const Target& target);
+
 // login.cpp: the dashboard's login form (GET, POST /login) and POST /logout.
 asio::awaitable<Reply> get_login(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> post_login(const Request& request, Services& services, const Target& target);

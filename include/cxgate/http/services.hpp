@@ -10,6 +10,7 @@
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/clock.hpp"
+#include "cxgate/http/guess_throttle.hpp"
 #include "cxgate/http/log_limit.hpp"
 #include "cxgate/http/password_checks.hpp"
 #include "cxgate/scheduler/scheduler.hpp"
@@ -46,6 +47,7 @@ struct Services {
     long long started_at = 0;
     std::string link_secret;  // verifies unsubscribe and answer links
     LogLimiter refusal_log;   // see log_refusal() in router.hpp
+    GuessThrottle guesses{};  // failed tokens and links per address (guess_throttle.hpp)
     // Login passwords are checked on threads of their own (password_checks.hpp).
     std::shared_ptr<PasswordChecks> password_checks = std::make_shared<PasswordChecks>();
 };

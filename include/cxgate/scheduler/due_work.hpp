@@ -29,6 +29,8 @@ struct PassResult {
     // planned), and people whose event was refused, with the reason.
     std::vector<engine::EventOutcome> schedule_events;
     std::vector<std::string> schedule_rejected;
+    // Retention: what this pass removed for being older than allowed.
+    store::RetentionCounts retention;
 };
 
 PassResult run_due_work(store::Store& db, const config::Config& config, store::Seconds now,

@@ -106,6 +106,7 @@ class DbThread {
     bool push(Job job, Origin origin);
     void run();
     void run_batch(std::deque<Job>& batch);
+    void scrub_after_commit();
 
     std::unique_ptr<SQLite::Database> db_;
     std::unique_ptr<SqliteStore> store_;  // jobs see the connection only through it

@@ -156,10 +156,34 @@ class SqliteStore final : public Store {
     void set_login_failures(const std::string& key, const LoginFailures& failures) override;
     void clear_login_failures(const std::string& key) override;
 
+    // PersonalData
+    PersonTraces find_person(const PersonSelector& selector) override;
+    std::vector<EventRow> events_of(const PersonTraces& traces) override;
+    std::vector<SurveyRow> surveys_of(const PersonTraces& traces) override;
+    std::vector<MessageRow> messages_of(const PersonTraces& traces) override;
+    std::vector<StoredInbound> inbound_of(const PersonTraces& traces) override;
+    std::vector<std::string> optouts_of(const PersonTraces& traces) override;
+    ErasureCounts erase_person(const PersonTraces& traces, const ErasureOptions& options,
+                               Seconds now) override;
+    RetentionCounts apply_retention(const RetentionCutoffs& cutoffs, size_t limit) override;
+    std::int64_t add_privacy_audit(const PrivacyAuditRow& row) override;
+    void set_privacy_audit_counts(std::int64_t id, const std::string& counts) override;
+    std::vector<PrivacyAuditRow> privacy_audit(size_t limit) override;
+    bool scrub_log() override;
+    // Whether a job since the last scrub_log() erased personal data: the writer thread then
+    // scrubs the log right after committing (db_thread.cpp).
+    bool scrub_pending() const { return scrub_pending_; }
+
   private:
+    // The opt-out an erasure keeps for `address` ("erased:" + keyed hash); "" when no
+    // erasure has made the key yet and `create` is false.
+    std::string erased_optout_key(const std::string& address, bool create);
+
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;
     bool owns_statement_cache_ = false;
+    std::string privacy_key_;  // settings' privacy_key, once read
+    bool scrub_pending_ = false;
 };
 
 }  // namespace cxgate::store

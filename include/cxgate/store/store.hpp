@@ -15,6 +15,7 @@
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/personal_data.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/store/rollups.hpp"
 #include "cxgate/store/sales.hpp"
@@ -40,7 +41,8 @@ class Store : public Records,
               public ChangeMarks,
               public SalesLog,
               public TargetChecks,
-              public UserDirectory {
+              public UserDirectory,
+              public PersonalData {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -38,7 +38,7 @@ struct Fixture {
     std::shared_ptr<config::Config> config = [] {
         auto c = std::make_shared<config::Config>();
         c->server.public_url = "https://cx.example.com/";
-        c->api_tokens = {config::ApiToken{"api-token-1"}};
+        c->api_tokens = {config::ApiToken::from_value("api-token-1")};
         return c;
     }();
 

@@ -270,6 +270,27 @@ TEST_CASE("config: api_tokens are ${ENV} references of at least 16 characters, e
     CHECK(has(bad.diagnostics, "cxgate.yaml:2:"));
     CHECK(has(bad.diagnostics, "\"write\" is not one of ingest, read, admin"));
     CHECK(has(bad.diagnostics, "missing \"token\""));
+
+    // A token given by its SHA-256 only: the daemon never holds the token itself, and a
+    // malformed digest or a token given both ways is named at its place.
+    const std::string digest =
+        "8D5E957F297893487BD98FA830FA6413B2C2BE4EF0E3A2D1F8B5F4C5D7E8F9A0";  // any 64 hex
+    auto hashed = with("  - { sha256: \"" + digest + "\", scopes: [read] }\n");
+    INFO(hashed.diagnostics.to_string());
+    REQUIRE(hashed.config);
+    const auto& by_digest = hashed.config->api_tokens.front();
+    CHECK(by_digest.value.empty());
+    CHECK(by_digest.sha256 == "8d5e957f297893487bd98fa830fa6413b2c2be4ef0e3a2d1f8b5f4c5d7e8f9a0");
+    CHECK(by_digest.allows(cxgate::config::Scope::read));
+    CHECK_FALSE(by_digest.allows(cxgate::config::Scope::ingest));
+    auto short_digest = with("  - { sha256: abc123, scopes: [read] }\n");
+    CHECK(
+        has(short_digest.diagnostics, "cxgate.yaml:2:15: error: \"sha256\": the token's SHA-256"));
+    auto both = with("  - { token: \"${CXGATE_TEST_TOKEN}\", sha256: \"" + digest + "\" }\n");
+    CHECK(has(both.diagnostics, "give \"token\" or \"sha256\", not both"));
+    // A token given by value is kept with its digest too.
+    CHECK(ok.config->api_tokens.front().sha256 ==
+          "c3b8014dfbaca5102450e12e220d3d0a205d3fa2742c41c127627d2e0dc21ccb");
 }
 
 TEST_CASE("config: without need_secrets an unset ${ENV} is empty and lengths are not checked") {
