@@ -11,6 +11,16 @@ const config::Step* step_of(const config::Config& config, const store::SurveyRow
     return flow ? flow->find_step(survey.step) : nullptr;
 }
 
+// What an alert may tell of an anonymous survey: the answer, not who gave it.
+store::SurveyRow nameless(const store::SurveyRow& survey) {
+    auto copy = survey;
+    copy.contact_id = "anonymous";
+    copy.contact_name.clear();
+    copy.address.clear();
+    copy.deal_id.clear();
+    return copy;
+}
+
 // The address of a person on a channel: email for email channels, phone for SMS.
 std::string address_on(const config::ChannelConfig& channel, const std::string& email,
                        const std::string& phone) {
@@ -69,8 +79,10 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
             if (skipped) skipped->push_back(target);
             continue;
         }
-        // Alerts are read by staff, so they use the daemon's default locale.
-        auto rendered = templates::render(config, survey, "alert", config.defaults.locale);
+        // Alerts are read by staff, so they use the daemon's default locale. An anonymous
+        // survey's alert says what was answered, never by whom.
+        auto rendered = templates::render(config, survey.anonymous ? nameless(survey) : survey,
+                                          "alert", config.defaults.locale);
         store::MessageRow m;
         m.survey_id = survey.id;
         m.kind = "alert";

@@ -23,7 +23,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
     r.check_keys(*root,
                  {"flow", "timezone", "send_window", "recontact", "steps", "description",
-                  "calendar", "extra_days_off", "priority", "arbitration", "schedule"},
+                  "calendar", "extra_days_off", "priority", "arbitration", "schedule", "anonymous"},
                  "a flow");
     Flow f;
     f.file = display;
@@ -41,6 +41,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (auto w = read_window(r, *root, "send_window")) f.send_window = *w;
     f.recontact = r.delay(*root, "recontact");
     f.priority = r.integer(*root, "priority", -1000, 1000).value_or(0);
+    f.anonymous = r.boolean(*root, "anonymous").value_or(false);
     f.arbitration = c.defaults.arbitration;
     if (auto d = r.delay(*root, "arbitration")) f.arbitration = *d;
 

@@ -46,6 +46,7 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
     s.event_type = e.type;
     s.flow = d.flow->name;
     s.flow_version = d.flow->version;
+    s.anonymous = d.flow->anonymous;
     s.step = d.step->id;
     const auto& first = d.step->first();
     s.metric = metrics::to_string(first.metric);
@@ -169,6 +170,7 @@ json survey_json(const store::SurveyRow& s) {
     if (!s.comment.empty()) j["comment"] = s.comment;
     if (!s.staff_id.empty()) j["staff"] = s.staff_id;
     if (!s.deal_id.empty()) j["deal_id"] = s.deal_id;
+    if (s.anonymous) j["anonymous"] = true;
     if (!s.suppressed_by.empty()) j["suppressed_by"] = s.suppressed_by;
     if (s.held_by) j["waiting_for"] = *s.held_by;
     if (s.superseded_by) j["superseded_by"] = *s.superseded_by;

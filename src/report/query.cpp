@@ -197,6 +197,10 @@ std::vector<ReportRow> run_report(store::Store& db, const config::Config& config
         }
         if (step_dimension < query.by.size())
             row.target = target_of(config, flow, cell[step_dimension], index, row.result.metric);
+        // An anonymous flow's cell of a few answers would point at the people who gave them.
+        if (const auto* f = config.find_flow(flow);
+            f && f->anonymous && row.result.n < config::kAnonymousMinimum)
+            continue;
         rows.push_back(std::move(row));
     }
     return rows;

@@ -318,7 +318,13 @@ CREATE TABLE login_failures (
 )sql",
     // 14: personal data (personal_data.hpp): one person's rows found by phone, email and
     //     survey without a scan (cxgate forget, export-person); each kind of data by age for
-    //     retention; the audit of erasures, exports and retention runs, without the data.
+    //     retention; the audit of erasures, exports and retention runs, without the data;
+    //     anonymous surveys (a flow's anonymous: true), unlinked from their person by
+    //     triggers once closed, whichever code path closes them: no contact, address,
+    //     event, deal or neighbouring survey; the messages to the person and their
+    //     replies emptied and detached (an alert, to staff and naming nobody, stays); the event's
+    //     and the replies' times cut to the day, so no join on time
+    //     finds them again.
     R"sql(
 CREATE INDEX contacts_by_phone ON contacts (phone) WHERE phone IS NOT NULL;
 CREATE INDEX contacts_by_email ON contacts (email) WHERE email IS NOT NULL;
@@ -338,6 +344,50 @@ CREATE TABLE privacy_audit (
   counts   TEXT NOT NULL
 );
 CREATE INDEX privacy_audit_by_time ON privacy_audit (at);
+ALTER TABLE surveys ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER anonymous_unlink AFTER UPDATE ON surveys
+WHEN new.anonymous = 1
+ AND new.state IN ('commented', 'closed', 'expired', 'superseded', 'opted_out', 'failed',
+                   'suppressed')
+ AND (new.address IS NOT NULL OR new.contact_id <> 'anonymous' OR new.contact_name IS NOT NULL
+      OR new.event_id <> 'anonymous' OR new.deal_id IS NOT NULL OR new.held_by IS NOT NULL
+      OR new.superseded_by IS NOT NULL OR new.suppressed_by IS NOT NULL)
+BEGIN
+  UPDATE events SET contact_id = 'anonymous', body = '{}',
+         occurred_at = occurred_at - occurred_at % 86400,
+         received_at = received_at - received_at % 86400
+   WHERE id = new.event_id;
+  UPDATE inbound SET from_addr = '', text = '', survey_id = NULL,
+         received_at = received_at - received_at % 86400
+   WHERE survey_id = new.id;
+  UPDATE messages SET address = '', subject = NULL, body = '', provider_id = NULL,
+         survey_id = NULL
+   WHERE survey_id = new.id AND kind <> 'alert'
+     AND state IN ('sent', 'delivered', 'failed', 'cancelled', 'unknown');
+  UPDATE surveys SET contact_id = 'anonymous', contact_name = NULL, address = NULL,
+         event_id = 'anonymous', deal_id = NULL, held_by = NULL, superseded_by = NULL,
+         suppressed_by = NULL
+   WHERE id = new.id;
+END;
+CREATE TRIGGER anonymous_message_done AFTER UPDATE OF state ON messages
+WHEN new.survey_id IS NOT NULL AND new.address <> '' AND new.kind <> 'alert'
+ AND new.state IN ('sent', 'delivered', 'failed', 'cancelled', 'unknown')
+ AND EXISTS (SELECT 1 FROM surveys s WHERE s.id = new.survey_id AND s.anonymous = 1
+             AND s.address IS NULL)
+BEGIN
+  UPDATE messages SET address = '', subject = NULL, body = '', provider_id = NULL,
+         survey_id = NULL
+   WHERE id = new.id;
+END;
+CREATE TRIGGER anonymous_inbound AFTER INSERT ON inbound
+WHEN new.survey_id IS NOT NULL
+ AND EXISTS (SELECT 1 FROM surveys s WHERE s.id = new.survey_id AND s.anonymous = 1
+             AND s.address IS NULL)
+BEGIN
+  UPDATE inbound SET from_addr = '', text = '', survey_id = NULL,
+         received_at = received_at - received_at % 86400
+   WHERE id = new.id;
+END;
 )sql",
 };
 

@@ -25,7 +25,7 @@ const char* kSurveyColumns =
     "expires_at, sent_at, answered_at, commented_at, closed_at, score, comment, retries, "
     "reminders_sent, reminders_max, next_reminder_at, comment_until, alert_state, alert_due_at, "
     "created_at, updated_at, deal_id, timezone, held_by, suppressed_by, template, questions, "
-    "question, superseded_by, wait_until, sent_day, sent_day_end";
+    "question, superseded_by, wait_until, sent_day, sent_day_end, anonymous";
 
 // Columns after id, for INSERT placeholders and the UPDATE's WHERE index.
 int survey_column_count() {
@@ -127,6 +127,7 @@ void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     if (r.sent_at) sent_day = local_day_of(*r.sent_at, r.timezone);
     bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->start) : std::nullopt);
     bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->end) : std::nullopt);
+    st.bind(i++, r.anonymous ? 1 : 0);
 }
 
 SurveyRow read_survey(SQLite::Statement& st) {
@@ -183,6 +184,8 @@ SurveyRow read_survey(SQLite::Statement& st) {
     r.superseded_by = optional_int(st.getColumn(i++));
     r.wait_until = optional_int(st.getColumn(i++));
     // sent_day, sent_day_end: derived from sent_at for the rollups, never read back.
+    i += 2;
+    r.anonymous = st.getColumn(i++).getInt() != 0;
     return r;
 }
 

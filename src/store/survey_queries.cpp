@@ -138,7 +138,8 @@ std::optional<std::string> SqliteStore::latest_locale(const std::string& address
 }
 
 std::vector<SurveyRow> SqliteStore::answered_surveys(const ResponsePage& page) {
-    std::string where = "score IS NOT NULL";
+    // An anonymous survey is listed once it is unlinked from its person (personal_data.hpp).
+    std::string where = "score IS NOT NULL AND NOT (anonymous = 1 AND address IS NOT NULL)";
     std::vector<std::string> args;
     if (!page.flow.empty()) {
         where += " AND flow = ?";

@@ -7,9 +7,10 @@ the database file, its WAL and the dispatcher's journal finds neither her number
 spelling), her name nor her comment, while the report still counts her score. Retention
 (comments: 30d, inbound: 10d) then clears Olli's comment and reply once they are past age,
 and not a day before. A read token cannot post events or erase anyone; an ingest token
-cannot read responses.
+cannot read responses. Every HTML page carries the security headers.
 """
 import glob
+import http.client
 import json
 import os
 
@@ -56,6 +57,20 @@ def test(make_daemon, workdir):
     d = make_daemon(config=config, now="2026-11-02T10:00:00+02:00")
     d.env.update(READ_TOKEN=READ_TOKEN, INGEST_TOKEN=INGEST_TOKEN)
     d.start(port=port)
+
+    # Every HTML page carries the security headers: no framing, no sniffing, no referrer.
+    for path in ("/login", "/r/not-a-link", "/u/not-a-link"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path)
+        res = conn.getresponse()
+        res.read()
+        conn.close()
+        check(res.getheader("Content-Type", "").startswith("text/html"), f"{path}: HTML")
+        for header, value in (("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
+                              ("Referrer-Policy", "no-referrer")):
+            check(res.getheader(header) == value, f"{path}: {header}: {res.getheader(header)}")
+        check("frame-ancestors 'none'" in res.getheader("Content-Security-Policy", ""),
+              f"{path}: CSP {res.getheader('Content-Security-Policy')}")
 
     # Scopes: each token does only its own.
     event = {"id": "e-maija", "type": "deal.won", "deal_id": "D1",

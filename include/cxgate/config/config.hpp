@@ -199,9 +199,16 @@ struct Flow {
     std::string calendar_name;
     timing::Calendar calendar;  // holidays of the named calendars + extra days off
     std::optional<Schedule> schedule;
+    // eNPS and other surveys of people who must not be named in their answers: once a
+    // survey closes nothing links its answer to the person, alerts name nobody, and groups
+    // of fewer than kAnonymousMinimum answers are not shown (store/personal_data.hpp).
+    bool anonymous = false;
     std::vector<Step> steps;
     const Step* find_step(const std::string& id) const;
 };
+
+// Reports leave out a cell of an anonymous flow with fewer answers than this.
+inline constexpr int kAnonymousMinimum = 5;
 
 // A CRM webhook source (cxgate.yaml `sources:`): how to turn its body into an event.
 // The parsing and the mapping live in config/sources.cpp and engine/source_mapping.cpp.

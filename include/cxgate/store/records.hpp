@@ -60,6 +60,8 @@ struct SurveyRow {
     // Held (held_by) with on_waiting: wait: it goes at this instant at the latest,
     // superseding the survey it waits for.
     std::optional<Seconds> wait_until;
+    // Of an anonymous flow: unlinked from the person once it closes (personal_data.hpp).
+    bool anonymous = false;
 };
 
 int question_count(const SurveyRow& s);

@@ -343,7 +343,8 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
 DROP INDEX contacts_by_phone; DROP INDEX contacts_by_email; DROP INDEX inbound_by_from;
 DROP INDEX inbound_by_survey; DROP INDEX inbound_by_time; DROP INDEX messages_unattached;
 DROP INDEX messages_by_created; DROP INDEX events_by_received; DROP INDEX surveys_by_commented;
-DROP TABLE privacy_audit;
+DROP TABLE privacy_audit; DROP TRIGGER anonymous_unlink; DROP TRIGGER anonymous_message_done;
+DROP TRIGGER anonymous_inbound; ALTER TABLE surveys DROP COLUMN anonymous;
 DROP TABLE sessions; DROP TABLE users; DROP TABLE login_failures; DROP INDEX surveys_by_answered;
 DROP TRIGGER answer_rollups_insert; DROP TRIGGER answer_rollups_update;
 DROP TRIGGER answer_rollups_delete; DROP TRIGGER answer_rollups_survey;
