@@ -110,14 +110,12 @@ int forget_command(const PrivacyOptions& o) {
         return 0;
     }
     const auto& n = done.counts;
-    std::cout << "erased (audit " << done.audit_id << "): " << n.contacts << " contact(s), "
-              << n.events << " event payload(s), " << n.messages << " message(s), " << n.inbound
-              << " repl(ies), " << n.clicks << " click(s); " << n.surveys << " survey(s) "
-              << (o.drop_answers
-                      ? "deleted with " + std::to_string(n.answers_dropped) + " answer(s)"
-                      : "kept as anonymous scores")
-              << (n.closed ? ", " + std::to_string(n.closed) + " of them closed before their end"
-                           : "")
+    std::cout << "erased (audit " << done.audit_id << "): contacts " << n.contacts
+              << ", event payloads " << n.events << ", messages " << n.messages << ", replies "
+              << n.inbound << ", clicks " << n.clicks << "; surveys " << n.surveys
+              << (o.drop_answers ? " deleted with " + std::to_string(n.answers_dropped) + " answers"
+                                 : " kept as anonymous scores")
+              << (n.closed ? " (" + std::to_string(n.closed) + " closed before their end)" : "")
               << (n.optouts ? "; the opt-out stays in force as a keyed hash" : "") << "\n";
     if (!scrubbed) {
         std::cerr << "cxgate forget: the database's write-ahead log is still in use, so older "

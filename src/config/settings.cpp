@@ -5,11 +5,28 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "cxgate/foundation/crypto.hpp"
 #include "loader.hpp"
 
 namespace cxgate::config::detail {
+
+namespace {
+
+// A delay as elapsed seconds; nullopt for business days (not elapsed time) and for none.
+std::optional<std::int64_t> elapsed_seconds(const timing::Delay& d) {
+    using U = timing::Delay::Unit;
+    const std::int64_t unit = d.unit == U::seconds   ? 1
+                              : d.unit == U::minutes ? 60
+                              : d.unit == U::hours   ? 3600
+                              : d.unit == U::days    ? 86400
+                                                     : 0;
+    if (unit == 0 || d.amount < 1) return std::nullopt;
+    return unit * d.amount;
+}
+
+}  // namespace
 
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"defaults\"")) return;
@@ -35,19 +52,12 @@ void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (auto d = r.delay(node, "click_settle")) {
         // Elapsed time, at least a second: a zero window could not tell a scanner's burst
         // of different scores from a click.
-        using U = timing::Delay::Unit;
-        const std::int64_t unit = d->unit == U::seconds   ? 1
-                                  : d->unit == U::minutes ? 60
-                                  : d->unit == U::hours   ? 3600
-                                  : d->unit == U::days    ? 86400
-                                                          : 0;
-        const std::string got = timing::to_string(*d);
-        if (unit == 0 || d->amount <= 0)
+        if (auto seconds = elapsed_seconds(*d))
+            c.defaults.click_settle = std::chrono::seconds{*seconds};
+        else
             r.error(node["click_settle"],
                     "\"click_settle\" must be elapsed time of at least 1s (e.g. 60s, 2m), got \"" +
-                        got + "\"");
-        else
-            c.defaults.click_settle = std::chrono::seconds{unit * d->amount};
+                        timing::to_string(*d) + "\"");
     }
     if (auto names = r.string_list(node, "calendar")) c.defaults.calendars = *names;
     read_days_off(r, node, "extra_days_off", c.defaults.extra_days_off);
@@ -172,20 +182,13 @@ void read_retention(YamlReader& r, const YAML::Node& root, Config& c) {
     auto age = [&](const char* key, std::optional<std::int64_t>& into) {
         auto d = r.delay(node, key);
         if (!d) return;
-        using U = timing::Delay::Unit;
-        const std::int64_t unit = d->unit == U::seconds   ? 1
-                                  : d->unit == U::minutes ? 60
-                                  : d->unit == U::hours   ? 3600
-                                  : d->unit == U::days    ? 86400
-                                                          : 0;
         // Elapsed time: an age counted in business days would keep data longer over
         // holidays, which is not what a retention rule says.
-        if (unit == 0 || d->amount < 1)
+        into = elapsed_seconds(*d);
+        if (!into)
             r.error(node[key], std::string("\"") + key +
                                    "\": an age such as 90d, 400d or 36h (calendar time), got \"" +
                                    timing::to_string(*d) + "\"");
-        else
-            into = unit * d->amount;
     };
     age("events", c.retention.events);
     age("messages", c.retention.messages);

@@ -583,3 +583,22 @@ TEST_CASE("config: a step's targets name its metrics, within their range, and wh
         CHECK(has(r.diagnostics, "alerts.managers: unknown recipient \"nobody\""));
     }
 }
+
+TEST_CASE("config: retention ages are calendar time, each kind on its own, errors at their place") {
+    const std::string flow =
+        "flow: ok\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";
+    ConfigDir dir(flow, "retention:\n  events: 400d\n  comments: 36h\n");
+    auto ok = load(dir.file());
+    INFO(ok.diagnostics.to_string());
+    REQUIRE(ok.config);
+    CHECK(ok.config->retention.events == 400 * 86400);
+    CHECK(ok.config->retention.comments == 36 * 3600);
+    CHECK_FALSE(ok.config->retention.messages);
+    CHECK(ok.config->retention.any());
+
+    ConfigDir bad(flow, "retention:\n  inbound: 10bd\n  messges: 30d\n");
+    auto refused = load(bad.file());
+    CHECK_FALSE(refused.config);
+    CHECK(has(refused.diagnostics, "\"inbound\": an age such as 90d"));
+    CHECK(has(refused.diagnostics, "messges"));
+}
