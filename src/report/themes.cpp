@@ -106,6 +106,17 @@ ThemeReport theme_report(store::Store& db, const config::Config& config, const T
                     .push_back(*c.score);
         }
     }
+    // An anonymous flow's comments are shown only among at least kAnonymousMinimum of them,
+    // and its figures only over as many answers: a few would point at the people.
+    std::map<std::string, int> per_flow;
+    for (const auto& c : report.unmatched) ++per_flow[c.flow];
+    auto too_few = [&config](const std::string& flow, size_t n) {
+        const auto* f = config.find_flow(flow);
+        return f && f->anonymous && n < static_cast<size_t>(config::kAnonymousMinimum);
+    };
+    std::erase_if(report.unmatched, [&](const store::CommentRow& c) {
+        return too_few(c.flow, static_cast<size_t>(per_flow[c.flow]));
+    });
     std::reverse(report.unmatched.begin(), report.unmatched.end());
     if (report.unmatched.size() > query.unmatched_limit)
         report.unmatched.resize(query.unmatched_limit);
@@ -118,6 +129,7 @@ ThemeReport theme_report(store::Store& db, const config::Config& config, const T
         }
         for (const auto& [key, values] : scores[theme.name]) {
             const auto& [flow, metric, min, max, low_is_good] = key;
+            if (too_few(flow, values.size())) continue;
             row.figures.emplace_back(flow, compute(parse_metric(metric).value_or(Metric::csat),
                                                    Scale{min, max}, low_is_good, values));
         }

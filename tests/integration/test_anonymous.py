@@ -1,7 +1,7 @@
 """Anonymous surveys (eNPS) through the real binary. The flow says `anonymous: true`. Five
 employees answer by SMS with a score and a reason; the first one's low score alerts their
-lead. Checked: the alert names nobody; a report shows nothing while fewer than five answers
-are in, and the five once they are; once each survey has closed, nothing in the database
+lead. Checked: the alert names nobody; a report and the comments of the themes page show
+nothing while fewer than five answers are in, and the five once they are; once each survey has closed, nothing in the database
 leads from an employee to their answer (cxgate export-person finds no survey, the answer's
 row holds no contact, address or event), while the contact directory still knows the
 employee for the next quarter.
@@ -44,6 +44,10 @@ def test(make_daemon, workdir):
             report = d.report("enps")
             check(report["rows"] == [], f"{i} answers: nothing shown: {report}")
         check(d.reply(phone, f"Syy numero {i}: liian kiire")["outcome"] == "comment", f"employee {i} says why")
+        status, themes = d.request("GET", "/v1/themes?flow=enps")
+        shown = [c for c in themes["unmatched"]] if status == 200 else None
+        check(status == 200 and (shown == [] if i < 5 else len(shown) == 5),
+              f"{i} comments: the comments are shown only among five: {status} {shown}")
 
     d.advance("20m")  # past the alert's wait for the reason
     alert = d.wait_outbox(lambda m: m["kind"] == "alert", "the low score's alert")[0]
