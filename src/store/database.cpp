@@ -319,6 +319,7 @@ CREATE TABLE login_failures (
     // 14: personal data (personal_data.hpp): one person's rows found by phone, email and
     //     survey without a scan (cxgate forget, export-person); each kind of data by age for
     //     retention; the audit of erasures, exports and retention runs, without the data;
+    //     the key of the erased opt-outs' hashes, made here so reading it is never a write;
     //     anonymous surveys (a flow's anonymous: true), unlinked from their person by
     //     triggers once closed, whichever code path closes them: no contact, address,
     //     event, deal or neighbouring survey; the messages to the person and their
@@ -344,6 +345,7 @@ CREATE TABLE privacy_audit (
   counts   TEXT NOT NULL
 );
 CREATE INDEX privacy_audit_by_time ON privacy_audit (at);
+INSERT OR IGNORE INTO settings (key, value) VALUES ('privacy_key', lower(hex(randomblob(32))));
 ALTER TABLE surveys ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
 CREATE TRIGGER anonymous_unlink AFTER UPDATE ON surveys
 WHEN new.anonymous = 1

@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "columns.hpp"
 #include "cxgate/foundation/crypto.hpp"
 #include "cxgate/foundation/phone.hpp"
-#include "cxgate/foundation/random.hpp"
 #include "cxgate/store/sqlite_store.hpp"
 #include "row_select.hpp"
 #include "statement_cache.hpp"
@@ -85,14 +85,13 @@ const char* kFinishedMessages = "('sent', 'delivered', 'failed', 'cancelled', 'u
 
 }  // namespace
 
-std::string SqliteStore::erased_optout_key(const std::string& address, bool create) {
+std::string SqliteStore::erased_optout_key(const std::string& address) {
+    // Made by migration 14 and never changed: read once per connection.
     if (privacy_key_.empty()) {
         auto get = cached(db_, "SELECT value FROM settings WHERE key = 'privacy_key'");
         if (get->executeStep()) privacy_key_ = get->getColumn(0).getString();
+        if (privacy_key_.empty()) throw std::runtime_error("settings: privacy_key is missing");
     }
-    if (privacy_key_.empty() && create)
-        privacy_key_ = setting("privacy_key", [] { return random_hex(32); });
-    if (privacy_key_.empty()) return {};
     return "erased:" + crypto::hmac_sha256_hex(privacy_key_, address);
 }
 
@@ -307,7 +306,7 @@ ErasureCounts SqliteStore::erase_person(const PersonTraces& t, const ErasureOpti
         bind_all(unattached, t.addresses);
         n.messages += unattached.exec();
         for (const auto& address : optouts_of(t)) {
-            const auto key = erased_optout_key(address, true);
+            const auto key = erased_optout_key(address);
             SQLite::Statement keep(
                 db_,
                 "INSERT OR IGNORE INTO optouts (address, opted_out_at, source) "

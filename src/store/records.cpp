@@ -362,7 +362,7 @@ void SqliteStore::put_setting(const std::string& key, const std::string& value) 
 
 bool SqliteStore::is_opted_out(const std::string& address) {
     // An opt-out whose person was erased is kept under a keyed hash (personal_data.hpp).
-    const auto key = erased_optout_key(address, false);
+    const auto key = erased_optout_key(address);
     auto st = store::cached(db_, "SELECT 1 FROM optouts WHERE address IN (?, ?)");
     st->bind(1, address);
     st->bind(2, key);

@@ -175,9 +175,9 @@ class SqliteStore final : public Store {
     bool scrub_pending() const { return scrub_pending_; }
 
   private:
-    // The opt-out an erasure keeps for `address` ("erased:" + keyed hash); "" when no
-    // erasure has made the key yet and `create` is false.
-    std::string erased_optout_key(const std::string& address, bool create);
+    // The opt-out an erasure keeps for `address`: "erased:" + HMAC-SHA256 under the
+    // install's privacy_key (settings).
+    std::string erased_optout_key(const std::string& address);
 
     std::unique_ptr<SQLite::Database> owned_;
     SQLite::Database& db_;
