@@ -17,4 +17,14 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path);
 // Read-only connection for reports and listings; WAL lets it read while the writer writes.
 std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path);
 
+// A consistent copy of the database at `path` into `destination` while the daemon serves
+// (SQLite's online backup, a few hundred pages a step so writers are never held long), then
+// checked with PRAGMA integrity_check. Throws std::runtime_error naming what failed; the
+// destination is written beside as "<destination>.partial" and renamed only when whole.
+struct BackupResult {
+    long long pages = 0;
+    long long bytes = 0;
+};
+BackupResult backup_to(const std::string& path, const std::string& destination);
+
 }  // namespace cxgate::store
