@@ -41,6 +41,18 @@ struct Opened {
     store::PersonSelector selector;
 };
 
+// The configuration's database (or --db), for writing; null after saying why.
+std::unique_ptr<store::SqliteStore> open_database(const config::Config& config,
+                                                  const PrivacyOptions& o, const char* command) {
+    const std::string path = o.db_override.empty() ? config.store.path : o.db_override;
+    try {
+        return std::make_unique<store::SqliteStore>(store::open_for_writing(path));
+    } catch (const std::exception& e) {
+        std::cerr << "cxgate " << command << ": " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
 std::optional<Opened> open(const PrivacyOptions& o, const char* command) {
     Opened out;
     out.config = load_or_report(o.config_file);
@@ -52,13 +64,8 @@ std::optional<Opened> open(const PrivacyOptions& o, const char* command) {
         return std::nullopt;
     }
     out.selector = std::move(*selector);
-    const std::string path = o.db_override.empty() ? out.config->store.path : o.db_override;
-    try {
-        out.db = std::make_unique<store::SqliteStore>(store::open_for_writing(path));
-    } catch (const std::exception& e) {
-        std::cerr << "cxgate " << command << ": " << e.what() << "\n";
-        return std::nullopt;
-    }
+    out.db = open_database(*out.config, o, command);
+    if (!out.db) return std::nullopt;
     return out;
 }
 
@@ -155,14 +162,8 @@ int export_person_command(const PrivacyOptions& o) {
 int audit_command(const PrivacyOptions& o) {
     auto config = load_or_report(o.config_file);
     if (!config) return 2;
-    const std::string path = o.db_override.empty() ? config->store.path : o.db_override;
-    std::unique_ptr<store::SqliteStore> db;
-    try {
-        db = std::make_unique<store::SqliteStore>(store::open_for_writing(path));
-    } catch (const std::exception& e) {
-        std::cerr << "cxgate audit: " << e.what() << "\n";
-        return 2;
-    }
+    auto db = open_database(*config, o, "audit");
+    if (!db) return 2;
     const auto rows = db->privacy_audit(o.limit);
     if (o.json) {
         auto out = nlohmann::json::array();
