@@ -7,6 +7,7 @@
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/cli/config_reloader.hpp"
+#include "cxgate/cli/service_manager.hpp"
 #include "cxgate/config/flow_versions.hpp"
 #include "cxgate/foundation/random.hpp"
 #include "cxgate/http/server.hpp"
@@ -82,6 +83,7 @@ struct Application::Impl {
     http::Server server;
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     ConfigReloader reloader;
+    ServiceManager service_manager;
     bool stopping = false;
 
     Impl(const ServeOptions& o, const std::shared_ptr<const config::Config>& loaded,
@@ -97,7 +99,8 @@ struct Application::Impl {
                    scheduler,       dispatcher,     counters,          reload,
                    reload.at,       db.link_secret, http::LogLimiter{}},
           server(io, services),
-          reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }) {
+          reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }),
+          service_manager(io, *db.writer, *db.reader) {
         dispatcher.configure(current, db.link_secret);
         dispatcher.on_new_messages([this](const std::vector<std::int64_t>&) { scheduler.poke(); });
         try {
@@ -135,6 +138,7 @@ struct Application::Impl {
             reload.failed++;
             spdlog::error("reload rejected; still running config {}", current->version);
             for (const auto& d : next.diagnostics.items) spdlog::error("{}", d.to_string());
+            service_manager.ready("serving config " + current->version + " (last reload rejected)");
             return;
         }
         auto previous = current;
@@ -149,6 +153,7 @@ struct Application::Impl {
             "reloaded configuration {} (was {}; {} earlier flow version(s) kept for scheduled "
             "surveys)",
             current->version, previous->version, current->retired_flows.size());
+        service_manager.ready("serving config " + current->version);
         scheduler.poke();
     }
 
@@ -156,7 +161,10 @@ struct Application::Impl {
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             if (signal == SIGHUP) {
-                if (!stopping) reloader.request();
+                if (!stopping) {
+                    service_manager.reloading();
+                    reloader.request();
+                }
             } else if (!stopping) {
                 spdlog::info("signal {}: stopping", signal);
                 stop();
@@ -172,6 +180,8 @@ struct Application::Impl {
     // No new work; what is under way gets shutdown_grace to finish (application.hpp).
     void stop() {
         stopping = true;
+        service_manager.stopping();
+        service_manager.stop_watchdog();
         server.stop();
         scheduler.stop();
         dispatcher.stop();
@@ -206,7 +216,11 @@ struct Application::Impl {
         wait_for_signal();
         auto startup = [this]() -> asio::awaitable<void> {
             co_await dispatcher.recover();
-            if (!stopping) scheduler.start();
+            if (stopping) co_return;
+            scheduler.start();
+            // Ready only now: the sends a crash left open are settled and the scheduler runs.
+            service_manager.ready("serving config " + current->version);
+            service_manager.start_watchdog();
         };
         asio::co_spawn(io, std::move(startup),
                        [](std::exception_ptr error) { log_failure("start-up failed", error); });
