@@ -89,6 +89,10 @@ void Dispatcher::on_new_messages(std::function<void(const std::vector<std::int64
     new_messages_ = std::move(callback);
 }
 
+void Dispatcher::on_drained(std::function<void()> callback) {
+    drained_ = std::move(callback);
+}
+
 void Dispatcher::enqueue(const std::vector<std::int64_t>& ids) {
     if (stopping_) return;  // they stay queued in the database for the next start
     for (auto id : ids) {
@@ -112,6 +116,7 @@ void Dispatcher::stop() {
 }
 
 void Dispatcher::pump() {
+    const bool had_pending = !pending_.empty();
     while (!stopping_ && in_flight_ < max_in_flight_ && !pending_.empty()) {
         auto id = pending_.front();
         pending_.pop_front();
@@ -132,6 +137,7 @@ void Dispatcher::pump() {
             pump();
         });
     }
+    if (had_pending && pending_.empty() && !stopping_ && drained_) drained_();
 }
 
 asio::awaitable<bool> Dispatcher::acquire(ChannelState& state, Gate& gate, bool take_token) {

@@ -270,7 +270,9 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     // replacing that list lost every new message beyond the first `limit` queued ones
     // until a later pass, 30 s away.
     std::unordered_set<std::int64_t> seen(out.queued_messages.begin(), out.queued_messages.end());
-    for (const auto id : db.queued_messages_due(now, limit))
+    const auto waiting = db.queued_messages_due(now, limit);
+    out.more_queued = waiting.size() >= static_cast<size_t>(limit);
+    for (const auto id : waiting)
         if (seen.insert(id).second) out.queued_messages.push_back(id);
     out.next_due = db.next_due();
     if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))

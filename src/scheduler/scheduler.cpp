@@ -17,7 +17,11 @@ Scheduler::Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource
       config_(std::move(config)),
       clock_(clock),
       dispatcher_(dispatcher),
-      timer_(io) {}
+      timer_(io) {
+    dispatcher_.on_drained([this] {
+        if (more_queued_) poke();
+    });
+}
 
 void Scheduler::start() {
     auto task = [this]() -> asio::awaitable<void> { co_await loop(); };
@@ -89,6 +93,7 @@ asio::awaitable<void> Scheduler::loop() {
             for (const auto& why : result.schedule_rejected)
                 spdlog::warn("recurring survey refused: {}", why);
         }
+        more_queued_ = result.more_queued;
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
         if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;

@@ -50,6 +50,8 @@ class Dispatcher {
     // Called after a delivery created messages (failover) or set a retry time, so the
     // scheduler can be poked.
     void on_new_messages(std::function<void(const std::vector<std::int64_t>&)> callback);
+    // Called when the last pending message has started its delivery: room for more.
+    void on_drained(std::function<void()> callback);
     Stats stats() const;
 
   private:
@@ -71,6 +73,7 @@ class Dispatcher {
     std::deque<std::int64_t> pending_;
     std::unordered_set<std::int64_t> known_;  // pending or in flight
     size_t in_flight_ = 0;
+    std::function<void()> drained_;
     bool stopping_ = false;
     std::unique_ptr<HttpClient> http_;
     std::map<std::string, std::shared_ptr<ChannelState>> channels_;

@@ -15,6 +15,9 @@ namespace cxgate::scheduler {
 
 struct PassResult {
     std::vector<std::int64_t> queued_messages;
+    // More messages were queued and due than one pass offers (`limit`): the next pass
+    // should come as soon as the dispatcher has room, not at next_due.
+    bool more_queued = false;
     std::optional<store::Seconds> next_due;  // the earliest future instant with work
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
     // Due surveys that started waiting in this pass for another survey on their address,

@@ -34,6 +34,9 @@ class Scheduler {
     channels::Dispatcher& dispatcher_;
     asio::steady_timer timer_;
     bool poked_ = false;
+    // The last pass left queued messages it could not offer; the dispatcher's next drain
+    // asks for them (a backlog after a restart or a burst went out 30 s apart before).
+    bool more_queued_ = false;
     bool stopping_ = false;
     unsigned long long passes_ = 0;
 };
