@@ -243,14 +243,19 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     try {
         // The result must be recorded: a full writer queue is waited out, not given up.
         for (;;) {
-            bool full = false;
+            // A full queue is waited out briefly; a full database until space returns (the
+            // provider has the message: recording it is what keeps it from going twice).
+            std::chrono::milliseconds wait{0};
             try {
                 outcome = co_await writer_.execute(record, store::Origin::internal);
             } catch (const store::QueueFull&) {
-                full = true;
+                wait = std::chrono::milliseconds(20);
+            } catch (const store::StorageFull&) {
+                if (stopping_) throw;  // left 'sending': recovery marks it unknown, never resent
+                wait = std::chrono::milliseconds(1000);
             }
-            if (!full) break;
-            asio::steady_timer pause(io_, std::chrono::milliseconds(20));
+            if (wait.count() == 0) break;
+            asio::steady_timer pause(io_, wait);
             co_await pause.async_wait(asio::use_awaitable);
         }
     } catch (...) {

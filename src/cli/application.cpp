@@ -102,6 +102,7 @@ struct Application::Impl {
           reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }),
           service_manager(io, *db.writer, *db.reader) {
         dispatcher.configure(current, db.link_secret);
+        if (current->store.max_size) db.writer->limit_size(current->store.max_size);
         dispatcher.on_new_messages([this](const std::vector<std::int64_t>&) { scheduler.poke(); });
         try {
             server.listen(current->server.listen);
@@ -145,6 +146,8 @@ struct Application::Impl {
         auto merged = std::make_shared<config::Config>(*with_overrides(next.config, options));
         current = config::carry_forward(*previous, std::move(merged));
         dispatcher.configure(current, db.link_secret);
+        if (current->store.max_size != previous->store.max_size)
+            db.writer->limit_size(current->store.max_size);
         reload.result = "ok";
         reload.errors.clear();
         reload.last_success_at = reload.at;

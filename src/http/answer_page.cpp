@@ -226,6 +226,10 @@ asio::awaitable<Reply> answer_page(const Request& request, Services& s, const st
                 s.counters.busy_rejections++;
                 spdlog::warn("survey {}: click on score {} not kept: the writer is busy", survey_id,
                              score);
+            } catch (const store::StorageFull&) {
+                s.counters.storage_full_rejections++;
+                spdlog::warn("survey {}: click on score {} not kept: the database is full",
+                             survey_id, score);
             }
         }
         co_return html_page(request, status::ok, *config, page);

@@ -41,6 +41,14 @@ ApiError busy(Services& services) {
     return error;
 }
 
+ApiError storage_full(Services& services) {
+    services.counters.storage_full_rejections++;
+    ApiError error{beast_http::status::service_unavailable,
+                   "the database is full; nothing was recorded; retry later"};
+    error.headers.emplace_back(beast_http::field::retry_after, "30");
+    return error;
+}
+
 ApiError method_not_allowed(std::string allow) {
     ApiError error{beast_http::status::method_not_allowed, "method not allowed"};
     error.headers.emplace_back(beast_http::field::allow, std::move(allow));

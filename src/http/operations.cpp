@@ -63,6 +63,10 @@ asio::awaitable<Reply> metrics(const Request& request, Services& s, const Target
             s.counters.inbound_rejected);
     counter("cxgate_busy_rejections_total", "Requests answered 503 because a queue was full.",
             s.counters.busy_rejections);
+    counter("cxgate_storage_full_rejections_total",
+            "Requests answered 503 because the database could not grow (disk full or "
+            "database.max_size).",
+            s.counters.storage_full_rejections);
     counter("cxgate_auth_failures_total", "Requests refused for a missing or wrong token.",
             s.counters.auth_failures);
     counter("cxgate_http_connections_open", "Open client connections.", s.counters.connections_open,

@@ -114,6 +114,9 @@ asio::awaitable<Response> handle_request(Request request, Services& s, std::stri
         } catch (const store::QueueFull&) {
             // The writer's or the reader's queue is at its bound.
             reply = busy(s);
+        } catch (const store::StorageFull&) {
+            // The writer has logged it (store/db_thread.cpp); the client may retry.
+            reply = storage_full(s);
         } catch (const std::exception& e) {
             spdlog::error("request failed: {}", e.what());
             reply = ApiError{beast_http::status::internal_server_error, "internal error"};

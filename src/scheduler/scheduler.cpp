@@ -58,6 +58,9 @@ asio::awaitable<void> Scheduler::loop() {
             };
             result = co_await writer_.execute(pass, store::Origin::internal);
             ++passes_;
+        } catch (const store::StorageFull&) {
+            // The writer logs it; passes resume when space returns.
+            result.next_due = now + 5;
         } catch (const std::exception& e) {
             spdlog::error("scheduler pass failed: {}", e.what());
             result.next_due = now + 1;

@@ -1,6 +1,7 @@
 #include "cxgate/store/db_thread.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "cxgate/store/sqlite_store.hpp"
 #include "statement_cache.hpp"
@@ -79,6 +80,45 @@ void DbThread::run() {
     }
 }
 
+void DbThread::limit_size(std::optional<std::uint64_t> bytes) {
+    auto apply = [this, bytes](Store&) {
+        const auto page_size =
+            static_cast<std::uint64_t>(db_->execAndGet("PRAGMA page_size").getInt64());
+        // SQLite's own ceiling (4294967294 pages) when unbounded.
+        const std::uint64_t pages =
+            bytes ? std::max<std::uint64_t>(1, *bytes / page_size) : 4294967294ULL;
+        const auto now =
+            db_->execAndGet("PRAGMA max_page_count=" + std::to_string(pages)).getInt64();
+        if (bytes)
+            spdlog::info(
+                "database size bounded at {} bytes ({} pages of {}; the file now holds {})", *bytes,
+                now, page_size, db_->execAndGet("PRAGMA page_count").getInt64() * page_size);
+    };
+    push(Job{std::move(apply), {}, std::nullopt}, Origin::internal);
+}
+
+std::exception_ptr DbThread::classify(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_FULL) return error;
+    } catch (...) {
+        return error;
+    }
+    ++full_refused_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - full_logged_ >= std::chrono::seconds(10)) {
+        spdlog::error(
+            "database {} is full (disk full or database.max_size reached): {} write(s) refused "
+            "with 503 since the last report; nothing is lost or corrupted, writes resume when "
+            "space returns",
+            db_->getFilename(), full_refused_);
+        full_logged_ = now;
+        full_refused_ = 0;
+    }
+    return std::make_exception_ptr(StorageFull{});
+}
+
 void DbThread::scrub_after_commit() {
     try {
         if (!store_->scrub_log())
@@ -111,9 +151,15 @@ void DbThread::run_batch(std::deque<Job>& batch) {
                     batch[i].work(*store_);
                     db_->exec("RELEASE job");
                 } catch (...) {
-                    errors[i] = std::current_exception();
-                    db_->exec("ROLLBACK TO job");
-                    db_->exec("RELEASE job");
+                    errors[i] = classify(std::current_exception());
+                    try {
+                        db_->exec("ROLLBACK TO job");
+                        db_->exec("RELEASE job");
+                    } catch (...) {
+                        // SQLite rolled back the whole transaction (it may, on a full
+                        // disk): the batch fails, for this job's reason.
+                        std::rethrow_exception(errors[i]);
+                    }
                 }
             }
             db_->exec("COMMIT");
@@ -123,12 +169,19 @@ void DbThread::run_batch(std::deque<Job>& batch) {
         } catch (...) {
             // The commit itself failed (disk full, I/O error): nothing of the batch is
             // durable, so every job fails and no caller acknowledges anything.
-            commit_error = std::current_exception();
+            commit_error = classify(std::current_exception());
             try {
                 db_->exec("ROLLBACK");
             } catch (...) {
             }
-            spdlog::error("group commit of {} jobs failed", batch.size());
+            bool full = false;
+            try {
+                std::rethrow_exception(commit_error);
+            } catch (const StorageFull&) {
+                full = true;  // classify() has said so, at most every 10 s
+            } catch (...) {
+            }
+            if (!full) spdlog::error("group commit of {} jobs failed", batch.size());
         }
         if (commit_error)
             for (auto& e : errors) e = commit_error;

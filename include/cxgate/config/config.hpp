@@ -332,6 +332,9 @@ struct StoreConfig {
     // reserve beyond this bound (store::DbThread), so a burst of requests never starves it.
     size_t write_queue = 512;
     size_t max_batch = 512;  // jobs per group commit
+    // A bound on the database file ("2GB"): writes past it are refused with 503, as on a
+    // full disk, rather than filling the disk the system needs. Raised by a reload.
+    std::optional<std::uint64_t> max_size;
 };
 
 // What an API token may do. `ingest`: post events and the sandbox's replies; `read`: surveys,

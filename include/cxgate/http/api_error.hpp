@@ -48,6 +48,9 @@ Response json_response(const Request& request, beast_http::status status, const 
 // A bounded queue is full (store::QueueFull): 503 with Retry-After: 1, counted in
 // /metrics as a busy rejection. handle_request() is the only caller.
 ApiError busy(Services& services);
+// 503 + Retry-After for a write refused because the database cannot grow
+// (store::StorageFull); counted apart from busy rejections, as it needs an operator.
+ApiError storage_full(Services& services);
 // The path exists but not for this method: 405 with Allow ("GET, HEAD").
 ApiError method_not_allowed(std::string allow);
 

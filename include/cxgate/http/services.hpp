@@ -22,7 +22,7 @@ struct Counters {
     std::atomic<unsigned long long> requests{0}, events_accepted{0}, events_duplicate{0},
         events_rejected{0}, inbound_accepted{0}, inbound_duplicate{0}, inbound_rejected{0},
         busy_rejections{0}, auth_failures{0}, connections_refused{0}, connections_evicted{0},
-        connections_open{0};
+        connections_open{0}, storage_full_rejections{0};
 };
 
 // What /healthz and /metrics say about configuration reloads (SIGHUP). Written and read

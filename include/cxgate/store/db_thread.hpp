@@ -11,7 +11,9 @@
 // claims and results, recovery) may go `reserve` jobs beyond it. Internal work is
 // bounded by its producers (one scheduler pass at a time, the dispatcher's in-flight
 // limit), so the reserve is sized to hold all of it.
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -33,6 +35,15 @@ class SqliteStore;
 // Thrown to the caller when the queue is at its bound; HTTP turns it into 503.
 struct QueueFull : std::runtime_error {
     QueueFull() : std::runtime_error("database queue is full") {}
+};
+
+// Thrown to the caller when SQLite could not write for want of space: the disk is full, or
+// the database reached database.max_size. Nothing of the job is kept (its transaction rolled
+// back, the file intact); HTTP answers 503 with Retry-After, and writes succeed again as
+// soon as space returns (freed on disk, or a larger max_size reloaded).
+struct StorageFull : std::runtime_error {
+    StorageFull()
+        : std::runtime_error("database is full (disk full or database.max_size reached)") {}
 };
 
 // Who a job is for: a request from outside (refused at the queue's bound) or the daemon's
@@ -92,6 +103,10 @@ class DbThread {
     bool submit(std::function<void(Store&)> work, std::function<void(std::exception_ptr)> done,
                 Origin origin = Origin::request);
 
+    // database.max_size: bounds the file (SQLite's max_page_count) on this connection, from
+    // the next job on; nullopt removes the bound. A bound below the current size holds it
+    // there. Writer only.
+    void limit_size(std::optional<std::uint64_t> bytes);
     // Runs the queued jobs, then ends the thread. Called on shutdown.
     void stop();
     Stats stats() const;
@@ -107,6 +122,8 @@ class DbThread {
     void run();
     void run_batch(std::deque<Job>& batch);
     void scrub_after_commit();
+    // SQLITE_FULL becomes StorageFull (logged at most every 10 s); anything else stays.
+    std::exception_ptr classify(std::exception_ptr error);
 
     std::unique_ptr<SQLite::Database> db_;
     std::unique_ptr<SqliteStore> store_;  // jobs see the connection only through it
@@ -118,6 +135,8 @@ class DbThread {
     std::condition_variable wake_;
     std::deque<Job> queue_;
     bool stopping_ = false;
+    std::chrono::steady_clock::time_point full_logged_{};
+    unsigned long long full_refused_ = 0;  // jobs refused since the last log line
     Stats stats_;
     std::thread thread_;
 };

@@ -470,6 +470,31 @@ TEST_CASE("config: by default the write queue's bound is reached before the conn
     CHECK(c.store.write_queue < c.server.max_connections);
 }
 
+TEST_CASE("config: database.max_size takes a size with a unit and refuses anything else") {
+    const char* flow =
+        "flow: t\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";
+    ConfigDir none(flow, "database:\n  path: x.db\n");
+    auto plain = load(none.file());
+    REQUIRE(plain.config);
+    CHECK_FALSE(plain.config->store.max_size);
+
+    for (auto [text, bytes] : {std::pair{"512MB", 512ULL << 20}, std::pair{"2GB", 2ULL << 30},
+                               std::pair{"1TB", 1ULL << 40}, std::pair{"1048576", 1ULL << 20}}) {
+        ConfigDir set(flow, std::string("database:\n  max_size: ") + text + "\n");
+        auto r = load(set.file());
+        INFO(text, r.diagnostics.to_string());
+        REQUIRE(r.config);
+        CHECK(r.config->store.max_size == bytes);
+    }
+    for (auto text : {"2 GB", "2gb", "-1GB", "100KB", "GB", "99999999999TB"}) {
+        ConfigDir bad(flow, std::string("database:\n  max_size: \"") + text + "\"\n");
+        auto r = load(bad.file());
+        INFO(text);
+        CHECK_FALSE(r.config);
+        CHECK(has(r.diagnostics, "\"max_size\": expected a size of at least 1MB"));
+    }
+}
+
 TEST_CASE("config: sales event types, their defaults, and a misspelt key") {
     const char* flow =
         "flow: t\nsteps:\n  - { id: a, on: x, survey: { metric: nps }, channel: sms }\n";

@@ -102,3 +102,47 @@ TEST_CASE("store: requests fill the queue to its bound, internal work has a rese
     writer.stop();
     CHECK(writer.stats().failed == 0);
 }
+
+TEST_CASE(
+    "store: a database that cannot grow refuses writes as StorageFull, keeps the rest, and grows "
+    "again") {
+    auto path = temp_db("cxgate-unit-storage-full.db");
+    store::DbThread writer(store::open_for_writing(path), store::DbThread::Mode::writer, 1000, 64);
+    asio::io_context io;
+    // Bounded at its current size: the next page it needs is refused (SQLITE_FULL), exactly
+    // as on a full disk.
+    writer.limit_size(1 << 20);
+    int stored = 0, full = 0, other = 0;
+    auto fill = [&](int from, int to) -> asio::awaitable<void> {
+        for (int i = from; i < to; ++i) {
+            auto job = [i](store::Store& db) {
+                db.opt_out_address(std::string(400, 'a') + std::to_string(i), "test", 0);
+                return i;
+            };
+            try {
+                co_await writer.execute(job);
+                ++stored;
+            } catch (const store::StorageFull&) {
+                ++full;
+            } catch (const std::exception&) {
+                ++other;
+            }
+        }
+    };
+    asio::co_spawn(io, fill(0, 5000), asio::detached);
+    io.run();
+    CHECK(full > 0);
+    CHECK(other == 0);
+    CHECK(stored > 100);
+    const int before = stored;
+
+    writer.limit_size(std::nullopt);  // space returns
+    io.restart();
+    asio::co_spawn(io, fill(5000, 5010), asio::detached);
+    io.run();
+    CHECK(stored == before + 10);
+    writer.stop();
+    auto db = store::open_for_reading(path);
+    CHECK(db->execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(db->execAndGet("SELECT COUNT(*) FROM optouts").getInt() == stored);
+}
