@@ -7,12 +7,17 @@ answer is 503. Then: the 503 says the database is full and carries Retry-After; 
 says so in one line, not once per request; reads and /healthz still answer; every event
 answered 202 is in the database. The bound is raised by a reload (SIGHUP), as an operator
 would after freeing space, and the next event is accepted without a restart. After a clean
-stop, `PRAGMA integrity_check` is ok."""
+stop, `PRAGMA integrity_check` is ok.
+
+Then the same on a real full filesystem, where the machine allows it: the database on a
+4 MB tmpfs (mounting needs CAP_SYS_ADMIN; without it this part says it is skipped), filled
+until the disk refuses (ENOSPC), then the tmpfs grown to 64 MB with `mount -o remount`."""
 import http.client
 import json
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 
 from harness import TOKEN, check, eventually, free_port, run, set_public_port, write_config
@@ -44,6 +49,58 @@ def set_max_size(config, size):
         f.write(text[:start] + f"  max_size: {size}" + text[end:])
 
 
+def fill_until_refused(d, start):
+    accepted = []
+    for i in range(start, start + 20000):
+        status, body = d.request("POST", "/v1/events", event(i))
+        if status == 202:
+            accepted.append((f"fill-{i}", body["scheduled"][0]["id"]))
+            continue
+        return accepted, (i, status, body)
+    return accepted, None
+
+
+def real_disk(make_daemon, workdir, source):
+    mountpoint = os.path.join(workdir, "small-disk")
+    os.makedirs(mountpoint)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountpoint],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        print(f"real full disk: skipped, cannot mount a tmpfs here ({mounted.stderr.strip()})")
+        return
+    try:
+        config = write_config(workdir, source, CHANNELS, FLOWS)
+        port = free_port()
+        set_public_port(config, port)
+        d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00")
+        d.db = os.path.join(mountpoint, "cxgate.db")
+        d.start(port=port)
+        accepted, full = fill_until_refused(d, 100000)
+        check(full is not None and full[1] == 503 and "full" in full[2].get("error", ""),
+              f"on a full filesystem: {full}")
+        status, _ = d.request("GET", "/healthz")
+        check(status == 200, f"/healthz on a full disk: {status}")
+        check("is full (disk full or database.max_size reached)" in d.read_log(), "the log says the disk is full")
+        subprocess.run(["mount", "-o", "remount,size=64m", mountpoint], check=True)
+        status, body = d.request("POST", "/v1/events", event(full[0]))
+        check(status == 202, f"an event once the disk has room: {status} {body}")
+        accepted.append((f"fill-{full[0]}", body["scheduled"][0]["id"]))
+        d.stop()
+        db = sqlite3.connect(d.db)
+        try:
+            integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+            events = {row[0] for row in db.execute("SELECT id FROM events")}
+        finally:
+            db.close()
+        check(integrity == "ok", f"integrity_check after ENOSPC: {integrity}")
+        lost = [e for e, _ in accepted if e not in events]
+        check(not lost, f"acknowledged events missing after ENOSPC: {lost[:5]}")
+        print(f"real full disk (4 MB tmpfs): {len(accepted) - 1} events, then 503; grown to 64 MB, accepted "
+              f"again; integrity ok; {len(lost)} lost")
+    finally:
+        subprocess.run(["umount", "-l", mountpoint], capture_output=True)
+
+
 def test(make_daemon, workdir):
     source = make_daemon().source
     config = write_config(workdir, source, CHANNELS, FLOWS)
@@ -56,15 +113,8 @@ def test(make_daemon, workdir):
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00")
     d.start(port=port)
 
-    accepted, full = [], None
-    for i in range(5000):
-        status, body = d.request("POST", "/v1/events", event(i))
-        if status == 202:
-            accepted.append((f"fill-{i}", body["scheduled"][0]["id"]))
-            continue
-        full = (i, status, body)
-        break
-    check(full is not None, "5,000 events of 2 KB fitted in 2 MB")
+    accepted, full = fill_until_refused(d, 0)
+    check(full is not None, "20,000 events of 2 KB fitted in 2 MB")
     i, status, body = full
     check(status == 503, f"event {i} when full: {status} {body}")
     check("full" in body.get("error", ""), f"the 503 says why: {body}")
@@ -109,6 +159,8 @@ def test(make_daemon, workdir):
     check(not lost, f"acknowledged events missing: {lost[:5]}")
     print(f"{len(accepted) - 1} events of ~2 KB in 2 MB, then 503 + Retry-After; after a reload "
           f"to 64 MB accepted again; integrity ok; {len(lost)} lost")
+
+    real_disk(make_daemon, workdir, source)
 
 
 if __name__ == "__main__":
