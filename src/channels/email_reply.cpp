@@ -1,4 +1,5 @@
 #include "cxgate/channels/email_reply.hpp"
+#include "cxgate/foundation/text.hpp"
 #include "cxgate/foundation/utf8.hpp"
 
 #include <cstdint>
@@ -8,15 +9,8 @@ namespace cxgate::channels {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
+using text::is_space;
+using text::trim;
 
 char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

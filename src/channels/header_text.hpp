@@ -6,25 +6,17 @@
 #include <string>
 #include <string_view>
 
+#include "cxgate/foundation/text.hpp"
+
 namespace cxgate::channels::detail {
 
 inline bool has_line_break(std::string_view s) {
     return s.find_first_of("\r\n") != s.npos;
 }
 
-inline std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using text::lower;
 
-inline std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
+using text::trim;
 
 // The name of a "Name: value" header, lower-cased.
 inline std::string header_name(std::string_view header) {

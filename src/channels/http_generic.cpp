@@ -1,4 +1,5 @@
 // A generic HTTP API, for an SMS or email provider without an adapter of its own (or an
+#include "cxgate/foundation/text.hpp"
 // in-house gateway). Everything is configured:
 //   method (POST), url, content_type (application/json), headers ("Name: value" lines
 //   separated by newlines), body: a template with {{to}}, {{from}}, {{text}}, {{subject}}
@@ -37,17 +38,7 @@ namespace {
 
 enum class Escape { none, json, form, url };
 
-std::string trim(const std::string& s) {
-    size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    return s.substr(b, e - b);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+using text::lower;
 
 std::string escape(const std::string& value, Escape how) {
     switch (how) {
@@ -79,7 +70,7 @@ std::string render(const std::string& tmpl, const std::map<std::string, std::str
         const size_t close = tmpl.find("}}", open + 2);
         if (close == std::string::npos) break;
         out.append(tmpl, pos, open - pos);
-        auto it = vars.find(trim(tmpl.substr(open + 2, close - open - 2)));
+        auto it = vars.find(text::trimmed(tmpl.substr(open + 2, close - open - 2)));
         if (it == vars.end())
             out.append(tmpl, open, close + 2 - open);
         else
@@ -300,18 +291,18 @@ class HttpGenericChannel final : public Channel {
         size_t start = 0;
         while (start <= text.size()) {
             const size_t nl = text.find('\n', start);
-            const std::string line =
-                trim(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+            const std::string line = text::trimmed(
+                text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
             if (!line.empty()) {
                 const size_t colon = line.find(':');
                 const std::string name =
-                    colon == std::string::npos ? "" : trim(line.substr(0, colon));
+                    colon == std::string::npos ? "" : text::trimmed(line.substr(0, colon));
                 if (name.empty() ||
                     name.find_first_of(" \t\"(),/;<=>?@[\\]{}") != std::string::npos) {
                     config_error_ = "headers: \"" + line + "\" is not a \"Name: value\" line";
                     return;
                 }
-                headers_.push_back(name + ": " + trim(line.substr(colon + 1)));
+                headers_.push_back(name + ": " + text::trimmed(line.substr(colon + 1)));
             }
             if (nl == std::string::npos) break;
             start = nl + 1;
@@ -322,7 +313,7 @@ class HttpGenericChannel final : public Channel {
         size_t start = 0;
         while (start <= setting.size()) {
             const size_t comma = setting.find(',', start);
-            const auto item = trim(setting.substr(
+            const auto item = text::trimmed(setting.substr(
                 start, comma == std::string::npos ? std::string::npos : comma - start));
             if (item.size() != 3 || item.find_first_not_of("0123456789") != std::string::npos) {
                 config_error_ = "success_status: \"" + item + "\" is not an HTTP status";

@@ -1,4 +1,5 @@
 #include "cxgate/channels/multipart.hpp"
+#include "cxgate/foundation/text.hpp"
 
 #include <utility>
 
@@ -6,22 +7,10 @@ namespace cxgate::channels {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using text::is_space;
+using text::trim;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
+using text::lower;
 
 // A parameter of a header value such as `form-data; name="a"; filename="b"`. The name is
 // matched case-insensitively; a quoted value has its backslash escapes undone.

@@ -36,9 +36,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+using json_input::dump;
 
 std::string text_of(const json& object, const char* key) {
     if (!object.is_object()) return "";

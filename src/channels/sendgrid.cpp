@@ -46,9 +46,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+using json_input::dump;
 
 // RFC 4648 base64; whitespace is skipped, padding optional; nullopt on any other character.
 std::optional<std::string> base64_decode(std::string_view text) {

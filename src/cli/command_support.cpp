@@ -1,6 +1,8 @@
 // What the commands share (command_support.hpp).
 #include "cxgate/cli/command_support.hpp"
 
+#include <chrono>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -44,6 +46,12 @@ int post_json(const std::string& url, const std::string& token, const std::strin
         return 1;
     }
     return 0;
+}
+
+long long now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace cxgate::cli

@@ -21,12 +21,6 @@ namespace cxgate::cli {
 
 namespace {
 
-store::Seconds now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // Who ran the command, for the audit: the login behind sudo when there is one.
 std::string actor() {
     if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo)

@@ -92,12 +92,6 @@ std::unique_ptr<store::SqliteStore> open_store(const UserOptions& o, const char*
     }
 }
 
-store::Seconds now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 bool plausible_email(const std::string& email) {
     const auto at = email.find('@');
     return at != std::string::npos && at > 0 && at + 1 < email.size() &&

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kDaysShape = "a list of { date: YYYY-MM-DD, name: \"...\" }";
 
-std::string quoted(const std::string& s) {
+std::string in_quotes(const std::string& s) {
     return "\"" + s + "\"";
 }
 
@@ -40,12 +40,12 @@ std::optional<std::string> required_text(YamlReader& r, const YAML::Node& map,
                                          const std::string& key) {
     const YAML::Node node = map[key];
     if (!node) {
-        r.error(map, "missing required key " + quoted(key));
+        r.error(map, "missing required key " + in_quotes(key));
         return std::nullopt;
     }
     if (!node.IsScalar() || node.Scalar().empty()) {
         r.error(node.IsNull() ? key_mark(map, key) : node.Mark(),
-                quoted(key) + " must be a single non-empty value");
+                in_quotes(key) + " must be a single non-empty value");
         return std::nullopt;
     }
     return node.Scalar();
@@ -66,16 +66,16 @@ std::optional<date::sys_days> parse_date(const std::string& text, std::string* w
         return value;
     };
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        *why = "expected a date as YYYY-MM-DD, got " + quoted(text);
+        *why = "expected a date as YYYY-MM-DD, got " + in_quotes(text);
         return std::nullopt;
     }
     const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
     if (y < 0 || m < 0 || d < 0) {
-        *why = "expected a date as YYYY-MM-DD, got " + quoted(text);
+        *why = "expected a date as YYYY-MM-DD, got " + in_quotes(text);
         return std::nullopt;
     }
     if (m < 1 || m > 12) {
-        *why = quoted(text) + " is not a date: there is no month " + std::to_string(m);
+        *why = in_quotes(text) + " is not a date: there is no month " + std::to_string(m);
         return std::nullopt;
     }
     const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
@@ -83,7 +83,7 @@ std::optional<date::sys_days> parse_date(const std::string& text, std::string* w
     if (!ymd.ok()) {
         const auto last =
             date::year_month_day_last{date::year{y}, date::month_day_last{ymd.month()}};
-        *why = quoted(text) + " is not a date: " + kMonths[m - 1] + " " + std::to_string(y) +
+        *why = in_quotes(text) + " is not a date: " + kMonths[m - 1] + " " + std::to_string(y) +
                " has " + std::to_string(static_cast<unsigned>(last.day())) + " days";
         return std::nullopt;
     }
@@ -178,7 +178,7 @@ std::optional<CalendarFile> load_calendar(const std::string& path, Diagnostics& 
             r.error(root["calendar"],
                     "\"calendar\" must be a short lower-case id such as fi, se "
                     "or company, got " +
-                        quoted(*id));
+                        in_quotes(*id));
     }
     if (auto name = required_text(r, root, "name")) out.name = *name;
     read_days(r, root, out);

@@ -21,7 +21,7 @@ int edit_distance(const std::string& a, const std::string& b) {
     return prev[b.size()];
 }
 
-std::string quoted(const std::string& s) {
+std::string in_quotes(const std::string& s) {
     return "\"" + s + "\"";
 }
 }  // namespace
@@ -104,7 +104,7 @@ void YamlReader::check_duplicate_keys(const YAML::Node& node, int depth) {
             if (key.IsScalar()) {
                 auto [first, inserted] = seen.emplace(key.Scalar(), key.Mark());
                 if (!inserted)
-                    error(key, "duplicate key " + quoted(key.Scalar()) + " (first at line " +
+                    error(key, "duplicate key " + in_quotes(key.Scalar()) + " (first at line " +
                                    std::to_string(first->second.line + 1) +
                                    "; only the first would be read)");
             }
@@ -121,9 +121,9 @@ void YamlReader::check_keys(const YAML::Node& map, const std::set<std::string>& 
     for (auto it = map.begin(); it != map.end(); ++it) {
         const std::string key = it->first.Scalar();
         if (allowed.count(key)) continue;
-        std::string message = "unknown key " + quoted(key) + " in " + where;
+        std::string message = "unknown key " + in_quotes(key) + " in " + where;
         if (auto suggestion = closest(key, allowed))
-            message += " (did you mean " + quoted(*suggestion) + "?)";
+            message += " (did you mean " + in_quotes(*suggestion) + "?)";
         error(it->first, message);
     }
 }
@@ -147,10 +147,10 @@ std::optional<std::string> YamlReader::string(const YAML::Node& map, const std::
                                               bool required) {
     const YAML::Node node = map[key];
     if (!node) {
-        if (required) error(map, "missing required key " + quoted(key));
+        if (required) error(map, "missing required key " + in_quotes(key));
         return std::nullopt;
     }
-    return scalar(node, quoted(key));
+    return scalar(node, in_quotes(key));
 }
 
 std::optional<int> YamlReader::integer(const YAML::Node& map, const std::string& key, int min,
@@ -162,13 +162,13 @@ std::optional<int> YamlReader::integer(const YAML::Node& map, const std::string&
         int value = std::stoi(*text, &used);
         if (used != text->size()) throw std::invalid_argument("trailing");
         if (value < min || value > max) {
-            error(map[key], quoted(key) + " must be between " + std::to_string(min) + " and " +
+            error(map[key], in_quotes(key) + " must be between " + std::to_string(min) + " and " +
                                 std::to_string(max) + ", got " + *text);
             return std::nullopt;
         }
         return value;
     } catch (const std::exception&) {
-        error(map[key], quoted(key) + " must be a whole number, got " + quoted(*text));
+        error(map[key], in_quotes(key) + " must be a whole number, got " + in_quotes(*text));
         return std::nullopt;
     }
 }
@@ -178,7 +178,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& map, const std::string
     if (!text) return std::nullopt;
     if (*text == "true" || *text == "yes" || *text == "on") return true;
     if (*text == "false" || *text == "no" || *text == "off") return false;
-    error(map[key], quoted(key) + " must be true or false, got " + quoted(*text));
+    error(map[key], in_quotes(key) + " must be true or false, got " + in_quotes(*text));
     return std::nullopt;
 }
 
@@ -188,7 +188,7 @@ std::optional<timing::Delay> YamlReader::delay(const YAML::Node& map, const std:
     if (!text) return std::nullopt;
     std::string why;
     auto parsed = timing::parse_delay(*text, &why);
-    if (!parsed) error(map[key], quoted(key) + ": " + why);
+    if (!parsed) error(map[key], in_quotes(key) + ": " + why);
     return parsed;
 }
 
@@ -197,20 +197,20 @@ std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node
                                                                 bool required) {
     const YAML::Node node = map[key];
     if (!node) {
-        if (required) error(map, "missing required key " + quoted(key));
+        if (required) error(map, "missing required key " + in_quotes(key));
         return std::nullopt;
     }
     std::vector<std::string> out;
     if (node.IsScalar()) {
-        if (auto v = scalar(node, quoted(key))) out.push_back(*v);
+        if (auto v = scalar(node, in_quotes(key))) out.push_back(*v);
         return out;
     }
     if (!node.IsSequence()) {
-        error(node, quoted(key) + " must be a value or a list of values");
+        error(node, in_quotes(key) + " must be a value or a list of values");
         return std::nullopt;
     }
     for (const auto& item : node)
-        if (auto v = scalar(item, "each item of " + quoted(key))) out.push_back(*v);
+        if (auto v = scalar(item, "each item of " + in_quotes(key))) out.push_back(*v);
     return out;
 }
 

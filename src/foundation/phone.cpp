@@ -28,7 +28,7 @@ std::string ascii_lower(std::string_view s) {
 
 // The raw number comes from imported customer data and ends up in logs, so keep the
 // message on one line and unambiguous.
-std::string quoted(std::string_view s) {
+std::string in_quotes(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         const auto u = static_cast<unsigned char>(c);
@@ -57,8 +57,8 @@ std::optional<Normalized> normalize(std::string_view raw, std::string_view defau
     const auto fail = [&]() -> std::optional<Normalized> {
         if (error) {
             *error = region.empty()
-                         ? "not a valid phone number: " + quoted(raw)
-                         : "not a valid phone number for region " + region + ": " + quoted(raw);
+                         ? "not a valid phone number: " + in_quotes(raw)
+                         : "not a valid phone number for region " + region + ": " + in_quotes(raw);
         }
         return std::nullopt;
     };

@@ -1,4 +1,5 @@
 #include "cxgate/templates/check.hpp"
+#include "cxgate/foundation/text.hpp"
 
 #include <deque>
 
@@ -106,13 +107,6 @@ bool resolves(const std::vector<const mstch::node*>& stack, const std::string& n
     return false;
 }
 
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
-
 }  // namespace
 
 std::vector<config::Diagnostic> check_template(const config::Config& config,
@@ -152,13 +146,14 @@ std::vector<config::Diagnostic> check_template(const config::Config& config,
             report(tag_at, "unclosed tag \"" + source.substr(tag_at, 20) + "\"");
             break;
         }
-        std::string tag = trim(source.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2)));
+        std::string tag =
+            text::trimmed(source.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2)));
         pos = end + close.size();
         if (tag.empty()) continue;
         char sigil = triple ? '&' : tag[0];
         if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&' ||
                         sigil == '!' || sigil == '>' || sigil == '=')) {
-            tag = trim(tag.substr(1));
+            tag = text::trimmed(tag.substr(1));
         } else if (!triple) {
             sigil = ' ';
         }

@@ -6,7 +6,7 @@ namespace cxgate::templates {
 
 namespace {
 
-std::string trim(std::string s) {
+std::string without_trailing_blanks(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
     return s;
 }
@@ -70,7 +70,7 @@ std::string answer_label(const config::Config& config, const std::string& locale
     if (!yes_no) return std::to_string(value);
     const auto* source = detail::find_template(config, locale, value ? "yes.txt" : "no.txt");
     if (!source) return value ? "Yes" : "No";
-    return trim(detail::render(*source, detail::plain_context(config), false));
+    return without_trailing_blanks(detail::render(*source, detail::plain_context(config), false));
 }
 
 std::vector<int> answer_values(int scale_min, int scale_max) {
@@ -83,7 +83,7 @@ std::vector<int> answer_values(int scale_min, int scale_max) {
 std::string buttons_prompt(const config::Config& config, const std::string& locale) {
     const auto* source = detail::find_template(config, locale, "buttons.txt");
     if (!source) return "";
-    return trim(detail::render(*source, detail::plain_context(config), false));
+    return without_trailing_blanks(detail::render(*source, detail::plain_context(config), false));
 }
 
 std::string render_answer_page(const config::Config& config, const AnswerPage& page) {

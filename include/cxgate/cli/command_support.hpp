@@ -20,6 +20,9 @@ std::string base_url(const config::Config& config, const std::string& override_u
 // api_tokens whose variable happens to be set.
 std::string api_token(const config::Config& config, const std::string& given = "");
 
+// The wall clock in Unix seconds, for what a command records (audit rows, user changes).
+long long now_seconds();
+
 // POSTs a JSON body to the daemon and prints the answer (only a failing one when quiet);
 // returns the command's exit status.
 int post_json(const std::string& url, const std::string& token, const std::string& body,
