@@ -399,6 +399,10 @@ void after_migration(SQLite::Database& db, int version) {
 }
 
 void configure(SQLite::Database& db) {
+    // First: every statement below may meet a lock (another process reading, a backup, the
+    // recovery of a WAL that a killed daemon left), and without a busy handler SQLite
+    // answers "database is locked" at once, so a restart after kill -9 could fail.
+    db.setBusyTimeout(5000);
     db.exec("PRAGMA journal_mode=WAL");
     // FULL: in WAL mode NORMAL may lose the last commits on power loss, and we answer
     // 202/200 only after COMMIT returns, so the commit must be on disk by then.
@@ -413,7 +417,6 @@ void configure(SQLite::Database& db) {
     db.exec("PRAGMA cache_size=-65536");
     db.exec("PRAGMA mmap_size=268435456");
     db.exec("PRAGMA temp_store=MEMORY");
-    db.setBusyTimeout(5000);
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
 
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/db_thread.hpp"
@@ -145,4 +150,24 @@ TEST_CASE(
     auto db = store::open_for_reading(path);
     CHECK(db->execAndGet("PRAGMA integrity_check").getString() == "ok");
     CHECK(db->execAndGet("SELECT COUNT(*) FROM optouts").getInt() == stored);
+}
+
+TEST_CASE("store: opening waits out a lock held elsewhere (a reader, a backup, a WAL recovery)") {
+    // A restart after kill -9 met "database is locked" when another process held the file
+    // for a moment: the busy timeout was set after the first statements.
+    auto path = temp_db("cxgate-unit-open-locked.db");
+    store::open_for_writing(path).reset();
+    auto holder = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
+    holder->exec("PRAGMA locking_mode=EXCLUSIVE");
+    holder->exec("BEGIN EXCLUSIVE");
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        holder->exec("COMMIT");
+        holder.reset();
+    });
+    std::unique_ptr<SQLite::Database> db;
+    CHECK_NOTHROW(db = store::open_for_writing(path));
+    release.join();
+    REQUIRE(db);
+    CHECK(db->execAndGet("PRAGMA user_version").getInt() == store::schema_version());
 }
