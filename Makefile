@@ -2,7 +2,7 @@
 #   make run   installs what is missing, builds in Release and starts the daemon
 #              (NOW=2026-11-23T09:55:00+02:00 starts its clock at that instant)
 #   make test  installs what is missing, builds with ASan/UBSan (-O0, quick to compile) and
-#              runs every test
+#              runs every test, then the unit suite again under ThreadSanitizer
 JOBS ?= $(shell nproc)
 
 .PHONY: run test build deps test-deps bench clean format
@@ -21,9 +21,12 @@ run: build
 	NOW='$(NOW)' scripts/run-dev
 
 test: test-deps
-	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DCXGATE_SANITIZE=ON
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DCXGATE_SANITIZE=ON -DCXGATE_UNITY=ON
 	cmake --build build/test -j$(JOBS)
 	cd build/test && ctest --output-on-failure --timeout 900
+	cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCXGATE_TSAN=ON -DCXGATE_UNITY=ON
+	cmake --build build/tsan -j$(JOBS) --target cxgate_unit_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/cxgate_unit_tests
 
 bench: test-deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF

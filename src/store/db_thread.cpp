@@ -205,10 +205,12 @@ void DbThread::run_batch(std::deque<Job>& batch) {
             job.done(errors[i]);
         } else if (!target || *target == *job.executor) {
             target = *job.executor;
-            completions.emplace_back(std::move(job.done), errors[i]);
+            // Moved, not copied: the exception is then freed on the thread that reads it,
+            // not here through a reference count no race detector can see (libstdc++'s).
+            completions.emplace_back(std::move(job.done), std::move(errors[i]));
         } else {
             asio::post(*job.executor,
-                       [done = std::move(job.done), error = errors[i]] { done(error); });
+                       [done = std::move(job.done), error = std::move(errors[i])] { done(error); });
         }
     }
     if (target && !completions.empty()) {
