@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "bundled_config.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/engine/event.hpp"
 #include "cxgate/foundation/json_input.hpp"
@@ -23,10 +24,7 @@ std::shared_ptr<const config::Config> g_config;
 
 // The bundled cxgate.yaml and flows, as `cxgate check` would load them without secrets.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    auto loaded = config::load(std::string(CXGATE_SOURCE_DIR) + "/cxgate.yaml",
-                               config::LoadOptions{.need_secrets = false});
-    if (!loaded.config) std::abort();
-    g_config = loaded.config;
+    g_config = fuzz::bundled_config();
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "bundled_config.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/check.hpp"
@@ -53,10 +54,7 @@ store::SurveyRow sample_survey() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    auto loaded = config::load(std::string(CXGATE_SOURCE_DIR) + "/cxgate.yaml",
-                               config::LoadOptions{.need_secrets = false});
-    if (!loaded.config) std::abort();
-    g_config = loaded.config;
+    g_config = fuzz::bundled_config();
     g_rendering = std::make_shared<config::Config>(*g_config);
     return 0;
 }

@@ -302,6 +302,31 @@ steps:
 """
 
 
+def twilio_channels(twilio, sms_extra=""):
+    """A `channels:` block for write_config: `sms` on the fake Twilio (peers/fake_providers.py),
+    its auth token as the ${TWILIO_AUTH_TOKEN} secret (set here), plus `sms_extra` lines
+    (e.g. "rate: 100"); `email` on the sandbox."""
+    settings = twilio.settings()
+    os.environ["TWILIO_AUTH_TOKEN"] = settings["auth_token"]
+    extra = f"\n    {sms_extra}" if sms_extra else ""
+    return f"""  sms:
+    type: twilio
+    from: "+358500000001"
+    base_url: {settings["base_url"]}
+    account_sid: {settings["account_sid"]}
+    auth_token: ${{TWILIO_AUTH_TOKEN}}{extra}
+  email: {{ type: sandbox, kind: email }}"""
+
+
+def without_per_address_bound(config_path):
+    """Every client of a load test is 127.0.0.1, as behind a reverse proxy: no bound per
+    client address (server.max_connections_per_address: 0)."""
+    with open(config_path) as f:
+        text = f.read()
+    with open(config_path, "w") as f:
+        f.write(text.replace("server:\n", "server:\n  max_connections_per_address: 0\n", 1))
+
+
 def set_staff(config_path, staff_yaml):
     """Replaces write_config's one-person staff directory with `staff_yaml` (a `staff:` block)."""
     with open(config_path) as f:

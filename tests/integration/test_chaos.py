@@ -27,7 +27,8 @@ import urllib.error
 import urllib.request
 from collections import Counter
 
-from harness import TOKEN, answer_url, check, eventually, free_port, run, set_public_port, write_config
+from harness import (TOKEN, answer_url, check, eventually, free_port, run, set_public_port, twilio_channels,
+                     without_per_address_bound, write_config)
 from peers.fake_providers import Twilio
 
 FLOWS = {"chaos": """flow: chaos
@@ -199,23 +200,10 @@ class Chaos:
 def test(make_daemon, workdir):
     seconds = float(os.environ.get("CXGATE_CHAOS_SECONDS", "45"))
     with Twilio() as twilio:
-        tw = twilio.settings()
-        os.environ["TWILIO_AUTH_TOKEN"] = tw["auth_token"]
-        channels = f"""  sms:
-    type: twilio
-    from: "+358500000001"
-    base_url: {tw["base_url"]}
-    account_sid: {tw["account_sid"]}
-    auth_token: ${{TWILIO_AUTH_TOKEN}}
-    rate: 100
-  email: {{ type: sandbox, kind: email }}"""
+        channels = twilio_channels(twilio, "rate: 100")
         source = make_daemon().source
         config = write_config(workdir, source, channels, FLOWS)
-        with open(config) as f:
-            text = f.read()
-        with open(config, "w") as f:
-            # Every client comes from 127.0.0.1 (as behind a proxy): no per-address bound.
-            f.write(text.replace("server:\n", "server:\n  max_connections_per_address: 0\n", 1))
+        without_per_address_bound(config)
         port = free_port()
         set_public_port(config, port)
         # The real clock: sends, retries and recovery run as in production.

@@ -20,10 +20,8 @@ import sqlite3
 import subprocess
 import time
 
-from harness import TOKEN, check, eventually, free_port, run, set_public_port, write_config
+from harness import SANDBOX_CHANNELS, TOKEN, check, eventually, free_port, run, set_public_port, write_config
 
-CHANNELS = """  sms: { type: sandbox, kind: sms }
-  email: { type: sandbox, kind: email }"""
 
 FLOWS = {"disk": """flow: disk
 steps:
@@ -60,6 +58,22 @@ def fill_until_refused(d, start):
     return accepted, None
 
 
+def intact_and_complete(db_path, accepted):
+    """After the stop: integrity_check is ok and every acknowledged (event, survey) is there.
+    Returns what is missing (checked to be nothing)."""
+    db = sqlite3.connect(db_path)
+    try:
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+        events = {row[0] for row in db.execute("SELECT id FROM events")}
+        surveys = {row[0] for row in db.execute("SELECT id FROM surveys")}
+    finally:
+        db.close()
+    check(integrity == "ok", f"integrity_check: {integrity}")
+    lost = [e for e, s in accepted if e not in events or s not in surveys]
+    check(not lost, f"acknowledged events missing: {lost[:5]}")
+    return lost
+
+
 def real_disk(make_daemon, workdir, source):
     mountpoint = os.path.join(workdir, "small-disk")
     os.makedirs(mountpoint)
@@ -69,7 +83,7 @@ def real_disk(make_daemon, workdir, source):
         print(f"real full disk: skipped, cannot mount a tmpfs here ({mounted.stderr.strip()})")
         return
     try:
-        config = write_config(workdir, source, CHANNELS, FLOWS)
+        config = write_config(workdir, source, SANDBOX_CHANNELS, FLOWS)
         port = free_port()
         set_public_port(config, port)
         d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00")
@@ -86,15 +100,7 @@ def real_disk(make_daemon, workdir, source):
         check(status == 202, f"an event once the disk has room: {status} {body}")
         accepted.append((f"fill-{full[0]}", body["scheduled"][0]["id"]))
         d.stop()
-        db = sqlite3.connect(d.db)
-        try:
-            integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-            events = {row[0] for row in db.execute("SELECT id FROM events")}
-        finally:
-            db.close()
-        check(integrity == "ok", f"integrity_check after ENOSPC: {integrity}")
-        lost = [e for e, _ in accepted if e not in events]
-        check(not lost, f"acknowledged events missing after ENOSPC: {lost[:5]}")
+        lost = intact_and_complete(d.db, accepted)
         print(f"real full disk (4 MB tmpfs): {len(accepted) - 1} events, then 503; grown to 64 MB, accepted "
               f"again; integrity ok; {len(lost)} lost")
     finally:
@@ -103,7 +109,7 @@ def real_disk(make_daemon, workdir, source):
 
 def test(make_daemon, workdir):
     source = make_daemon().source
-    config = write_config(workdir, source, CHANNELS, FLOWS)
+    config = write_config(workdir, source, SANDBOX_CHANNELS, FLOWS)
     with open(config) as f:
         text = f.read()
     with open(config, "w") as f:
@@ -146,17 +152,7 @@ def test(make_daemon, workdir):
     check(status == 202, f"an event once there is room again: {status} {body}")
     accepted.append((f"fill-{i}", body["scheduled"][0]["id"]))
     d.stop()
-
-    db = sqlite3.connect(d.db)
-    try:
-        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-        events = {row[0] for row in db.execute("SELECT id FROM events")}
-        surveys = {row[0] for row in db.execute("SELECT id FROM surveys")}
-    finally:
-        db.close()
-    check(integrity == "ok", f"integrity_check: {integrity}")
-    lost = [e for e, s in accepted if e not in events or s not in surveys]
-    check(not lost, f"acknowledged events missing: {lost[:5]}")
+    lost = intact_and_complete(d.db, accepted)
     print(f"{len(accepted) - 1} events of ~2 KB in 2 MB, then 503 + Retry-After; after a reload "
           f"to 64 MB accepted again; integrity ok; {len(lost)} lost")
 

@@ -20,7 +20,8 @@ import sqlite3
 import threading
 import time
 
-from harness import TOKEN, check, eventually, free_port, run, set_public_port, write_config
+from harness import (TOKEN, check, eventually, free_port, run, set_public_port, twilio_channels,
+                     without_per_address_bound, write_config)
 from peers.fake_providers import Twilio
 
 FLOWS = {"stop": """flow: stop
@@ -121,22 +122,10 @@ def message_state(db_path, event_id):
 
 def test(make_daemon, workdir):
     with Twilio() as twilio:
-        tw = twilio.settings()
-        os.environ["TWILIO_AUTH_TOKEN"] = tw["auth_token"]
-        channels = f"""  sms:
-    type: twilio
-    from: "+358500000001"
-    base_url: {tw["base_url"]}
-    account_sid: {tw["account_sid"]}
-    auth_token: ${{TWILIO_AUTH_TOKEN}}
-  email: {{ type: sandbox, kind: email }}"""
+        channels = twilio_channels(twilio)
         source = make_daemon().source
         config = write_config(workdir, source, channels, FLOWS)
-        with open(config) as f:
-            text = f.read()
-        with open(config, "w") as f:
-            # Every client comes from 127.0.0.1: no per-address bound (as behind a proxy).
-            f.write(text.replace("server:\n", "server:\n  max_connections_per_address: 0\n", 1))
+        without_per_address_bound(config)
         port = free_port()
         set_public_port(config, port)
         d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00")

@@ -15,10 +15,8 @@ import socket
 import threading
 import time
 
-from harness import TOKEN, check, free_port, run, set_public_port, write_config
+from harness import SANDBOX_CHANNELS, TOKEN, check, free_port, run, set_public_port, write_config
 
-CHANNELS = """  sms: { type: sandbox, kind: sms }
-  email: { type: sandbox, kind: email }"""
 FLOW = """flow: hostile
 steps:
   - id: visit
@@ -128,7 +126,7 @@ def test(make_daemon, workdir):
     check(idle_count >= 2000, f"RLIMIT_NOFILE hard limit {hard} leaves too few sockets")
 
     source = make_daemon().source
-    config = write_config(workdir, source, CHANNELS, {"hostile": FLOW})
+    config = write_config(workdir, source, SANDBOX_CHANNELS, {"hostile": FLOW})
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)

@@ -21,10 +21,9 @@ import subprocess
 import threading
 import time
 
-from harness import TOKEN, check, free_port, run, set_public_port, write_config
+from harness import (SANDBOX_CHANNELS, TOKEN, check, free_port, run, set_public_port, without_per_address_bound,
+                     write_config)
 
-CHANNELS = """  sms: { type: sandbox, kind: sms }
-  email: { type: sandbox, kind: email }"""
 FLOW = """flow: overload
 steps:
   - id: visit
@@ -111,12 +110,8 @@ def test(make_daemon, workdir):
     check(shutil.which("wrk"), "wrk not found (scripts/install-deps --test installs it)")
     seconds = int(os.environ.get("CXGATE_OVERLOAD_SECONDS", "20"))
     source = make_daemon().source
-    config = write_config(workdir, source, CHANNELS, {"overload": FLOW})
-    with open(config) as f:
-        text = f.read()
-    with open(config, "w") as f:
-        # Every client is 127.0.0.1 (as behind a proxy): no per-address bound.
-        f.write(text.replace("server:\n", "server:\n  max_connections_per_address: 0\n", 1))
+    config = write_config(workdir, source, SANDBOX_CHANNELS, {"overload": FLOW})
+    without_per_address_bound(config)
     port = free_port()
     set_public_port(config, port)
     d = make_daemon(config=config, now="2026-11-16T10:00:00+02:00").start(port=port)
