@@ -391,6 +391,27 @@ BEGIN
    WHERE id = new.id;
 END;
 )sql",
+    // 15: alerts as staff handle them (alerts.hpp): one per survey that alerted, acknowledged
+    //     and resolved by someone, escalated while open; open ones by when they escalate.
+    R"sql(
+CREATE TABLE alerts (
+  id              INTEGER PRIMARY KEY,
+  survey_id       INTEGER NOT NULL UNIQUE,
+  state           TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+  opened_at       INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  resolved_at     INTEGER,
+  resolved_by     TEXT,
+  resolution      TEXT,
+  note            TEXT,
+  level           INTEGER NOT NULL DEFAULT 0,
+  escalate_at     INTEGER
+);
+CREATE INDEX alerts_to_escalate ON alerts (escalate_at)
+  WHERE state = 'open' AND escalate_at IS NOT NULL;
+CREATE INDEX alerts_by_opened ON alerts (opened_at);
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.
