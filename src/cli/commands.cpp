@@ -151,7 +151,11 @@ int event(const std::string& file, const std::string& override_url, const std::s
 
 int run(int argc, char** argv) {
     CLI::App app{"cxgate: customer-experience surveys by SMS and email"};
-    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION);
+    // The schema too: whether a build can open a database (or will migrate it) is decided
+    // by it (docs/operations.md, "Upgrade and rollback").
+    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION +
+                                          " (database schema " +
+                                          std::to_string(store::schema_version()) + ")");
     app.require_subcommand(1);
     app.fallthrough();  // --log-level may follow the subcommand
     std::string config_file = default_config();

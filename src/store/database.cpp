@@ -435,6 +435,24 @@ int schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
+namespace {
+
+// A newer build has migrated this file: this one cannot know what its tables mean now (a
+// column it never heard of may hold what its queries would get wrong), and migrations only
+// go forward. Going back to this build is restoring the copy taken before the upgrade.
+void refuse_newer_schema(const std::string& path, int version) {
+    if (version <= schema_version()) return;
+    throw std::runtime_error(
+        "database " + path + " has schema version " + std::to_string(version) +
+        ", written by a newer cxgate; this build knows versions up to " +
+        std::to_string(schema_version()) +
+        " and refuses to open it. To go back to this build, stop the daemon and restore the "
+        "backup taken before the upgrade (cxgate backup), removing any -wal and -shm files "
+        "beside it; or run the newer build (docs/operations.md, \"Upgrade and rollback\")");
+}
+
+}  // namespace
+
 std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
     tune_library_once();
     auto parent = std::filesystem::path(path).parent_path();
@@ -443,10 +461,7 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     configure(*db);
     int version = db->execAndGet("PRAGMA user_version").getInt();
-    if (version > schema_version())
-        throw std::runtime_error(path + " has schema version " + std::to_string(version) +
-                                 ", newer than this build (" + std::to_string(schema_version()) +
-                                 "); refusing to touch it");
+    refuse_newer_schema(path, version);
     if (version > 0 && version < schema_version())
         spdlog::info("database {}: upgrading the schema from version {} to {}{}", path, version,
                      schema_version(),
@@ -468,7 +483,9 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
     return db;
 }
 
-std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
+namespace {
+
+std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
     if (!std::filesystem::exists(path))
         throw std::runtime_error("database " + path + " does not exist");
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
@@ -480,12 +497,23 @@ std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
     return db;
 }
 
+}  // namespace
+
+std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
+    auto db = open_read_only(path);
+    // A report of this build over a newer schema could count what it should not (an
+    // anonymous survey's cell, a column it does not know), so the readers refuse it too.
+    refuse_newer_schema(path, db->execAndGet("PRAGMA user_version").getInt());
+    return db;
+}
+
 BackupResult backup_to(const std::string& path, const std::string& destination) {
     if (!std::filesystem::exists(path))
         throw std::runtime_error("database " + path + " does not exist");
     const std::string partial = destination + ".partial";
     std::filesystem::remove(partial);
-    auto source = open_for_reading(path);
+    // Any schema: a copy of a newer build's database is what a rollback needs.
+    auto source = open_read_only(path);
     BackupResult result;
     {
         SQLite::Database target(partial, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
