@@ -72,4 +72,6 @@ TEST_CASE("store: a backup completes while another connection commits without pa
     SQLite::Database copied(copy, SQLite::OPEN_READONLY);
     CHECK(copied.execAndGet("SELECT count(*) >= 12000 FROM filler").getInt() == 1);
     CHECK(copied.execAndGet("PRAGMA journal_mode").getString() == "delete");
+    for (const auto& file : {path, copy})
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file + suffix);
 }
