@@ -271,6 +271,8 @@ def run_checks(d, nginx, twilio, config):
     # proxy's 127.0.0.1, so one guesser locks everyone out (and the two forged webhooks above,
     # from yet another client, already count against it).
     guesses_lock(nginx, "127.0.0.2", "127.0.0.3", expect_other=429, counted_before=2)
+    status, _ = d.request("GET", "/metrics")
+    check(status == 429, f"Prometheus, scraping from 127.0.0.1, is locked out too: {status}")
     # With 0 (the guide's setting, reloaded): guesses count per X-Forwarded-For address, the
     # one nginx sets, whatever the client claims.
     with open(config) as f:
