@@ -24,7 +24,12 @@ def served(text):
             m = re.fullmatch(r"(\w+)(?:\{(.*)\})? \S+", line)
             check(m, f"a sample line: {line!r}")
             names = re.findall(r'(\w+)="', m.group(2) or "")
-            labels.setdefault(m.group(1), set()).update(names)
+            name = m.group(1)
+            # A summary's samples are <name>_sum and <name>_count.
+            base = re.sub(r"_(sum|count)$", "", name)
+            if base != name and types.get(base) == "summary":
+                name = base
+            labels.setdefault(name, set()).update(names)
     check(set(types) == set(labels), f"every metric has a TYPE and samples: {set(types) ^ set(labels)}")
     return {name: (types[name], labels[name]) for name in types}
 
