@@ -11,6 +11,7 @@
 #include "cxgate/store/answers.hpp"
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
+#include "cxgate/store/delivered_emails.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
@@ -30,6 +31,7 @@ namespace cxgate::store {
 class Store : public Records,
               public SurveyQueries,
               public MessageQueries,
+              public DeliveredEmails,
               public ContactBook,
               public EventLog,
               public InboundLog,
