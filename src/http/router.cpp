@@ -32,6 +32,7 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/healthz", healthz);
     routes.add({verb::get, verb::head}, "/metrics", metrics);
     routes.add({verb::post}, "/v1/events", post_event);
+    routes.add({verb::get, verb::head}, "/v1/schema/event.json", get_event_schema);
     routes.add({verb::post}, "/v1/events/{source}",
                [](const Request& request, Services& s, const Target& target) {
                    return post_source_event(request, s, target.param("source"),

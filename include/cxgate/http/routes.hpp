@@ -11,6 +11,8 @@ namespace cxgate::http {
 // events_api.cpp: POST /v1/events (Bearer token): a business event -> 202 with the
 // surveys it scheduled or suppressed. (CRM bodies, POST /v1/events/{source}: sources.hpp.)
 asio::awaitable<Reply> post_event(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_event_schema(const Request& request, Services& services,
+                                        const Target& target);
 
 // surveys_api.cpp: GET /v1/surveys/{id}: the survey with its answers, messages and clicks.
 asio::awaitable<Reply> get_survey(const Request& request, Services& services, const Target& target);
