@@ -12,6 +12,7 @@
 #include "cxgate/cli/command_support.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/insight_commands.hpp"
+#include "cxgate/cli/logging.hpp"
 #include "cxgate/cli/outbox.hpp"
 #include "cxgate/cli/privacy_commands.hpp"
 #include "cxgate/cli/serve.hpp"
@@ -93,7 +94,11 @@ int event(const std::string& file, const std::string& override_url, const std::s
 
 int run(int argc, char** argv) {
     CLI::App app{"cxgate: customer-experience surveys by SMS and email"};
-    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION);
+    // The schema too: whether a build can open a database (or will migrate it) is decided
+    // by it (docs/operations.md, "Upgrade and rollback").
+    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION +
+                                          " (database schema " +
+                                          std::to_string(store::schema_version()) + ")");
     app.require_subcommand(1);
     app.fallthrough();  // --log-level may follow the subcommand
     std::string config_file = default_config();
@@ -101,6 +106,15 @@ int run(int argc, char** argv) {
     app.add_option("--config", config_file,
                    "Configuration file (default: $CXGATE_CONFIG or cxgate.yaml)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+    // An option of every command, as --log-level is, and an environment variable, so that
+    // a service can set it in its environment file without changing its command line.
+    std::string log_format = "text";
+    app.add_option("--log-format", log_format,
+                   "text (one line per event, UTC) or json (one object per line): "
+                   "docs/operations.md, \"Logs\"")
+        ->envname("CXGATE_LOG_FORMAT")
+        ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
 
     ServeOptions serve_options;
@@ -365,8 +379,8 @@ int run(int argc, char** argv) {
                          "Ignore the state file and start at the first row");
 
     CLI11_PARSE(app, argc, argv);
-    spdlog::set_level(spdlog::level::from_str(log_level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    configure_logging(parse_log_format(log_format).value_or(LogFormat::text),
+                      spdlog::level::from_str(log_level));
 
     if (*serve_cmd) {
         serve_options.config_file = config_file;

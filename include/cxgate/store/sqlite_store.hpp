@@ -138,6 +138,16 @@ class SqliteStore final : public Store {
     std::vector<SalesEventRow> sales_events(const AnswerFilter& filter) override;
     std::vector<WonCustomer> won_customers(const RetentionFilter& filter) override;
 
+    // AlertLog
+    std::int64_t open_alert(const AlertRow& row) override;
+    std::optional<AlertRow> alert(std::int64_t id) override;
+    std::optional<AlertRow> alert_for_survey(std::int64_t survey_id) override;
+    void save_alert(const AlertRow& row) override;
+    std::vector<AlertRow> alerts_to_escalate(Seconds now, int limit) override;
+    std::optional<Seconds> next_escalation() override;
+    std::vector<AlertRow> alerts_where(const AlertFilter& filter) override;
+    AlertTimes alert_times(std::optional<Seconds> since) override;
+
     // TargetChecks
     bool target_checked(const std::string& flow, const std::string& step, const std::string& metric,
                         const std::string& week) override;
