@@ -197,7 +197,7 @@ class SqliteStore final : public Store {
     SQLite::Database& db_;
     bool owns_statement_cache_ = false;
     std::string privacy_key_;  // settings' privacy_key, once read
-    // Whether the file has the delivered_emails table (schema 15), once looked up: a
+    // Whether the file has the delivered_emails table (schema 16), once looked up: a
     // command may read a database that an older daemon still serves.
     std::optional<bool> has_delivered_emails_;
     bool scrub_pending_ = false;
