@@ -412,6 +412,27 @@ CREATE INDEX alerts_to_escalate ON alerts (escalate_at)
   WHERE state = 'open' AND escalate_at IS NOT NULL;
 CREATE INDEX alerts_by_opened ON alerts (opened_at);
 )sql",
+    // 16: the email a sandbox channel built for a message (delivered_emails.hpp), kept so
+    //     `cxgate outbox --html` shows it as sent. It holds the person's data as its message
+    //     does and goes with the message row: deleted with it (erasure, retention: the
+    //     foreign key cascades) and when the row's address is wiped (an erasure while the
+    //     send was under way, migration 14's anonymous triggers), whichever code wipes it.
+    //     Messages sent before this version have none.
+    R"sql(
+CREATE TABLE delivered_emails (
+  message_id  INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  sender      TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  headers     TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  html        TEXT NOT NULL
+);
+CREATE TRIGGER delivered_email_wiped AFTER UPDATE OF address ON messages
+WHEN new.address = ''
+BEGIN
+  DELETE FROM delivered_emails WHERE message_id = new.id;
+END;
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.

@@ -12,6 +12,7 @@
 #include "cxgate/store/answers.hpp"
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
+#include "cxgate/store/delivered_emails.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
@@ -31,6 +32,7 @@ namespace cxgate::store {
 class Store : public Records,
               public SurveyQueries,
               public MessageQueries,
+              public DeliveredEmails,
               public ContactBook,
               public EventLog,
               public InboundLog,
