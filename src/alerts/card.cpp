@@ -21,15 +21,19 @@ struct CardWords {
     const char* comment;
     const char* customer;
     const char* low_score;  // the title when the locale has no alert subject
+    const char* handle;     // the action that opens the alert's page
 };
 
 const CardWords& card_words(const std::string& locale) {
-    static const CardWords fi{"Arvio",         "Mittari",   "Vaihe",   "Kysely",
-                              "Vastuuhenkilö", "Kommentti", "Asiakas", "Matala arvio"};
-    static const CardWords sv{"Betyg",    "Mått",      "Steg", "Flöde",
-                              "Ansvarig", "Kommentar", "Kund", "Lågt betyg"};
-    static const CardWords en{"Score", "Metric",  "Step",     "Flow",
-                              "Staff", "Comment", "Customer", "Low score"};
+    static const CardWords fi{"Arvio",   "Mittari",       "Vaihe",
+                              "Kysely",  "Vastuuhenkilö", "Kommentti",
+                              "Asiakas", "Matala arvio",  "Kuittaa tai ratkaise"};
+    static const CardWords sv{"Betyg", "Mått",       "Steg",
+                              "Flöde", "Ansvarig",   "Kommentar",
+                              "Kund",  "Lågt betyg", "Kvittera eller lös"};
+    static const CardWords en{"Score",    "Metric",    "Step",
+                              "Flow",     "Staff",     "Comment",
+                              "Customer", "Low score", "Acknowledge or resolve"};
     if (locale == "fi") return fi;
     if (locale == "sv") return sv;
     return en;
@@ -46,7 +50,8 @@ std::string metric_name(const std::string& metric) {
 }  // namespace
 
 templates::AlertCard alert_card(const config::Config& config, const store::SurveyRow& survey,
-                                const templates::Rendered& rendered, store::Seconds now) {
+                                const templates::Rendered& rendered, store::Seconds now,
+                                const templates::AlertFields& alert) {
     const auto& words = card_words(config.defaults.locale);
     const std::string score = survey.score ? std::to_string(*survey.score) : "-";
     templates::AlertCard card;
@@ -67,7 +72,12 @@ templates::AlertCard alert_card(const config::Config& config, const store::Surve
     if (!staff.empty()) card.facts.emplace_back(words.staff, staff);
     if (!survey.comment.empty()) card.facts.emplace_back(words.comment, survey.comment);
     if (!survey.contact_name.empty()) card.facts.emplace_back(words.customer, survey.contact_name);
-    // No actions yet: the alert lifecycle adds its acknowledge and resolve links here.
+    // The alert's page, where whoever reads the room acknowledges or resolves it.
+    if (alert.id) {
+        card.alert_id = alert.id;
+        if (alert.level > 0) card.event = "alert.escalated";
+    }
+    if (!alert.url.empty()) card.actions.push_back({words.handle, alert.url});
     return card;
 }
 

@@ -9,6 +9,19 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
     if (const YAML::Node alerts = root["alerts"]) {
         if (r.expect_map(alerts, "\"alerts\"")) {
             r.check_keys(alerts, keys::alerts.keys, "\"alerts\"");
+            // Business time: hours of the flow's send window on business days, so an alert
+            // raised on Friday evening escalates on Monday, not on Saturday.
+            if (auto d = r.delay(alerts, "escalate_after")) {
+                using U = timing::Delay::Unit;
+                if ((d->unit != U::minutes && d->unit != U::hours) || d->amount < 1 ||
+                    (d->unit == U::hours && d->amount > 720))
+                    r.error(alerts["escalate_after"],
+                            "\"escalate_after\": business time in minutes or hours, such as "
+                            "4h (counted inside the flow's send window on business days)");
+                else
+                    c.alert_escalate_after = std::chrono::seconds{
+                        static_cast<long long>(d->amount) * (d->unit == U::hours ? 3600 : 60)};
+            }
             if (auto v = r.string(alerts, "channel")) {
                 c.alert_channel = *v;
                 const auto* channel = c.find_channel(*v);

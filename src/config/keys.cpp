@@ -18,7 +18,7 @@ const KeyTable defaults{
     "defaults",
     {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
      "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"}};
-const KeyTable alerts{"alerts", {"channel", "targets", "managers"}};
+const KeyTable alerts{"alerts", {"channel", "targets", "managers", "escalate_after"}};
 const KeyTable alert_target{"alert_target", {"channel", "address"}};
 const KeyTable staff{"staff", {"id", "name", "email", "phone", "lead"}};
 const KeyTable channel{"channel",

@@ -11,9 +11,10 @@ namespace cxgate::alerts {
 // survey: as the alert may show it (an anonymous survey's without who answered);
 // rendered: its alert template in the daemon's default locale, whose words the facts'
 // labels follow too. The title is the rendered subject, else "Low score: CSAT 2 (meeting)".
-// This is the one place a card is made: links for the alert (acknowledge, resolve) go into
-// its actions here.
+// alert: the alert's id, escalation level and page (its link becomes the card's action,
+// "Acknowledge or resolve"; an escalated alert's event is "alert.escalated").
 templates::AlertCard alert_card(const config::Config& config, const store::SurveyRow& survey,
-                                const templates::Rendered& rendered, store::Seconds now);
+                                const templates::Rendered& rendered, store::Seconds now,
+                                const templates::AlertFields& alert = {});
 
 }  // namespace cxgate::alerts
