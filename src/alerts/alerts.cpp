@@ -1,5 +1,9 @@
 #include "cxgate/alerts/alerts.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "cxgate/alerts/card.hpp"
+#include "cxgate/foundation/json_input.hpp"
 #include "cxgate/templates/compose.hpp"
 
 namespace cxgate::alerts {
@@ -21,17 +25,30 @@ store::SurveyRow nameless(const store::SurveyRow& survey) {
     return copy;
 }
 
-// The address of a person on a channel: email for email channels, phone for SMS.
+// The address of a person on a channel: email for email channels, phone for SMS; none on
+// a chat channel (config refuses one as alerts.channel).
 std::string address_on(const config::ChannelConfig& channel, const std::string& email,
                        const std::string& phone) {
-    return channel.kind == config::ChannelKind::email ? email : phone;
+    switch (channel.kind) {
+        case config::ChannelKind::email:
+            return email;
+        case config::ChannelKind::sms:
+            return phone;
+        case config::ChannelKind::chat:
+            return "";
+    }
+    return "";
 }
 
 }  // namespace
 
 std::optional<Recipient> recipient_named(const config::Config& config, const std::string& name) {
     if (auto it = config.alert_targets.find(name); it != config.alert_targets.end()) {
-        if (it->second.channel.empty() || it->second.address.empty()) return std::nullopt;
+        const auto* channel = config.find_channel(it->second.channel);
+        if (!channel) return std::nullopt;
+        // A chat channel's URL decides the room; the message names the target instead.
+        if (channel->kind == config::ChannelKind::chat) return Recipient{channel->name, name};
+        if (it->second.address.empty()) return std::nullopt;
         return Recipient{it->second.channel, it->second.address};
     }
     auto member = config.staff.find(name);
@@ -52,18 +69,23 @@ store::MessageRow alert_message(const config::Config& config, const store::Surve
                                 store::Seconds now) {
     // Alerts are read by staff, so they use the daemon's default locale. An anonymous
     // survey's alert says what was answered, never by whom.
-    auto rendered = templates::render_alert(config, survey.anonymous ? nameless(survey) : survey,
-                                            config.defaults.locale, alert);
+    const auto shown = survey.anonymous ? nameless(survey) : survey;
+    auto rendered = templates::render_alert(config, shown, config.defaults.locale, alert);
     store::MessageRow m;
     m.survey_id = survey.id;
     m.kind = "alert";
     m.channel = to.channel;
     m.address = to.address;
     m.locale = config.defaults.locale;
-    if (const auto* ch = config.find_channel(to.channel);
-        ch && ch->kind == config::ChannelKind::email)
-        m.subject = rendered.subject;
+    const auto* ch = config.find_channel(to.channel);
+    if (ch && ch->kind == config::ChannelKind::email) m.subject = rendered.subject;
     m.body = rendered.body;
+    // A chat channel (Slack, Teams, a signed webhook) shows a card of the same words, with
+    // the alert's page as its action.
+    if (ch && ch->kind == config::ChannelKind::chat) {
+        m.subject = rendered.subject;
+        m.body = json_input::dump(nlohmann::json(alert_card(config, shown, rendered, now, alert)));
+    }
     m.created_at = now;
     templates::finish_message(config, m);
     return m;

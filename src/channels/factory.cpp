@@ -13,7 +13,8 @@ std::unique_ptr<Channel> make_channel(const config::ChannelConfig& channel,
         {"kannel", make_kannel_channel},     {"smtp", make_smtp_channel},
         {"vonage", make_vonage_channel},     {"http", make_http_channel},
         {"sendgrid", make_sendgrid_channel}, {"mailgun", make_mailgun_channel},
-        {"postmark", make_postmark_channel},
+        {"postmark", make_postmark_channel}, {"slack", make_slack_channel},
+        {"teams", make_teams_channel},       {"webhook", make_webhook_channel},
     };
     auto it = factories.find(channel.type);
     if (it == factories.end())

@@ -262,6 +262,42 @@ bool mailgun_verify(std::string_view signing_key, std::string_view timestamp,
     return signature_ok && within_window(*seconds, now, max_age);
 }
 
+// ---- cxgate's own -------------------------------------------------------------------
+// The scheme of signatures.hpp, the one docs/providers.md tells receivers to check: the
+// same construction as Stripe's and Slack's request signing (timestamp, a separator, the
+// raw body; HMAC-SHA256; a versioned header), so receivers find it familiar.
+
+std::string sign_cxgate_webhook(std::string_view secret, long long timestamp,
+                                std::string_view body) {
+    if (secret.empty()) throw std::runtime_error("cxgate webhook: no signing secret");
+    const auto mac = hmac("SHA256", secret, std::to_string(timestamp) + "." + std::string(body));
+    return "v1=" + hex_lower(require(mac, "HMAC-SHA256"));
+}
+
+bool verify_cxgate_webhook(std::string_view secret, std::string_view timestamp,
+                           std::string_view body, std::string_view signature_header, long long now,
+                           long long window) {
+    if (secret.empty() || signature_header.empty()) return false;
+    const auto seconds = parse_unix_seconds(timestamp);
+    if (!seconds || !within_window(*seconds, now, window)) return false;
+    // Signed over the timestamp as received: "0123" and "123" are different texts.
+    const auto mac = hmac("SHA256", secret, std::string(timestamp) + "." + std::string(body));
+    if (!mac) return false;
+    const std::string expected = hex_lower(*mac);
+    bool ok = false;
+    std::string_view rest = signature_header;
+    while (!rest.empty()) {
+        const size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.substr(0, 3) == "v1=") ok |= hex_equals_nocase(expected, item.substr(3));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return ok;
+}
+
 // ---- ReplayCache ---------------------------------------------------------------------
 
 ReplayCache::ReplayCache(long long window_seconds, std::size_t capacity)

@@ -24,8 +24,19 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
             }
             if (auto v = r.string(alerts, "channel")) {
                 c.alert_channel = *v;
-                if (!c.channels.count(*v))
+                const auto* channel = c.find_channel(*v);
+                if (!channel)
                     r.error(alerts["channel"], "alerts: undefined channel \"" + *v + "\"");
+                // Staff are reached at their own email or phone; a chat channel has one room
+                // for everyone, which is what a named target is for.
+                else if (channel->kind == ChannelKind::chat)
+                    r.error(alerts["channel"],
+                            "alerts: \"channel\" reaches each staff member at their own email "
+                            "or phone; \"" +
+                                *v + "\" is a chat channel (type " + channel->type +
+                                ") with one room for everyone: name it in alerts.targets instead "
+                                "(\"#sales-alerts\": { channel: " +
+                                *v + " }) and notify that target");
             }
             if (const YAML::Node targets = alerts["targets"];
                 targets && r.expect_map(targets, "\"targets\"")) {
@@ -36,10 +47,19 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
                     if (!r.expect_map(it->second, where)) continue;
                     r.check_keys(it->second, keys::alert_target.keys, where);
                     t.channel = r.string(it->second, "channel", true).value_or("");
-                    t.address = r.string(it->second, "address", true).value_or("");
-                    if (!t.channel.empty() && !c.channels.count(t.channel))
+                    const auto* channel = c.find_channel(t.channel);
+                    // A chat channel's URL decides the room: it needs no address.
+                    const bool chat = channel && channel->kind == ChannelKind::chat;
+                    t.address = r.string(it->second, "address", !chat).value_or("");
+                    if (!t.channel.empty() && !channel)
                         r.error(it->second["channel"],
                                 where + ": undefined channel \"" + t.channel + "\"");
+                    if (chat && it->second["address"]) {
+                        r.warning(it->second["address"],
+                                  where + ": \"address\" is not used on chat channel \"" +
+                                      t.channel + "\": its url decides where alerts go");
+                        t.address.clear();
+                    }
                     c.alert_targets[t.name] = t;
                 }
             }

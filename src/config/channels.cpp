@@ -10,7 +10,15 @@
 namespace cxgate::config {
 
 std::string to_string(ChannelKind kind) {
-    return kind == ChannelKind::sms ? "sms" : "email";
+    switch (kind) {
+        case ChannelKind::sms:
+            return "sms";
+        case ChannelKind::email:
+            return "email";
+        case ChannelKind::chat:
+            return "chat";
+    }
+    return "sms";
 }
 
 const std::string& ChannelConfig::setting(const std::string& key) const {
@@ -67,6 +75,11 @@ const std::map<std::string, ChannelSchema>& channel_schemas() {
           {"server_token"},
           {"base_url", "message_stream", "secret"},
           {"server_token", "secret"}}},
+        // Chat channels: the URL itself is the credential (Slack's and a Teams workflow's
+        // webhook URLs carry their token), so it is a secret like any other.
+        {"slack", {ChannelKind::chat, {"url"}, {}, {"url"}}},
+        {"teams", {ChannelKind::chat, {"url"}, {}, {"url"}}},
+        {"webhook", {ChannelKind::chat, {"url", "secret"}, {}, {"url", "secret"}}},
     };
     return schemas;
 }
@@ -74,6 +87,22 @@ const std::map<std::string, ChannelSchema>& channel_schemas() {
 namespace detail {
 
 namespace {
+
+// http:// or https:// (any case) and a host: what libcurl is allowed to fetch for a chat
+// channel. Nothing after the host is judged; the service checks its own path.
+bool is_http_url(const std::string& url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos) return false;
+    std::string scheme = url.substr(0, scheme_end);
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "http" && scheme != "https") return false;
+    const auto host_start = scheme_end + 3;
+    const auto host_end = url.find_first_of("/?#", host_start);
+    const auto host = url.substr(
+        host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+    return !host.empty() && host.find_first_of(" \t\r\n") == std::string::npos &&
+           url.find_first_of(" \t\r\n") == std::string::npos;
+}
 
 // Settings a provider would refuse, or mangle, only when it is used.
 void check_provider_rules(YamlReader& r, const YAML::Node& body, const std::string& where,
@@ -99,6 +128,18 @@ void check_provider_rules(YamlReader& r, const YAML::Node& body, const std::stri
         r.error(body["secret"], where +
                                     ": \"secret\" must be letters and digits only (Kannel "
                                     "rewrites %x in URLs)");
+    if (ch.kind != ChannelKind::chat) return;
+    // A chat channel's URL arrives through ${ENV}: a wrong variable would fail every alert
+    // at run time, so it is checked here. Without the secrets (report, outbox) it reads
+    // empty and is not checked.
+    const std::string& url = ch.setting("url");
+    if (body["url"] && !url.empty() && !is_http_url(url))
+        r.error(body["url"], where + ": \"url\" must be an http:// or https:// URL");
+    // The key of the HMAC a receiver checks: short keys can be guessed offline from one
+    // captured request.
+    if (ch.type == "webhook" && body["secret"] && r.need_secrets() &&
+        ch.setting("secret").size() < 16)
+        r.error(body["secret"], where + ": \"secret\" must be at least 16 characters");
 }
 
 }  // namespace
@@ -123,9 +164,10 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         if (type) {
             auto found = schemas.find(*type);
             if (found == schemas.end()) {
-                std::string message = where + ": unknown type \"" + *type +
-                                      "\" (known: sandbox, twilio, vonage, kannel, http, smtp, "
-                                      "sendgrid, mailgun, postmark)";
+                std::string known;
+                for (const auto& name : type_names) known += (known.empty() ? "" : ", ") + name;
+                std::string message =
+                    where + ": unknown type \"" + *type + "\" (known: " + known + ")";
                 if (auto suggestion = closest(*type, type_names))
                     message += " (did you mean \"" + *suggestion + "\"?)";
                 r.error(body["type"], message);
@@ -141,15 +183,21 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         }
         r.check_keys(body, allowed, where);
         auto kind = r.string(body, "kind", !schema || ch.type == "sandbox" || ch.type == "http");
+        const bool kind_of_choice = ch.type == "sandbox" || ch.type == "http";
         if (kind == "sms")
             ch.kind = ChannelKind::sms;
         else if (kind == "email")
             ch.kind = ChannelKind::email;
+        else if (kind == "chat" && schema && !kind_of_choice)
+            ch.kind = ChannelKind::chat;
         else if (kind)
-            r.error(body["kind"], where + ": \"kind\" must be sms or email, got \"" + *kind + "\"");
+            r.error(body["kind"],
+                    where + ": \"kind\" must be sms or email" +
+                        (schema && schema->kind == ChannelKind::chat ? " or chat" : "") +
+                        ", got \"" + *kind + "\"");
         else if (schema)
             ch.kind = schema->kind;
-        if (schema && kind && ch.type != "sandbox" && ch.type != "http" && ch.kind != schema->kind)
+        if (schema && kind && !kind_of_choice && ch.kind != schema->kind)
             r.error(body["kind"],
                     where + ": a " + ch.type + " channel sends " + to_string(schema->kind));
         if (auto v = r.string(body, "from")) ch.from = *v;

@@ -267,9 +267,16 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     if (auto channels = r.string_list(node, "channel", true)) {
         s.channels = *channels;
         for (size_t i = 0; i < s.channels.size(); ++i) {
-            if (c.channels.count(s.channels[i])) continue;
             const YAML::Node at =
                 node["channel"].IsSequence() ? node["channel"][i] : node["channel"];
+            if (const auto* channel = c.find_channel(s.channels[i])) {
+                // Slack, Teams and webhooks reach a room of staff, not the customer.
+                if (channel->kind == ChannelKind::chat)
+                    r.error(at, where + ": channel \"" + s.channels[i] + "\" is a chat channel (" +
+                                    channel->type +
+                                    ") for staff alerts; a survey needs an sms or email channel");
+                continue;
+            }
             std::string message = where + ": undefined channel \"" + s.channels[i] + "\"";
             std::set<std::string> names;
             for (const auto& [name, ch] : c.channels) names.insert(name);
@@ -331,7 +338,13 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
                 if (rule) rule->notify = *notify;
             }
             if (rule) s.alert = rule;
-            if (s.alert && c.alert_channel.empty())
+            // Staff and team leads are reached through alerts.channel; named targets (a
+            // Slack room, say) bring their own channel.
+            const bool reaches_staff =
+                s.alert &&
+                std::any_of(s.alert->notify.begin(), s.alert->notify.end(),
+                            [](const std::string& n) { return n == "staff" || n == "team-lead"; });
+            if (reaches_staff && c.alert_channel.empty())
                 r.error(alert, where + ": alerts need an email channel or alerts.channel");
         }
     }

@@ -29,7 +29,9 @@ ChannelChoice choose_channel(const config::Config& config, const std::vector<std
     }
     for (; it != channels.end(); ++it) {
         const auto* channel = config.find_channel(*it);
-        if (!channel) continue;
+        // A chat channel reaches staff, never a customer (`cxgate check` refuses it in a
+        // step; a flow version kept from before a reload may still name one).
+        if (!channel || channel->kind == config::ChannelKind::chat) continue;
         const bool sms = channel->kind == config::ChannelKind::sms;
         const std::string& address = sms ? contact.phone : contact.email;
         if (address.empty()) continue;

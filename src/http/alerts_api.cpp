@@ -17,7 +17,7 @@ namespace {
 using json = nlohmann::json;
 using status = beast_http::status;
 
-std::string iso(std::optional<store::Seconds> t) {
+std::string alert_time(std::optional<store::Seconds> t) {
     return t ? timing::format_iso8601(timing::TimePoint{std::chrono::seconds{*t}}) : "";
 }
 
@@ -25,25 +25,25 @@ json alert_json(const store::AlertRow& a) {
     json j{{"id", a.id},
            {"survey", a.survey_id},
            {"state", a.state},
-           {"opened_at", iso(a.opened_at)},
+           {"opened_at", alert_time(a.opened_at)},
            {"level", a.level}};
     if (a.acknowledged_at) {
-        j["acknowledged_at"] = iso(a.acknowledged_at);
+        j["acknowledged_at"] = alert_time(a.acknowledged_at);
         j["acknowledged_by"] = a.acknowledged_by;
         j["seconds_to_acknowledge"] = *a.acknowledged_at - a.opened_at;
     }
     if (a.resolved_at) {
-        j["resolved_at"] = iso(a.resolved_at);
+        j["resolved_at"] = alert_time(a.resolved_at);
         j["resolved_by"] = a.resolved_by;
         j["resolution"] = a.resolution;
         j["seconds_to_resolve"] = *a.resolved_at - a.opened_at;
     }
     if (!a.note.empty()) j["note"] = a.note;
-    if (a.escalate_at) j["escalates_at"] = iso(a.escalate_at);
+    if (a.escalate_at) j["escalates_at"] = alert_time(a.escalate_at);
     return j;
 }
 
-std::optional<std::int64_t> parse_id(const std::string& text) {
+std::optional<std::int64_t> alert_number(const std::string& text) {
     if (text.empty() || text.size() > 18) return std::nullopt;
     std::int64_t v = 0;
     for (char c : text) {
@@ -72,7 +72,7 @@ asio::awaitable<Reply> get_alerts(const Request& request, Services& s, const Tar
         filter.since = t->time_since_epoch().count();
     }
     if (const auto& limit = target.query_value("limit"); !limit.empty()) {
-        auto n = parse_id(limit);
+        auto n = alert_number(limit);
         if (!n || *n < 1 || *n > 10000)
             co_return ApiError{status::bad_request, "limit: 1 to 10000", "limit"};
         filter.limit = static_cast<int>(*n);
@@ -88,7 +88,7 @@ asio::awaitable<Reply> get_alert(const Request& request, Services& s, const Targ
     const auto who = co_await authenticate(request, s, config::Scope::read);
     if (const auto* error = std::get_if<ApiError>(&who)) co_return *error;
     if (auto error = needs_everything(std::get<Caller>(who), request, s)) co_return *error;
-    auto id = parse_id(target.param("id"));
+    auto id = alert_number(target.param("id"));
     if (!id) co_return ApiError{status::bad_request, "alert id must be a number", "id"};
     auto find = [id = *id](store::Store& db) { return db.alert(id); };
     auto row = co_await s.reader.execute(std::move(find));
@@ -100,7 +100,7 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
     auto config = s.config();
     if (auto check = check_token(request, *config, config::Scope::ingest); check != TokenCheck::ok)
         co_return refused(request, s, check, config::Scope::ingest);
-    auto id = parse_id(target.param("id"));
+    auto id = alert_number(target.param("id"));
     if (!id) co_return ApiError{status::bad_request, "alert id must be a number", "id"};
     auto parsed = json_input::parse(request.body());
     if (!parsed.value) co_return ApiError{status::bad_request, parsed.message(), parsed.field};

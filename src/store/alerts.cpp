@@ -34,7 +34,7 @@ AlertRow read_alert(SQLite::Statement& st) {
     return a;
 }
 
-std::optional<AlertRow> one(SQLite::Statement& st) {
+std::optional<AlertRow> alert_from(SQLite::Statement& st) {
     if (!st.executeStep()) return std::nullopt;
     return read_alert(st);
 }
@@ -57,13 +57,13 @@ std::int64_t SqliteStore::open_alert(const AlertRow& row) {
 std::optional<AlertRow> SqliteStore::alert(std::int64_t id) {
     auto st = cached(db_, std::string("SELECT ") + kColumns + " FROM alerts WHERE id = ?");
     st->bind(1, static_cast<std::int64_t>(id));
-    return one(*st);
+    return alert_from(*st);
 }
 
 std::optional<AlertRow> SqliteStore::alert_for_survey(std::int64_t survey_id) {
     auto st = cached(db_, std::string("SELECT ") + kColumns + " FROM alerts WHERE survey_id = ?");
     st->bind(1, static_cast<std::int64_t>(survey_id));
-    return one(*st);
+    return alert_from(*st);
 }
 
 void SqliteStore::save_alert(const AlertRow& row) {

@@ -156,10 +156,12 @@ Rendered render_with(const config::Config& config, const std::string& name,
 }
 
 // Only email has a subject; an SMS carries the body alone, with LF newlines, and is
-// stored with its encoding and segment count (what the provider will bill).
+// stored with its encoding and segment count (what the provider will bill). A chat
+// message is a card (alert_card.hpp) or a subject and a text, sent as they are.
 void finish(const config::Config& config, store::MessageRow& m) {
     const auto* ch = config.find_channel(m.channel);
-    if (ch && ch->kind == config::ChannelKind::email) return;
+    if (ch && (ch->kind == config::ChannelKind::email || ch->kind == config::ChannelKind::chat))
+        return;
     m.subject.clear();
     m.body = sms::normalize_newlines(m.body);
     auto info = sms::analyze(m.body);

@@ -21,7 +21,7 @@ Any kind may add `error: "text"`: then the check or the post must fail, and what
 must contain the text (a deliberately wrong example shows the error it gets). An unmarked
 block, a marker without a block, or an unknown kind fails the test: a new example cannot
 slip in unchecked. Secrets in examples are ${ENV} references; the test sets each one it
-finds to a throwaway value."""
+finds to a throwaway value (a URL for a name ending in _URL)."""
 import json
 import os
 import re
@@ -37,6 +37,7 @@ FENCE = re.compile(r"^```(yaml|json)\s*$")
 KINDS = {"config", "config-part", "channels", "flow", "flow-part", "steps", "calendar", "event", "output", "fragment"}
 ONE_STEP = {"id": "docs-example", "on": "docs.example", "survey": {"metric": "nps"}, "channel": "sms"}
 SECRET = "docsExampleSecret0123456789abcdef"  # letters and digits: Kannel takes no others
+SECRET_URL = "https://hooks.example.com/docsExampleSecret0123456789abcdef"
 
 
 class TextLoader(yaml.SafeLoader):
@@ -107,7 +108,10 @@ def parse(block):
 
 
 def secrets_env(text):
-    return {name: SECRET for name in re.findall(r"\$\{([A-Z0-9_]+)\}", text)}
+    """A throwaway value for each ${NAME}; a name ending in _URL (a chat channel's webhook
+    URL, checked at load to be an http(s) URL) gets a URL."""
+    return {name: SECRET_URL if name.endswith("_URL") else SECRET
+            for name in re.findall(r"\$\{([A-Z0-9_]+)\}", text)}
 
 
 def fresh_copy(source, workdir, name):

@@ -16,6 +16,10 @@ std::unique_ptr<Channel> make_http_channel(const config::ChannelConfig&, const C
 std::unique_ptr<Channel> make_sendgrid_channel(const config::ChannelConfig&, const ChannelContext&);
 std::unique_ptr<Channel> make_mailgun_channel(const config::ChannelConfig&, const ChannelContext&);
 std::unique_ptr<Channel> make_postmark_channel(const config::ChannelConfig&, const ChannelContext&);
+// Chat channels (staff alerts): chat.hpp.
+std::unique_ptr<Channel> make_slack_channel(const config::ChannelConfig&, const ChannelContext&);
+std::unique_ptr<Channel> make_teams_channel(const config::ChannelConfig&, const ChannelContext&);
+std::unique_ptr<Channel> make_webhook_channel(const config::ChannelConfig&, const ChannelContext&);
 
 // Shared reading of HTTP answers: 429 and 5xx and transport errors are temporary (429
 // honours Retry-After), other 4xx permanent. Adapters add their provider's codes.

@@ -63,6 +63,31 @@ bool mailgun_verify(std::string_view signing_key, std::string_view timestamp,
                     std::string_view token, std::string_view signature_hex, long long now,
                     long long max_age = 300);
 
+// ---- cxgate's own signed webhooks (X-Cxgate-Signature) ------------------------------
+
+// What cxgate sends to a receiver of its own (the `webhook` channel, and any outbound event
+// that wants the same contract): X-Cxgate-Timestamp carries the Unix seconds at sending and
+// X-Cxgate-Signature "v1=" + hex HMAC-SHA256(secret, timestamp + "." + raw body). The
+// timestamp inside the signed text lets a receiver refuse an old copy (a replay); the
+// "v1=" names the scheme so that another can follow. docs/providers.md shows a receiver.
+inline constexpr std::string_view kCxgateTimestampHeader = "X-Cxgate-Timestamp";
+inline constexpr std::string_view kCxgateSignatureHeader = "X-Cxgate-Signature";
+inline constexpr std::string_view kCxgateEventIdHeader = "X-Cxgate-Event-Id";
+
+// "v1=<64 lower-case hex>"; throws std::runtime_error for an empty secret (a sender
+// without its secret must not send "signed" requests).
+std::string sign_cxgate_webhook(std::string_view secret, long long timestamp,
+                                std::string_view body);
+// True when timestamp is Unix seconds within window seconds of now (either direction) and
+// signature_header holds a "v1=" signature of timestamp and body, compared in constant
+// time. The header may list several, comma-separated ("v1=...,v1=..."), as a sender does
+// while its secret is being replaced; one valid one is enough. A receiver that must not
+// act twice also remembers X-Cxgate-Event-Id for as long as the sender retries (a retry
+// carries the same id with a new timestamp).
+bool verify_cxgate_webhook(std::string_view secret, std::string_view timestamp,
+                           std::string_view body, std::string_view signature_header, long long now,
+                           long long window = 300);
+
 // Remembers tokens (Mailgun's token, Vonage's nonce) so that a captured, correctly
 // signed request cannot be replayed while its timestamp is still accepted. A token is
 // forgotten window_seconds after it was first seen, or earlier when more than capacity

@@ -17,7 +17,10 @@
 
 namespace cxgate::config {
 
-enum class ChannelKind { sms, email };
+// sms and email reach customers (and staff, by their phone or email); chat is a room or an
+// HTTP receiver (Slack, Teams, a signed webhook) whose URL decides where a message goes, so
+// it carries staff alerts only and is never chosen for a survey.
+enum class ChannelKind { sms, email, chat };
 std::string to_string(ChannelKind kind);
 
 // Retry policy for temporary failures (connection errors, timeouts, 429, 5xx).
@@ -29,7 +32,8 @@ struct RetryPolicy {
 
 struct ChannelConfig {
     std::string name;  // key under channels:, used in flows and webhook paths
-    std::string type;  // sandbox, twilio, vonage, kannel, http, smtp, sendgrid, mailgun, postmark
+    std::string type;  // sandbox, twilio, vonage, kannel, http, smtp, sendgrid, mailgun, postmark,
+                       // slack, teams, webhook
     ChannelKind kind = ChannelKind::sms;
     std::string from;        // sender number or address
     std::string from_name;   // email display name
@@ -60,7 +64,9 @@ const std::map<std::string, ChannelSchema>& channel_schemas();
 struct AlertTarget {
     std::string name;     // "team-lead", "#sales-alerts"
     std::string channel;  // channel used to deliver
-    std::string address;  // email or phone; empty for team-lead (resolved from staff)
+    // email or phone; empty for team-lead (resolved from staff) and on a chat channel, whose
+    // URL decides the room
+    std::string address;
 };
 
 struct StaffMember {

@@ -5,6 +5,10 @@ itself on 127.0.0.1 with free ports.
                     Postmark send APIs, each checking auth and required fields as the
                     provider's API reference says, recording every request, and answering
                     with a per-server script of documented success and error bodies.
+    chat_stubs      in-process stand-ins for where staff alerts go: a Slack incoming webhook
+                    (Block Kit checks, Slack's plain-text reasons), a Teams Workflows webhook
+                    (the Adaptive Card envelope, 202) and a receiver that verifies cxgate's
+                    signed webhook on its own.
     kannel          a real Kannel (bearerbox + smsbox + fakesmsc) on free loopback ports:
                     capture every MT, inject MOs at any time, DLRs flow to the dlr-url.
     smtp_sink       a real SMTP server (aiosmtpd, a subprocess) that writes each message as

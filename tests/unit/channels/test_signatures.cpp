@@ -589,3 +589,57 @@ TEST_CASE("signatures: ReplayCache is bounded and evicts the oldest first") {
     CHECK_FALSE(strings.first_use(std::string(200, 'x'), 3));
     CHECK_FALSE(strings.first_use("k499", 3));
 }
+
+// ---- cxgate's own (X-Cxgate-Signature) ------------------------------------------------
+
+namespace {
+const std::string kCxSecret = "whsec-test-0123456789abcdef";
+const std::string kCxBody = R"({"type":"alert.opened"})";
+constexpr long long kCxNow = 1'795'000'000;
+}  // namespace
+
+TEST_CASE("signatures: a cxgate webhook is v1= hex HMAC-SHA256 of timestamp.body") {
+    // printf '%s' '1795000000.{"type":"alert.opened"}' |
+    //   openssl dgst -sha256 -hmac 'whsec-test-0123456789abcdef'
+    const std::string expected =
+        "v1=25d57a8bb4150d1562f6ed08106bbefdfde4be09a93428f417371ed824d83849";
+    CHECK(sig::sign_cxgate_webhook(kCxSecret, kCxNow, kCxBody) == expected);
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, expected, kCxNow));
+    // Upper-case hex, and a list while the secret is being replaced.
+    std::string upper = expected;
+    for (size_t i = 3; i < upper.size(); ++i)
+        if (upper[i] >= 'a' && upper[i] <= 'f') upper[i] = static_cast<char>(upper[i] - 32);
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, upper, kCxNow));
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody,
+                                     "v1=" + std::string(64, '0') + ", " + expected, kCxNow));
+    CHECK_THROWS(sig::sign_cxgate_webhook("", kCxNow, kCxBody));
+}
+
+TEST_CASE("signatures: a cxgate webhook outside the window, tampered or unsigned is refused") {
+    const auto good = sig::sign_cxgate_webhook(kCxSecret, kCxNow, kCxBody);
+    // The replay window: 300 s either way by default, both ends included.
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good, kCxNow + 300));
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good, kCxNow - 300));
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good, kCxNow + 301));
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good, kCxNow - 301));
+    CHECK(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good, kCxNow + 3000, 3600));
+    // A replayed copy with a fresh timestamp but the old signature.
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000400", kCxBody, good, kCxNow + 400));
+    // The body, one byte changed; the wrong secret; no signature; another scheme.
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000000", R"({"type":"alert.opened" })",
+                                           good, kCxNow));
+    CHECK_FALSE(sig::verify_cxgate_webhook("another-secret-0123456789", "1795000000", kCxBody, good,
+                                           kCxNow));
+    CHECK_FALSE(sig::verify_cxgate_webhook("", "1795000000", kCxBody, good, kCxNow));
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, "", kCxNow));
+    CHECK_FALSE(
+        sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, good.substr(3), kCxNow));
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "1795000000", kCxBody, "v0=" + good.substr(3),
+                                           kCxNow));
+    // Timestamps that are not plain Unix seconds, and one signed as written ("0" first).
+    for (const char* ts : {"", "-1", "1795000000.5", " 1795000000", "1e9", "17950000000000"}) {
+        CAPTURE(ts);
+        CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, ts, kCxBody, good, kCxNow));
+    }
+    CHECK_FALSE(sig::verify_cxgate_webhook(kCxSecret, "01795000000", kCxBody, good, kCxNow));
+}
