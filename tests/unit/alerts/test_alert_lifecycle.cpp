@@ -87,7 +87,8 @@ TEST_CASE("alert link: names its alert, expires, and is no answer link") {
     CHECK(answer.substr(0, answer.find('.')) == token.substr(0, token.find('.')));
     CHECK(links::check_alert_token(secret, answer, 1).status == links::TokenStatus::bad_signature);
     CHECK(links::check_answer_token(secret, token, 1).status == links::TokenStatus::bad_signature);
-    CHECK(links::alert_url("https://cx.example.com/", token) == "https://cx.example.com/a/" + token);
+    CHECK(links::alert_url("https://cx.example.com/", token) ==
+          "https://cx.example.com/a/" + token);
 }
 
 TEST_CASE("business time: window hours on business days only") {
@@ -95,8 +96,8 @@ TEST_CASE("business time: window hours on business days only") {
     const auto& zone = *date::locate_zone("Europe/Helsinki");
     timing::Calendar none;
     auto add = [&](const char* from, int hours) {
-        auto t = timing::add_business_time(*timing::parse_iso8601(from),
-                                           std::chrono::hours{hours}, window, zone, none);
+        auto t = timing::add_business_time(*timing::parse_iso8601(from), std::chrono::hours{hours},
+                                           window, zone, none);
         return timing::format_local(t, zone);
     };
     // Friday 15:00 + 4 h: 2 h on Friday, 2 h from Monday 09:00.
@@ -134,7 +135,8 @@ TEST_CASE("alert: opened once with its link, acknowledged, resolved, never reope
     CHECK(alert.escalate_at == at("2026-11-30T14:00:00+02:00"));
     // The link in the message opens this alert.
     const auto url_at = message.body.find("/a/") + 3;
-    const auto token = message.body.substr(url_at, message.body.find_first_of("\n ", url_at) - url_at);
+    const auto token =
+        message.body.substr(url_at, message.body.find_first_of("\n ", url_at) - url_at);
     auto secret = w.db->setting("link_secret", [] { return std::string("unused"); });
     auto checked = links::check_alert_token(secret, token, now);
     CHECK(checked.status == links::TokenStatus::valid);
@@ -144,15 +146,18 @@ TEST_CASE("alert: opened once with its link, acknowledged, resolved, never reope
     CHECK(w.db->alerts_where({}).size() == 1);
 
     using Action = alerts::Handling::Action;
-    CHECK(alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "", "", ""}, now + 60)
-              .error == "by: say who you are");
-    auto acked = alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Aino", "", ""}, now + 60);
+    CHECK(
+        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "", "", ""}, now + 60).error ==
+        "by: say who you are");
+    auto acked =
+        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Aino", "", ""}, now + 60);
     CHECK(acked.error.empty());
     CHECK(acked.alert->state == store::AlertHandling::acknowledged);
     CHECK(acked.alert->acknowledged_by == "Aino");
     CHECK_FALSE(acked.alert->escalate_at);
     // Twice is not an error (two people clicked); the first stays.
-    auto again = alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Bo", "", ""}, now + 90);
+    auto again =
+        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Bo", "", ""}, now + 90);
     CHECK(again.error.empty());
     CHECK(again.alert->acknowledged_by == "Aino");
     CHECK(alerts::handle_alert(*w.db, alert.id, {Action::resolve, "Aino", "maybe", ""}, now + 120)
