@@ -40,7 +40,7 @@ def test(make_daemon, workdir):
     with open(os.path.join(d.source, "systemd", "cxgate.service")) as f:
         unit = f.read()
     pre = re.search(r"^ExecStartPre=(.*)$", unit, re.M).group(1)
-    args = [d.binary if a == "/usr/local/bin/cxgate" else a.replace("/etc/cxgate", etc) for a in shlex.split(pre)]
+    args = [d.binary if a == "/usr/bin/cxgate" else a.replace("/etc/cxgate", etc) for a in shlex.split(pre)]
     state = os.path.join(workdir, "var-lib-cxgate")  # the unit's WorkingDirectory
     os.makedirs(state)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CXGATE_")}

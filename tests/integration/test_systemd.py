@@ -123,7 +123,7 @@ def unit_file(binary, source, workdir):
     analyze = shutil.which("systemd-analyze")
     check(analyze, "systemd-analyze not found (package systemd; scripts/install-deps --test)")
     with open(os.path.join(source, "systemd", "cxgate.service")) as f:
-        unit = f.read().replace("/usr/local/bin/cxgate", os.path.abspath(binary))
+        unit = f.read().replace("/usr/bin/cxgate", os.path.abspath(binary))
     path = os.path.join(workdir, "cxgate.service")
     with open(path, "w") as f:
         f.write(unit)
