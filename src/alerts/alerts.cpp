@@ -47,9 +47,32 @@ bool should_alert(const config::Config& config, const store::SurveyRow& survey) 
     return step && step->alert && survey.score && step->alert->matches(*survey.score);
 }
 
+store::MessageRow alert_message(const config::Config& config, const store::SurveyRow& survey,
+                                const Recipient& to, const templates::AlertFields& alert,
+                                store::Seconds now) {
+    // Alerts are read by staff, so they use the daemon's default locale. An anonymous
+    // survey's alert says what was answered, never by whom.
+    auto rendered = templates::render_alert(config, survey.anonymous ? nameless(survey) : survey,
+                                            config.defaults.locale, alert);
+    store::MessageRow m;
+    m.survey_id = survey.id;
+    m.kind = "alert";
+    m.channel = to.channel;
+    m.address = to.address;
+    m.locale = config.defaults.locale;
+    if (const auto* ch = config.find_channel(to.channel);
+        ch && ch->kind == config::ChannelKind::email)
+        m.subject = rendered.subject;
+    m.body = rendered.body;
+    m.created_at = now;
+    templates::finish_message(config, m);
+    return m;
+}
+
 std::vector<store::MessageRow> alert_messages(const config::Config& config,
                                               const store::SurveyRow& survey, store::Seconds now,
-                                              std::vector<std::string>* skipped) {
+                                              std::vector<std::string>* skipped,
+                                              const templates::AlertFields& alert) {
     std::vector<store::MessageRow> out;
     const auto* step = step_of(config, survey);
     if (!step || !step->alert) return out;
@@ -79,23 +102,7 @@ std::vector<store::MessageRow> alert_messages(const config::Config& config,
             if (skipped) skipped->push_back(target);
             continue;
         }
-        // Alerts are read by staff, so they use the daemon's default locale. An anonymous
-        // survey's alert says what was answered, never by whom.
-        auto rendered = templates::render(config, survey.anonymous ? nameless(survey) : survey,
-                                          "alert", config.defaults.locale);
-        store::MessageRow m;
-        m.survey_id = survey.id;
-        m.kind = "alert";
-        m.channel = channel_name;
-        m.address = address;
-        m.locale = config.defaults.locale;
-        if (const auto* ch = config.find_channel(channel_name);
-            ch && ch->kind == config::ChannelKind::email)
-            m.subject = rendered.subject;
-        m.body = rendered.body;
-        m.created_at = now;
-        templates::finish_message(config, m);
-        out.push_back(std::move(m));
+        out.push_back(alert_message(config, survey, {channel_name, address}, alert, now));
     }
     return out;
 }

@@ -133,6 +133,8 @@ DeliveryOutcome record_send_result(store::Store& db, const config::Config& confi
         m.error.clear();
         m.next_attempt_at.reset();
         db.update_message(m, now);
+        // Durable with the result: the email as built is what `cxgate outbox --html` shows.
+        if (result.delivered_email) db.keep_delivered_email(m.id, *result.delivered_email);
         if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
         if (survey && m.kind == "thanks" &&
             (survey->state == SurveyState::answered || survey->state == SurveyState::commented)) {

@@ -222,14 +222,16 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
                   "channel " + claimed->channel + " is not configured",
                   "config",
                   {},
-                  false};
+                  false,
+                  {}};
     } else {
         co_await acquire(*state, state->requests, false);
         journal_.started(id);
         try {
             result = co_await state->channel->send(*claimed);
         } catch (const std::exception& e) {
-            result = {SendResult::Status::temporary_failure, "", e.what(), "exception", {}, false};
+            result = {
+                SendResult::Status::temporary_failure, "", e.what(), "exception", {}, false, {}};
         }
         release(state->requests);
     }

@@ -138,7 +138,7 @@ class HttpGenericChannel final : public Channel {
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
         if (!config_error_.empty())
             co_return SendResult{
-                SendResult::Status::permanent_failure, "", config_error_, "config", {}, false};
+                SendResult::Status::permanent_failure, "", config_error_, "config", {}, false, {}};
         const std::string our_id = "cx-" + std::to_string(message.id);
         const std::map<std::string, std::string> vars = {{"to", message.address},
                                                          {"from", channel_.from},

@@ -80,7 +80,7 @@ class KannelChannel final : public Channel {
         // Kannel accepts an empty text and sends an empty SMS: refuse it here.
         if (message.body.empty())
             co_return SendResult{
-                SendResult::Status::permanent_failure, "", "empty text", "empty", {}, false};
+                SendResult::Status::permanent_failure, "", "empty text", "empty", {}, false, {}};
         // Kannel gives no message id back, so ours goes into the DLR URL and is the id.
         const std::string provider_id = "cx-" + std::to_string(message.id);
         // Delivered (1), failed (2), submitted to SMSC (8), rejected by SMSC (16).

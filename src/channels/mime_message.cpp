@@ -114,6 +114,24 @@ std::vector<MailPart> mail_parts(const MailMessage& m) {
     return parts;
 }
 
+std::string mail_document(const MailMessage& m, std::chrono::system_clock::time_point date,
+                          const std::string& boundary) {
+    auto part_text = [](const MailPart& part) {
+        std::string out = "Content-Type: " + std::string(part.type) +
+                          "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        const auto encoded = base64(part.data);
+        for (size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+        return out;
+    };
+    std::string out;
+    for (const auto& line : mail_headers(m, date)) out += line + "\r\n";
+    const auto parts = mail_parts(m);
+    if (parts.size() == 1) return out + part_text(parts.front());
+    out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+    for (const auto& part : parts) out += "--" + boundary + "\r\n" + part_text(part);
+    return out + "--" + boundary + "--\r\n";
+}
+
 std::string encode_header_value(std::string_view utf8, size_t first_line_used) {
     std::string text(utf8);
     for (auto& c : text)

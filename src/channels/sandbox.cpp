@@ -1,11 +1,16 @@
 // The sandbox channel: the message row in the database is the delivery. Operators read
-// it with `cxgate outbox`; replies come in through the same webhook route as a real
-// provider's (see `cxgate reply`), authenticated with an API token in an
-// `Authorization: Bearer` header only. A token in a form field or the JSON body is not
-// read: bodies end up in logs, proxies' dumps and replayed requests, headers less so.
+// it with `cxgate outbox`. An email channel's message is built as every email provider's
+// is (format_email: text and HTML parts, score links signed for this daemon, unsubscribe
+// headers) and handed back with the result, for the dispatcher to keep beside the row, so
+// `cxgate outbox --html ID` opens the very email a customer would get. Replies come in
+// through the same webhook route as a real provider's (see `cxgate reply`), authenticated
+// with an API token in an `Authorization: Bearer` header only. A token in a form field or
+// the JSON body is not read: bodies end up in logs, proxies' dumps and replayed requests,
+// headers less so.
 #include <nlohmann/json.hpp>
 
 #include "cxgate/channels/channel.hpp"
+#include "cxgate/channels/email_format.hpp"
 #include "cxgate/channels/webhook_util.hpp"
 #include "cxgate/foundation/crypto.hpp"
 #include "cxgate/foundation/json_input.hpp"
@@ -21,12 +26,19 @@ constexpr const char* kUnauthorized =
 
 class SandboxChannel final : public Channel {
   public:
-    explicit SandboxChannel(std::shared_ptr<const config::Config> config)
-        : config_(std::move(config)) {}
+    SandboxChannel(const config::ChannelConfig& channel, const ChannelContext& context)
+        : channel_(channel), config_(context.config), link_secret_(context.link_secret) {}
 
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
-        co_return SendResult{
-            SendResult::Status::sent, "sandbox-" + std::to_string(message.id), "", "", {}, false};
+        SendResult result;
+        result.provider_id = "sandbox-" + std::to_string(message.id);
+        if (channel_.kind == config::ChannelKind::email) {
+            auto email = format_email(*config_, channel_, link_secret_, message);
+            result.delivered_email =
+                store::DeliveredEmail{channel_.from, channel_.from_name, std::move(email.headers),
+                                      std::move(email.text), std::move(email.html)};
+        }
+        co_return result;
     }
     bool has_outside_effect() const override { return false; }
 
@@ -84,14 +96,16 @@ class SandboxChannel final : public Channel {
         return out;
     }
 
+    config::ChannelConfig channel_;
     std::shared_ptr<const config::Config> config_;
+    std::string link_secret_;
 };
 
 }  // namespace
 
-std::unique_ptr<Channel> make_sandbox_channel(const config::ChannelConfig&,
+std::unique_ptr<Channel> make_sandbox_channel(const config::ChannelConfig& channel,
                                               const ChannelContext& context) {
-    return std::make_unique<SandboxChannel>(context.config);
+    return std::make_unique<SandboxChannel>(channel, context);
 }
 
 }  // namespace cxgate::channels

@@ -85,7 +85,7 @@ class VonageChannel final : public Channel {
     asio::awaitable<SendResult> send(const store::MessageRow& message) override {
         if (message.body.empty())
             co_return SendResult{
-                SendResult::Status::permanent_failure, "", "empty text", "empty", {}, false};
+                SendResult::Status::permanent_failure, "", "empty text", "empty", {}, false, {}};
         HttpRequest request;
         request.url = base_url_ + "/sms/json";
         request.headers = {"Content-Type: application/x-www-form-urlencoded; charset=utf-8",

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <iostream>
 
 #include "cxgate/channels/dispatcher.hpp"
 #include "cxgate/cli/config_reloader.hpp"
@@ -234,7 +233,6 @@ struct Application::Impl {
         spdlog::info("cxgate {} listening on {} (config {}, database {}, clock {}{})",
                      CXGATE_VERSION, url, current->version, current->store.path,
                      clock->is_manual() ? "manual at " : "", timing::format_iso8601(clock->now()));
-        std::cout << "cxgate listening on " << url << std::endl;
 
         io.run();
         // The loop has stopped: nothing new reaches the database threads. What they still

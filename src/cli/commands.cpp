@@ -12,6 +12,8 @@
 #include "cxgate/cli/command_support.hpp"
 #include "cxgate/cli/http_client.hpp"
 #include "cxgate/cli/insight_commands.hpp"
+#include "cxgate/cli/logging.hpp"
+#include "cxgate/cli/outbox.hpp"
 #include "cxgate/cli/privacy_commands.hpp"
 #include "cxgate/cli/serve.hpp"
 #include "cxgate/cli/tools.hpp"
@@ -36,65 +38,6 @@ using json = nlohmann::json;
 std::string default_config() {
     const char* env = std::getenv("CXGATE_CONFIG");
     return env ? env : "cxgate.yaml";
-}
-
-std::string local_time(store::Seconds t, const std::string& zone) {
-    return timing::format_local(timing::TimePoint{std::chrono::seconds{t}},
-                                *date::locate_zone(zone));
-}
-
-int outbox(const std::string& file, const std::string& db_override, bool as_json,
-           const std::string& to, const std::string& kind, int limit) {
-    auto config = load_or_report(file);
-    if (!config) return 2;
-    const std::string path = db_override.empty() ? config->store.path : db_override;
-    std::unique_ptr<store::Store> db;
-    try {
-        db = std::make_unique<store::SqliteStore>(store::open_for_reading(path));
-    } catch (const std::exception& e) {
-        std::cerr << "cxgate outbox: " << e.what() << "\n";
-        return 1;
-    }
-    auto rows = db->outbox(store::OutboxFilter{to, kind, limit});
-    if (as_json) {
-        json out = json::array();
-        for (const auto& m : rows) {
-            json j{{"id", m.id},
-                   {"kind", m.kind},
-                   {"channel", m.channel},
-                   {"to", m.address},
-                   {"locale", m.locale},
-                   {"state", m.state},
-                   {"body", m.body},
-                   {"created_at",
-                    timing::format_iso8601(timing::TimePoint{std::chrono::seconds{m.created_at}})}};
-            if (m.survey_id) j["survey"] = *m.survey_id;
-            if (!m.subject.empty()) j["subject"] = m.subject;
-            if (!m.provider_id.empty()) j["provider_id"] = m.provider_id;
-            if (!m.error.empty()) j["error"] = m.error;
-            if (!m.error_code.empty()) j["error_code"] = m.error_code;
-            if (m.attempts) j["attempts"] = m.attempts;
-            if (!m.encoding.empty()) j["encoding"] = m.encoding;
-            if (m.segments) j["segments"] = *m.segments;
-            if (m.next_attempt_at)
-                j["next_attempt_at"] = timing::format_iso8601(
-                    timing::TimePoint{std::chrono::seconds{*m.next_attempt_at}});
-            out.push_back(j);
-        }
-        std::cout << json_input::dump(out, 2) << "\n";
-        return 0;
-    }
-    if (rows.empty()) std::cout << "(outbox is empty)\n";
-    for (const auto& m : rows) {
-        std::cout << "#" << m.id << "  " << local_time(m.created_at, config->defaults.timezone)
-                  << "  " << m.kind << " via " << m.channel << " to " << m.address << "  ["
-                  << store::to_string(m.state) << "]"
-                  << (m.survey_id ? "  survey " + std::to_string(*m.survey_id) : "") << "\n";
-        if (!m.subject.empty()) std::cout << "    Subject: " << m.subject << "\n";
-        std::istringstream body(m.body);
-        for (std::string line; std::getline(body, line);) std::cout << "    " << line << "\n";
-    }
-    return 0;
 }
 
 int reply(const std::string& file, const std::string& override_url, const std::string& address,
@@ -151,7 +94,11 @@ int event(const std::string& file, const std::string& override_url, const std::s
 
 int run(int argc, char** argv) {
     CLI::App app{"cxgate: customer-experience surveys by SMS and email"};
-    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION);
+    // The schema too: whether a build can open a database (or will migrate it) is decided
+    // by it (docs/operations.md, "Upgrade and rollback").
+    app.set_version_flag("--version", std::string("cxgate ") + CXGATE_VERSION +
+                                          " (database schema " +
+                                          std::to_string(store::schema_version()) + ")");
     app.require_subcommand(1);
     app.fallthrough();  // --log-level may follow the subcommand
     std::string config_file = default_config();
@@ -159,6 +106,15 @@ int run(int argc, char** argv) {
     app.add_option("--config", config_file,
                    "Configuration file (default: $CXGATE_CONFIG or cxgate.yaml)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+    // An option of every command, as --log-level is, and an environment variable, so that
+    // a service can set it in its environment file without changing its command line.
+    std::string log_format = "text";
+    app.add_option("--log-format", log_format,
+                   "text (one line per event, UTC) or json (one object per line): "
+                   "docs/operations.md, \"Logs\"")
+        ->envname("CXGATE_LOG_FORMAT")
+        ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
 
     ServeOptions serve_options;
@@ -176,18 +132,33 @@ int run(int argc, char** argv) {
     auto* check_cmd = app.add_subcommand("check", "Validate configuration, flows and templates");
     check_cmd->add_option("--config", config_file, "Configuration file");
 
-    std::string db_override, to, kind, url_override, channel, id;
+    std::string db_override, url_override, channel, id;
     bool as_json = false;
-    int limit = 50;
+    OutboxOptions outbox_options;
+    outbox_options.program = argc > 0 ? argv[0] : "cxgate";
     auto* outbox_cmd =
         app.add_subcommand("outbox", "Show messages sent or queued (sandbox channels land here)");
     outbox_cmd->add_option("--config", config_file, "Configuration file");
     outbox_cmd->add_option("--db", db_override, "SQLite database file");
     outbox_cmd->add_flag("--json", as_json, "JSON output");
-    outbox_cmd->add_option("--to", to, "Only messages to this address");
-    outbox_cmd->add_option("--kind", kind,
+    outbox_cmd->add_option("--to", outbox_options.to, "Only messages to this address");
+    outbox_cmd->add_option("--kind", outbox_options.kind,
                            "survey, reminder, why, retry, thanks, alert, optout, help");
-    outbox_cmd->add_option("--limit", limit, "Newest N messages")->capture_default_str();
+    outbox_cmd->add_option("--limit", outbox_options.limit, "Newest N messages")
+        ->capture_default_str();
+    std::int64_t outbox_id = 0;
+    auto* outbox_id_option = outbox_cmd->add_option("id", outbox_id, "Only this message");
+    auto* outbox_html = outbox_cmd->add_flag(
+        "--html", outbox_options.html,
+        "Write a sandbox email's HTML part to a file to open in a browser (message ID, else "
+        "the newest email of --to/--kind); its score buttons answer the running daemon");
+    outbox_cmd
+        ->add_flag("--eml", outbox_options.eml,
+                   "Write a sandbox email as a whole (.eml) to open in a mail client")
+        ->excludes(outbox_html);
+    outbox_cmd->add_option("--out", outbox_options.out,
+                           "With --html/--eml: the file to write (default: outbox-ID.html or "
+                           ".eml beside the database; - for standard output)");
 
     auto* report_cmd =
         app.add_subcommand("report", "Metrics per step, staff, segment, channel, outcome or week");
@@ -408,15 +379,21 @@ int run(int argc, char** argv) {
                          "Ignore the state file and start at the first row");
 
     CLI11_PARSE(app, argc, argv);
-    spdlog::set_level(spdlog::level::from_str(log_level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    configure_logging(parse_log_format(log_format).value_or(LogFormat::text),
+                      spdlog::level::from_str(log_level));
 
     if (*serve_cmd) {
         serve_options.config_file = config_file;
         return serve(serve_options);
     }
     if (*check_cmd) return check(config_file);
-    if (*outbox_cmd) return outbox(config_file, db_override, as_json, to, kind, limit);
+    if (*outbox_cmd) {
+        outbox_options.config_file = config_file;
+        outbox_options.db_override = db_override;
+        outbox_options.json = as_json;
+        if (outbox_id_option->count()) outbox_options.id = outbox_id;
+        return outbox_command(outbox_options);
+    }
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
     if (*themes_cmd) return themes_command(config_file, db_override, themes_options, as_json);

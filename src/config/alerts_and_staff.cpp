@@ -1,5 +1,6 @@
 // The `alerts:` and `staff:` sections: who an alert can reach and by which channel.
 // Read after `channels:`, whose names they refer to.
+#include "cxgate/config/keys.hpp"
 #include "loader.hpp"
 
 namespace cxgate::config::detail {
@@ -7,7 +8,20 @@ namespace cxgate::config::detail {
 void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
     if (const YAML::Node alerts = root["alerts"]) {
         if (r.expect_map(alerts, "\"alerts\"")) {
-            r.check_keys(alerts, {"channel", "targets", "managers"}, "\"alerts\"");
+            r.check_keys(alerts, keys::alerts.keys, "\"alerts\"");
+            // Business time: hours of the flow's send window on business days, so an alert
+            // raised on Friday evening escalates on Monday, not on Saturday.
+            if (auto d = r.delay(alerts, "escalate_after")) {
+                using U = timing::Delay::Unit;
+                if ((d->unit != U::minutes && d->unit != U::hours) || d->amount < 1 ||
+                    (d->unit == U::hours && d->amount > 720))
+                    r.error(alerts["escalate_after"],
+                            "\"escalate_after\": business time in minutes or hours, such as "
+                            "4h (counted inside the flow's send window on business days)");
+                else
+                    c.alert_escalate_after = std::chrono::seconds{
+                        static_cast<long long>(d->amount) * (d->unit == U::hours ? 3600 : 60)};
+            }
             if (auto v = r.string(alerts, "channel")) {
                 c.alert_channel = *v;
                 if (!c.channels.count(*v))
@@ -20,7 +34,7 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
                     t.name = it->first.Scalar();
                     const std::string where = "alert target \"" + t.name + "\"";
                     if (!r.expect_map(it->second, where)) continue;
-                    r.check_keys(it->second, {"channel", "address"}, where);
+                    r.check_keys(it->second, keys::alert_target.keys, where);
                     t.channel = r.string(it->second, "channel", true).value_or("");
                     t.address = r.string(it->second, "address", true).value_or("");
                     if (!t.channel.empty() && !c.channels.count(t.channel))
@@ -41,7 +55,7 @@ void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c) {
         }
         for (const auto& item : staff) {
             if (!r.expect_map(item, "a staff member")) continue;
-            r.check_keys(item, {"id", "name", "email", "phone", "lead"}, "a staff member");
+            r.check_keys(item, keys::staff.keys, "a staff member");
             StaffMember m;
             m.id = r.string(item, "id", true).value_or("");
             m.name = r.string(item, "name").value_or("");

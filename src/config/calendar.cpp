@@ -1,4 +1,5 @@
 #include "cxgate/config/calendar.hpp"
+#include "cxgate/config/keys.hpp"
 
 #include <array>
 #include <cerrno>
@@ -120,7 +121,7 @@ void read_days(YamlReader& r, const YAML::Node& root, CalendarFile& out) {
                                       "name: \"...\" }"));
             continue;
         }
-        r.check_keys(item, {"date", "name"}, "a day");
+        r.check_keys(item, keys::calendar_day.keys, "a day");
         auto text = required_text(r, item, "date");
         auto name = required_text(r, item, "name");
         if (!text) continue;
@@ -168,7 +169,7 @@ std::optional<CalendarFile> load_calendar(const std::string& path, Diagnostics& 
             r.error(root, "a calendar file must be a mapping with keys calendar, name and days");
         return std::nullopt;
     }
-    r.check_keys(root, {"calendar", "name", "days"}, "a calendar file");
+    r.check_keys(root, keys::calendar_file.keys, "a calendar file");
 
     CalendarFile out;
     if (auto id = required_text(r, root, "calendar")) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include "cxgate/config/keys.hpp"
 
 #include "loader.hpp"
 
@@ -111,9 +112,6 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
     const auto& schemas = channel_schemas();
     std::set<std::string> type_names;
     for (const auto& [name, schema] : schemas) type_names.insert(name);
-    static const std::set<std::string> kCommon{
-        "type", "kind",  "from",           "from_name", "reply_to",       "max_segments",
-        "rate", "burst", "max_concurrent", "retry",     "failover_window"};
     for (auto it = node.begin(); it != node.end(); ++it) {
         ChannelConfig ch;
         ch.name = it->first.Scalar();
@@ -136,7 +134,7 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
                 ch.type = *type;
             }
         }
-        std::set<std::string> allowed = kCommon;
+        std::set<std::string> allowed = keys::channel.keys;
         if (schema) {
             allowed.insert(schema->required.begin(), schema->required.end());
             allowed.insert(schema->optional.begin(), schema->optional.end());
@@ -164,8 +162,7 @@ void read_channels(YamlReader& r, const YAML::Node& node, Config& c) {
         if (auto d = r.delay(body, "failover_window")) ch.failover_window = *d;
         if (const YAML::Node retry = body["retry"]) {
             if (r.expect_map(retry, where + ": \"retry\"")) {
-                r.check_keys(retry, {"max_attempts", "base_delay", "max_delay"},
-                             where + ": \"retry\"");
+                r.check_keys(retry, keys::channel_retry.keys, where + ": \"retry\"");
                 if (auto v = r.integer(retry, "max_attempts", 1, 100)) ch.retry.max_attempts = *v;
                 if (auto d = r.delay(retry, "base_delay")) ch.retry.base_delay = *d;
                 if (auto d = r.delay(retry, "max_delay")) ch.retry.max_delay = *d;

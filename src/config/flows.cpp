@@ -1,6 +1,7 @@
 // One flow file (flows/*.yaml): its time zone, send window, holidays, schedule and steps.
 #include <algorithm>
 #include <filesystem>
+#include "cxgate/config/keys.hpp"
 
 #include "cxgate/config/schedule.hpp"
 #include "cxgate/foundation/crypto.hpp"
@@ -21,10 +22,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     if (!root) return std::nullopt;
     YamlReader r(display, diag);
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
-    r.check_keys(*root,
-                 {"flow", "timezone", "send_window", "recontact", "steps", "description",
-                  "calendar", "extra_days_off", "priority", "arbitration", "schedule", "anonymous"},
-                 "a flow");
+    r.check_keys(*root, keys::flow.keys, "a flow");
     Flow f;
     f.file = display;
     f.version = crypto::sha256_hex(*text).substr(0, 12);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "cxgate/config/keys.hpp"
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/config/lint.hpp"
@@ -92,11 +93,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     YamlReader r(config_file, diag);
     r.set_need_secrets(options.need_secrets);
     if (!r.expect_map(*root, "the configuration")) return result;
-    r.check_keys(
-        *root,
-        {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff", "flows_dir",
-         "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes", "retention"},
-        "the configuration");
+    r.check_keys(*root, keys::root.keys, "the configuration");
     read_server(r, (*root)["server"], *config);
     read_database(r, (*root)["database"], *config);
     read_api_tokens(r, *root, *config);

@@ -1,5 +1,6 @@
 // Reading a flow's `schedule:` and the contact list it names (see config/schedule.hpp).
 #include "cxgate/config/schedule.hpp"
+#include "cxgate/config/keys.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -214,7 +215,7 @@ std::vector<AudienceMember> read_contact_list(const std::string& path, const std
 std::optional<Schedule> read_schedule(YamlReader& r, const YAML::Node& node, const Config& c,
                                       const fs::path& base_dir) {
     if (!r.expect_map(node, "\"schedule\"")) return std::nullopt;
-    r.check_keys(node, {"every", "start", "at", "per_day", "audience"}, "\"schedule\"");
+    r.check_keys(node, keys::schedule.keys, "\"schedule\"");
     Schedule s;
     s.line = node.Mark().line + 1;
     bool ok = true;
@@ -274,7 +275,7 @@ std::optional<Schedule> read_schedule(YamlReader& r, const YAML::Node& node, con
         s.members =
             read_contact_list(path.string(), path.lexically_normal().string(), c, r.diagnostics());
     } else if (r.expect_map(audience, "\"audience\"")) {
-        r.check_keys(audience, {"contacts"}, "\"audience\"");
+        r.check_keys(audience, keys::audience.keys, "\"audience\"");
         const YAML::Node contacts = audience["contacts"];
         if (!contacts) {
             r.error(audience, "\"audience\": give a contact list file or { contacts: {...} }");
@@ -282,7 +283,7 @@ std::optional<Schedule> read_schedule(YamlReader& r, const YAML::Node& node, con
         }
         s.known_contacts = true;
         if (contacts.IsMap()) {
-            r.check_keys(contacts, {"segment", "seen_within"}, "\"contacts\"");
+            r.check_keys(contacts, keys::audience_contacts.keys, "\"contacts\"");
             if (auto segments = r.string_list(contacts, "segment")) s.segments = *segments;
             s.seen_within = r.delay(contacts, "seen_within");
         } else if (!(contacts.IsScalar() && contacts.Scalar() == "all")) {

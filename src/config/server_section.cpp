@@ -1,4 +1,5 @@
 #include "cxgate/config/server_section.hpp"
+#include "cxgate/config/keys.hpp"
 
 #include <cctype>
 #include <cstdint>
@@ -32,11 +33,7 @@ std::optional<std::chrono::seconds> timeout(YamlReader& r, const YAML::Node& nod
 
 void read_server(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"server\"")) return;
-    r.check_keys(
-        node,
-        {"listen", "public_url", "max_body_bytes", "max_connections", "max_connections_per_address",
-         "header_timeout", "idle_timeout", "shutdown_grace"},
-        "\"server\"");
+    r.check_keys(node, keys::server.keys, "\"server\"");
     if (auto v = r.string(node, "listen")) c.server.listen = *v;
     if (auto v = r.string(node, "public_url")) c.server.public_url = *v;
     if (auto v = r.integer(node, "max_body_bytes", 1024, 16 * 1024 * 1024))
@@ -75,7 +72,7 @@ std::optional<std::uint64_t> read_size(YamlReader& r, const YAML::Node& node,
 
 void read_database(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"database\"")) return;
-    r.check_keys(node, {"path", "write_queue", "max_batch", "max_size"}, "\"database\"");
+    r.check_keys(node, keys::database.keys, "\"database\"");
     c.store.max_size = read_size(r, node, "max_size");
     if (auto v = r.string(node, "path")) c.store.path = *v;
     if (auto v = r.integer(node, "write_queue", 16, 1000000)) c.store.write_queue = *v;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include "cxgate/config/keys.hpp"
 
 #include "cxgate/foundation/crypto.hpp"
 #include "loader.hpp"
@@ -30,11 +31,7 @@ std::optional<std::int64_t> elapsed_seconds(const timing::Delay& d) {
 
 void read_defaults(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node || !r.expect_map(node, "\"defaults\"")) return;
-    r.check_keys(
-        node,
-        {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
-         "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"},
-        "\"defaults\"");
+    r.check_keys(node, keys::defaults.keys, "\"defaults\"");
     if (auto v = r.string(node, "timezone")) {
         if (valid_zone(*v))
             c.defaults.timezone = *v;
@@ -87,7 +84,7 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
         YAML::Node item = entry;
         unsigned scopes = kAllScopes;
         if (entry.IsMap()) {
-            r.check_keys(entry, {"token", "sha256", "scopes"}, "an item of \"api_tokens\"");
+            r.check_keys(entry, keys::api_token.keys, "an item of \"api_tokens\"");
             if (entry["token"] && entry["sha256"]) {
                 r.error(entry["sha256"],
                         "an item of \"api_tokens\": give \"token\" or \"sha256\", not both");
@@ -168,7 +165,7 @@ void read_api_tokens(YamlReader& r, const YAML::Node& root, Config& c) {
 void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node fatigue = root["fatigue"];
     if (!fatigue || !r.expect_map(fatigue, "\"fatigue\"")) return;
-    r.check_keys(fatigue, {"max", "per"}, "\"fatigue\"");
+    r.check_keys(fatigue, keys::fatigue.keys, "\"fatigue\"");
     Fatigue f;
     f.max = r.integer(fatigue, "max", 1, 100, true).value_or(1);
     if (auto d = r.delay(fatigue, "per", true)) f.per = *d;
@@ -178,7 +175,7 @@ void read_fatigue(YamlReader& r, const YAML::Node& root, Config& c) {
 void read_retention(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node node = root["retention"];
     if (!node || !r.expect_map(node, "\"retention\"")) return;
-    r.check_keys(node, {"events", "messages", "comments", "inbound", "audit"}, "\"retention\"");
+    r.check_keys(node, keys::retention.keys, "\"retention\"");
     auto age = [&](const char* key, std::optional<std::int64_t>& into) {
         auto d = r.delay(node, key);
         if (!d) return;
@@ -200,13 +197,13 @@ void read_retention(YamlReader& r, const YAML::Node& root, Config& c) {
 void read_sales(YamlReader& r, const YAML::Node& root, Config& c) {
     const YAML::Node sales = root["sales"];
     if (!sales || !r.expect_map(sales, "\"sales\"")) return;
-    r.check_keys(sales, {"leads", "won", "lost", "retention"}, "\"sales\"");
+    r.check_keys(sales, keys::sales.keys, "\"sales\"");
     if (auto v = r.string_list(sales, "leads")) c.sales.leads = *v;
     if (auto v = r.string_list(sales, "won")) c.sales.won = *v;
     if (auto v = r.string_list(sales, "lost")) c.sales.lost = *v;
     const YAML::Node retention = sales["retention"];
     if (!retention || !r.expect_map(retention, "\"sales.retention\"")) return;
-    r.check_keys(retention, {"events", "within"}, "\"sales.retention\"");
+    r.check_keys(retention, keys::sales_retention.keys, "\"sales.retention\"");
     if (auto v = r.string_list(retention, "events", true)) {
         if (v->empty()) r.error(retention["events"], "\"events\": name at least one event type");
         c.sales.retention.events = *v;
@@ -230,7 +227,7 @@ void read_themes(YamlReader& r, const YAML::Node& root, Config& c) {
         theme.name = entry.first.as<std::string>();
         const std::string where = "\"themes." + theme.name + "\"";
         if (!r.expect_map(entry.second, where)) continue;
-        r.check_keys(entry.second, {"fi", "sv", "en"}, where);
+        r.check_keys(entry.second, keys::theme.keys, where);
         for (const char* locale : {"fi", "sv", "en"}) {
             auto words = r.string_list(entry.second, locale);
             if (!words) continue;

@@ -1,4 +1,6 @@
 #include "cxgate/config/sources.hpp"
+#include "cxgate/config/event_fields.hpp"
+#include "cxgate/config/keys.hpp"
 
 #include "cxgate/config/source_language.hpp"
 
@@ -6,10 +8,16 @@ namespace cxgate::config {
 
 namespace {
 
-const std::set<std::string> kTargets{
-    "id",           "occurred_at",    "contact.id",       "contact.phone",   "contact.email",
-    "contact.name", "contact.locale", "contact.timezone", "contact.segment", "staff.id",
-    "staff.name",   "staff.email",    "staff.phone"};
+// The event fields a mapping may fill (config/event_fields.hpp).
+const std::set<std::string>& mappable_fields() {
+    static const auto fields = [] {
+        std::set<std::string> out;
+        for (const auto& f : event_fields())
+            if (f.from_sources) out.insert(f.path);
+        return out;
+    }();
+    return fields;
+}
 
 void read_field(YamlReader& r, const std::string& where, const std::string& target,
                 const YAML::Node& value, Source& s) {
@@ -19,7 +27,7 @@ void read_field(YamlReader& r, const std::string& where, const std::string& targ
     f.column = value.Mark().column + 1;
     f.required = true;
     if (value.IsMap()) {
-        r.check_keys(value, {"const", "path", "optional"}, where + ": field \"" + target + "\"");
+        r.check_keys(value, keys::source_field.keys, where + ": field \"" + target + "\"");
         if (value["const"]) {
             f.constant = r.string(value, "const").value_or("");
         } else {
@@ -80,7 +88,7 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
                                    ": a source name is used in a URL path; use letters, "
                                    "digits, - and _");
         if (!r.expect_map(body, where)) continue;
-        r.check_keys(body, {"secret", "secret_header", "types", "type_from", "fields"}, where);
+        r.check_keys(body, keys::source.keys, where);
         if (body["secret"]) {
             if (body["secret"].IsScalar() &&
                 body["secret"].Scalar().find("${") == std::string::npos)
@@ -100,7 +108,7 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
             } else {
                 for (const auto& item : types) {
                     if (!r.expect_map(item, where + ": a type rule")) continue;
-                    r.check_keys(item, {"type", "when"}, where + ": a type rule");
+                    r.check_keys(item, keys::source_type_rule.keys, where + ": a type rule");
                     TypeRule rule;
                     rule.line = item.Mark().line + 1;
                     rule.column = item.Mark().column + 1;
@@ -118,7 +126,7 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
         }
         if (const YAML::Node from = body["type_from"]) {
             if (r.expect_map(from, where + ": \"type_from\"")) {
-                r.check_keys(from, {"path", "map"}, where + ": \"type_from\"");
+                r.check_keys(from, keys::source_type_from.keys, where + ": \"type_from\"");
                 auto path = r.string(from, "path", true);
                 if (path)
                     if (auto why = check_path(*path))
@@ -155,9 +163,9 @@ void read_sources(YamlReader& r, const YAML::Node& node, Config& c) {
                         where + ": the type comes from \"types\" or \"type_from\", not \"fields\"");
                     continue;
                 }
-                if (!kTargets.count(target) && target.rfind("attributes.", 0) != 0) {
+                if (!mappable_fields().count(target) && target.rfind("attributes.", 0) != 0) {
                     std::string message = where + ": unknown event field \"" + target + "\"";
-                    if (auto suggestion = closest(target, kTargets))
+                    if (auto suggestion = closest(target, mappable_fields()))
                         message += " (did you mean \"" + *suggestion + "\"?)";
                     else
                         message += " (id, occurred_at, contact.*, staff.*, attributes.*)";

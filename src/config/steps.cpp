@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <variant>
+#include "cxgate/config/keys.hpp"
 
 #include "loader.hpp"
 
@@ -77,7 +78,7 @@ Question read_question(YamlReader& r, const YAML::Node& node, const std::string&
     q.id = "q" + std::to_string(index + 1);
     q.line = node.Mark().line + 1;
     q.column = node.Mark().column + 1;
-    r.check_keys(node, {"id", "metric", "scale", "low_is_good", "template"}, where);
+    r.check_keys(node, keys::survey_question.keys, where);
     if (auto id = r.string(node, "id")) q.id = *id;
     if (auto m = r.string(node, "metric", true)) {
         if (auto metric = metrics::parse_metric(*m))
@@ -161,7 +162,7 @@ void read_on_waiting(YamlReader& r, const YAML::Node& node, const std::string& w
         r.error(value, usage);
         return;
     }
-    r.check_keys(value, {"wait"}, where + ": \"on_waiting\"");
+    r.check_keys(value, keys::on_waiting.keys, where + ": \"on_waiting\"");
     if (auto d = r.delay(value, "wait", true)) {
         s.on_waiting = OnWaiting::wait;
         s.wait_max = *d;
@@ -238,11 +239,7 @@ void read_targets(YamlReader& r, const YAML::Node& node, const std::string& wher
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow) {
     Step s;
     s.line = node.Mark().line + 1;
-    r.check_keys(node,
-                 {"id", "on", "survey", "template", "channel", "delay", "follow_up", "alert",
-                  "reminder", "expires", "if", "cancel_on", "at", "priority", "arbitration",
-                  "recontact", "on_waiting", "target"},
-                 "a step");
+    r.check_keys(node, keys::step.keys, "a step");
     s.id = r.string(node, "id", true).value_or("");
     const std::string where = "step \"" + s.id + "\"";
     if (auto on = r.string_list(node, "on", true)) s.on = *on;
@@ -296,7 +293,7 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     }
     if (const YAML::Node reminder = node["reminder"]) {
         if (r.expect_map(reminder, where + ": \"reminder\"")) {
-            r.check_keys(reminder, {"after", "max"}, where + ": \"reminder\"");
+            r.check_keys(reminder, keys::reminder.keys, where + ": \"reminder\"");
             Reminder rem;
             if (auto d = r.delay(reminder, "after", true)) rem.after = *d;
             rem.max = r.integer(reminder, "max", 0, 5).value_or(1);
@@ -305,7 +302,7 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     }
     if (const YAML::Node alert = node["alert"]) {
         if (r.expect_map(alert, where + ": \"alert\"")) {
-            r.check_keys(alert, {"when", "notify"}, where + ": \"alert\"");
+            r.check_keys(alert, keys::step_alert.keys, where + ": \"alert\"");
             auto when = r.string(alert, "when", true);
             std::optional<AlertRule> rule;
             if (when) {

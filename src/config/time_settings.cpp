@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 #include <utility>
+#include "cxgate/config/keys.hpp"
 
 #include <date/tz.h>
 
@@ -24,7 +25,7 @@ namespace {
 // One `{days, from, to}` map (the first shape, kept for existing files).
 std::optional<timing::SendWindow> read_simple_window(YamlReader& r, const YAML::Node& node,
                                                      const std::string& where) {
-    r.check_keys(node, {"days", "from", "to", "holidays"}, where);
+    r.check_keys(node, keys::send_window.keys, where);
     // `days: mon-fri`, `days: "mon,wed,fri"` or a YAML list `days: [mon, wed, fri]`.
     std::string days = "mon-sun";
     if (auto list = r.string_list(node, "days")) {
@@ -46,7 +47,7 @@ std::optional<timing::SendWindow> read_simple_window(YamlReader& r, const YAML::
 std::optional<date::sys_days> read_day(YamlReader& r, const YAML::Node& item,
                                        const std::string& where) {
     const YAML::Node value = item.IsMap() ? item["date"] : item;
-    if (item.IsMap()) r.check_keys(item, {"date", "name"}, where);
+    if (item.IsMap()) r.check_keys(item, keys::day_off.keys, where);
     if (!value || !value.IsScalar()) {
         r.error(item, where + ": expected a date YYYY-MM-DD or { date: YYYY-MM-DD, name: ... }");
         return std::nullopt;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "cxgate/config/event_fields.hpp"
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/foundation/utf8.hpp"
 
@@ -51,29 +52,31 @@ bool plausible_email(const std::string& s) {
            s.find_first_of(" \t\r\n<>,;") == std::string::npos && s.back() != '.';
 }
 
+// A misspelt field would otherwise be dropped without a word ("emial" and then "needs a
+// phone or an email"); the schema the daemon serves says the same.
+void refuse_unknown_fields(const json& object, const std::string& parent) {
+    static const auto names = [] {
+        std::map<std::string, std::set<std::string>> out;
+        for (const char* p : {"", "contact", "staff"})
+            for (const auto* f : config::event_fields_under(p))
+                out[p].insert(f->path.substr(*p ? std::string(p).size() + 1 : 0));
+        return out;
+    }();
+    const auto& known = names.at(parent);
+    for (auto it = object.begin(); it != object.end(); ++it)
+        if (!known.count(it.key()))
+            throw FieldError{parent.empty() ? it.key() : parent + "." + it.key(), "unknown field"};
+}
+
 }  // namespace
 
 const std::map<std::string, size_t>& field_limits() {
-    // Room for every real value, and no more: a name goes into SMS texts and emails
-    // (a 30,000-character name made a 197-segment SMS), ids into indexes and logs. An
-    // email address is at most 254 characters (RFC 5321).
-    static const std::map<std::string, size_t> limits{
-        {"id", 200},
-        {"type", 100},
-        {"occurred_at", 64},
-        {"deal_id", 200},
-        {"contact.id", 200},
-        {"contact.phone", 50},
-        {"contact.email", 254},
-        {"contact.name", 200},
-        {"contact.locale", 16},
-        {"contact.timezone", 64},
-        {"contact.segment", 100},
-        {"staff.id", 200},
-        {"staff.name", 200},
-        {"staff.email", 254},
-        {"staff.phone", 50},
-    };
+    static const std::map<std::string, size_t> limits = [] {
+        std::map<std::string, size_t> out;
+        for (const auto& f : config::event_fields())
+            if (f.max_chars) out.emplace(f.path, f.max_chars);
+        return out;
+    }();
     return limits;
 }
 
@@ -87,12 +90,7 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
     ParsedEvent out;
     try {
         if (!body.is_object()) throw FieldError{"body", "must be a JSON object"};
-        for (auto it = body.begin(); it != body.end(); ++it) {
-            static const std::set<std::string> known{"id",      "type",  "occurred_at",
-                                                     "contact", "staff", "attributes",
-                                                     "deal_id", "value", "currency"};
-            if (!known.count(it.key())) throw FieldError{it.key(), "unknown field"};
-        }
+        refuse_unknown_fields(body, "");
         Event e;
         e.raw = body;
         e.received_at = received_at;
@@ -111,6 +109,7 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
         if (contact_it == body.end() || !contact_it->is_object())
             throw FieldError{"contact", "required, an object with phone and/or email"};
         const json& c = *contact_it;
+        refuse_unknown_fields(c, "contact");
         Contact& contact = e.contact;
         if (auto phone = optional_string(c, "phone", "contact."); !phone.empty()) {
             std::string why;
@@ -148,6 +147,7 @@ ParsedEvent parse_event(const json& body, const config::Config& config,
 
         if (auto staff_it = body.find("staff"); staff_it != body.end() && !staff_it->is_null()) {
             if (!staff_it->is_object()) throw FieldError{"staff", "must be an object"};
+            refuse_unknown_fields(*staff_it, "staff");
             Staff s;
             s.id = required_string(*staff_it, "id", "staff.");
             s.name = optional_string(*staff_it, "name", "staff.");

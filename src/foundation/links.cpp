@@ -39,9 +39,11 @@ std::string mac(const std::string& secret, const std::string& address) {
     return crypto::hmac_sha256_hex(secret, "unsubscribe:" + address).substr(0, 32);
 }
 
-// A distinct prefix per purpose: an unsubscribe MAC can never pass as an answer MAC.
-std::string answer_mac(const std::string& secret, const std::string& payload) {
-    return crypto::hmac_sha256_hex(secret, "answer:" + payload).substr(0, 32);
+// A distinct prefix per purpose: an unsubscribe MAC can never pass as an answer MAC, nor
+// an answer token as an alert's.
+std::string purpose_mac(const std::string& secret, std::string_view purpose,
+                        const std::string& payload) {
+    return crypto::hmac_sha256_hex(secret, std::string(purpose) + ":" + payload).substr(0, 32);
 }
 
 std::string without_trailing_slash(std::string base) {
@@ -81,16 +83,19 @@ std::string unsubscribe_url(const std::string& public_url, const std::string& se
     return without_trailing_slash(public_url) + "/u/" + unsubscribe_token(secret, address);
 }
 
-// Token: base64url("<survey id>:<expires at>:<nonce>") "." 32 hex digits of HMAC-SHA256.
-std::string answer_token(const std::string& secret, const AnswerToken& token,
-                         const std::string& nonce) {
+namespace {
+
+// Token: base64url("<id>:<expires at>:<nonce>") "." 32 hex digits of HMAC-SHA256 over the
+// purpose and the payload.
+std::string signed_token(const std::string& secret, std::string_view purpose,
+                         const AnswerToken& token, const std::string& nonce) {
     const std::string payload =
         std::to_string(token.survey_id) + ":" + std::to_string(token.expires_at) + ":" + nonce;
-    return base64url(payload) + "." + answer_mac(secret, payload);
+    return base64url(payload) + "." + purpose_mac(secret, purpose, payload);
 }
 
-TokenCheck check_answer_token(const std::string& secret, const std::string& token,
-                              std::int64_t now) {
+TokenCheck check_signed_token(const std::string& secret, std::string_view purpose,
+                              const std::string& token, std::int64_t now) {
     TokenCheck out;
     if (token.size() > 200) return out;
     auto dot = token.find('.');
@@ -105,13 +110,40 @@ TokenCheck check_answer_token(const std::string& secret, const std::string& toke
     auto id = parse_int(std::string_view(*payload).substr(0, c1));
     auto expires = parse_int(std::string_view(*payload).substr(c1 + 1, c2 - c1 - 1));
     if (!id || !expires || c2 + 1 >= payload->size()) return out;
-    if (!crypto::constant_time_equals(token.substr(dot + 1), answer_mac(secret, *payload))) {
+    if (!crypto::constant_time_equals(token.substr(dot + 1),
+                                      purpose_mac(secret, purpose, *payload))) {
         out.status = TokenStatus::bad_signature;
         return out;
     }
     out.token = {*id, *expires};
     out.status = now >= *expires ? TokenStatus::expired : TokenStatus::valid;
     return out;
+}
+
+}  // namespace
+
+std::string answer_token(const std::string& secret, const AnswerToken& token,
+                         const std::string& nonce) {
+    return signed_token(secret, "answer", token, nonce);
+}
+
+TokenCheck check_answer_token(const std::string& secret, const std::string& token,
+                              std::int64_t now) {
+    return check_signed_token(secret, "answer", token, now);
+}
+
+std::string alert_token(const std::string& secret, std::int64_t alert_id, std::int64_t expires_at,
+                        const std::string& nonce) {
+    return signed_token(secret, "alert", {alert_id, expires_at}, nonce);
+}
+
+TokenCheck check_alert_token(const std::string& secret, const std::string& token,
+                             std::int64_t now) {
+    return check_signed_token(secret, "alert", token, now);
+}
+
+std::string alert_url(const std::string& public_url, const std::string& token) {
+    return without_trailing_slash(public_url) + "/a/" + token;
 }
 
 std::string answer_url(const std::string& public_url, const std::string& token,

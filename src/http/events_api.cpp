@@ -1,8 +1,10 @@
 // POST /v1/events: a business event, validated, recorded durably and planned before the
 // 202 goes out (engine::record_event runs on the writer; its commit is the acknowledgement).
+// GET /v1/schema/event.json: what that route accepts, as JSON Schema.
 #include <nlohmann/json.hpp>
 
 #include "cxgate/engine/event.hpp"
+#include "cxgate/engine/event_schema.hpp"
 #include "cxgate/engine/ingest.hpp"
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/http/access.hpp"
@@ -36,6 +38,16 @@ asio::awaitable<Reply> post_event(const Request& request, Services& s, const Tar
         s.counters.events_accepted++;
     s.scheduler.poke();
     co_return json_response(request, status::accepted, json_input::dump(engine::to_json(outcome)));
+}
+
+// Public like the documentation it is: it names fields and this configuration's locales
+// and event types, nothing about contacts or surveys. Tools (a CRM integration's tests,
+// an editor) fetch it to check events before sending them.
+asio::awaitable<Reply> get_event_schema(const Request& request, Services& s, const Target&) {
+    auto body = json_input::dump(engine::event_json_schema(*s.config()), 2);
+    auto response = json_response(request, beast_http::status::ok, body);
+    response.set(beast_http::field::content_type, "application/schema+json");
+    co_return response;
 }
 
 }  // namespace cxgate::http

@@ -5,6 +5,7 @@
 #include "cxgate/foundation/json_input.hpp"
 #include "cxgate/http/access.hpp"
 #include "cxgate/http/routes.hpp"
+#include "cxgate/store/store.hpp"
 
 namespace cxgate::http {
 
@@ -94,6 +95,31 @@ asio::awaitable<Reply> metrics(const Request& request, Services& s, const Target
             static_cast<unsigned long long>(s.reload.at), "gauge");
     counter("cxgate_config_loaded_timestamp_seconds", "Unix time the running config was loaded.",
             static_cast<unsigned long long>(s.reload.last_success_at), "gauge");
+    // Alerts as staff handle them, from the database (so the figures survive restarts).
+    auto times = [](store::Store& db) { return db.alert_times(std::nullopt); };
+    const auto alerts = co_await s.reader.execute(std::move(times));
+    counter("cxgate_alerts_opened_total", "Alerts raised (one per survey that alerted).",
+            static_cast<unsigned long long>(alerts.opened));
+    counter("cxgate_alerts_acknowledged_total", "Alerts someone acknowledged.",
+            static_cast<unsigned long long>(alerts.acknowledged));
+    counter("cxgate_alerts_resolved_total", "Alerts someone resolved.",
+            static_cast<unsigned long long>(alerts.resolved));
+    counter("cxgate_alerts_escalated_total",
+            "Alerts escalated at least once because nobody acknowledged them.",
+            static_cast<unsigned long long>(alerts.escalated));
+    counter("cxgate_alerts_unresolved", "Alerts open or acknowledged, not yet resolved.",
+            static_cast<unsigned long long>(alerts.open_now), "gauge");
+    auto summary = [&](const char* name, const char* help, double sum, int count) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " summary\n" +
+               name + "_sum " + std::to_string(static_cast<long long>(sum)) + "\n" + name +
+               "_count " + std::to_string(count) + "\n";
+    };
+    summary("cxgate_alert_time_to_acknowledge_seconds",
+            "Seconds from an alert's opening to its acknowledgement.",
+            alerts.acknowledge_seconds_sum, alerts.acknowledged);
+    summary("cxgate_alert_time_to_resolve_seconds",
+            "Seconds from an alert's opening to its resolution.", alerts.resolve_seconds_sum,
+            alerts.resolved);
     out += "# HELP cxgate_config_info The configuration in use.\n# TYPE cxgate_config_info gauge\n";
     out += "cxgate_config_info{version=\"" + config->version + "\",last_reload=\"" +
            std::string(s.reload.result == "ok" ? "ok" : "failed") + "\"} 1\n";

@@ -32,6 +32,7 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/healthz", healthz);
     routes.add({verb::get, verb::head}, "/metrics", metrics);
     routes.add({verb::post}, "/v1/events", post_event);
+    routes.add({verb::get, verb::head}, "/v1/schema/event.json", get_event_schema);
     routes.add({verb::post}, "/v1/events/{source}",
                [](const Request& request, Services& s, const Target& target) {
                    return post_source_event(request, s, target.param("source"),
@@ -55,6 +56,11 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/inbound", webhook_inbound);
     routes.add({verb::get, verb::post}, "/webhooks/{channel}/status", webhook_status);
     routes.add({verb::get, verb::post}, "/u/{token}", unsubscribe);
+    // The alert's page: GET shows, POST (its own form) acknowledges or resolves.
+    routes.add({verb::get, verb::head, verb::post}, "/a/{token}", alert_page);
+    routes.add({verb::get, verb::head}, "/v1/alerts", get_alerts);
+    routes.add({verb::get, verb::head}, "/v1/alerts/{id}", get_alert);
+    routes.add({verb::post}, "/v1/alerts/{id}", post_alert);
     // The answer page decides itself what HEAD, GET and POST do (answer_page.hpp).
     routes.add({verb::get, verb::head, verb::post}, "/r/{token}",
                [](const Request& request, Services& s, const Target& target) {

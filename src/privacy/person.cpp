@@ -156,7 +156,15 @@ json export_person(store::Store& db, const store::PersonSelector& selector,
     }
     out["surveys"] = std::move(surveys);
     json messages = json::array();
-    for (const auto& m : db.messages_of(traces)) messages.push_back(message_json(m));
+    for (const auto& m : db.messages_of(traces)) {
+        auto j = message_json(m);
+        // A sandbox email as it was built (store/delivered_emails.hpp).
+        if (auto email = db.delivered_email(m.id)) {
+            j["text_part"] = email->text;
+            j["html_part"] = email->html;
+        }
+        messages.push_back(std::move(j));
+    }
     out["messages"] = std::move(messages);
     json replies = json::array();
     for (const auto& in : db.inbound_of(traces)) replies.push_back(inbound_json(in));

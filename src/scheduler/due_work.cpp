@@ -234,6 +234,11 @@ void expire_and_close(store::Store& db, const config::Config& config, Seconds no
     }
 
     out.closed += db.close_ended_comment_windows(now);
+
+    // Alerts nobody acknowledged go up a level (alerts.escalate_after).
+    const auto escalations = alerts::escalate_due(db, config, now);
+    out.escalated += static_cast<int>(escalations.size());
+    out.queued_messages.insert(out.queued_messages.end(), escalations.begin(), escalations.end());
 }
 
 }  // namespace
@@ -277,6 +282,9 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     out.next_due = db.next_due();
     if (recurring.next_due && (!out.next_due || *recurring.next_due < *out.next_due))
         out.next_due = recurring.next_due;
+    if (auto escalation = db.next_escalation();
+        escalation && (!out.next_due || *escalation < *out.next_due))
+        out.next_due = escalation;
     if (retention.more) out.next_due = now;
     return out;
 }

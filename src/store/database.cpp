@@ -391,6 +391,48 @@ BEGIN
    WHERE id = new.id;
 END;
 )sql",
+    // 15: alerts as staff handle them (alerts.hpp): one per survey that alerted, acknowledged
+    //     and resolved by someone, escalated while open; open ones by when they escalate.
+    R"sql(
+CREATE TABLE alerts (
+  id              INTEGER PRIMARY KEY,
+  survey_id       INTEGER NOT NULL UNIQUE,
+  state           TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+  opened_at       INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  resolved_at     INTEGER,
+  resolved_by     TEXT,
+  resolution      TEXT,
+  note            TEXT,
+  level           INTEGER NOT NULL DEFAULT 0,
+  escalate_at     INTEGER
+);
+CREATE INDEX alerts_to_escalate ON alerts (escalate_at)
+  WHERE state = 'open' AND escalate_at IS NOT NULL;
+CREATE INDEX alerts_by_opened ON alerts (opened_at);
+)sql",
+    // 16: the email a sandbox channel built for a message (delivered_emails.hpp), kept so
+    //     `cxgate outbox --html` shows it as sent. It holds the person's data as its message
+    //     does and goes with the message row: deleted with it (erasure, retention: the
+    //     foreign key cascades) and when the row's address is wiped (an erasure while the
+    //     send was under way, migration 14's anonymous triggers), whichever code wipes it.
+    //     Messages sent before this version have none.
+    R"sql(
+CREATE TABLE delivered_emails (
+  message_id  INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  sender      TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  headers     TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  html        TEXT NOT NULL
+);
+CREATE TRIGGER delivered_email_wiped AFTER UPDATE OF address ON messages
+WHEN new.address = ''
+BEGIN
+  DELETE FROM delivered_emails WHERE message_id = new.id;
+END;
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.
@@ -435,6 +477,24 @@ int schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
+namespace {
+
+// A newer build has migrated this file: this one cannot know what its tables mean now (a
+// column it never heard of may hold what its queries would get wrong), and migrations only
+// go forward. Going back to this build is restoring the copy taken before the upgrade.
+void refuse_newer_schema(const std::string& path, int version) {
+    if (version <= schema_version()) return;
+    throw std::runtime_error(
+        "database " + path + " has schema version " + std::to_string(version) +
+        ", written by a newer cxgate; this build knows versions up to " +
+        std::to_string(schema_version()) +
+        " and refuses to open it. To go back to this build, stop the daemon and restore the "
+        "backup taken before the upgrade (cxgate backup), removing any -wal and -shm files "
+        "beside it; or run the newer build (docs/operations.md, \"Upgrade and rollback\")");
+}
+
+}  // namespace
+
 std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
     tune_library_once();
     auto parent = std::filesystem::path(path).parent_path();
@@ -443,10 +503,7 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     configure(*db);
     int version = db->execAndGet("PRAGMA user_version").getInt();
-    if (version > schema_version())
-        throw std::runtime_error(path + " has schema version " + std::to_string(version) +
-                                 ", newer than this build (" + std::to_string(schema_version()) +
-                                 "); refusing to touch it");
+    refuse_newer_schema(path, version);
     if (version > 0 && version < schema_version())
         spdlog::info("database {}: upgrading the schema from version {} to {}{}", path, version,
                      schema_version(),
@@ -468,7 +525,9 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path) {
     return db;
 }
 
-std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
+namespace {
+
+std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
     if (!std::filesystem::exists(path))
         throw std::runtime_error("database " + path + " does not exist");
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
@@ -480,12 +539,23 @@ std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
     return db;
 }
 
+}  // namespace
+
+std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path) {
+    auto db = open_read_only(path);
+    // A report of this build over a newer schema could count what it should not (an
+    // anonymous survey's cell, a column it does not know), so the readers refuse it too.
+    refuse_newer_schema(path, db->execAndGet("PRAGMA user_version").getInt());
+    return db;
+}
+
 BackupResult backup_to(const std::string& path, const std::string& destination) {
     if (!std::filesystem::exists(path))
         throw std::runtime_error("database " + path + " does not exist");
     const std::string partial = destination + ".partial";
     std::filesystem::remove(partial);
-    auto source = open_for_reading(path);
+    // Any schema: a copy of a newer build's database is what a rollback needs.
+    auto source = open_read_only(path);
     BackupResult result;
     {
         SQLite::Database target(partial, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -493,9 +563,13 @@ BackupResult backup_to(const std::string& path, const std::string& destination) 
             sqlite3_backup_init(target.getHandle(), "main", source->getHandle(), "main");
         if (!backup) throw std::runtime_error("backup: " + std::string(target.getErrorMsg()));
         int rc = SQLITE_OK;
-        // A step copies 256 pages (1 MiB) and lets go of the source; a writer that changes
-        // the source meanwhile makes the backup restart from there, never copy a torn state.
-        while ((rc = sqlite3_backup_step(backup, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+        // Every page in one step, so in one read transaction: the copy is the database as
+        // of its start. In WAL mode a reader holds no writer back (the WAL grows by what
+        // is written meanwhile, and is checkpointed after). Copying a few pages a step
+        // instead lets go of the source between steps, and any commit of the daemon in
+        // between starts the copy over from the first page: under steady writes it took as
+        // long as the writes went on (100 MB, a commit every 5 ms: not done after 40 s).
+        while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_OK || rc == SQLITE_BUSY ||
                rc == SQLITE_LOCKED)
             if (rc != SQLITE_OK) sqlite3_sleep(20);
         result.pages = sqlite3_backup_pagecount(backup);

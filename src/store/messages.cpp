@@ -85,9 +85,13 @@ std::int64_t SqliteStore::insert_message(const MessageRow& m) {
 
 void SqliteStore::update_message(const MessageRow& m, Seconds now) {
     check_message_move(db_, m.id, m.state);
+    // An address wiped by an erasure while the send was under way stays wiped: the
+    // dispatcher records the result from the row it claimed, which still has it.
     auto st =
         store::cached(db_,
-                      "UPDATE messages SET channel = ?, address = ?, state = ?, provider_id = ?, "
+                      "UPDATE messages SET channel = ?, "
+                      "address = CASE WHEN address = '' THEN '' ELSE ? END, "
+                      "state = ?, provider_id = ?, "
                       "error = ?, attempts = ?, sent_at = ?, next_attempt_at = ?, error_code = ?, "
                       "delivered_at = ?, updated_at = ? WHERE id = ?");
     int i = 1;

@@ -247,6 +247,8 @@ ErasureCounts SqliteStore::erase_person(const PersonTraces& t, const ErasureOpti
     if (!surveys.empty()) {
         db_.exec("DELETE FROM answer_clicks WHERE survey_id IN (" + surveys + ")");
         n.clicks = changes(db_);
+        // What staff wrote on the person's alerts may name them; who handled it and when stay.
+        db_.exec("UPDATE alerts SET note = NULL WHERE survey_id IN (" + surveys + ")");
         // A send under way keeps its row (the dispatcher records its result there), with
         // nothing of the person left in it.
         db_.exec(
@@ -287,6 +289,8 @@ ErasureCounts SqliteStore::erase_person(const PersonTraces& t, const ErasureOpti
             n.answers_dropped = changes(db_);
             db_.exec("DELETE FROM surveys WHERE id IN (" + surveys +
                      ") AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.survey_id = surveys.id)");
+            db_.exec("DELETE FROM alerts WHERE survey_id IN (" + surveys +
+                     ") AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.id = alerts.survey_id)");
         }
     }
     if (!t.addresses.empty() || !surveys.empty()) {

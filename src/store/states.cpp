@@ -27,6 +27,7 @@ std::string_view name_of(const std::array<std::pair<State, std::string_view>, N>
 using S = SurveyState;
 using M = MessageState;
 using A = AlertState;
+using H = AlertHandling;
 
 constexpr std::array<std::pair<S, std::string_view>, 12> kSurveyNames{{
     {S::scheduled, "scheduled"},
@@ -57,6 +58,12 @@ constexpr std::array<std::pair<A, std::string_view>, 3> kAlertNames{{
     {A::none, "none"},
     {A::pending, "pending"},
     {A::sent, "sent"},
+}};
+
+constexpr std::array<std::pair<H, std::string_view>, 3> kHandlingNames{{
+    {H::open, "open"},
+    {H::acknowledged, "acknowledged"},
+    {H::resolved, "resolved"},
 }};
 
 // One row per allowed step (staying in a state is always allowed). A survey that went out
@@ -111,6 +118,14 @@ constexpr std::pair<A, A> kAlertSteps[] = {
     {A::pending, A::none},
 };
 
+// Resolving without acknowledging first is fine (the one who acts first says what was done);
+// a resolved alert is not reopened: a new low score opens a new alert.
+constexpr std::pair<H, H> kHandlingSteps[] = {
+    {H::open, H::acknowledged},
+    {H::open, H::resolved},
+    {H::acknowledged, H::resolved},
+};
+
 template <typename State, typename Steps>
 bool allowed(const Steps& steps, State from, State to) {
     if (from == to) return true;
@@ -137,6 +152,9 @@ std::string_view to_string(MessageState state) {
 std::string_view to_string(AlertState state) {
     return name_of(kAlertNames, state);
 }
+std::string_view to_string(AlertHandling state) {
+    return name_of(kHandlingNames, state);
+}
 
 std::optional<SurveyState> parse_survey_state(std::string_view text) {
     return parse(kSurveyNames, text);
@@ -147,6 +165,9 @@ std::optional<MessageState> parse_message_state(std::string_view text) {
 std::optional<AlertState> parse_alert_state(std::string_view text) {
     return parse(kAlertNames, text);
 }
+std::optional<AlertHandling> parse_alert_handling(std::string_view text) {
+    return parse(kHandlingNames, text);
+}
 
 bool can_move(SurveyState from, SurveyState to) {
     return allowed(kSurveySteps, from, to);
@@ -156,6 +177,9 @@ bool can_move(MessageState from, MessageState to) {
 }
 bool can_move(AlertState from, AlertState to) {
     return allowed(kAlertSteps, from, to);
+}
+bool can_move(AlertHandling from, AlertHandling to) {
+    return allowed(kHandlingSteps, from, to);
 }
 
 bool is_final(SurveyState state) {
@@ -176,6 +200,9 @@ void require_move(MessageState from, MessageState to, const std::string& what) {
     require(can_move(from, to), from, to, what);
 }
 void require_move(AlertState from, AlertState to, const std::string& what) {
+    require(can_move(from, to), from, to, what);
+}
+void require_move(AlertHandling from, AlertHandling to, const std::string& what) {
     require(can_move(from, to), from, to, what);
 }
 

@@ -11,7 +11,7 @@ namespace cxgate::templates {
 namespace {
 
 // Which context a template is rendered with, from its file name.
-enum class ContextKind { survey, plain, answer_page, target };
+enum class ContextKind { survey, plain, answer_page, target, alert };
 
 ContextKind kind_of(const std::string& name) {
     auto slash = name.rfind('/');
@@ -20,6 +20,7 @@ ContextKind kind_of(const std::string& name) {
     auto stem = base.substr(0, dot);
     if (stem == "answer") return ContextKind::answer_page;
     if (stem == "target") return ContextKind::target;
+    if (stem == "alert") return ContextKind::alert;
     if (stem == "optout" || stem == "help" || stem == "buttons" || stem == "yes" || stem == "no")
         return ContextKind::plain;
     return ContextKind::survey;
@@ -63,6 +64,11 @@ mstch::map sample_context(const config::Config& config, ContextKind kind) {
             // Every section is checked, whichever the sample would show.
             for (const char* flag : {"form", "thanks", "expired", "invalid", "missing_score"})
                 ctx[flag] = true;
+            return ctx;
+        }
+        case ContextKind::alert: {
+            auto ctx = detail::survey_context(config, sample_survey());
+            ctx.emplace("alert", detail::alert_context({7, 1, config.server.public_url + "/a/x"}));
             return ctx;
         }
         case ContextKind::survey:

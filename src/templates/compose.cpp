@@ -117,6 +117,14 @@ mstch::map survey_context(const config::Config& config, const store::SurveyRow& 
     return ctx;
 }
 
+mstch::map alert_context(const AlertFields& alert) {
+    mstch::map out{{"id", std::to_string(alert.id)},
+                   {"level", std::to_string(alert.level)},
+                   {"escalated", alert.level > 0}};
+    if (!alert.url.empty()) out.emplace("url", alert.url);
+    return out;
+}
+
 mstch::map plain_context(const config::Config& config) {
     return mstch::map{{"public_url", config.server.public_url}};
 }
@@ -183,6 +191,13 @@ Rendered render(const config::Config& config, const store::SurveyRow& survey,
     else if (const auto* fallback = find_template(config, locale, "subject.txt"))
         out.subject = trim_end(detail::render(*fallback, question_ctx, false));
     return out;
+}
+
+Rendered render_alert(const config::Config& config, const store::SurveyRow& survey,
+                      const std::string& locale, const AlertFields& alert) {
+    auto ctx = detail::survey_context(config, survey);
+    ctx.emplace("alert", detail::alert_context(alert));
+    return render_with(config, "alert", locale, ctx);
 }
 
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,

@@ -7,6 +7,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/store/records.hpp"
+#include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
 
 namespace cxgate::templates::detail {
@@ -32,6 +33,8 @@ std::string render(const std::string& source, const mstch::map& ctx, bool html);
 
 // What survey messages (the metric's question, why, thanks, alert, ...) can use.
 mstch::map survey_context(const config::Config& config, const store::SurveyRow& survey);
+// An alert's own fields (compose.hpp, AlertFields), under `alert` beside the survey's.
+mstch::map alert_context(const AlertFields& alert);
 // What messages outside a survey (optout, help) can use.
 mstch::map plain_context(const config::Config& config);
 

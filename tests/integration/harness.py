@@ -72,6 +72,7 @@ class Daemon:
         self.port = None
         self.proc = None
         self.env = dict(os.environ, CXGATE_API_TOKEN=TOKEN)
+        self.extra_args = []  # more options of `serve` (e.g. --log-format json)
 
     @property
     def url(self):
@@ -85,6 +86,7 @@ class Daemon:
             args += ["--now", self.now]
         if self.manual_clock:
             args.append("--manual-clock")
+        args += self.extra_args
         self.log = open(os.path.join(self.workdir, "daemon.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 30

@@ -8,6 +8,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/store/store.hpp"
+#include "cxgate/templates/compose.hpp"
 
 namespace cxgate::alerts {
 
@@ -23,16 +24,61 @@ std::optional<Recipient> recipient_named(const config::Config& config, const std
 bool should_alert(const config::Config& config, const store::SurveyRow& survey);
 
 // One queued message per resolvable recipient; unresolvable ones (a staff member with
-// no email) are skipped and logged by the caller through `skipped`.
+// no email) are skipped and logged by the caller through `skipped`. `alert` is what the
+// template may say of the alert (its link, its escalation level).
 std::vector<store::MessageRow> alert_messages(const config::Config& config,
                                               const store::SurveyRow& survey, store::Seconds now,
-                                              std::vector<std::string>* skipped);
+                                              std::vector<std::string>* skipped,
+                                              const templates::AlertFields& alert = {});
+// The alert message for one recipient.
+store::MessageRow alert_message(const config::Config& config, const store::SurveyRow& survey,
+                                const Recipient& to, const templates::AlertFields& alert,
+                                store::Seconds now);
 
-// Queues the survey's alert messages and marks its alert sent; the caller saves the survey
+// The alert's page (GET/POST /a/{token}): the link in every message of the alert, the only
+// credential its page needs; valid links::kAlertLinkLifetime from `now`.
+std::string alert_link(const config::Config& config, const std::string& link_secret,
+                       std::int64_t alert_id, store::Seconds now);
+
+// Opens the survey's alert (store::AlertRow, escalating after alerts.escalate_after of
+// business time when set), queues its messages with the alert's link and marks its alert
+// sent; the caller saves the survey
 // in the same job, so the alert and its record commit together. Every path that alerts
 // (a reply, the answer page, a settled click, a late reason's deadline, a superseded
 // survey) comes here. Returns the queued message ids (the dispatcher is told of them).
 std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& config,
                                      store::SurveyRow& survey, store::Seconds now);
+
+// What someone did with an alert: acknowledged it (on it), or resolved it with what was
+// done. `by` names them (the page asks; the API takes it from the caller).
+struct Handling {
+    enum class Action { acknowledge, resolve };
+    Action action = Action::acknowledge;
+    std::string by;
+    std::string resolution;  // resolve: called_back, solved, no_action
+    std::string note;
+};
+// The resolutions a resolve may name, in the order pages offer them.
+const std::vector<std::string>& resolutions();
+
+struct HandlingResult {
+    std::optional<store::AlertRow> alert;  // as saved (or as it was, when nothing changed)
+    std::string error;                     // why nothing was done; empty when done
+    bool not_found = false;
+};
+// Acknowledging an acknowledged alert, or resolving a resolved one, changes nothing and is
+// not an error (two people clicked); acknowledging a resolved one is.
+HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handling& handling,
+                            store::Seconds now);
+
+// Open alerts whose escalation is due go one level up: to the lead of whoever had it last
+// (the survey's staff member first), then to alerts.managers once; each level waits
+// alerts.escalate_after of business time again. Returns the queued message ids.
+std::vector<std::int64_t> escalate_due(store::Store& db, const config::Config& config,
+                                       store::Seconds now);
+
+// When an alert opened at `from` escalates, in the survey's flow's business time.
+std::optional<store::Seconds> escalation_time(const config::Config& config,
+                                              const store::SurveyRow& survey, store::Seconds from);
 
 }  // namespace cxgate::alerts

@@ -12,6 +12,7 @@
 
 #include "cxgate/config/config.hpp"
 #include "cxgate/net.hpp"
+#include "cxgate/store/delivered_emails.hpp"
 #include "cxgate/store/records.hpp"
 
 namespace cxgate::channels {
@@ -29,6 +30,9 @@ struct SendResult {
     std::string error_code;          // the provider's own code ("21610", "406", "HTTP 500")
     std::optional<int> retry_after;  // seconds, from a 429's Retry-After
     bool opt_out = false;            // the provider says the recipient unsubscribed or is inactive
+    // The sandbox's delivery is the database: the email it built, which the dispatcher keeps
+    // with the result, in the same transaction (store/delivered_emails.hpp).
+    std::optional<store::DeliveredEmail> delivered_email;
 };
 
 // A webhook as the HTTP layer received it, independent of Beast.

@@ -44,6 +44,14 @@ struct MailPart {
 // text/plain, then text/html when the message has HTML: the alternatives of one message.
 std::vector<MailPart> mail_parts(const MailMessage& m);
 
+// The whole message as one RFC 5322 document, as a mail client opens it from an .eml file:
+// the lines of mail_headers (Date from `date`), then the parts of mail_parts, as
+// multipart/alternative when there are two. Each part is base64 in lines of 76 characters
+// (the HTML part is one long line, past SMTP's 998); every line ends in CRLF. `boundary`
+// must not occur in the parts: base64 never holds "=_", so one starting so is safe.
+std::string mail_document(const MailMessage& m, std::chrono::system_clock::time_point date,
+                          const std::string& boundary);
+
 // Header building blocks, exposed for tests.
 // A header value as RFC 2047 "B" encoded-words when it is not plain printable ASCII: each
 // word at most 75 characters, never splitting a UTF-8 character, folded onto continuation

@@ -371,6 +371,9 @@ struct Config {
     // Who hears of a weekly figure that missed its target (alerts.managers): staff ids or
     // alerts.targets names, for steps whose target names no one.
     std::vector<std::string> alert_managers;
+    // alerts.escalate_after: an alert nobody acknowledged within this much business time
+    // goes to the staff member's lead, then to each next lead, then to alerts.managers.
+    std::optional<std::chrono::seconds> alert_escalate_after;
     std::string flows_dir;
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars

@@ -10,6 +10,10 @@
 // the survey id or the expiry breaks the MAC; a valid token past its expiry is refused
 // with "expired" (410), not "not found" (404), so the page can say what happened.
 // Nothing is stored per token: a token is valid because the server signed it.
+//
+// Alert (GET/POST /a/{token}): the same shape naming an alert instead of a survey, under a
+// MAC of its own purpose, so an answer link can never open an alert page. It is the
+// credential of the page where staff acknowledge and resolve that one alert: no login.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +47,16 @@ std::string answer_token(const std::string& secret, const AnswerToken& token,
                          const std::string& nonce);
 TokenCheck check_answer_token(const std::string& secret, const std::string& token,
                               std::int64_t now);
+// An alert's link lives this long: past it, the alert is handled in the dashboard or the API.
+inline constexpr std::int64_t kAlertLinkLifetime = 30 * 24 * 3600;
+
+// token.survey_id is the alert's id here.
+std::string alert_token(const std::string& secret, std::int64_t alert_id, std::int64_t expires_at,
+                        const std::string& nonce);
+TokenCheck check_alert_token(const std::string& secret, const std::string& token, std::int64_t now);
+// "{public_url}/a/{token}"
+std::string alert_url(const std::string& public_url, const std::string& token);
+
 // "{public_url}/r/{token}" or, with a score, "{public_url}/r/{token}/{score}".
 std::string answer_url(const std::string& public_url, const std::string& token,
                        std::optional<int> score = std::nullopt);

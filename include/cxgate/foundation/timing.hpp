@@ -116,6 +116,12 @@ std::string iso_week_label(TimePoint t, const date::time_zone& zone);
 // The local calendar day that holds t in the zone, as [its first instant, the next day's):
 // 23 or 25 hours across a DST change; where midnight does not exist the day starts when
 // the clocks resume.
+// start plus `amount` of business time: time inside the window on days that are not days
+// off (weekends and the calendar's holidays), whatever the window says of weekends. A start
+// outside it counts from the next opening. Minute resolution.
+TimePoint add_business_time(TimePoint start, std::chrono::seconds amount, const SendWindow& window,
+                            const date::time_zone& zone, const Calendar& calendar);
+
 struct LocalDay {
     TimePoint start, end;
 };

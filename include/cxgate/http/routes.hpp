@@ -11,6 +11,13 @@ namespace cxgate::http {
 // events_api.cpp: POST /v1/events (Bearer token): a business event -> 202 with the
 // surveys it scheduled or suppressed. (CRM bodies, POST /v1/events/{source}: sources.hpp.)
 asio::awaitable<Reply> post_event(const Request& request, Services& services, const Target& target);
+// Alerts: their page behind the link in every alert message (alert_page.cpp), and the API.
+asio::awaitable<Reply> alert_page(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_alerts(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_alert(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> post_alert(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> get_event_schema(const Request& request, Services& services,
+                                        const Target& target);
 
 // surveys_api.cpp: GET /v1/surveys/{id}: the survey with its answers, messages and clicks.
 asio::awaitable<Reply> get_survey(const Request& request, Services& services, const Target& target);

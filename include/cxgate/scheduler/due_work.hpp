@@ -20,6 +20,7 @@ struct PassResult {
     bool more_queued = false;
     std::optional<store::Seconds> next_due;  // the earliest future instant with work
     int claimed = 0, reminded = 0, expired = 0, closed = 0, alerted = 0;
+    int escalated = 0;  // alert messages queued because nobody acknowledged an alert
     // Due surveys that started waiting in this pass for another survey on their address,
     // older surveys superseded by a newer one on their address, and due surveys skipped
     // because an older one still awaited its answer (on_waiting: skip).

@@ -18,8 +18,9 @@ std::unique_ptr<SQLite::Database> open_for_writing(const std::string& path);
 std::unique_ptr<SQLite::Database> open_for_reading(const std::string& path);
 
 // A consistent copy of the database at `path` into `destination` while the daemon serves
-// (SQLite's online backup, a few hundred pages a step so writers are never held long), then
-// checked with PRAGMA integrity_check. Throws std::runtime_error naming what failed; the
+// (SQLite's online backup in one read transaction, which in WAL mode holds no writer back),
+// then checked with PRAGMA integrity_check. Any schema version: a rollback needs the copy of
+// a newer build's database too. Throws std::runtime_error naming what failed; the
 // destination is written beside as "<destination>.partial" and renamed only when whole.
 struct BackupResult {
     long long pages = 0;

@@ -78,6 +78,10 @@ class SqliteStore final : public Store {
     std::vector<MessageRow> messages_after(std::int64_t id) override;
     std::vector<MessageRow> outbox(const OutboxFilter& filter) override;
 
+    // DeliveredEmails
+    void keep_delivered_email(std::int64_t message_id, const DeliveredEmail& email) override;
+    std::optional<DeliveredEmail> delivered_email(std::int64_t message_id) override;
+
     // Records
     void record_answer(const SurveyRow& s, int index, int score, Seconds now) override;
     std::vector<AnswerRow> answers_of(std::int64_t survey_id) override;
@@ -134,6 +138,16 @@ class SqliteStore final : public Store {
     std::vector<SalesEventRow> sales_events(const AnswerFilter& filter) override;
     std::vector<WonCustomer> won_customers(const RetentionFilter& filter) override;
 
+    // AlertLog
+    std::int64_t open_alert(const AlertRow& row) override;
+    std::optional<AlertRow> alert(std::int64_t id) override;
+    std::optional<AlertRow> alert_for_survey(std::int64_t survey_id) override;
+    void save_alert(const AlertRow& row) override;
+    std::vector<AlertRow> alerts_to_escalate(Seconds now, int limit) override;
+    std::optional<Seconds> next_escalation() override;
+    std::vector<AlertRow> alerts_where(const AlertFilter& filter) override;
+    AlertTimes alert_times(std::optional<Seconds> since) override;
+
     // TargetChecks
     bool target_checked(const std::string& flow, const std::string& step, const std::string& metric,
                         const std::string& week) override;
@@ -183,6 +197,9 @@ class SqliteStore final : public Store {
     SQLite::Database& db_;
     bool owns_statement_cache_ = false;
     std::string privacy_key_;  // settings' privacy_key, once read
+    // Whether the file has the delivered_emails table (schema 16), once looked up: a
+    // command may read a database that an older daemon still serves.
+    std::optional<bool> has_delivered_emails_;
     bool scrub_pending_ = false;
 };
 

@@ -45,19 +45,31 @@ enum class AlertState {
     sent,     // the alert messages are queued
 };
 
+// How staff handle an alert once it went out: someone acknowledges it (I am on it), then
+// resolves it with what was done; a resolved alert is closed for good. An open alert that
+// nobody acknowledges escalates.
+enum class AlertHandling {
+    open,
+    acknowledged,
+    resolved,
+};
+
 std::string_view to_string(SurveyState state);
 std::string_view to_string(MessageState state);
 std::string_view to_string(AlertState state);
+std::string_view to_string(AlertHandling state);
 
 std::optional<SurveyState> parse_survey_state(std::string_view text);
 std::optional<MessageState> parse_message_state(std::string_view text);
 std::optional<AlertState> parse_alert_state(std::string_view text);
+std::optional<AlertHandling> parse_alert_handling(std::string_view text);
 
 // The transition tables. Staying in a state is always allowed (a row saved for another
 // column).
 bool can_move(SurveyState from, SurveyState to);
 bool can_move(MessageState from, MessageState to);
 bool can_move(AlertState from, AlertState to);
+bool can_move(AlertHandling from, AlertHandling to);
 
 // No further step leaves these (a survey closed for good, a message that is done).
 bool is_final(SurveyState state);
@@ -71,6 +83,7 @@ struct IllegalTransition : std::logic_error {
 void require_move(SurveyState from, SurveyState to, const std::string& what);
 void require_move(MessageState from, MessageState to, const std::string& what);
 void require_move(AlertState from, AlertState to, const std::string& what);
+void require_move(AlertHandling from, AlertHandling to, const std::string& what);
 
 // JSON (API answers, exports) carries the words, never the enum's number.
 NLOHMANN_JSON_SERIALIZE_ENUM(SurveyState, {{SurveyState::scheduled, "scheduled"},
@@ -95,5 +108,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(MessageState, {{MessageState::queued, "queued"},
 NLOHMANN_JSON_SERIALIZE_ENUM(AlertState, {{AlertState::none, "none"},
                                           {AlertState::pending, "pending"},
                                           {AlertState::sent, "sent"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(AlertHandling, {{AlertHandling::open, "open"},
+                                             {AlertHandling::acknowledged, "acknowledged"},
+                                             {AlertHandling::resolved, "resolved"}})
 
 }  // namespace cxgate::store

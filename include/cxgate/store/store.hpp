@@ -8,9 +8,11 @@
 // A Store is one connection's view inside the transaction its DbThread has opened for the
 // job at hand: everything a job does through it commits together, before the job's caller
 // resumes (db_thread.hpp).
+#include "cxgate/store/alerts.hpp"
 #include "cxgate/store/answers.hpp"
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
+#include "cxgate/store/delivered_emails.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
@@ -30,6 +32,7 @@ namespace cxgate::store {
 class Store : public Records,
               public SurveyQueries,
               public MessageQueries,
+              public DeliveredEmails,
               public ContactBook,
               public EventLog,
               public InboundLog,
@@ -42,7 +45,8 @@ class Store : public Records,
               public SalesLog,
               public TargetChecks,
               public UserDirectory,
-              public PersonalData {
+              public PersonalData,
+              public AlertLog {
   public:
     Store() = default;
     Store(const Store&) = delete;

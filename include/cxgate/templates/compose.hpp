@@ -24,6 +24,17 @@ struct Rendered {
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
                 const std::string& kind, const std::string& locale);
 
+// What an alert's template (alert.txt) knows of the alert beside its survey: `alert.url`
+// (the page where it is acknowledged and resolved), `alert.id`, `alert.level` (0 when first
+// sent, 1 when escalated to the lead, ...) and `alert.escalated`.
+struct AlertFields {
+    std::int64_t id = 0;
+    int level = 0;
+    std::string url;
+};
+Rendered render_alert(const config::Config& config, const store::SurveyRow& survey,
+                      const std::string& locale, const AlertFields& alert);
+
 // A queued message of the given kind for the survey, on its current channel and address.
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
                           const std::string& kind, store::Seconds now);

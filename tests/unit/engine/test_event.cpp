@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "cxgate/config/config.hpp"
+#include "cxgate/config/event_fields.hpp"
 #include "cxgate/engine/event.hpp"
+#include "cxgate/engine/event_schema.hpp"
 #include "cxgate/foundation/json_input.hpp"
 
 using namespace cxgate;
@@ -120,4 +123,47 @@ TEST_CASE("event: the field at fault comes as data, the message starts with it")
         CHECK(r.error.rfind(std::string(c.field) + ": ", 0) == 0);
     }
     CHECK(parse(with_deal("42")).field.empty());
+}
+
+TEST_CASE("event: a misspelt field is refused by name, under contact and staff too") {
+    auto top = parse(R"({"id":"e","type":"t","contact":{"phone":"0401234567"},"atributes":{}})");
+    CHECK_FALSE(top.event);
+    CHECK(top.field == "atributes");
+    auto contact =
+        parse(R"({"id":"e","type":"t","contact":{"phone":"0401234567","emial":"a@b.fi"}})");
+    CHECK_FALSE(contact.event);
+    CHECK(contact.field == "contact.emial");
+    CHECK(contact.error == "contact.emial: unknown field");
+    auto staff = parse(
+        R"({"id":"e","type":"t","contact":{"phone":"0401234567"},"staff":{"id":"s","mail":"x"}})");
+    CHECK_FALSE(staff.event);
+    CHECK(staff.field == "staff.mail");
+}
+
+TEST_CASE("event schema: the fields the parser reads, required where it requires them") {
+    const auto schema = engine::event_json_schema(*bundled());
+    CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+    CHECK(schema["additionalProperties"] == false);
+    CHECK(schema["required"] == nlohmann::json::array({"id", "type", "contact"}));
+    const auto& props = schema["properties"];
+    for (const auto& f : config::event_fields()) {
+        CAPTURE(f.path);
+        const auto dot = f.path.find('.');
+        const auto& s =
+            dot == std::string::npos
+                ? props.at(f.path)
+                : props.at(f.path.substr(0, dot))["properties"].at(f.path.substr(dot + 1));
+        CHECK(s.contains("description"));
+        if (f.max_chars) CHECK(s["maxLength"] == f.max_chars);
+    }
+    CHECK(props["contact"]["additionalProperties"] == false);
+    CHECK(props["contact"]["properties"]["locale"]["enum"] ==
+          nlohmann::json::array({"fi", "sv", "en"}));
+    CHECK(props["staff"]["required"] == nlohmann::json::array({"id"}));
+    CHECK(props["deal_id"]["type"] == nlohmann::json::array({"string", "integer"}));
+    CHECK(props["attributes"]["type"] == "object");
+    CHECK_FALSE(props["attributes"].contains("additionalProperties"));
+    // The event types the bundled funnel acts on are offered as examples.
+    const auto& types = props["type"]["examples"];
+    CHECK(std::find(types.begin(), types.end(), "deal.won") != types.end());
 }

@@ -56,6 +56,8 @@ Seeded seed(store::SqliteStore& db) {
 TEST_CASE("anonymous: open, the survey still knows its address; closed, nothing links it") {
     auto db = testing::fresh_database("cxgate-unit-anonymous");
     auto [s, message] = seed(*db);
+    // Had it gone by sandbox email, the email as built would be kept with the message.
+    db->keep_delivered_email(message, {"hr@example.com", "", {}, "Hei Eeva", "<p>Hei Eeva</p>"});
     db->record_answer(s, 0, 4, 1100);
     s.score = 4;
     s.answered_at = 1100;
@@ -63,6 +65,7 @@ TEST_CASE("anonymous: open, the survey still knows its address; closed, nothing 
     db->save_survey(s);
     // Awaiting its "why?": the reply must still find it.
     CHECK(db->find_survey(s.id)->address == "+358401112222");
+    CHECK(db->delivered_email(message));
 
     s.comment = "Liikaa kiirettä";
     s.commented_at = 1200;
@@ -78,6 +81,7 @@ TEST_CASE("anonymous: open, the survey still knows its address; closed, nothing 
     CHECK(db->answers_of(s.id).size() == 1);
     CHECK(db->find_message(message)->address.empty());
     CHECK(db->find_message(message)->body.empty());
+    CHECK_FALSE(db->delivered_email(message));
 
     // The person's data no longer leads to the answer.
     store::PersonSelector who;
@@ -107,6 +111,10 @@ TEST_CASE("anonymous: open, the survey still knows its address; closed, nothing 
     db->set_message_state(thanks_id, store::MessageState::sending, "", "", 1201);
     db->set_message_state(thanks_id, store::MessageState::sent, "p-11", "", 1202);
     CHECK(db->find_message(thanks_id)->address.empty());
+    // Its email, kept as the send is recorded (after the row's state), is not kept.
+    db->keep_delivered_email(thanks_id,
+                             {"hr@example.com", "", {}, "Kiitos Eeva!", "<p>Kiitos</p>"});
+    CHECK_FALSE(db->delivered_email(thanks_id));
     store::InboundRow late;
     late.channel = "sms";
     late.provider_id = "p-10";
@@ -130,4 +138,6 @@ TEST_CASE("anonymous: an ordinary survey keeps its person") {
     CHECK(db->find_survey(s.id)->contact_id == "emp-12");
     CHECK(db->find_survey(s.id)->address == "+358401112222");
     CHECK(db->find_message(message)->address == "+358401112222");
+    db->keep_delivered_email(message, {"hr@example.com", "", {}, "Hei Eeva", "<p>Hei Eeva</p>"});
+    CHECK(db->delivered_email(message));
 }

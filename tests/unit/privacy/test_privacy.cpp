@@ -20,6 +20,7 @@ namespace {
 
 const char* kName = "Maija Meikäläinen-Erasetest";
 const char* kComment = "Myyjä Pekka ei soittanut takaisin, tosi huono palvelu";
+const char* kUnsubscribeToken = "bWFpamFAZXhhbXBsZS5jb20";  // base64url("maija@example.com")
 
 std::string file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -68,6 +69,20 @@ Person seed(store::SqliteStore& db) {
     m.state = store::MessageState::sent;
     m.created_at = 1000;
     db.insert_message(m);
+    // An email reminder from a sandbox channel, kept as built (delivered_emails.hpp): her
+    // name in both parts, her address in the unsubscribe link's token.
+    store::MessageRow r = m;
+    r.kind = "reminder";
+    r.channel = "email";
+    r.address = "maija@example.com";
+    const auto reminder = db.insert_message(r);
+    db.keep_delivered_email(reminder,
+                            {"palaute@example.com",
+                             "",
+                             {"List-Unsubscribe: <https://cx.example.com/u/" +
+                              std::string(kUnsubscribeToken) + ".0123>"},
+                             std::string("Hei ") + kName + "\n\n9: https://cx.example.com/r/t/9\n",
+                             std::string("<p>Hei ") + kName + "</p>"});
     store::InboundRow in;
     in.channel = "sms";
     in.provider_id = "p-1";
@@ -135,7 +150,9 @@ TEST_CASE("privacy: a person named by a spelling of their phone is found under b
     REQUIRE(out["surveys"].size() == 1);
     CHECK(out["surveys"][0]["comment"] == kComment);
     CHECK(out["surveys"][0]["answers"][0]["score"] == 3);
-    CHECK(out["messages"].size() == 1);
+    REQUIRE(out["messages"].size() == 2);
+    CHECK(out["messages"][1]["text_part"].get<std::string>().find(kName) != std::string::npos);
+    CHECK(out["messages"][1]["html_part"].get<std::string>().find(kName) != std::string::npos);
     CHECK(out["replies"].size() == 1);
     CHECK(out["opted_out"] == true);
     CHECK(db->privacy_audit(10).front().action == "export");
@@ -158,7 +175,7 @@ TEST_CASE("privacy: forget leaves no byte of the person in the file or the WAL; 
     REQUIRE(done.found);
     CHECK(done.counts.contacts == 2);
     CHECK(done.counts.events == 1);
-    CHECK(done.counts.messages == 1);
+    CHECK(done.counts.messages == 2);
     CHECK(done.counts.inbound == 1);
     CHECK(done.counts.clicks == 1);
     CHECK(done.counts.optouts == 1);
@@ -166,7 +183,7 @@ TEST_CASE("privacy: forget leaves no byte of the person in the file or the WAL; 
     const auto bytes = file_bytes(path) + file_bytes(path + "-wal");
     for (const std::string needle :
          {"+358401234567", "358401234567", "0401234567", "040 123 4567", "maija@example.com",
-          "Meikäläinen-Erasetest", "tosi huono palvelu"})
+          "Meikäläinen-Erasetest", "tosi huono palvelu", kUnsubscribeToken})
         CHECK_MESSAGE(bytes.find(needle) == std::string::npos, needle);
     // Someone else keeps everything.
     CHECK(bytes.find("+358409999999") != std::string::npos);
@@ -268,4 +285,17 @@ TEST_CASE("retention: a full batch runs again at once, not a day later") {
     CHECK(run.removed.events == 0);
     CHECK_FALSE(run.more);
     CHECK_FALSE(privacy::apply_retention(*db, r, 5003, 1).ran);
+}
+
+TEST_CASE("retention: a sandbox email kept as built goes with its message, no byte left") {
+    auto db = testing::fresh_database("cxgate-unit-retention-email");
+    seed(*db);
+    const std::string path = db->database().getFilename();
+    config::Retention r;
+    r.messages = 30 * 86400;
+    CHECK(privacy::apply_retention(*db, r, 30 * 86400 + 1001, 500).removed.messages == 2);
+    CHECK(db->scrub_log());
+    const auto bytes = file_bytes(path) + file_bytes(path + "-wal");
+    CHECK(bytes.find(kUnsubscribeToken) == std::string::npos);
+    CHECK(bytes.find("<p>Hei Maija") == std::string::npos);
 }
