@@ -3,9 +3,11 @@
 #              (NOW=2026-11-23T09:55:00+02:00 starts its clock at that instant)
 #   make test  installs what is missing, builds with ASan/UBSan (-O0, quick to compile) and
 #              runs every test, then the unit suite again under ThreadSanitizer
+#   make deb   installs what is missing and builds build/deb/cxgate_<version>_amd64.deb
+#              (README.md, "Deploying with systemd"), checked by lintian
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps test-deps bench clean format
+.PHONY: run test build deps test-deps deb deb-deps bench clean format
 
 deps:
 	scripts/install-deps
@@ -13,9 +15,15 @@ deps:
 test-deps:
 	scripts/install-deps --test
 
+deb-deps:
+	scripts/install-deps --deb
+
 build: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS) --target cxgate
+
+deb: deb-deps
+	JOBS=$(JOBS) scripts/build-deb build/deb
 
 run: build
 	NOW='$(NOW)' scripts/run-dev

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -345,3 +346,48 @@ def set_public_port(config_path, port):
         text = f.read()
     with open(config_path, "w") as f:
         f.write(text.replace("{PORT}", str(port)))
+
+
+class NotifySocket:
+    """What systemd listens on: a Unix datagram socket; each datagram is one notification
+    of newline-separated KEY=VALUE lines."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        self.sock.settimeout(0.1)
+        self.lock = threading.Lock()
+        self.seen = []  # (monotonic time of arrival, {key: value})
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._listen, daemon=True)
+        self.thread.start()
+
+    def _listen(self):
+        while not self.done.is_set():
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            fields = dict(line.split("=", 1) for line in data.decode().splitlines() if "=" in line)
+            with self.lock:
+                self.seen.append((time.monotonic(), fields))
+
+    def close(self):
+        self.done.set()
+        self.thread.join()
+        self.sock.close()
+
+    def drain(self):
+        time.sleep(0.05)
+
+    def wait_for(self, key, value, after=0, timeout=15.0):
+        """The first notification after index `after` with key=value; returns its index."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.drain()
+            with self.lock:
+                for i in range(after, len(self.seen)):
+                    if self.seen[i][1].get(key) == value:
+                        return i
+        raise AssertionError(f"no {key}={value} within {timeout} s; heard {[f for _, f in self.seen[after:]]}")

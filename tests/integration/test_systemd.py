@@ -9,59 +9,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import threading
 import time
 
-from harness import CX_FLOW, SANDBOX_CHANNELS, check, free_port, run, set_public_port, write_config
+from harness import CX_FLOW, SANDBOX_CHANNELS, NotifySocket, check, free_port, run, set_public_port, write_config
 
 WATCHDOG_USEC = 400_000
-
-
-class NotifySocket:
-    """What systemd listens on: a Unix datagram socket; each datagram is one notification
-    of newline-separated KEY=VALUE lines."""
-
-    def __init__(self, path):
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(path)
-        self.sock.settimeout(0.1)
-        self.lock = threading.Lock()
-        self.seen = []  # (monotonic time of arrival, {key: value})
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._listen, daemon=True)
-        self.thread.start()
-
-    def _listen(self):
-        while not self.done.is_set():
-            try:
-                data = self.sock.recv(4096)
-            except socket.timeout:
-                continue
-            fields = dict(line.split("=", 1) for line in data.decode().splitlines() if "=" in line)
-            with self.lock:
-                self.seen.append((time.monotonic(), fields))
-
-    def close(self):
-        self.done.set()
-        self.thread.join()
-        self.sock.close()
-
-    def drain(self):
-        time.sleep(0.05)
-
-    def wait_for(self, key, value, after=0, timeout=15.0):
-        """The first notification after index `after` with key=value; returns its index."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.drain()
-            with self.lock:
-                for i in range(after, len(self.seen)):
-                    if self.seen[i][1].get(key) == value:
-                        return i
-        raise AssertionError(f"no {key}={value} within {timeout} s; heard {[f for _, f in self.seen[after:]]}")
 
 
 def notify_protocol(binary, source, workdir):
@@ -123,7 +76,7 @@ def unit_file(binary, source, workdir):
     analyze = shutil.which("systemd-analyze")
     check(analyze, "systemd-analyze not found (package systemd; scripts/install-deps --test)")
     with open(os.path.join(source, "systemd", "cxgate.service")) as f:
-        unit = f.read().replace("/usr/local/bin/cxgate", os.path.abspath(binary))
+        unit = f.read().replace("/usr/bin/cxgate", os.path.abspath(binary))
     path = os.path.join(workdir, "cxgate.service")
     with open(path, "w") as f:
         f.write(unit)
