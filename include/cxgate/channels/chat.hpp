@@ -28,7 +28,8 @@ std::string clip(std::string_view text, std::size_t max);
 // ---- Slack incoming webhooks -----------------------------------------------------------
 
 // Slack's mrkdwn control characters as entities: & < > (Slack, "Formatting text for app
-// surfaces", escaping). Nothing else: * _ ~ ` have no escape in mrkdwn.
+// surfaces", escaping). Nothing else: * _ ~ ` have no escape in mrkdwn, and html::escape's
+// &quot; would show in Slack as it is written.
 std::string slack_escape(std::string_view text);
 // {"text": fallback, "blocks": [header, section (text), section (fields), actions, context]}
 nlohmann::json slack_payload(const templates::AlertCard& card);
