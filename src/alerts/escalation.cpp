@@ -74,7 +74,10 @@ std::vector<std::int64_t> escalate_due(store::Store& db, const config::Config& c
                                        store::Seconds now) {
     std::vector<std::int64_t> ids;
     // A pass takes a bounded batch; the rest go on the next pass, which comes at once.
-    for (auto alert : db.alerts_to_escalate(now, 100)) {
+    const auto due = db.alerts_to_escalate(now, 100);
+    if (due.empty()) return ids;
+    const auto secret = db.setting("link_secret", [] { return random_hex(32); });
+    for (auto alert : due) {
         auto survey = db.find_survey(alert.survey_id);
         alert.level += 1;
         if (!survey) {
@@ -83,7 +86,6 @@ std::vector<std::int64_t> escalate_due(store::Store& db, const config::Config& c
             continue;
         }
         const auto level = level_of(config, survey->staff_id, alert.level);
-        const auto secret = db.setting("link_secret", [] { return random_hex(32); });
         const templates::AlertFields fields{alert.id, alert.level,
                                             alert_link(config, secret, alert.id, now)};
         for (const auto& to : level.to)
