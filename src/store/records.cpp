@@ -243,9 +243,9 @@ std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
 
 std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
                                      const std::vector<std::string>& args,
-                                     const std::string& tail_sql) {
-    auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
-                                    where_sql + " " + tail_sql);
+                                     const std::string& tail_sql, const std::string& indexed_by) {
+    auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys " +
+                                    indexed_by + " WHERE " + where_sql + " " + tail_sql);
     for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<SurveyRow> out;
     while (st->executeStep()) out.push_back(read_survey(*st));
