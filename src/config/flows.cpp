@@ -12,7 +12,7 @@ namespace cxgate::config::detail {
 namespace fs = std::filesystem;
 
 std::optional<Flow> read_flow(const fs::path& path, const std::string& display, const Config& c,
-                              CalendarCache& calendars, Diagnostics& diag) {
+                              CalendarCache& calendars, Diagnostics& diag, YAML::Node* parsed) {
     auto text = read_file(path);
     if (!text) {
         diag.error(display, 0, 0, "cannot read file");
@@ -20,6 +20,7 @@ std::optional<Flow> read_flow(const fs::path& path, const std::string& display, 
     }
     auto root = parse_yaml(*text, display, diag);
     if (!root) return std::nullopt;
+    if (parsed) *parsed = *root;
     YamlReader r(display, diag);
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
     r.check_keys(*root, keys::flow.keys, "a flow");

@@ -130,6 +130,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     }
     std::sort(flow_files.begin(), flow_files.end());
     std::map<std::string, std::string> flow_names;
+    std::map<std::string, YAML::Node> parsed;  // for lint
     CalendarCache calendars(resolve(config->calendars_dir), diag);
     for (const auto& name : config->defaults.calendars)
         if (!calendars.exists(name))
@@ -139,8 +140,10 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     for (const auto& path : flow_files) {
         auto display = path.lexically_normal().string();
         if (auto flow_text = read_file(path)) all_content += *flow_text;
-        auto flow = read_flow(path, display, *config, calendars, diag);
+        YAML::Node root_of_flow;
+        auto flow = read_flow(path, display, *config, calendars, diag, &root_of_flow);
         if (!flow) continue;
+        parsed[display] = root_of_flow;
         if (!flow->name.empty()) {
             auto [it, inserted] = flow_names.emplace(flow->name, display);
             if (!inserted)
@@ -161,7 +164,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);
     for (const auto& [name, source] : config->templates) all_content += name + source;
 
-    lint(*config, diag);
+    lint(*config, diag, &parsed);
     config->version = crypto::sha256_hex(all_content).substr(0, 12);
     if (!diag.has_errors()) result.config = std::move(config);
     return result;

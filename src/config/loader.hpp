@@ -74,8 +74,10 @@ void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std
 
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);
-// flows.cpp: one flow file, against the settings and channels of `c`.
+// flows.cpp: one flow file, against the settings and channels of `c`; its parsed YAML in
+// `root` when given (for lint, which would otherwise parse the file again).
 std::optional<Flow> read_flow(const std::filesystem::path& path, const std::string& display,
-                              const Config& c, CalendarCache& calendars, Diagnostics& diag);
+                              const Config& c, CalendarCache& calendars, Diagnostics& diag,
+                              YAML::Node* root = nullptr);
 
 }  // namespace cxgate::config::detail
