@@ -74,10 +74,10 @@ void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std
 
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);
-// flows.cpp: one flow file, against the settings and channels of `c`; its parsed YAML in
-// `root` when given (for lint, which would otherwise parse the file again).
-std::optional<Flow> read_flow(const std::filesystem::path& path, const std::string& display,
-                              const Config& c, CalendarCache& calendars, Diagnostics& diag,
-                              YAML::Node* root = nullptr);
+// flows.cpp: one flow file, its text and its YAML as parse_yaml gave it, against the settings
+// and channels of `c`.
+std::optional<Flow> read_flow(const std::string& text, const YAML::Node& root,
+                              const std::string& display, const Config& c, CalendarCache& calendars,
+                              Diagnostics& diag);
 
 }  // namespace cxgate::config::detail
