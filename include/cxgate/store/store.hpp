@@ -13,6 +13,7 @@
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
 #include "cxgate/store/delivered_emails.hpp"
+#include "cxgate/store/digests.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
@@ -46,7 +47,8 @@ class Store : public Records,
               public TargetChecks,
               public UserDirectory,
               public PersonalData,
-              public AlertLog {
+              public AlertLog,
+              public DigestLog {
   public:
     Store() = default;
     Store(const Store&) = delete;
