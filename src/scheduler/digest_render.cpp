@@ -1,5 +1,6 @@
 // A digest in words (digests.hpp): its email's text and HTML, and its chat card, in the
 // recipient's language (fi, sv, en; another locale reads English).
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>

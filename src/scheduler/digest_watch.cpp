@@ -2,6 +2,8 @@
 // and period, its message queued in the transaction that records it.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cxgate/foundation/json_input.hpp"

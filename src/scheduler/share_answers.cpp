@@ -1,6 +1,7 @@
 // Every answer to its staff member (share_answers.hpp).
 #include "cxgate/scheduler/share_answers.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -107,9 +108,10 @@ ShareResult share_answers(store::Store& db, const config::Config& config, store:
     const auto stored = db.setting(kCursor, [&] { return std::to_string(now) + ":0"; });
     if (std::sscanf(stored.c_str(), "%lld:%lld", &at, &id) != 2) at = now;
     store::ResponsePage page;
-    page.since = std::max(at, now - kMaxAge);
-    page.until = now;
-    if (at >= *page.since) page.after = std::make_pair(at, static_cast<std::int64_t>(id));
+    page.since = std::max<store::Seconds>(at, now - kMaxAge);
+    page.until = now + 1;  // answers of this very second too
+    if (at >= *page.since)
+        page.after = std::make_pair(static_cast<store::Seconds>(at), static_cast<std::int64_t>(id));
     page.limit = limit;
     const auto wait = wait_seconds(config.defaults.alert_comment_wait);
     const auto answers = db.answered_surveys(page);

@@ -152,6 +152,7 @@ def test(make_daemon, workdir):
         answer(d, 5, "2026-11-26T10:00:00+02:00", "s-8", 3, comment="Ihan ok", name="Pekka Puro")
         # share_answers: immediately: a neutral 3, which alerts nobody, reaches s-8 at once.
         answer(d, 6, "2026-11-26T12:00:00+02:00", "s-8", 3, event="call.completed", name="Liisa Laine")
+        set_clock_and_pass(d, "2026-11-26T12:00:30+02:00")  # the scheduler's next pass shares it
         shared = d.wait_outbox(lambda m: m["kind"] == "shared", "the shared answer")
         check(len(shared) == 1 and shared[0]["to"] == "second@example.com"
               and "cx / call, CSAT 3 (1-5), Liisa" in shared[0]["body"] and "Laine" not in shared[0]["body"],
