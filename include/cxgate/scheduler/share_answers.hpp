@@ -5,8 +5,9 @@
 // the customer's first name and the comment) to the survey's staff member on the alert
 // channel, low scores or not. Answers are taken in the order they were answered after a
 // cursor kept in the database and moved in the same transaction as the messages, so each
-// is shared once; answers older than a day are never shared (a step switched to sharing
-// does not flood anyone with its past).
+// is shared once. The cursor starts at the first pass that finds a step sharing at once
+// (answers before it are not shared), and answers older than a day are never shared (a step
+// switched to sharing again does not flood anyone with its past).
 #include <cstdint>
 #include <vector>
 

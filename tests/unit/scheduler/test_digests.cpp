@@ -367,6 +367,10 @@ TEST_CASE("digest: made once per recipient and period, in the scheduler's pass")
 
 TEST_CASE("share_answers: every answer of the step to its staff member, once") {
     World w;
+    // Sharing starts with the first pass that finds a step sharing at once: nothing before.
+    w.answered("2026-11-26T09:00:00+02:00", "s-8", 4, "", "call");
+    CHECK(scheduler::share_answers(*w.db, *w.config, at("2026-11-26T09:59:00+02:00"), 100).shared ==
+          0);
     // A neutral 3 on the call step (shares at once) and one on the meeting step (does not).
     w.answered("2026-11-26T10:00:00+02:00", "s-8", 3, "", "call", "Liisa Laine");
     w.answered("2026-11-26T10:00:30+02:00", "s-8", 3, "", "meeting");
