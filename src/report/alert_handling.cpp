@@ -2,6 +2,7 @@
 #include "cxgate/report/alert_handling.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "cxgate/foundation/timing.hpp"
@@ -37,7 +38,7 @@ std::string group_of(const store::AlertFacts& a, const std::string& by,
 // "45s", "12m", "2h 05m", "3d 04h": the scale a reader compares alert times at.
 std::string duration(std::optional<double> seconds) {
     if (!seconds) return "-";
-    const auto s = static_cast<long long>(*seconds + 0.5);
+    const long long s = std::llround(*seconds);
     char out[32];
     if (s < 60)
         std::snprintf(out, sizeof out, "%llds", s);
