@@ -150,6 +150,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
         config->flows.push_back(std::move(*flow));
     }
 
+    check_alert_routes(r, *root, *config);
     read_digests(r, *root, *config, calendars);
 
     for (const auto& path : calendars.paths())

@@ -51,8 +51,7 @@ std::string staff_name(const config::Config& config, const std::string& id) {
 }  // namespace
 
 std::string staff_locale(const config::Config& config, const std::string& staff_id) {
-    (void)staff_id;  // the staff directory's `locale` will be read here
-    return config.defaults.locale;
+    return config.locale_of(staff_id);
 }
 
 bool DigestContent::empty() const {

@@ -94,7 +94,7 @@ DigestContent digest_content(store::Store& db, const config::Config& config,
                              const config::Digest& digest, const DigestRecipient& to,
                              const DigestPeriod& when, store::Seconds now);
 
-// The recipient's locale: the daemon's default until the staff directory says one.
+// The recipient's locale: theirs in the staff directory (`locale:`), else defaults.locale.
 std::string staff_locale(const config::Config& config, const std::string& staff_id);
 
 struct DigestText {
