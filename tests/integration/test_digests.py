@@ -9,9 +9,10 @@ lead in a Slack room:
 - nothing before Monday 2026-11-30 08:00;
 - the daemon is down at 08:00 and comes back at 09:30 the same Monday: the digests go then;
 - each email has a text and an HTML part (read back from the sandbox with `cxgate outbox
-  --eml`) with the week's figures, n, margin of error and change against week 47 computed
-  here from DESIGN's formulas, the week's comments with the customer's first name only, and
-  the open alert with its age; the lead's has the team's figures and each member's line;
+  --eml`) in the person's language (s-8 reads Swedish) with the week's figures, n, margin of
+  error and change against week 47 computed here from DESIGN's formulas, the week's
+  comments with the customer's first name only, and the open alert with its age; the
+  lead's has the team's figures and each member's line;
 - the Slack card has the team's figures;
 - a restart the same day sends nothing twice, and /metrics counts the digests.
 """
@@ -41,7 +42,7 @@ steps:
 
 STAFF = """staff:
   - { id: s-7, name: Advisor, email: advisor@example.com, lead: s-1 }
-  - { id: s-8, name: Second, email: second@example.com, lead: s-1 }
+  - { id: s-8, name: Second, email: second@example.com, lead: s-1, locale: sv }
   - { id: s-1, name: Lead, email: lead@example.com }
 digests:
   weekly:
@@ -85,11 +86,12 @@ def change(now, before):
     return f"{d:+.1f} ± {m:.1f} ({words})"
 
 
-def line(step, now, before):
-    """A figure's line of the text part (fi, the configuration's default locale)."""
+def line(step, now, before, previous="Edellinen jakso", change_word="Muutos"):
+    """A figure's line of the text part (fi, the configuration's default locale, unless the
+    words say otherwise)."""
     prev = f"{figure(before)} (n {len(before)})" if before else "– (n 0)"
     diff = change(now, before) if before else "–"
-    return f"cx / {step} · CSAT: {figure(now)} (n {len(now)}); Edellinen jakso: {prev}; Muutos: {diff}"
+    return f"cx / {step} · CSAT: {figure(now)} (n {len(now)}); {previous}: {prev}; {change_word}: {diff}"
 
 
 def answer(d, n, at, staff, score, comment=None, event="meeting.completed", name="Maija Virtanen"):
@@ -155,7 +157,7 @@ def test(make_daemon, workdir):
         set_clock_and_pass(d, "2026-11-26T12:00:30+02:00")  # the scheduler's next pass shares it
         shared = d.wait_outbox(lambda m: m["kind"] == "shared", "the shared answer")
         check(len(shared) == 1 and shared[0]["to"] == "second@example.com"
-              and "cx / call, CSAT 3 (1-5), Liisa" in shared[0]["body"] and "Laine" not in shared[0]["body"],
+              and shared[0]["body"].startswith("Nytt svar: cx / call, CSAT 3 (1-5), Liisa") and "Laine" not in shared[0]["body"],
               f"the shared answer: {shared}")
         check(not [m for m in d.outbox() if m["kind"] == "alert" and m["to"] == "second@example.com"],
               "a neutral answer is no alert")
@@ -189,10 +191,12 @@ def test(make_daemon, workdir):
         check("<table" in html and "66.7 % ± 53.3" in html and "Odotin liian kauan" in html
               and "Avoimet hälytykset" in html, f"the HTML part:\n{html}")
 
-        # s-8: no week before, the neutral call too.
-        _, text, _ = read_email(d, workdir, by_to["second@example.com"]["id"])
-        check(line("meeting", [3], []) in text and line("call", [3], []) in text, f"s-8's figures:\n{text}")
-        check('Pekka: "Ihan ok"' in text and "Ei avoimia hälytyksiä." in text, f"s-8's comment, no alerts:\n{text}")
+        # s-8 reads Swedish (`locale: sv`): no week before, the neutral call too.
+        msg, text, _ = read_email(d, workdir, by_to["second@example.com"]["id"])
+        check(msg["Subject"] == "Veckosammanfattning, vecka 48: Second", f"subject: {msg['Subject']}")
+        sv = ("Föregående period", "Förändring")
+        check(line("meeting", [3], [], *sv) in text and line("call", [3], [], *sv) in text, f"s-8's figures:\n{text}")
+        check('Pekka: "Ihan ok"' in text and "Inga öppna larm." in text, f"s-8's comment, no alerts:\n{text}")
 
         # The lead: the team's figures, each member's line, both comments, the alert.
         team_week48 = s7_week48 + [3]

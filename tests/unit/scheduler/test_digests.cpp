@@ -392,3 +392,26 @@ TEST_CASE("share_answers: every answer of the step to its staff member, once") {
     REQUIRE(later.shared == 1);
     CHECK(w.db->find_message(later.queued_messages[0])->address == "advisor@example.com");
 }
+
+TEST_CASE("digest: in the recipient's own language") {
+    testing::ConfigDir dir({{"cx", kFlow}}, "locale: en",
+                           "alerts: { channel: email }\n"
+                           "staff:\n"
+                           "  - { id: s-7, name: Advisor, email: a@example.com, locale: sv }\n"
+                           "  - { id: s-8, name: Second, email: s@example.com, locale: fi }\n"
+                           "  - { id: s-9, name: Third, email: t@example.com }\n"
+                           "digests:\n  weekly: { to: [staff] }\n");
+    INFO(dir.diagnostics.to_string());
+    REQUIRE(dir.config);
+    const auto& digest = dir.config->digests.at("weekly");
+    const auto now = at("2026-11-30T08:00:00+02:00");
+    const auto when = *scheduler::digest_due(digest, now);
+    const auto subject = [&](const char* id) {
+        return scheduler::render_digest(scheduler::digest_content(*dir.db, *dir.config, digest,
+                                                                  {id, true, false}, when, now))
+            .subject;
+    };
+    CHECK(subject("s-7") == "Veckosammanfattning, vecka 48: Advisor");
+    CHECK(subject("s-8") == "Viikkokooste, viikko 48: Second");
+    CHECK(subject("s-9") == "Weekly digest, week 48: Third");
+}
