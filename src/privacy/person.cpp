@@ -212,7 +212,7 @@ json to_json(const store::ErasureCounts& n) {
                 {"surveys", n.surveys},      {"answers_dropped", n.answers_dropped},
                 {"messages", n.messages},    {"replies", n.inbound},
                 {"clicks", n.clicks},        {"optouts_kept_hashed", n.optouts},
-                {"surveys_closed", n.closed}};
+                {"surveys_closed", n.closed}, {"outbound_events", n.outbound_events}};
 }
 
 json to_json(const store::PrivacyAuditRow& row) {

@@ -67,9 +67,10 @@ struct HandlingResult {
     bool not_found = false;
 };
 // Acknowledging an acknowledged alert, or resolving a resolved one, changes nothing and is
-// not an error (two people clicked); acknowledging a resolved one is.
-HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handling& handling,
-                            store::Seconds now);
+// not an error (two people clicked); acknowledging a resolved one is. A resolution queues
+// alert.resolved for the outbound receivers of `config` (engine/outbound_events.hpp).
+HandlingResult handle_alert(store::Store& db, const config::Config& config, std::int64_t alert_id,
+                            const Handling& handling, store::Seconds now);
 
 // Open alerts whose escalation is due go one level up: to the lead of whoever had it last
 // (the survey's staff member first), then to alerts.managers once; each level waits
