@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "cxgate/alerts/alerts.hpp"
-#include "cxgate/engine/outbound_events.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::alerts {
@@ -82,7 +82,7 @@ HandlingResult handle_alert(store::Store& db, const config::Config& config, std:
     db.save_alert(a);
     if (a.state == store::AlertHandling::resolved)
         if (auto survey = db.find_survey(a.survey_id))
-            engine::record_outbound_event(db, config, engine::kAlertResolved, *survey, &a, now);
+            alerts::record_outbound_event(db, config, alerts::kAlertResolved, *survey, &a, now);
     spdlog::info("alert {} (survey {}): {} by {}", a.id, a.survey_id, store::to_string(a.state),
                  by);
     out.alert = a;

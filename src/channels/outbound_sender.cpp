@@ -49,11 +49,12 @@ OutboundDecision decide_outbound(const HttpResponse& response, int attempts,
                                  store::Seconds created_at, store::Seconds now) {
     using Kind = OutboundDecision::Kind;
     const bool answered = response.curl_code == 0 && response.status != 0;
-    if (answered && response.status >= 200 && response.status < 300) return {Kind::delivered, 0, {}};
+    if (answered && response.status >= 200 && response.status < 300)
+        return {Kind::delivered, 0, {}};
     const auto error = failure_text(response);
     // 3xx is not followed: a receiver that moved says so once, and an operator fixes the URL.
-    const bool temporary = !answered || response.status == 408 || response.status == 429 ||
-                           response.status >= 500;
+    const bool temporary =
+        !answered || response.status == 408 || response.status == 429 || response.status >= 500;
     if (!temporary) return {Kind::give_up, 0, error};
     store::Seconds wait = outbound_backoff(attempts);
     if (auto after = retry_after_seconds(response))
@@ -122,7 +123,8 @@ asio::awaitable<size_t> OutboundSender::pass() {
         return db.outbound_events_due(now, limit);
     };
     auto rows = co_await reader_.execute(std::move(read), store::Origin::internal);
-    if (rows.empty()) co_return 0;
+    // Stopping while the outbox was read: nothing new starts; the rows stay pending.
+    if (rows.empty() || stopping_) co_return 0;
 
     // Every post of the pass runs at once; the pass ends when the last one's outcome is
     // written, so the next read sees them all.
@@ -135,9 +137,10 @@ asio::awaitable<size_t> OutboundSender::pass() {
         if (receiver == config->outbound_receivers.end()) {
             // Renamed or removed by a reload: nobody to post to. Given up rather than kept,
             // so the outbox cannot grow without bound behind a receiver that is gone.
-            spdlog::warn("outbound event {} ({}, survey {}): receiver \"{}\" is no longer in "
-                         "outbound_events; given up",
-                         row.event_id, row.type, row.survey_id, row.receiver);
+            spdlog::warn(
+                "outbound event {} ({}, survey {}): receiver \"{}\" is no longer in "
+                "outbound_events; given up",
+                row.event_id, row.type, row.survey_id, row.receiver);
             auto give_up = [id = row.id, attempts = row.attempts, now,
                             name = row.receiver](store::Store& db) {
                 db.outbound_failed(id, attempts, now,

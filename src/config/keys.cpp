@@ -4,10 +4,10 @@ namespace cxgate::config {
 
 namespace keys {
 
-const KeyTable root{
-    "root",
-    {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff", "flows_dir",
-     "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes", "retention", "outbound_events"}};
+const KeyTable root{"root",
+                    {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
+                     "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue", "sales",
+                     "themes", "retention", "outbound_events"}};
 const KeyTable server{
     "server",
     {"listen", "public_url", "max_body_bytes", "max_connections", "max_connections_per_address",

@@ -15,8 +15,8 @@
 namespace cxgate::config {
 
 const std::vector<std::string>& outbound_event_types() {
-    static const std::vector<std::string> all{"survey.answered", "survey.commented",
-                                              "alert.opened", "alert.resolved"};
+    static const std::vector<std::string> all{"survey.answered", "survey.commented", "alert.opened",
+                                              "alert.resolved"};
     return all;
 }
 

@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cxgate/alerts/alerts.hpp"
-#include "cxgate/engine/outbound_events.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/replies/clicks.hpp"
 #include "cxgate/replies/parse.hpp"
@@ -82,7 +82,7 @@ void queue_alert(store::Store& db, const config::Config& config, SurveyRow& s, S
 // release (the outbox keeps a survey's events in the order they are written).
 void comment_recorded(store::Store& db, const config::Config& config, const SurveyRow& s,
                       Seconds now) {
-    engine::record_outbound_event(db, config, engine::kSurveyCommented, s, nullptr, now);
+    alerts::record_outbound_event(db, config, alerts::kSurveyCommented, s, nullptr, now);
 }
 
 // The reason ("why?") arrived, or free text stands in for it: the conversation is done.
@@ -126,7 +126,7 @@ void apply_score(store::Store& db, const config::Config& config, SurveyRow& s, i
     // The survey's score (its first question's) is what receivers hear of; the answers to
     // its further questions travel with its later events.
     if (index == 0)
-        engine::record_outbound_event(db, config, engine::kSurveyAnswered, s, nullptr, now);
+        alerts::record_outbound_event(db, config, alerts::kSurveyAnswered, s, nullptr, now);
     out.score = score;
     s.question = index + 1;
     s.retries = 0;  // the next question may be asked once more too

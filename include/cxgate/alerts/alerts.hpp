@@ -68,7 +68,7 @@ struct HandlingResult {
 };
 // Acknowledging an acknowledged alert, or resolving a resolved one, changes nothing and is
 // not an error (two people clicked); acknowledging a resolved one is. A resolution queues
-// alert.resolved for the outbound receivers of `config` (engine/outbound_events.hpp).
+// alert.resolved for the outbound receivers of `config` (alerts/outbound_events.hpp).
 HandlingResult handle_alert(store::Store& db, const config::Config& config, std::int64_t alert_id,
                             const Handling& handling, store::Seconds now);
 

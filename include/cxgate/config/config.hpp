@@ -310,7 +310,7 @@ struct Retention {
 
 // One receiver of outbound events (`outbound_events:`): survey.answered, survey.commented,
 // alert.opened and alert.resolved, posted to `url` with cxgate's signed-webhook headers
-// (channels/signatures.hpp) from a durable outbox (engine/outbound_events.hpp). Keyed by
+// (channels/signatures.hpp) from a durable outbox (alerts/outbound_events.hpp). Keyed by
 // name: the outbox rows, the log and `cxgate check` say which receiver.
 struct OutboundReceiver {
     std::string name;

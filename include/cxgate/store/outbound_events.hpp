@@ -1,7 +1,7 @@
 #pragma once
 // The outbox of outbound events (survey.answered, survey.commented, alert.opened,
 // alert.resolved) for the receivers of `outbound_events:`: one row per event and receiver,
-// written in the transaction of the change it tells of (engine/outbound_events.hpp), so an
+// written in the transaction of the change it tells of (alerts/outbound_events.hpp), so an
 // event is never lost (the change committed, the row with it) nor invented (the change
 // rolled back, the row with it). The sender (channels/outbound_sender.hpp) posts a
 // receiver's rows of one survey in id order, one at a time, and records each outcome here.
@@ -17,16 +17,16 @@ namespace cxgate::store {
 enum class OutboundState { pending, delivered, failed };
 
 struct OutboundEventRow {
-    std::int64_t id = 0;       // the outbox's order: a survey's events are posted in it
-    std::string event_id;      // "evt_..." the same on every attempt (X-Cxgate-Event-Id)
-    std::string receiver;      // the name under outbound_events:
-    std::string type;          // survey.answered, ...
+    std::int64_t id = 0;   // the outbox's order: a survey's events are posted in it
+    std::string event_id;  // "evt_..." the same on every attempt (X-Cxgate-Event-Id)
+    std::string receiver;  // the name under outbound_events:
+    std::string type;      // survey.answered, ...
     std::int64_t survey_id = 0;
-    std::string payload;       // the JSON body; emptied once delivered or given up
+    std::string payload;  // the JSON body; emptied once delivered or given up
     OutboundState state = OutboundState::pending;
     int attempts = 0;
     Seconds created_at = 0;
-    Seconds next_attempt_at = 0;  // pending: not posted before this
+    Seconds next_attempt_at = 0;         // pending: not posted before this
     std::optional<Seconds> finished_at;  // delivered or given up
     std::string error;                   // the last failure, in words
 };

@@ -6,7 +6,7 @@
 
 #include "../support/config_dir.hpp"
 #include "cxgate/alerts/alerts.hpp"
-#include "cxgate/engine/outbound_events.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/replies/conversation.hpp"
 #include "cxgate/store/store.hpp"
 
@@ -143,7 +143,8 @@ TEST_CASE("outbound_events: each mistake is reported where it is") {
     CHECK(text.find("unknown flow \"nope\"") != std::string::npos);
     CHECK(text.find("retries") != std::string::npos);
     setenv("CXGATE_TEST_SHORT_SECRET", "short", 1);
-    text = errors("  crm: { url: \"https://x.example\", secret: \"${CXGATE_TEST_SHORT_SECRET}\" }\n");
+    text =
+        errors("  crm: { url: \"https://x.example\", secret: \"${CXGATE_TEST_SHORT_SECRET}\" }\n");
     CHECK(text.find("\"secret\" must be at least 16 characters") != std::string::npos);
     text = errors("  crm: { url: \"https://x.example\" }\n");
     CHECK(text.find("missing required key \"secret\"") != std::string::npos);

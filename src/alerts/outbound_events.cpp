@@ -1,9 +1,9 @@
-#include "cxgate/engine/outbound_events.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 
 #include "cxgate/foundation/random.hpp"
 #include "cxgate/foundation/timing.hpp"
 
-namespace cxgate::engine {
+namespace cxgate::alerts {
 
 namespace {
 
@@ -26,8 +26,8 @@ json contact_of(const store::SurveyRow& s) {
     put(c, "id", s.contact_id);
     put(c, "name", s.contact_name);
     // The address the survey went to: what a CRM without our contact id matches on.
-    if (!s.address.empty()) c[s.address.find('@') == std::string::npos ? "phone" : "email"] =
-        s.address;
+    if (!s.address.empty())
+        c[s.address.find('@') == std::string::npos ? "phone" : "email"] = s.address;
     return c;
 }
 
@@ -102,9 +102,9 @@ int record_outbound_event(store::Store& db, const config::Config& config, const 
     const std::string event_id = "evt_" + random_hex(16);
     // The payload is what was true now, not when it is posted: a retry an hour later says
     // the same thing, byte for byte, as the first attempt did.
-    const auto payload = outbound_payload(event_id, type, survey, db.answers_of(survey.id), alert,
-                                          now)
-                             .dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto payload =
+        outbound_payload(event_id, type, survey, db.answers_of(survey.id), alert, now)
+            .dump(-1, ' ', false, json::error_handler_t::replace);
     for (const auto* receiver : receivers) {
         store::OutboundEventRow row;
         row.event_id = event_id;
@@ -119,4 +119,4 @@ int record_outbound_event(store::Store& db, const config::Config& config, const 
     return static_cast<int>(receivers.size());
 }
 
-}  // namespace cxgate::engine
+}  // namespace cxgate::alerts

@@ -10,6 +10,9 @@
 //   alert.opened      a low score opened the survey's alert
 //   alert.resolved    someone resolved it (page or API), with what was done
 //
+// It lives in alerts/ because that is the lowest component both of its callers see: the
+// alert's life (here) and the conversation that records answers and comments (replies/).
+//
 // Surveys of anonymous flows send none: an event names the contact, and an anonymous
 // survey must not be linked to its person (config::Flow::anonymous).
 #include <cstdint>
@@ -21,7 +24,7 @@
 #include "cxgate/config/config.hpp"
 #include "cxgate/store/store.hpp"
 
-namespace cxgate::engine {
+namespace cxgate::alerts {
 
 inline constexpr const char* kSurveyAnswered = "survey.answered";
 inline constexpr const char* kSurveyCommented = "survey.commented";
@@ -44,4 +47,4 @@ int record_outbound_event(store::Store& db, const config::Config& config, const 
                           const store::SurveyRow& survey, const store::AlertRow* alert,
                           store::Seconds now);
 
-}  // namespace cxgate::engine
+}  // namespace cxgate::alerts
