@@ -113,7 +113,6 @@ int record_outbound_event(store::Store& db, const config::Config& config, const 
         row.survey_id = survey.id;
         row.payload = payload;
         row.created_at = now;
-        row.next_attempt_at = now;
         db.queue_outbound_event(row);
     }
     return static_cast<int>(receivers.size());

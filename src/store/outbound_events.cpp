@@ -35,7 +35,7 @@ OutboundEventRow read_row(SQLite::Statement& st) {
     r.state = parse_state(st.getColumn(6).getString());
     r.attempts = st.getColumn(7).getInt();
     r.created_at = st.getColumn(8).getInt64();
-    r.next_attempt_at = st.getColumn(9).getInt64();
+    r.next_attempt_at = optional_int(st.getColumn(9));
     r.finished_at = optional_int(st.getColumn(10));
     r.error = text(st.getColumn(11));
     return r;
@@ -47,30 +47,41 @@ std::vector<OutboundEventRow> read_rows(SQLite::Statement& st) {
     return out;
 }
 
+// The row behind `id` in its receiver's queue for its survey becomes the head, due at `now`.
+void promote_next(SQLite::Database& db, std::int64_t id, Seconds now) {
+    auto st = cached(db,
+                     "UPDATE outbound_events SET next_attempt_at = ?1 WHERE id = (SELECT MIN(p.id) "
+                     "FROM outbound_events p, outbound_events done WHERE done.id = ?2 AND "
+                     "p.state = 'pending' AND p.receiver = done.receiver AND p.survey_id = "
+                     "done.survey_id)");
+    st->bind(1, static_cast<std::int64_t>(now));
+    st->bind(2, static_cast<std::int64_t>(id));
+    st->exec();
+}
+
 }  // namespace
 
 void SqliteStore::queue_outbound_event(const OutboundEventRow& row) {
     auto st = cached(db_,
                      "INSERT INTO outbound_events (event_id, receiver, type, survey_id, payload, "
-                     "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)");
+                     "created_at, next_attempt_at) VALUES (?1,?2,?3,?4,?5,?6, CASE WHEN EXISTS "
+                     "(SELECT 1 FROM outbound_events WHERE state = 'pending' AND receiver = ?2 "
+                     "AND survey_id = ?4) THEN NULL ELSE ?6 END)");
     st->bind(1, row.event_id);
     st->bind(2, row.receiver);
     st->bind(3, row.type);
     st->bind(4, static_cast<std::int64_t>(row.survey_id));
     st->bind(5, row.payload);
     st->bind(6, static_cast<std::int64_t>(row.created_at));
-    st->bind(7, static_cast<std::int64_t>(row.next_attempt_at));
     st->exec();
 }
 
 std::vector<OutboundEventRow> SqliteStore::outbound_events_due(Seconds now, size_t limit) {
-    // Only the head of each receiver's queue for a survey may go: a later row waits while
-    // an earlier one is pending, due or not (its retry time holds the whole survey back).
+    // Only heads have a next_attempt_at (migration 17): the rows behind one wait, whatever
+    // its retry time, so a retry holds the survey's later events back.
     auto st = cached(db_, std::string("SELECT ") + kColumns +
-                              " FROM outbound_events o WHERE o.state = 'pending' AND "
-                              "o.next_attempt_at <= ? AND o.id = (SELECT MIN(p.id) FROM "
-                              "outbound_events p WHERE p.state = 'pending' AND p.receiver = "
-                              "o.receiver AND p.survey_id = o.survey_id) ORDER BY o.id LIMIT ?");
+                              " FROM outbound_events WHERE state = 'pending' AND "
+                              "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
     st->bind(1, static_cast<std::int64_t>(now));
     st->bind(2, static_cast<std::int64_t>(limit));
     return read_rows(*st);
@@ -83,7 +94,7 @@ void SqliteStore::outbound_delivered(std::int64_t id, int attempts, Seconds now)
     st->bind(1, attempts);
     st->bind(2, static_cast<std::int64_t>(now));
     st->bind(3, static_cast<std::int64_t>(id));
-    st->exec();
+    if (st->exec() > 0) promote_next(db_, id, now);
 }
 
 void SqliteStore::outbound_retry(std::int64_t id, int attempts, Seconds next_attempt_at,
@@ -107,7 +118,7 @@ void SqliteStore::outbound_failed(std::int64_t id, int attempts, Seconds now,
     st->bind(2, static_cast<std::int64_t>(now));
     bind_text(*st, 3, error);
     st->bind(4, static_cast<std::int64_t>(id));
-    st->exec();
+    if (st->exec() > 0) promote_next(db_, id, now);
 }
 
 OutboundCounts SqliteStore::outbound_counts() {

@@ -26,7 +26,9 @@ struct OutboundEventRow {
     OutboundState state = OutboundState::pending;
     int attempts = 0;
     Seconds created_at = 0;
-    Seconds next_attempt_at = 0;         // pending: not posted before this
+    // Pending: not posted before this. Empty while an earlier event of the same survey and
+    // receiver is pending: the row waits behind it and becomes due when that one is done.
+    std::optional<Seconds> next_attempt_at;
     std::optional<Seconds> finished_at;  // delivered or given up
     std::string error;                   // the last failure, in words
 };
@@ -37,18 +39,21 @@ struct OutboundCounts {
 
 class OutboundLog {
   public:
+    // Due at row.created_at, or behind the survey's pending event for the same receiver.
     virtual void queue_outbound_event(const OutboundEventRow& row) = 0;
     // The rows to post now: per receiver and survey only the oldest pending row, and only
     // when it is due, oldest first, at most `limit`. A survey whose earlier event waits for
     // a retry therefore holds its later ones back: a CRM never sees "commented" before the
     // "answered" it belongs to.
     virtual std::vector<OutboundEventRow> outbound_events_due(Seconds now, size_t limit) = 0;
-    // A 2xx: final; the payload goes (the receiver has it, cxgate keeps no second copy).
+    // A 2xx: final; the payload goes (the receiver has it, cxgate keeps no second copy). The
+    // survey's next event for the receiver, if any, is due from `now`.
     virtual void outbound_delivered(std::int64_t id, int attempts, Seconds now) = 0;
     // Tried again at next_attempt_at (a 5xx, 429, a network error).
     virtual void outbound_retry(std::int64_t id, int attempts, Seconds next_attempt_at,
                                 const std::string& error) = 0;
-    // Given up (a 4xx, too old, a receiver no longer configured): final; the payload goes.
+    // Given up (a 4xx, too old, a receiver no longer configured): final; the payload goes;
+    // the next event is due from `now`, as after a delivery.
     virtual void outbound_failed(std::int64_t id, int attempts, Seconds now,
                                  const std::string& error) = 0;
     virtual OutboundCounts outbound_counts() = 0;
