@@ -129,8 +129,9 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
     auto config = s.config();
     auto read = read_alert_post(request, s, target, *config);
     if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
-    const auto& [alert_id, body] = std::get<AlertPost>(read);
-    const std::int64_t id = alert_id;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
     auto text = [&](const char* key) {
         auto it = body.find(key);
         return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -163,8 +164,9 @@ asio::awaitable<Reply> post_alert_answer(const Request& request, Services& s,
     auto config = s.config();
     auto read = read_alert_post(request, s, target, *config);
     if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
-    const auto& [alert_id, body] = std::get<AlertPost>(read);
-    const std::int64_t id = alert_id;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
     alerts::CustomerAnswer answer;
     for (auto [key, into] : {std::pair{"by", &answer.by}, std::pair{"text", &answer.text}}) {
         auto it = body.find(key);
