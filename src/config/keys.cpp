@@ -18,9 +18,11 @@ const KeyTable defaults{
     "defaults",
     {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
      "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"}};
-const KeyTable alerts{"alerts", {"channel", "targets", "managers", "escalate_after"}};
-const KeyTable alert_target{"alert_target", {"channel", "address"}};
-const KeyTable staff{"staff", {"id", "name", "email", "phone", "lead"}};
+const KeyTable alerts{"alerts", {"channel", "targets", "managers", "escalate_after", "routes"}};
+const KeyTable alert_target{"alert_target", {"channel", "address", "locale"}};
+const KeyTable alert_route{
+    "alert_route", {"flow", "step", "team", "segment", "metric", "when", "notify", "channel"}};
+const KeyTable staff{"staff", {"id", "name", "email", "phone", "lead", "locale"}};
 const KeyTable channel{"channel",
                        {"type", "kind", "from", "from_name", "reply_to", "max_segments", "rate",
                         "burst", "max_concurrent", "retry", "failover_window"}};
@@ -71,6 +73,7 @@ const std::vector<const KeyTable*>& key_tables() {
                                                   &defaults,
                                                   &alerts,
                                                   &alert_target,
+                                                  &alert_route,
                                                   &staff,
                                                   &channel,
                                                   &channel_retry,

@@ -150,6 +150,8 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
         config->flows.push_back(std::move(*flow));
     }
 
+    check_alert_routes(r, *root, *config);
+
     for (const auto& path : calendars.paths())
         if (auto calendar_text = read_file(path)) all_content += *calendar_text;
     // A contact list is part of the configuration: a reload notices a changed list.

@@ -72,6 +72,10 @@ void read_outbound_events(YamlReader& r, const YAML::Node& node, Config& c);
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);
 // alerts_and_staff.cpp: `alerts:` and `staff:`; needs the channels read first.
 void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c);
+// alerts.routes name flows and steps: checked once the flows are read.
+void check_alert_routes(YamlReader& r, const YAML::Node& root, const Config& c);
+// "score <= 6": a step's alert.when and a route's when. None when it does not parse.
+std::optional<AlertRule> parse_alert_when(const std::string& text);
 // Reports every name of `names` that is neither a staff id nor an alerts.targets name.
 void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std::string>& names,
                       const Config& c, const std::string& where);

@@ -67,6 +67,7 @@ struct AlertTarget {
     // email or phone; empty for team-lead (resolved from staff) and on a chat channel, whose
     // URL decides the room
     std::string address;
+    std::string locale;  // the alert's language there; empty: defaults.locale
 };
 
 struct StaffMember {
@@ -74,7 +75,8 @@ struct StaffMember {
     std::string name;
     std::string email;
     std::string phone;
-    std::string lead;  // staff id of the team lead
+    std::string lead;    // staff id of the team lead
+    std::string locale;  // the language of their alerts and digests; empty: defaults.locale
 };
 
 struct AlertRule {
@@ -83,6 +85,19 @@ struct AlertRule {
     int threshold = 0;
     std::vector<std::string> notify;  // "staff", "team-lead", or a target name
     bool matches(int score) const;
+};
+
+// alerts.routes: who else hears of an alert, by what the survey was about. A route matches a
+// survey when every field it names matches (a list: any of its values); an empty field matches
+// anything. With `when` it raises an alert of its own (a step without an alert rule, or a
+// score the step's rule lets pass); without, it only adds recipients to alerts raised.
+struct AlertRoute {
+    std::vector<std::string> flows, steps, teams, segments, metrics;
+    std::optional<AlertRule> when;
+    std::vector<std::string> notify;  // "staff", "team-lead", staff ids, alerts.targets names
+    // Staff and leads are reached on this channel (email or sms) instead of alerts.channel.
+    std::string channel;
+    int line = 0;  // where it is written, for `cxgate check` and logs
 };
 
 struct Reminder {
@@ -400,6 +415,7 @@ struct Config {
     // alerts.escalate_after: an alert nobody acknowledged within this much business time
     // goes to the staff member's lead, then to each next lead, then to alerts.managers.
     std::optional<std::chrono::seconds> alert_escalate_after;
+    std::vector<AlertRoute> alert_routes;  // in the order written
     std::string flows_dir;
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars
@@ -416,6 +432,8 @@ struct Config {
     std::map<std::string, std::shared_ptr<const Flow>> retired_flows;
 
     const Flow* find_flow(const std::string& name) const;
+    // The language a staff member or alerts.targets name reads: their own, else the default.
+    const std::string& locale_of(const std::string& recipient) const;
     // The team of a staff member: their lead's id; a lead (no lead of their own) leads their
     // own team; "" for someone not in the staff list.
     std::string team_of(const std::string& staff_id) const;

@@ -147,6 +147,8 @@ class SqliteStore final : public Store {
     std::optional<Seconds> next_escalation() override;
     std::vector<AlertRow> alerts_where(const AlertFilter& filter) override;
     AlertTimes alert_times(std::optional<Seconds> since) override;
+    std::vector<AlertFacts> alert_facts(Seconds since, Seconds until,
+                                        const std::string& flow) override;
 
     // OutboundLog
     void queue_outbound_event(const OutboundEventRow& row) override;
