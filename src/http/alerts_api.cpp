@@ -150,8 +150,8 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
     const auto now = s.clock.now().time_since_epoch().count();
     // A named job, not a temporary inside co_await: g++ 12 destroys such a temporary's
     // captures twice (the strings of `handling` were freed twice).
-    auto job = [id, handling, now](store::Store& db) {
-        return alerts::handle_alert(db, id, handling, now);
+    auto job = [config, id, handling, now](store::Store& db) {
+        return alerts::handle_alert(db, *config, id, handling, now);
     };
     auto result = co_await s.writer.execute(std::move(job));
     if (result.not_found) co_return ApiError{status::not_found, result.error, "id"};

@@ -17,6 +17,7 @@
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/outbound_events.hpp"
 #include "cxgate/store/personal_data.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/store/rollups.hpp"
@@ -46,7 +47,8 @@ class Store : public Records,
               public TargetChecks,
               public UserDirectory,
               public PersonalData,
-              public AlertLog {
+              public AlertLog,
+              public OutboundLog {
   public:
     Store() = default;
     Store(const Store&) = delete;

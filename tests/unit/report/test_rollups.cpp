@@ -340,7 +340,7 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
         // Back to schema 11: what migrations 12 and later added, gone; the answers and
         // surveys stay.
         db.database().exec(R"sql(
-DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;
+DROP TABLE outbound_events; DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;
 DROP INDEX contacts_by_phone; DROP INDEX contacts_by_email; DROP INDEX inbound_by_from;
 DROP INDEX inbound_by_survey; DROP INDEX inbound_by_time; DROP INDEX messages_unattached;
 DROP INDEX messages_by_created; DROP INDEX events_by_received; DROP INDEX surveys_by_commented;
