@@ -7,7 +7,7 @@ namespace keys {
 const KeyTable root{"root",
                     {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
                      "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue", "sales",
-                     "themes", "retention", "digests"}};
+                     "themes", "retention", "outbound_events", "digests"}};
 const KeyTable server{
     "server",
     {"listen", "public_url", "max_body_bytes", "max_connections", "max_connections_per_address",
@@ -32,6 +32,7 @@ const KeyTable retention{"retention", {"events", "messages", "comments", "inboun
 const KeyTable sales{"sales", {"leads", "won", "lost", "retention"}};
 const KeyTable sales_retention{"sales_retention", {"events", "within"}};
 const KeyTable theme{"theme", {"fi", "sv", "en"}};
+const KeyTable outbound_receiver{"outbound_receiver", {"url", "secret", "events", "flows"}};
 const KeyTable digest{"digest", {"every", "at", "timezone", "business_days_only", "to", "channel"}};
 
 const KeyTable source{"source", {"secret", "secret_header", "types", "type_from", "fields"}};
@@ -82,6 +83,7 @@ const std::vector<const KeyTable*>& key_tables() {
                                                   &sales,
                                                   &sales_retention,
                                                   &theme,
+                                                  &outbound_receiver,
                                                   &digest,
                                                   &source,
                                                   &source_field,

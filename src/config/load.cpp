@@ -160,6 +160,9 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
         if (flow.schedule && !flow.schedule->list_file.empty())
             if (auto list = read_file(resolve(flow.schedule->list_file))) all_content += *list;
 
+    // After the flows: a receiver's `flows:` must name one.
+    read_outbound_events(r, (*root)["outbound_events"], *config);
+
     read_templates(resolve(config->templates_dir),
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);
     for (const auto& [name, source] : config->templates) all_content += name + source;

@@ -64,6 +64,10 @@ void read_sales(YamlReader& r, const YAML::Node& root, Config& c);
 // `themes:` keywords per locale for the themes of "why?" comments.
 void read_themes(YamlReader& r, const YAML::Node& root, Config& c);
 
+// outbound_events.cpp: `outbound_events:`; needs the flows read first (a `flows:` filter
+// must name one).
+void read_outbound_events(YamlReader& r, const YAML::Node& node, Config& c);
+
 // channels.cpp: `channels:`, each checked against its provider's schema.
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);
 // alerts_and_staff.cpp: `alerts:` and `staff:`; needs the channels read first.

@@ -321,8 +321,8 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& s, const Tar
         handling.by = form["by"];
         handling.resolution = form["resolution"];
         handling.note = form["note"];
-        auto job = [alert_id, handling, now](store::Store& db) {
-            return alerts::handle_alert(db, alert_id, handling, now);
+        auto job = [config, alert_id, handling, now](store::Store& db) {
+            return alerts::handle_alert(db, *config, alert_id, handling, now);
         };
         auto result = co_await s.writer.execute(std::move(job));
         if (result.not_found) co_return notice(request, status::not_found, locale, &Words::invalid);

@@ -63,6 +63,25 @@ ApiError refusal(const std::string& error, const char* otherwise) {
                     names_field ? error.substr(0, colon) : otherwise};
 }
 
+// What both POSTs on an alert check first: an ingest token, a numeric id, a JSON object.
+struct AlertPost {
+    std::int64_t id = 0;
+    json body;
+};
+std::variant<AlertPost, ApiError> read_alert_post(const Request& request, Services& s,
+                                                  const Target& target,
+                                                  const config::Config& config) {
+    if (auto check = check_token(request, config, config::Scope::ingest); check != TokenCheck::ok)
+        return refused(request, s, check, config::Scope::ingest);
+    auto id = alert_number(target.param("id"));
+    if (!id) return ApiError{status::bad_request, "alert id must be a number", "id"};
+    auto parsed = json_input::parse(request.body());
+    if (!parsed.value) return ApiError{status::bad_request, parsed.message(), parsed.field};
+    if (!parsed.value->is_object())
+        return ApiError{status::bad_request, "body: object expected", "body"};
+    return AlertPost{*id, std::move(*parsed.value)};
+}
+
 }  // namespace
 
 asio::awaitable<Reply> get_alerts(const Request& request, Services& s, const Target& target) {
@@ -108,14 +127,11 @@ asio::awaitable<Reply> get_alert(const Request& request, Services& s, const Targ
 
 asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (auto check = check_token(request, *config, config::Scope::ingest); check != TokenCheck::ok)
-        co_return refused(request, s, check, config::Scope::ingest);
-    auto id = alert_number(target.param("id"));
-    if (!id) co_return ApiError{status::bad_request, "alert id must be a number", "id"};
-    auto parsed = json_input::parse(request.body());
-    if (!parsed.value) co_return ApiError{status::bad_request, parsed.message(), parsed.field};
-    const json& body = *parsed.value;
-    if (!body.is_object()) co_return ApiError{status::bad_request, "body: object expected", "body"};
+    auto read = read_alert_post(request, s, target, *config);
+    if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
     auto text = [&](const char* key) {
         auto it = body.find(key);
         return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -134,8 +150,8 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
     const auto now = s.clock.now().time_since_epoch().count();
     // A named job, not a temporary inside co_await: g++ 12 destroys such a temporary's
     // captures twice (the strings of `handling` were freed twice).
-    auto job = [id = *id, handling, now](store::Store& db) {
-        return alerts::handle_alert(db, id, handling, now);
+    auto job = [config, id, handling, now](store::Store& db) {
+        return alerts::handle_alert(db, *config, id, handling, now);
     };
     auto result = co_await s.writer.execute(std::move(job));
     if (result.not_found) co_return ApiError{status::not_found, result.error, "id"};
@@ -146,14 +162,11 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
 asio::awaitable<Reply> post_alert_answer(const Request& request, Services& s,
                                          const Target& target) {
     auto config = s.config();
-    if (auto check = check_token(request, *config, config::Scope::ingest); check != TokenCheck::ok)
-        co_return refused(request, s, check, config::Scope::ingest);
-    auto id = alert_number(target.param("id"));
-    if (!id) co_return ApiError{status::bad_request, "alert id must be a number", "id"};
-    auto parsed = json_input::parse(request.body());
-    if (!parsed.value) co_return ApiError{status::bad_request, parsed.message(), parsed.field};
-    const json& body = *parsed.value;
-    if (!body.is_object()) co_return ApiError{status::bad_request, "body: object expected", "body"};
+    auto read = read_alert_post(request, s, target, *config);
+    if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
     alerts::CustomerAnswer answer;
     for (auto [key, into] : {std::pair{"by", &answer.by}, std::pair{"text", &answer.text}}) {
         auto it = body.find(key);
@@ -162,7 +175,7 @@ asio::awaitable<Reply> post_alert_answer(const Request& request, Services& s,
         if (it != body.end()) *into = it->get<std::string>();
     }
     const auto now = s.clock.now().time_since_epoch().count();
-    auto job = [id = *id, config, answer, now](store::Store& db) {
+    auto job = [id, config, answer, now](store::Store& db) {
         return alerts::answer_customer(db, *config, id, answer, now);
     };
     auto result = co_await s.writer.execute(std::move(job));

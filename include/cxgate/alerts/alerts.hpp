@@ -82,9 +82,10 @@ struct HandlingResult {
     bool not_found = false;
 };
 // Acknowledging an acknowledged alert, or resolving a resolved one, changes nothing and is
-// not an error (two people clicked); acknowledging a resolved one is.
-HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handling& handling,
-                            store::Seconds now);
+// not an error (two people clicked); acknowledging a resolved one is. A resolution queues
+// alert.resolved for the outbound receivers of `config` (alerts/outbound_events.hpp).
+HandlingResult handle_alert(store::Store& db, const config::Config& config, std::int64_t alert_id,
+                            const Handling& handling, store::Seconds now);
 
 // Answering the customer from the alert: the staff member's text goes on the survey's
 // channel to the customer's address (kind "reply", on the survey's thread), and an open

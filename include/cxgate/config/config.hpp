@@ -353,6 +353,26 @@ struct Retention {
     bool any() const { return events || messages || comments || inbound || audit; }
 };
 
+// One receiver of outbound events (`outbound_events:`): survey.answered, survey.commented,
+// alert.opened and alert.resolved, posted to `url` with cxgate's signed-webhook headers
+// (channels/signatures.hpp) from a durable outbox (alerts/outbound_events.hpp). Keyed by
+// name: the outbox rows, the log and `cxgate check` say which receiver.
+struct OutboundReceiver {
+    std::string name;
+    std::string url;     // http(s); may come from ${ENV} when it carries a token
+    std::string secret;  // ${ENV}, at least 16 characters: signs every post
+    // The event types it takes; all four unless the file narrows them.
+    std::set<std::string> events;
+    std::set<std::string> flows;  // empty: every flow
+    int line = 0;
+    bool wants(const std::string& type, const std::string& flow) const {
+        return events.count(type) && (flows.empty() || flows.count(flow));
+    }
+};
+
+// The event types an outbound receiver may take, in the order of a survey's life.
+const std::vector<std::string>& outbound_event_types();
+
 // What one request and one client may take, so nobody can lock everyone else out
 // (http/server.hpp says how the bounds are enforced).
 struct ServerConfig {
@@ -437,6 +457,7 @@ struct Config {
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}
+    std::map<std::string, OutboundReceiver> outbound_receivers;  // `outbound_events:`
     // Flows of earlier configurations, keyed "name@version", kept across reloads so a
     // survey goes on with the flow version it was created with (see flow_versions.hpp).
     std::map<std::string, std::shared_ptr<const Flow>> retired_flows;

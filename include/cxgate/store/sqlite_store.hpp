@@ -150,6 +150,18 @@ class SqliteStore final : public Store {
     std::vector<AlertFacts> alert_facts(Seconds since, Seconds until,
                                         const std::string& flow) override;
 
+    // OutboundLog
+    void queue_outbound_event(const OutboundEventRow& row) override;
+    std::vector<OutboundEventRow> outbound_events_due(Seconds now, size_t limit) override;
+    void outbound_delivered(std::int64_t id, int attempts, Seconds now) override;
+    void outbound_retry(std::int64_t id, int attempts, Seconds next_attempt_at,
+                        const std::string& error) override;
+    void outbound_failed(std::int64_t id, int attempts, Seconds now,
+                         const std::string& error) override;
+    OutboundCounts outbound_counts() override;
+    size_t prune_outbound_events(Seconds before, size_t limit) override;
+    std::vector<OutboundEventRow> outbound_events_of_survey(std::int64_t survey_id) override;
+
     // TargetChecks
     bool target_checked(const std::string& flow, const std::string& step, const std::string& metric,
                         const std::string& week) override;

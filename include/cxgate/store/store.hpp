@@ -18,6 +18,7 @@
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/outbound_events.hpp"
 #include "cxgate/store/personal_data.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/store/rollups.hpp"
@@ -48,6 +49,7 @@ class Store : public Records,
               public UserDirectory,
               public PersonalData,
               public AlertLog,
+              public OutboundLog,
               public DigestLog {
   public:
     Store() = default;

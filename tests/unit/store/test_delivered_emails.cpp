@@ -102,6 +102,7 @@ TEST_CASE("delivered emails: a database of schema 15 gets the table on upgrade")
         db.database().exec(
             "DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; "
             "DROP TABLE digest_answers; DROP TABLE digest_runs; "
+            "DROP TABLE outbound_events; "
             "DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails; "
             "PRAGMA user_version = 15;");
     }
