@@ -151,6 +151,7 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
     }
 
     check_alert_routes(r, *root, *config);
+    read_digests(r, *root, *config, calendars);
 
     for (const auto& path : calendars.paths())
         if (auto calendar_text = read_file(path)) all_content += *calendar_text;

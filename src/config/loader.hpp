@@ -80,6 +80,12 @@ std::optional<AlertRule> parse_alert_when(const std::string& text);
 void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std::string>& names,
                       const Config& c, const std::string& where);
 
+// digests.cpp: `digests:`, once the staff, the channels and the calendars are known, and
+// the `share_answers:` of a flow or a step.
+void read_digests(YamlReader& r, const YAML::Node& root, Config& c, CalendarCache& calendars);
+std::optional<ShareAnswers> read_share_answers(YamlReader& r, const YAML::Node& node,
+                                               const std::string& where);
+
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);
 // flows.cpp: one flow file, against the settings and channels of `c`.

@@ -291,6 +291,14 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     s.recontact = flow.recontact;
     if (auto d = r.delay(node, "recontact")) s.recontact = *d;
     read_on_waiting(r, node, where, s);
+    s.share_answers = flow.share_answers;
+    if (auto share = read_share_answers(r, node, where)) s.share_answers = *share;
+    // One answer shown alone names who gave it, which an anonymous flow promises never to.
+    if (flow.anonymous && s.share_answers != ShareAnswers::off)
+        r.error(node["share_answers"] ? node["share_answers"] : node,
+                where +
+                    ": \"share_answers\" shows single answers, which an anonymous "
+                    "flow never does");
     if (auto f = r.string(node, "follow_up")) {
         if (*f == "why")
             s.follow_up_why = true;

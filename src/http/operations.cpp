@@ -125,6 +125,11 @@ asio::awaitable<Reply> metrics(const Request& request, Services& s, const Target
     counter("cxgate_outbound_events_pending",
             "Outbound events in the outbox waiting for delivery or a retry.",
             static_cast<unsigned long long>(outbound.pending), "gauge");
+    // Digests queued, from the database as the alerts' figures are.
+    auto digests = [](store::Store& db) { return db.digests_sent(); };
+    const auto digests_sent = co_await s.reader.execute(std::move(digests));
+    counter("cxgate_digests_sent_total", "Digests queued to staff (one per recipient and period).",
+            static_cast<unsigned long long>(digests_sent));
     auto summary = [&](const char* name, const char* help, double sum, int count) {
         out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " summary\n" +
                name + "_sum " + std::to_string(static_cast<long long>(sum)) + "\n" + name +

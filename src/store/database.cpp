@@ -464,6 +464,40 @@ CREATE INDEX outbound_events_by_survey ON outbound_events (survey_id);
 CREATE INDEX outbound_events_finished ON outbound_events (finished_at)
   WHERE state <> 'pending';
 )sql",
+    // 18: digests (digests.hpp): one row per digest, recipient and period, made in the
+    //     transaction that queues its message (none when there was nothing to tell), so a
+    //     period's digest goes once; and the answers each digest quoted. Erasing a person, or
+    //     their comment reaching its retention age, wipes the digests that quoted them, as
+    //     the erasure wipes the person's own messages (the delivered_emails trigger follows).
+    R"sql(
+CREATE TABLE digest_runs (
+  digest     TEXT NOT NULL,
+  recipient  TEXT NOT NULL,
+  period     TEXT NOT NULL,
+  made_at    INTEGER NOT NULL,
+  message_id INTEGER,
+  PRIMARY KEY (digest, recipient, period)
+);
+CREATE TABLE digest_answers (
+  message_id INTEGER NOT NULL,
+  survey_id  INTEGER NOT NULL,
+  PRIMARY KEY (survey_id, message_id)
+);
+CREATE TRIGGER digest_quote_wiped AFTER UPDATE OF comment, contact_name ON surveys
+WHEN (old.comment IS NOT NULL AND new.comment IS NULL)
+  OR (old.contact_name IS NOT NULL AND new.contact_name IS NULL)
+BEGIN
+  UPDATE messages SET address = '', subject = NULL, body = ''
+  WHERE id IN (SELECT message_id FROM digest_answers WHERE survey_id = new.id);
+  DELETE FROM digest_answers WHERE survey_id = new.id;
+END;
+CREATE TRIGGER digest_quote_deleted AFTER DELETE ON surveys
+BEGIN
+  UPDATE messages SET address = '', subject = NULL, body = ''
+  WHERE id IN (SELECT message_id FROM digest_answers WHERE survey_id = old.id);
+  DELETE FROM digest_answers WHERE survey_id = old.id;
+END;
+)sql",
 };
 
 // What a migration needs beyond SQL: the local days of rows written before the rollups.

@@ -79,6 +79,34 @@ struct StaffMember {
     std::string locale;  // the language of their alerts and digests; empty: defaults.locale
 };
 
+// Every answer shown to the staff member it concerns, not only the low ones that alert
+// (`share_answers:` on a flow or a step): `immediately` queues a short message with the score
+// and the comment to the survey's staff member on the alert channel; `digest` lists every
+// answer (not only those with a comment) in the staff member's digest; `off` (the default)
+// neither. Never on an anonymous flow: one answer shown alone would name who gave it.
+enum class ShareAnswers { off, immediately, digest };
+std::string to_string(ShareAnswers share);
+
+// A digest (`digests: { weekly: {...} }`): each recipient's figures of the period before
+// (n, margin of error, change against the period before that), its comments and the open
+// alerts, once per period at a local time, by email (text and HTML) or to a chat room.
+struct Digest {
+    enum class Every { day, week };
+    std::string name;  // the key under digests:; with the period it makes a digest unique
+    Every every = Every::week;
+    int weekday = 0;         // week: the day it goes, 0 = Monday
+    int at_minute = 8 * 60;  // local time of day
+    std::string timezone;    // defaults.timezone unless written
+    bool business_days_only = true;
+    // "staff" (each staff member their own), "team-lead" (each lead their team), or staff ids
+    // (that person: their own, and their team's when they lead one).
+    std::vector<std::string> to{"staff", "team-lead"};
+    std::string channel;        // empty: alerts.channel, to each person's email
+    timing::Calendar calendar;  // the defaults' holiday calendars and extra days off
+    int line = 0;
+};
+std::string to_string(Digest::Every every);
+
 struct AlertRule {
     std::string expression;  // as written: "score <= 2"
     std::string op;          // <, <=, >, >=, ==, !=
@@ -167,6 +195,7 @@ struct Step {
     // `recontact` unless the step says otherwise). Other steps of the flow never count.
     std::optional<timing::Delay> recontact;
     OnWaiting on_waiting = OnWaiting::supersede;
+    ShareAnswers share_answers = ShareAnswers::off;          // the flow's unless the step says
     timing::Delay wait_max{timing::Delay::Unit::hours, 24};  // on_waiting: { wait: ... }
     int line = 0;                                            // where the step starts, for messages
 
@@ -224,6 +253,7 @@ struct Flow {
     // survey closes nothing links its answer to the person, alerts name nobody, and groups
     // of fewer than kAnonymousMinimum answers are not shown (store/personal_data.hpp).
     bool anonymous = false;
+    ShareAnswers share_answers = ShareAnswers::off;  // the default of its steps'
     std::vector<Step> steps;
     const Step* find_step(const std::string& id) const;
 };
@@ -423,6 +453,7 @@ struct Config {
     Retention retention;
     Sales sales;
     std::vector<Theme> themes;  // in the order the file lists them
+    std::map<std::string, Digest> digests;
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}

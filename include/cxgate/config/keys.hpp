@@ -17,7 +17,8 @@ struct KeyTable {
 namespace keys {
 // cxgate.yaml
 extern const KeyTable root, server, database, api_token, defaults, alerts, alert_target,
-    alert_route, staff, channel, channel_retry, fatigue, retention, sales, sales_retention, theme;
+    alert_route, staff, channel, channel_retry, fatigue, retention, sales, sales_retention, theme,
+    digest;
 // `outbound_events:` (signed events to a CRM or any receiver)
 extern const KeyTable outbound_receiver;
 // `sources:` (CRM webhooks mapped to events)

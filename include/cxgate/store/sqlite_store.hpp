@@ -167,6 +167,12 @@ class SqliteStore final : public Store {
                         const std::string& week) override;
     void record_target_check(const TargetCheckRow& row) override;
 
+    // DigestLog
+    std::set<std::string> digests_made(const std::string& digest,
+                                       const std::string& period) override;
+    void record_digest(const DigestRun& run) override;
+    long long digests_sent() override;
+
     // UserDirectory
     std::optional<std::int64_t> add_user(const UserRow& user) override;
     std::optional<UserRow> find_user(std::int64_t id) override;

@@ -13,6 +13,7 @@
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
 #include "cxgate/store/delivered_emails.hpp"
+#include "cxgate/store/digests.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
@@ -48,7 +49,8 @@ class Store : public Records,
               public UserDirectory,
               public PersonalData,
               public AlertLog,
-              public OutboundLog {
+              public OutboundLog,
+              public DigestLog {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -340,6 +340,8 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
         // Back to schema 11: what migrations 12 and later added, gone; the answers and
         // surveys stay.
         db.database().exec(R"sql(
+DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; DROP TABLE digest_answers;
+DROP TABLE digest_runs;
 DROP TABLE outbound_events; DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;
 DROP INDEX contacts_by_phone; DROP INDEX contacts_by_email; DROP INDEX inbound_by_from;
 DROP INDEX inbound_by_survey; DROP INDEX inbound_by_time; DROP INDEX messages_unattached;
