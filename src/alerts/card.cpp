@@ -51,8 +51,8 @@ std::string metric_name(const std::string& metric) {
 
 templates::AlertCard alert_card(const config::Config& config, const store::SurveyRow& survey,
                                 const templates::Rendered& rendered, store::Seconds now,
-                                const templates::AlertFields& alert) {
-    const auto& words = card_words(config.defaults.locale);
+                                const templates::AlertFields& alert, const std::string& locale) {
+    const auto& words = card_words(locale.empty() ? config.defaults.locale : locale);
     const std::string score = survey.score ? std::to_string(*survey.score) : "-";
     templates::AlertCard card;
     card.event = "alert.opened";

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cxgate/alerts/alerts.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/foundation/utf8.hpp"
 
 namespace cxgate::alerts {
@@ -27,8 +28,8 @@ const std::vector<std::string>& resolutions() {
     return all;
 }
 
-HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handling& handling,
-                            store::Seconds now) {
+HandlingResult handle_alert(store::Store& db, const config::Config& config, std::int64_t alert_id,
+                            const Handling& handling, store::Seconds now) {
     HandlingResult out;
     out.alert = db.alert(alert_id);
     if (!out.alert) {
@@ -79,6 +80,9 @@ HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handl
     // Handled: nothing escalates any more.
     a.escalate_at.reset();
     db.save_alert(a);
+    if (a.state == store::AlertHandling::resolved)
+        if (auto survey = db.find_survey(a.survey_id))
+            alerts::record_outbound_event(db, config, alerts::kAlertResolved, *survey, &a, now);
     spdlog::info("alert {} (survey {}): {} by {}", a.id, a.survey_id, store::to_string(a.state),
                  by);
     out.alert = a;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cxgate/alerts/alerts.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/foundation/links.hpp"
 #include "cxgate/foundation/random.hpp"
 
@@ -29,6 +30,7 @@ std::vector<std::int64_t> send_alert(store::Store& db, const config::Config& con
         row.escalate_at = escalation_time(config, survey, now);
         row.id = db.open_alert(row);
         alert = row;
+        alerts::record_outbound_event(db, config, alerts::kAlertOpened, survey, &row, now);
     }
     // The link secret is the install's (settings), made at the first start.
     const auto secret = db.setting("link_secret", [] { return random_hex(32); });

@@ -3,6 +3,7 @@
 
 #include "cxgate/foundation/links.hpp"
 #include "cxgate/foundation/random.hpp"
+#include "cxgate/templates/mail_parts.hpp"
 #include "cxgate/templates/pages.hpp"
 
 namespace cxgate::channels {
@@ -71,13 +72,22 @@ FormattedEmail format_email(const config::Config& config, const config::ChannelC
         e.text += "\n\n" + prompt + "\n";
         for (const auto& link : score_links) e.text += link.label + ": " + link.url + "\n";
     }
-    // Alerts go to staff; only customer messages carry an unsubscribe footer.
-    const bool customer = message.kind != "alert";
+    // Alerts, shared answers and digests go to staff; only customer messages carry an
+    // unsubscribe footer.
+    const bool customer =
+        message.kind != "alert" && message.kind != "digest" && message.kind != "shared";
     std::string html =
         "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
         "content=\"width=device-width, initial-scale=1\"></head><body "
         "style=\"font-family:sans-serif\">";
-    size_t start = 0;
+    // A digest wrote its own HTML (tables of figures); other messages' is made from the text.
+    const auto parts =
+        message.kind == "digest" ? templates::parse_mail_parts(message.body) : std::nullopt;
+    if (parts) {
+        e.text = parts->text;
+        html += parts->html;
+    }
+    size_t start = parts ? message.body.size() + 1 : 0;
     while (start <= message.body.size()) {
         auto nl = message.body.find('\n', start);
         auto line =

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/channels/outbound_sender.hpp"
 #include "cxgate/cli/config_reloader.hpp"
 #include "cxgate/cli/service_manager.hpp"
 #include "cxgate/config/flow_versions.hpp"
@@ -75,6 +76,7 @@ struct Application::Impl {
     Database db;
     asio::io_context io{1};
     channels::Dispatcher dispatcher;
+    channels::OutboundSender outbound;
     scheduler::Scheduler scheduler;
     http::Counters counters;
     http::ReloadStatus reload;
@@ -92,6 +94,7 @@ struct Application::Impl {
           clock(std::move(c)),
           db(open_database(*current)),
           dispatcher(io, *db.writer, *db.reader, config_source(), *clock),
+          outbound(io, *db.writer, *db.reader, config_source(), *clock),
           scheduler(io, *db.writer, config_source(), *clock, dispatcher),
           reload(started(*clock)),
           services{config_source(), *db.writer,     *db.reader,        *clock,
@@ -100,6 +103,7 @@ struct Application::Impl {
           server(io, services),
           reloader(io, o.config_file, [this](const config::LoadResult& next) { apply(next); }),
           service_manager(io, *db.writer, *db.reader) {
+        services.outbound = &outbound;
         dispatcher.configure(current, db.link_secret);
         if (current->store.max_size) db.writer->limit_size(current->store.max_size);
         dispatcher.on_new_messages([this](const std::vector<std::int64_t>&) { scheduler.poke(); });
@@ -187,6 +191,7 @@ struct Application::Impl {
         server.stop();
         scheduler.stop();
         dispatcher.stop();
+        outbound.stop();
         auto drain = [this]() -> asio::awaitable<void> { co_await drain_then_stop(); };
         asio::co_spawn(io, std::move(drain), [this](std::exception_ptr error) {
             log_failure("shutdown", error);
@@ -201,7 +206,8 @@ struct Application::Impl {
         const auto deadline = std::chrono::steady_clock::now() + grace;
         asio::steady_timer tick(io);
         auto busy = [this] {
-            return server.open_connections() > 0 || dispatcher.stats().in_flight > 0;
+            return server.open_connections() > 0 || dispatcher.stats().in_flight > 0 ||
+                   outbound.stats().in_flight > 0;
         };
         while (busy() && std::chrono::steady_clock::now() < deadline) {
             tick.expires_after(std::chrono::milliseconds(10));
@@ -220,6 +226,7 @@ struct Application::Impl {
             co_await dispatcher.recover();
             if (stopping) co_return;
             scheduler.start();
+            outbound.start();
             // Ready only now: the sends a crash left open are settled and the scheduler runs.
             service_manager.ready("serving config " + current->version);
             service_manager.start_watchdog();

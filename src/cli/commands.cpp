@@ -143,7 +143,7 @@ int run(int argc, char** argv) {
     outbox_cmd->add_flag("--json", as_json, "JSON output");
     outbox_cmd->add_option("--to", outbox_options.to, "Only messages to this address");
     outbox_cmd->add_option("--kind", outbox_options.kind,
-                           "survey, reminder, why, retry, thanks, alert, optout, help");
+                           "survey, reminder, why, retry, thanks, alert, reply, optout, help");
     outbox_cmd->add_option("--limit", outbox_options.limit, "Newest N messages")
         ->capture_default_str();
     std::int64_t outbox_id = 0;
@@ -179,6 +179,20 @@ int run(int argc, char** argv) {
     report_cmd->add_option("--until", report_options["until"],
                            "Up to (not including) this date or time");
     report_cmd->add_flag("--json", as_json, "JSON output");
+
+    auto* alerts_cmd = app.add_subcommand(
+        "alerts", "How alerts were handled: opened, acknowledged, resolved, time to each");
+    alerts_cmd->add_option("--config", config_file, "Configuration file");
+    alerts_cmd->add_option("--db", db_override, "SQLite database file");
+    std::map<std::string, std::string> alerts_options;
+    alerts_cmd->add_option("--flow", alerts_options["flow"], "Only this flow");
+    alerts_cmd->add_option("--by", alerts_options["by"],
+                           "Group by flow, step, staff, team or segment (default: all together)");
+    alerts_cmd->add_option("--since", alerts_options["since"],
+                           "Alerts opened from this date or ISO 8601 time");
+    alerts_cmd->add_option("--until", alerts_options["until"],
+                           "Alerts opened before this date or time");
+    alerts_cmd->add_flag("--json", as_json, "JSON output");
 
     auto* compare_cmd = app.add_subcommand(
         "compare", "Each step before and after a change marker (or two periods), with a verdict");
@@ -395,6 +409,7 @@ int run(int argc, char** argv) {
         return outbox_command(outbox_options);
     }
     if (*report_cmd) return report_command(config_file, db_override, report_options, as_json);
+    if (*alerts_cmd) return alerts_command(config_file, db_override, alerts_options, as_json);
     if (*compare_cmd) return compare_command(config_file, db_override, compare_options, as_json);
     if (*themes_cmd) return themes_command(config_file, db_override, themes_options, as_json);
     if (*targets_cmd) return targets_command(config_file, db_override, targets_options, as_json);

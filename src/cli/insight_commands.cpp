@@ -1,6 +1,7 @@
 // `cxgate report`, `compare`, `sales`, `themes` and `mark` (insight_commands.hpp).
 #include "cxgate/cli/insight_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 
 #include "cxgate/cli/command_support.hpp"
 #include "cxgate/foundation/json_input.hpp"
+#include "cxgate/report/alert_handling.hpp"
 #include "cxgate/report/parameters.hpp"
 #include "cxgate/store/database.hpp"
 #include "cxgate/store/sqlite_store.hpp"
@@ -230,6 +232,47 @@ int mark_list(const std::string& file, const std::string& db_override, const std
         std::cout << json_input::dump(out, 2) << "\n";
     else if (marks.empty())
         std::cout << "(no markers)\n";
+    return 0;
+}
+
+int alerts_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options, bool as_json) {
+    auto config = load_or_report(file);
+    if (!config) return 2;
+    const auto given = without_empty(options);
+    const auto option = [&](const char* name) {
+        auto it = given.find(name);
+        return it == given.end() ? std::string() : it->second;
+    };
+    report::AlertHandlingQuery query;
+    query.flow = option("flow");
+    query.by = option("by");
+    const auto& groupings = report::alert_groupings();
+    if (!query.by.empty() &&
+        std::find(groupings.begin(), groupings.end(), query.by) == groupings.end()) {
+        std::cerr << "cxgate alerts: --by: one of flow, step, staff, team, segment\n";
+        return 2;
+    }
+    const auto& zone = report::zone_for(*config, query.flow);
+    query.until = 253402300799;  // 9999-12-31: no end
+    for (auto [name, into] : {std::pair{"since", &query.since}, std::pair{"until", &query.until}}) {
+        if (option(name).empty()) continue;
+        auto t = report::read_time(option(name), zone);
+        if (!t) {
+            std::cerr << "cxgate alerts: --" << name
+                      << ": a date (2026-11-01) or an ISO 8601 time with offset\n";
+            return 2;
+        }
+        *into = *t;
+    }
+    auto db = open_store(*config, db_override, "alerts");
+    if (!db) return 1;
+    const auto rows = report::alert_handling(db->alert_facts(query.since, query.until, query.flow),
+                                             query.by, *config);
+    if (as_json)
+        std::cout << json_input::dump(report::to_json(rows, query), 2) << "\n";
+    else
+        std::cout << report::to_text(rows, query);
     return 0;
 }
 

@@ -61,6 +61,15 @@ const Flow* Config::find_flow(const std::string& name) const {
     return nullptr;
 }
 
+const std::string& Config::locale_of(const std::string& recipient) const {
+    if (auto it = staff.find(recipient); it != staff.end() && !it->second.locale.empty())
+        return it->second.locale;
+    if (auto it = alert_targets.find(recipient);
+        it != alert_targets.end() && !it->second.locale.empty())
+        return it->second.locale;
+    return defaults.locale;
+}
+
 const ChannelConfig* Config::find_channel(const std::string& name) const {
     auto it = channels.find(name);
     return it == channels.end() ? nullptr : &it->second;

@@ -35,6 +35,7 @@ std::optional<Flow> read_flow(const std::string& text, const YAML::Node& documen
     f.recontact = r.delay(*root, "recontact");
     f.priority = r.integer(*root, "priority", -1000, 1000).value_or(0);
     f.anonymous = r.boolean(*root, "anonymous").value_or(false);
+    if (auto share = read_share_answers(r, *root, "flow")) f.share_answers = *share;
     f.arbitration = c.defaults.arbitration;
     if (auto d = r.delay(*root, "arbitration")) f.arbitration = *d;
 

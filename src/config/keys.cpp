@@ -4,10 +4,10 @@ namespace cxgate::config {
 
 namespace keys {
 
-const KeyTable root{
-    "root",
-    {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff", "flows_dir",
-     "templates_dir", "sources", "calendars_dir", "fatigue", "sales", "themes", "retention"}};
+const KeyTable root{"root",
+                    {"server", "database", "api_tokens", "defaults", "channels", "alerts", "staff",
+                     "flows_dir", "templates_dir", "sources", "calendars_dir", "fatigue", "sales",
+                     "themes", "retention", "outbound_events", "digests"}};
 const KeyTable server{
     "server",
     {"listen", "public_url", "max_body_bytes", "max_connections", "max_connections_per_address",
@@ -18,9 +18,11 @@ const KeyTable defaults{
     "defaults",
     {"timezone", "locale", "locales", "region", "send_window", "expires", "comment_window",
      "alert_comment_wait", "click_settle", "calendar", "extra_days_off", "arbitration"}};
-const KeyTable alerts{"alerts", {"channel", "targets", "managers", "escalate_after"}};
-const KeyTable alert_target{"alert_target", {"channel", "address"}};
-const KeyTable staff{"staff", {"id", "name", "email", "phone", "lead"}};
+const KeyTable alerts{"alerts", {"channel", "targets", "managers", "escalate_after", "routes"}};
+const KeyTable alert_target{"alert_target", {"channel", "address", "locale"}};
+const KeyTable alert_route{
+    "alert_route", {"flow", "step", "team", "segment", "metric", "when", "notify", "channel"}};
+const KeyTable staff{"staff", {"id", "name", "email", "phone", "lead", "locale"}};
 const KeyTable channel{"channel",
                        {"type", "kind", "from", "from_name", "reply_to", "max_segments", "rate",
                         "burst", "max_concurrent", "retry", "failover_window"}};
@@ -30,6 +32,8 @@ const KeyTable retention{"retention", {"events", "messages", "comments", "inboun
 const KeyTable sales{"sales", {"leads", "won", "lost", "retention"}};
 const KeyTable sales_retention{"sales_retention", {"events", "within"}};
 const KeyTable theme{"theme", {"fi", "sv", "en"}};
+const KeyTable outbound_receiver{"outbound_receiver", {"url", "secret", "events", "flows"}};
+const KeyTable digest{"digest", {"every", "at", "timezone", "business_days_only", "to", "channel"}};
 
 const KeyTable source{"source", {"secret", "secret_header", "types", "type_from", "fields"}};
 const KeyTable source_field{"source_field", {"const", "path", "optional"}};
@@ -42,11 +46,11 @@ const KeyTable day_off{"day_off", {"date", "name"}};
 const KeyTable flow{
     "flow",
     {"flow", "timezone", "send_window", "recontact", "steps", "description", "calendar",
-     "extra_days_off", "priority", "arbitration", "schedule", "anonymous"}};
+     "extra_days_off", "priority", "arbitration", "schedule", "anonymous", "share_answers"}};
 const KeyTable step{"step",
                     {"id", "on", "survey", "template", "channel", "delay", "follow_up", "alert",
                      "reminder", "expires", "if", "cancel_on", "at", "priority", "arbitration",
-                     "recontact", "on_waiting", "target"}};
+                     "recontact", "on_waiting", "target", "share_answers"}};
 const KeyTable survey_question{"survey_question",
                                {"id", "metric", "scale", "low_is_good", "template"}};
 const KeyTable reminder{"reminder", {"after", "max"}};
@@ -70,6 +74,7 @@ const std::vector<const KeyTable*>& key_tables() {
                                                   &defaults,
                                                   &alerts,
                                                   &alert_target,
+                                                  &alert_route,
                                                   &staff,
                                                   &channel,
                                                   &channel_retry,
@@ -78,6 +83,8 @@ const std::vector<const KeyTable*>& key_tables() {
                                                   &sales,
                                                   &sales_retention,
                                                   &theme,
+                                                  &outbound_receiver,
+                                                  &digest,
                                                   &source,
                                                   &source_field,
                                                   &source_type_rule,

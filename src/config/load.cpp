@@ -183,12 +183,18 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
         config->flows.push_back(std::move(*flow));
     }
 
+    check_alert_routes(r, *root, *config);
+    read_digests(r, *root, *config, calendars);
+
     for (const auto& path : calendars.paths())
         if (auto calendar_text = read_file(path)) all_content += *calendar_text;
     // A contact list is part of the configuration: a reload notices a changed list.
     for (const auto& flow : config->flows)
         if (flow.schedule && !flow.schedule->list_file.empty())
             if (auto list = read_file(resolve(flow.schedule->list_file))) all_content += *list;
+
+    // After the flows: a receiver's `flows:` must name one.
+    read_outbound_events(r, (*root)["outbound_events"], *config);
 
     read_templates(resolve(config->templates_dir),
                    resolve(config->templates_dir).lexically_normal().string(), *config, diag);

@@ -64,13 +64,27 @@ void read_sales(YamlReader& r, const YAML::Node& root, Config& c);
 // `themes:` keywords per locale for the themes of "why?" comments.
 void read_themes(YamlReader& r, const YAML::Node& root, Config& c);
 
+// outbound_events.cpp: `outbound_events:`; needs the flows read first (a `flows:` filter
+// must name one).
+void read_outbound_events(YamlReader& r, const YAML::Node& node, Config& c);
+
 // channels.cpp: `channels:`, each checked against its provider's schema.
 void read_channels(YamlReader& r, const YAML::Node& node, Config& c);
 // alerts_and_staff.cpp: `alerts:` and `staff:`; needs the channels read first.
 void read_alerts_and_staff(YamlReader& r, const YAML::Node& root, Config& c);
+// alerts.routes name flows and steps: checked once the flows are read.
+void check_alert_routes(YamlReader& r, const YAML::Node& root, const Config& c);
+// "score <= 6": a step's alert.when and a route's when. None when it does not parse.
+std::optional<AlertRule> parse_alert_when(const std::string& text);
 // Reports every name of `names` that is neither a staff id nor an alerts.targets name.
 void check_recipients(YamlReader& r, const YAML::Node& at, const std::vector<std::string>& names,
                       const Config& c, const std::string& where);
+
+// digests.cpp: `digests:`, once the staff, the channels and the calendars are known, and
+// the `share_answers:` of a flow or a step.
+void read_digests(YamlReader& r, const YAML::Node& root, Config& c, CalendarCache& calendars);
+std::optional<ShareAnswers> read_share_answers(YamlReader& r, const YAML::Node& node,
+                                               const std::string& where);
 
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);

@@ -27,28 +27,6 @@ std::optional<metrics::Scale> parse_scale(const std::string& text) {
     }
 }
 
-std::optional<AlertRule> parse_alert_when(const std::string& text) {
-    std::istringstream in(text);
-    std::string subject, op, number;
-    in >> subject >> op >> number;
-    std::string rest;
-    if (subject != "score" || number.empty() || (in >> rest)) return std::nullopt;
-    static const std::set<std::string> ops{"<", "<=", ">", ">=", "==", "!="};
-    if (!ops.count(op)) return std::nullopt;
-    try {
-        size_t used = 0;
-        int threshold = std::stoi(number, &used);
-        if (used != number.size()) return std::nullopt;
-        AlertRule rule;
-        rule.expression = text;
-        rule.op = op;
-        rule.threshold = threshold;
-        return rule;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
 // The `if:` of a step, parsed now so that a mistake is a config error pointing at its byte.
 void read_condition(YamlReader& r, const YAML::Node& node, const std::string& where, Step& s) {
     const YAML::Node cond = node["if"];
@@ -236,6 +214,28 @@ void read_targets(YamlReader& r, const YAML::Node& node, const std::string& wher
 
 }  // namespace
 
+std::optional<AlertRule> parse_alert_when(const std::string& text) {
+    std::istringstream in(text);
+    std::string subject, op, number;
+    in >> subject >> op >> number;
+    std::string rest;
+    if (subject != "score" || number.empty() || (in >> rest)) return std::nullopt;
+    static const std::set<std::string> ops{"<", "<=", ">", ">=", "==", "!="};
+    if (!ops.count(op)) return std::nullopt;
+    try {
+        size_t used = 0;
+        int threshold = std::stoi(number, &used);
+        if (used != number.size()) return std::nullopt;
+        AlertRule rule;
+        rule.expression = text;
+        rule.op = op;
+        rule.threshold = threshold;
+        return rule;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow) {
     Step s;
     s.line = node.Mark().line + 1;
@@ -291,6 +291,14 @@ Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flo
     s.recontact = flow.recontact;
     if (auto d = r.delay(node, "recontact")) s.recontact = *d;
     read_on_waiting(r, node, where, s);
+    s.share_answers = flow.share_answers;
+    if (auto share = read_share_answers(r, node, where)) s.share_answers = *share;
+    // One answer shown alone names who gave it, which an anonymous flow promises never to.
+    if (flow.anonymous && s.share_answers != ShareAnswers::off)
+        r.error(node["share_answers"] ? node["share_answers"] : node,
+                where +
+                    ": \"share_answers\" shows single answers, which an anonymous "
+                    "flow never does");
     if (auto f = r.string(node, "follow_up")) {
         if (*f == "why")
             s.follow_up_why = true;

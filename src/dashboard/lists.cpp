@@ -25,6 +25,34 @@ std::string staff_name(const store::SurveyRow& s, const config::Config& config) 
     return s.staff_name.empty() ? s.staff_id : s.staff_name;
 }
 
+// The alert's state, who took it and when, and the link to its page while it is not resolved.
+std::string handling_cell(const SurveyList& list, std::int64_t survey_id,
+                          const date::time_zone& zone, const Words& w) {
+    auto a = list.alert_of.find(survey_id);
+    if (a == list.alert_of.end()) return "";
+    const auto& alert = a->second;
+    std::string out;
+    switch (alert.state) {
+        case store::AlertHandling::open:
+            out = "<b>" + escape(w.alert_open) + "</b>";
+            break;
+        case store::AlertHandling::acknowledged:
+            out =
+                escape(w.alert_acknowledged) + "<br><small>" + escape(alert.acknowledged_by) +
+                (alert.acknowledged_at ? ", " + escape(local(*alert.acknowledged_at, zone)) : "") +
+                "</small>";
+            break;
+        case store::AlertHandling::resolved:
+            out = escape(w.alert_resolved) + "<br><small>" + escape(alert.resolved_by) +
+                  (alert.resolved_at ? ", " + escape(local(*alert.resolved_at, zone)) : "") +
+                  "</small>";
+            break;
+    }
+    if (auto url = list.handle_url.find(survey_id); url != list.handle_url.end())
+        out += "<br><a href=\"" + escape(url->second) + "\">" + escape(w.handle) + "</a>";
+    return out;
+}
+
 }  // namespace
 
 SurveyList read_survey_list(store::Store& db, const config::Config& config, const std::string& flow,
@@ -48,6 +76,9 @@ SurveyList read_survey_list(store::Store& db, const config::Config& config, cons
     page.after = after;
     page.limit = kListPage;
     list.rows = db.answered_surveys(page);
+    if (alerts)
+        for (const auto& s : list.rows)
+            if (auto a = db.alert_for_survey(s.id)) list.alert_of.emplace(s.id, *a);
     if (list.rows.size() == kListPage && list.rows.back().answered_at)
         list.next_cursor = std::to_string(*list.rows.back().answered_at) + "." +
                            std::to_string(list.rows.back().id);
@@ -64,7 +95,9 @@ std::string survey_list(const SurveyList& list, const config::Config& config, co
            escape(w.when) + "</th><th scope=\"col\">" + escape(w.step) + "</th><th scope=\"col\">" +
            escape(w.staff) + "</th><th scope=\"col\">" + escape(w.customer) +
            "</th><th scope=\"col\">" + escape(w.score) + "</th><th scope=\"col\">" +
-           escape(w.comment) + "</th></tr></thead><tbody>";
+           escape(w.comment) + "</th>" +
+           (list.alerts ? "<th scope=\"col\">" + escape(w.handling) + "</th>" : std::string()) +
+           "</tr></thead><tbody>";
     for (const auto& s : list.rows) {
         const std::string customer =
             s.contact_name.empty() ? s.segment
@@ -74,7 +107,9 @@ std::string survey_list(const SurveyList& list, const config::Config& config, co
                escape(customer) + "</td><td class=\"cell\"><b>" +
                (s.score ? std::to_string(*s.score) : "") + "</b> <br><small>" + escape(s.metric) +
                " " + std::to_string(s.scale_min) + "-" + std::to_string(s.scale_max) +
-               "</small></td><td>" + escape(s.comment) + "</td></tr>";
+               "</small></td><td>" + escape(s.comment) + "</td>";
+        if (list.alerts) out += "<td>" + handling_cell(list, s.id, zone, w) + "</td>";
+        out += "</tr>";
     }
     out += "</tbody></table></div>";
     const std::string base = std::string(list.alerts ? "/alerts" : "/responses") +

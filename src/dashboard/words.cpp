@@ -63,12 +63,18 @@ constexpr Words kFinnish{
     "kommentti",
     "Vanhemmat",
     "Ei vielä mitään.",
-    "Matalista pisteistä lähteneet hälytykset, uusin ensin.",
+    "Matalista pisteistä lähteneet hälytykset, uusin ensin. Käsittele hälytys sen sivulla: "
+    "kuittaa, vastaa asiakkaalle tai merkitse ratkaistuksi.",
     "Teemat",
     "teema",
     "mainintoja",
     "osuus kommenteista",
     "Kommentit ilman teemaa",
+    "käsittely",
+    "avoin",
+    "kuitattu",
+    "ratkaistu",
+    "Käsittele",
 };
 
 constexpr Words kSwedish{
@@ -129,12 +135,18 @@ constexpr Words kSwedish{
     "kommentar",
     "Äldre",
     "Inget ännu.",
-    "Larm som låga poäng har skickat, nyaste först.",
+    "Larm som låga poäng har skickat, nyaste först. Hantera ett larm på dess sida: kvittera, "
+    "svara kunden eller markera det som löst.",
     "Teman",
     "tema",
     "omnämnanden",
     "andel av kommentarerna",
     "Kommentarer utan tema",
+    "hantering",
+    "öppet",
+    "kvitterat",
+    "löst",
+    "Hantera",
 };
 
 constexpr Words kEnglish{
@@ -195,12 +207,18 @@ constexpr Words kEnglish{
     "comment",
     "Older",
     "Nothing yet.",
-    "Alerts sent on low scores, newest first.",
+    "Alerts sent on low scores, newest first. Handle one on its page: acknowledge it, answer "
+    "the customer or mark it resolved.",
     "Themes",
     "theme",
     "mentions",
     "share of comments",
     "Comments of no theme",
+    "handling",
+    "open",
+    "acknowledged",
+    "resolved",
+    "Handle",
 };
 
 }  // namespace

@@ -1,9 +1,12 @@
 // GET/POST /a/{token}: the page behind the link in an alert. The link is the credential
 // (one alert, expiring; links.hpp), so a staff member handles the alert from their phone
 // without logging in. GET only shows it: mail scanners open links, and must not
-// acknowledge anything. POST acknowledges or resolves, from a form on this page only.
+// acknowledge anything. POST acknowledges or resolves, or answers the customer, from a form
+// on this page only. The page speaks the recipient's language (`?l=sv` in their link).
 #include <date/tz.h>
+
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 #include "cxgate/alerts/alerts.hpp"
 #include "cxgate/foundation/html.hpp"
@@ -20,7 +23,7 @@ namespace {
 
 using status = beast_http::status;
 
-// The page's words, in the daemon's default locale (alerts are read by staff).
+// The page's words, in the recipient's locale (else the daemon's default).
 struct Words {
     const char* title;
     const char* gone;
@@ -30,6 +33,8 @@ struct Words {
     const char *acknowledge, *resolve, *resolution;
     const char *called_back, *solved, *no_action;
     const char *done, *open;
+    const char *answer_title, *own_text, *answer_hint, *send_answer, *answer_sent, *answers_sent,
+        *cannot_answer;
 };
 
 const Words& words(const std::string& locale) {
@@ -54,7 +59,14 @@ const Words& words(const std::string& locale) {
                           "Ratkaistu",
                           "Ei toimenpiteitä",
                           "Tallennettu.",
-                          "avoin"};
+                          "avoin",
+                          "Vastaa asiakkaalle",
+                          "Oma teksti",
+                          "Valitse pohja tai kirjoita oma teksti (se lähetetään sellaisenaan).",
+                          "Lähetä asiakkaalle",
+                          "Vastaus on jonossa lähetettäväksi asiakkaalle.",
+                          "Lähetetyt vastaukset",
+                          "Asiakkaalle ei voi vastata täältä"};
     static const Words sv{"Larm: lågt betyg",
                           "Länken har gått ut. Hantera larmet i översikten.",
                           "Länken är ogiltig.",
@@ -76,7 +88,14 @@ const Words& words(const std::string& locale) {
                           "Löst",
                           "Ingen åtgärd",
                           "Sparat.",
-                          "öppet"};
+                          "öppet",
+                          "Svara kunden",
+                          "Egen text",
+                          "Välj en mall eller skriv en egen text (den skickas som den är).",
+                          "Skicka till kunden",
+                          "Svaret står i kö för att skickas till kunden.",
+                          "Skickade svar",
+                          "Kunden kan inte besvaras härifrån"};
     static const Words en{"Alert: low score",
                           "This link has expired. Handle the alert in the dashboard.",
                           "This link is not valid.",
@@ -98,7 +117,14 @@ const Words& words(const std::string& locale) {
                           "Solved",
                           "No action needed",
                           "Saved.",
-                          "open"};
+                          "open",
+                          "Answer the customer",
+                          "Your own text",
+                          "Pick a template or write your own text (it is sent as written).",
+                          "Send to the customer",
+                          "Your answer is queued to go to the customer.",
+                          "Answers sent",
+                          "The customer cannot be answered from here"};
     if (locale == "fi") return fi;
     if (locale == "sv") return sv;
     return en;
@@ -124,6 +150,20 @@ std::string shell(const std::string& locale, const std::string& title, const std
            html::escape(title) + "</h1>" + body + "</body></html>";
 }
 
+// The language of the link's recipient, when the page speaks it; else the default.
+const std::string& page_locale(const config::Config& config, const std::string& asked) {
+    const auto& known = config.defaults.locales;
+    auto it = std::find(known.begin(), known.end(), asked);
+    return it == known.end() ? config.defaults.locale : *it;
+}
+
+// What the page shows of the survey's thread and of answering the customer.
+struct Thread {
+    std::vector<store::MessageRow> answers;  // kind "reply", oldest first
+    std::vector<alerts::ReplyDraft> drafts;
+    std::string cannot_answer;  // why the customer cannot be answered; empty: they can
+};
+
 std::string when(const config::Config& config, std::optional<store::Seconds> t) {
     if (!t) return "";
     return timing::format_local(timing::TimePoint{std::chrono::seconds{*t}},
@@ -136,10 +176,41 @@ std::string fact(const char* label, const std::string& value) {
                : "<dt>" + html::escape(label) + "</dt><dd>" + html::escape(value) + "</dd>";
 }
 
-std::string alert_html(const config::Config& config, const store::AlertRow& a,
-                       const store::SurveyRow& s, const std::string& action,
-                       const std::string& message, bool error) {
-    const auto& locale = config.defaults.locale;
+// The form that answers the customer: a template's text as it will be sent, or the staff
+// member's own; no script needed.
+std::string answer_form(const Words& w, const Thread& thread, const std::string& action) {
+    std::string out = "<h2>" + html::escape(w.answer_title) + "</h2>";
+    if (!thread.answers.empty()) {
+        out += "<p>" + html::escape(w.answers_sent) + "</p><ul>";
+        for (const auto& m : thread.answers)
+            out += "<li>" + html::escape(m.body) + " <small>(" +
+                   html::escape(std::string(store::to_string(m.state))) + ")</small></li>";
+        out += "</ul>";
+    }
+    if (!thread.cannot_answer.empty())
+        return out + "<p>" + html::escape(w.cannot_answer) + ": " +
+               html::escape(thread.cannot_answer) + ".</p>";
+    out += "<form method=\"post\" action=\"" + html::escape(action) +
+           "\"><input type=\"hidden\" name=\"action\" value=\"answer\"><label>" +
+           html::escape(w.by_label) + "<input name=\"by\" required maxlength=\"100\"></label><p>" +
+           html::escape(w.answer_hint) + "</p>";
+    bool first = true;
+    for (const auto& d : thread.drafts) {
+        out += "<label class=\"draft\"><input type=\"radio\" name=\"draft\" value=\"" +
+               html::escape(d.name) + "\"" + (first ? " checked" : "") + "> " +
+               html::escape(d.text) + "</label>";
+        first = false;
+    }
+    out += "<label class=\"draft\"><input type=\"radio\" name=\"draft\" value=\"\"" +
+           std::string(first ? " checked" : "") + "> " + html::escape(w.own_text) +
+           "</label><textarea name=\"text\" rows=\"4\" maxlength=\"4000\"></textarea><button>" +
+           html::escape(w.send_answer) + "</button></form>";
+    return out;
+}
+
+std::string alert_html(const config::Config& config, const std::string& locale,
+                       const store::AlertRow& a, const store::SurveyRow& s, const Thread& thread,
+                       const std::string& action, const std::string& message, bool error) {
     const auto& w = words(locale);
     std::string body;
     if (!message.empty())
@@ -166,7 +237,8 @@ std::string alert_html(const config::Config& config, const store::AlertRow& a,
                                      resolution_words(w, a.resolution));
     body += fact(w.note_label, a.note);
     body += "</dl>";
-    if (a.state == store::AlertHandling::resolved) return shell(locale, w.title, body);
+    if (a.state == store::AlertHandling::resolved)
+        return shell(locale, w.title, body + answer_form(w, thread, action));
     const std::string form_head = "<form method=\"post\" action=\"" + html::escape(action) +
                                   "\"><label>" + html::escape(w.by_label) +
                                   "<input name=\"by\" required maxlength=\"100\"></label>";
@@ -180,15 +252,14 @@ std::string alert_html(const config::Config& config, const store::AlertRow& a,
     body += "</select></label><label>" + html::escape(w.note_label) +
             "<textarea name=\"note\" rows=\"4\" maxlength=\"2000\"></textarea></label><button>" +
             html::escape(w.resolve) + "</button></form>";
-    return shell(locale, w.title, body);
+    return shell(locale, w.title, body + answer_form(w, thread, action));
 }
 
-Response notice(const Request& request, status code, const config::Config& config,
+Response notice(const Request& request, status code, const std::string& locale,
                 const char* Words::*text) {
-    const auto& w = words(config.defaults.locale);
-    return page_response(request, code,
-                         shell(config.defaults.locale, w.title,
-                               std::string("<p>") + html::escape(w.*text) + "</p>"));
+    const auto& w = words(locale);
+    return page_response(
+        request, code, shell(locale, w.title, std::string("<p>") + html::escape(w.*text) + "</p>"));
 }
 
 }  // namespace
@@ -197,6 +268,7 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& s, const Tar
     auto config = s.config();
     const auto now = s.clock.now().time_since_epoch().count();
     const auto& token = target.param("token");
+    const std::string locale = page_locale(*config, target.query_value("l"));
     const auto checked = links::check_alert_token(s.link_secret, token, now);
     if (checked.status == links::TokenStatus::malformed ||
         checked.status == links::TokenStatus::bad_signature) {
@@ -205,12 +277,13 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& s, const Tar
                    std::string(checked.status == links::TokenStatus::malformed ? "malformed"
                                                                                : "wrongly signed") +
                    " token");
-        co_return notice(request, status::not_found, *config, &Words::invalid);
+        co_return notice(request, status::not_found, locale, &Words::invalid);
     }
     if (checked.status == links::TokenStatus::expired)
-        co_return notice(request, status::gone, *config, &Words::gone);
+        co_return notice(request, status::gone, locale, &Words::gone);
     const auto alert_id = checked.token.survey_id;
-    const auto action = links::alert_url(config->server.public_url, token);
+    const auto action = links::alert_url(config->server.public_url, token) +
+                        (locale == config->defaults.locale ? "" : "?l=" + locale);
 
     std::string message;
     bool error = false;
@@ -218,7 +291,29 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& s, const Tar
         // Only this page's own form: a form on another site must not act with a link it
         // learnt (the link is the credential, the browser would send it).
         if (from_another_site(request, config->server.public_url))
-            co_return notice(request, status::forbidden, *config, &Words::invalid);
+            co_return notice(request, status::forbidden, locale, &Words::invalid);
+        auto form = url::parse_form(request.body());
+        if (form["action"] == "answer") {
+            auto answer_job = [alert_id, config, form, now](store::Store& db) mutable {
+                alerts::CustomerAnswer answer{form["by"], form["text"]};
+                // A template chosen and no text of one's own: the template's words as shown.
+                if (answer.text.find_first_not_of(" \r\n\t") == std::string::npos &&
+                    !form["draft"].empty())
+                    if (auto a = db.alert(alert_id))
+                        if (auto survey = db.find_survey(a->survey_id))
+                            for (const auto& d : alerts::reply_drafts(*config, *survey))
+                                if (d.name == form["draft"]) answer.text = d.text;
+                return alerts::answer_customer(db, *config, alert_id, answer, now);
+            };
+            auto answered = co_await s.writer.execute(std::move(answer_job));
+            if (answered.not_found)
+                co_return notice(request, status::not_found, locale, &Words::invalid);
+            if (answered.message_id) s.dispatcher.enqueue({*answered.message_id});
+            error = !answered.error.empty();
+            message = error ? answered.error : words(locale).answer_sent;
+        }
+    }
+    if (request.method() == beast_http::verb::post && message.empty()) {
         auto form = url::parse_form(request.body());
         alerts::Handling handling;
         handling.action = form["action"] == "resolve" ? alerts::Handling::Action::resolve
@@ -226,28 +321,38 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& s, const Tar
         handling.by = form["by"];
         handling.resolution = form["resolution"];
         handling.note = form["note"];
-        auto job = [alert_id, handling, now](store::Store& db) {
-            return alerts::handle_alert(db, alert_id, handling, now);
+        auto job = [config, alert_id, handling, now](store::Store& db) {
+            return alerts::handle_alert(db, *config, alert_id, handling, now);
         };
         auto result = co_await s.writer.execute(std::move(job));
-        if (result.not_found)
-            co_return notice(request, status::not_found, *config, &Words::invalid);
+        if (result.not_found) co_return notice(request, status::not_found, locale, &Words::invalid);
         error = !result.error.empty();
-        message = error ? result.error : words(config->defaults.locale).done;
+        message = error ? result.error : words(locale).done;
     }
-    auto read = [alert_id](store::Store& db) {
-        std::optional<std::pair<store::AlertRow, store::SurveyRow>> out;
+    struct Found {
+        store::AlertRow alert;
+        store::SurveyRow survey;
+        Thread thread;
+    };
+    auto read = [alert_id, config](store::Store& db) {
+        std::optional<Found> out;
         auto a = db.alert(alert_id);
         if (!a) return out;
         auto survey = db.find_survey(a->survey_id);
-        if (survey) out.emplace(*a, *survey);
+        if (!survey) return out;
+        Thread thread;
+        for (auto& m : db.messages_of_survey(survey->id))
+            if (m.kind == "reply") thread.answers.push_back(std::move(m));
+        thread.cannot_answer = alerts::why_not_answerable(db, *config, *survey);
+        if (thread.cannot_answer.empty()) thread.drafts = alerts::reply_drafts(*config, *survey);
+        out.emplace(Found{*a, *survey, std::move(thread)});
         return out;
     };
     auto found = co_await s.reader.execute(read);
-    if (!found) co_return notice(request, status::not_found, *config, &Words::invalid);
-    co_return page_response(
-        request, error ? status::bad_request : status::ok,
-        alert_html(*config, found->first, found->second, action, message, error));
+    if (!found) co_return notice(request, status::not_found, locale, &Words::invalid);
+    co_return page_response(request, error ? status::bad_request : status::ok,
+                            alert_html(*config, locale, found->alert, found->survey, found->thread,
+                                       action, message, error));
 }
 
 }  // namespace cxgate::http

@@ -1,6 +1,7 @@
 // The alerts API: GET /v1/alerts (newest first), GET /v1/alerts/{id}, and
 // POST /v1/alerts/{id} to acknowledge or resolve one, as the alert's page does, for a CRM
-// or a helpdesk that tracks the follow-up itself.
+// or a helpdesk that tracks the follow-up itself; POST /v1/alerts/{id}/answer sends the
+// customer an answer on the survey's channel, as the page's "Answer the customer" does.
 #include <nlohmann/json.hpp>
 
 #include "cxgate/alerts/alerts.hpp"
@@ -53,6 +54,34 @@ std::optional<std::int64_t> alert_number(const std::string& text) {
     return v;
 }
 
+// A handling's or an answer's refusal: 400 naming the field it is about ("by: ..."), else
+// 409 (the alert or the survey is in a state that does not allow it).
+ApiError refusal(const std::string& error, const char* otherwise) {
+    const auto colon = error.find(':');
+    const bool names_field = colon != std::string::npos && colon < 12;
+    return ApiError{names_field ? status::bad_request : status::conflict, error,
+                    names_field ? error.substr(0, colon) : otherwise};
+}
+
+// What both POSTs on an alert check first: an ingest token, a numeric id, a JSON object.
+struct AlertPost {
+    std::int64_t id = 0;
+    json body;
+};
+std::variant<AlertPost, ApiError> read_alert_post(const Request& request, Services& s,
+                                                  const Target& target,
+                                                  const config::Config& config) {
+    if (auto check = check_token(request, config, config::Scope::ingest); check != TokenCheck::ok)
+        return refused(request, s, check, config::Scope::ingest);
+    auto id = alert_number(target.param("id"));
+    if (!id) return ApiError{status::bad_request, "alert id must be a number", "id"};
+    auto parsed = json_input::parse(request.body());
+    if (!parsed.value) return ApiError{status::bad_request, parsed.message(), parsed.field};
+    if (!parsed.value->is_object())
+        return ApiError{status::bad_request, "body: object expected", "body"};
+    return AlertPost{*id, std::move(*parsed.value)};
+}
+
 }  // namespace
 
 asio::awaitable<Reply> get_alerts(const Request& request, Services& s, const Target& target) {
@@ -98,14 +127,11 @@ asio::awaitable<Reply> get_alert(const Request& request, Services& s, const Targ
 
 asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Target& target) {
     auto config = s.config();
-    if (auto check = check_token(request, *config, config::Scope::ingest); check != TokenCheck::ok)
-        co_return refused(request, s, check, config::Scope::ingest);
-    auto id = alert_number(target.param("id"));
-    if (!id) co_return ApiError{status::bad_request, "alert id must be a number", "id"};
-    auto parsed = json_input::parse(request.body());
-    if (!parsed.value) co_return ApiError{status::bad_request, parsed.message(), parsed.field};
-    const json& body = *parsed.value;
-    if (!body.is_object()) co_return ApiError{status::bad_request, "body: object expected", "body"};
+    auto read = read_alert_post(request, s, target, *config);
+    if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
     auto text = [&](const char* key) {
         auto it = body.find(key);
         return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -124,18 +150,41 @@ asio::awaitable<Reply> post_alert(const Request& request, Services& s, const Tar
     const auto now = s.clock.now().time_since_epoch().count();
     // A named job, not a temporary inside co_await: g++ 12 destroys such a temporary's
     // captures twice (the strings of `handling` were freed twice).
-    auto job = [id = *id, handling, now](store::Store& db) {
-        return alerts::handle_alert(db, id, handling, now);
+    auto job = [config, id, handling, now](store::Store& db) {
+        return alerts::handle_alert(db, *config, id, handling, now);
     };
     auto result = co_await s.writer.execute(std::move(job));
     if (result.not_found) co_return ApiError{status::not_found, result.error, "id"};
-    if (!result.error.empty()) {
-        const auto colon = result.error.find(':');
-        const bool names_field = colon != std::string::npos && colon < 12;
-        co_return ApiError{names_field ? status::bad_request : status::conflict, result.error,
-                           names_field ? result.error.substr(0, colon) : "action"};
-    }
+    if (!result.error.empty()) co_return refusal(result.error, "action");
     co_return json_response(request, status::ok, json_input::dump(alert_json(*result.alert)));
+}
+
+asio::awaitable<Reply> post_alert_answer(const Request& request, Services& s,
+                                         const Target& target) {
+    auto config = s.config();
+    auto read = read_alert_post(request, s, target, *config);
+    if (auto* error = std::get_if<ApiError>(&read)) co_return *error;
+    const auto& post = std::get<AlertPost>(read);
+    const std::int64_t id = post.id;
+    const json& body = post.body;
+    alerts::CustomerAnswer answer;
+    for (auto [key, into] : {std::pair{"by", &answer.by}, std::pair{"text", &answer.text}}) {
+        auto it = body.find(key);
+        if (it != body.end() && !it->is_string())
+            co_return ApiError{status::bad_request, std::string(key) + ": string expected", key};
+        if (it != body.end()) *into = it->get<std::string>();
+    }
+    const auto now = s.clock.now().time_since_epoch().count();
+    auto job = [id, config, answer, now](store::Store& db) {
+        return alerts::answer_customer(db, *config, id, answer, now);
+    };
+    auto result = co_await s.writer.execute(std::move(job));
+    if (result.not_found) co_return ApiError{status::not_found, result.error, "id"};
+    if (!result.error.empty()) co_return refusal(result.error, "survey");
+    s.dispatcher.enqueue({*result.message_id});
+    auto out = alert_json(*result.alert);
+    out["answer_message"] = *result.message_id;
+    co_return json_response(request, status::created, json_input::dump(out));
 }
 
 }  // namespace cxgate::http

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cxgate/accounts/roles.hpp"
+#include "cxgate/alerts/alerts.hpp"
 #include "cxgate/dashboard/pages.hpp"
 #include "cxgate/foundation/timing.hpp"
 #include "cxgate/foundation/url.hpp"
@@ -183,7 +184,14 @@ asio::awaitable<Reply> survey_list_page(const Request& request, Services& s, con
                  after](store::Store& db) {
         return dashboard::read_survey_list(db, *config, flow, filters, alerts, after);
     };
-    const auto list = co_await s.reader.execute(std::move(read));
+    auto list = co_await s.reader.execute(std::move(read));
+    // Each alert's page, for those who see the inbox: the same signed link its messages
+    // carry, so handling from the dashboard is the page's own (acknowledge, answer, resolve).
+    const auto now = s.clock.now().time_since_epoch().count();
+    for (const auto& [survey_id, alert] : list.alert_of)
+        list.handle_url.emplace(survey_id,
+                                alerts::alert_link(*config, s.link_secret, alert.id, now) +
+                                    "?l=" + std::string(dashboard::code(p.lang)));
     co_return page_response(request, status::ok,
                             dashboard::page(frame(p, *config, alerts ? w.alerts : w.responses,
                                                   alerts ? "alerts" : "responses"),

@@ -109,6 +109,27 @@ asio::awaitable<Reply> metrics(const Request& request, Services& s, const Target
             static_cast<unsigned long long>(alerts.escalated));
     counter("cxgate_alerts_unresolved", "Alerts open or acknowledged, not yet resolved.",
             static_cast<unsigned long long>(alerts.open_now), "gauge");
+    // Outbound events (docs/crm-events.md): attempts since the start, the backlog from the
+    // outbox itself (so it survives restarts).
+    if (s.outbound) {
+        const auto o = s.outbound->stats();
+        counter("cxgate_outbound_events_posted_total",
+                "Outbound events delivered to a receiver (a 2xx).", o.posted);
+        counter("cxgate_outbound_events_retried_total",
+                "Outbound event attempts that failed and will be tried again.", o.retried);
+        counter("cxgate_outbound_events_failed_total",
+                "Outbound events given up (a 4xx, too old, a receiver removed).", o.failed);
+    }
+    auto outbox = [](store::Store& db) { return db.outbound_counts(); };
+    const auto outbound = co_await s.reader.execute(std::move(outbox));
+    counter("cxgate_outbound_events_pending",
+            "Outbound events in the outbox waiting for delivery or a retry.",
+            static_cast<unsigned long long>(outbound.pending), "gauge");
+    // Digests queued, from the database as the alerts' figures are.
+    auto digests = [](store::Store& db) { return db.digests_sent(); };
+    const auto digests_sent = co_await s.reader.execute(std::move(digests));
+    counter("cxgate_digests_sent_total", "Digests queued to staff (one per recipient and period).",
+            static_cast<unsigned long long>(digests_sent));
     auto summary = [&](const char* name, const char* help, double sum, int count) {
         out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " summary\n" +
                name + "_sum " + std::to_string(static_cast<long long>(sum)) + "\n" + name +

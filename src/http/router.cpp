@@ -61,6 +61,7 @@ RouteTable make_routes() {
     routes.add({verb::get, verb::head}, "/v1/alerts", get_alerts);
     routes.add({verb::get, verb::head}, "/v1/alerts/{id}", get_alert);
     routes.add({verb::post}, "/v1/alerts/{id}", post_alert);
+    routes.add({verb::post}, "/v1/alerts/{id}/answer", post_alert_answer);
     // The answer page decides itself what HEAD, GET and POST do (answer_page.hpp).
     routes.add({verb::get, verb::head, verb::post}, "/r/{token}",
                [](const Request& request, Services& s, const Target& target) {

@@ -208,11 +208,11 @@ Forgotten forget(store::Store& db, const store::PersonSelector& selector, const 
 }
 
 json to_json(const store::ErasureCounts& n) {
-    return json{{"contacts", n.contacts},    {"events", n.events},
-                {"surveys", n.surveys},      {"answers_dropped", n.answers_dropped},
-                {"messages", n.messages},    {"replies", n.inbound},
-                {"clicks", n.clicks},        {"optouts_kept_hashed", n.optouts},
-                {"surveys_closed", n.closed}};
+    return json{{"contacts", n.contacts},     {"events", n.events},
+                {"surveys", n.surveys},       {"answers_dropped", n.answers_dropped},
+                {"messages", n.messages},     {"replies", n.inbound},
+                {"clicks", n.clicks},         {"optouts_kept_hashed", n.optouts},
+                {"surveys_closed", n.closed}, {"outbound_events", n.outbound_events}};
 }
 
 json to_json(const store::PrivacyAuditRow& row) {

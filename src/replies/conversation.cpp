@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cxgate/alerts/alerts.hpp"
+#include "cxgate/alerts/outbound_events.hpp"
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/replies/clicks.hpp"
 #include "cxgate/replies/parse.hpp"
@@ -77,6 +78,13 @@ void queue_alert(store::Store& db, const config::Config& config, SurveyRow& s, S
     out.queued_messages.insert(out.queued_messages.end(), ids.begin(), ids.end());
 }
 
+// The comment is recorded: receivers of outbound events hear of it before the alert it may
+// release (the outbox keeps a survey's events in the order they are written).
+void comment_recorded(store::Store& db, const config::Config& config, const SurveyRow& s,
+                      Seconds now) {
+    alerts::record_outbound_event(db, config, alerts::kSurveyCommented, s, nullptr, now);
+}
+
 // The reason ("why?") arrived, or free text stands in for it: the conversation is done.
 // A pending alert goes now, carrying it.
 void take_comment(store::Store& db, const config::Config& config, SurveyRow& s,
@@ -87,6 +95,7 @@ void take_comment(store::Store& db, const config::Config& config, SurveyRow& s,
     s.comment_until.reset();
     s.question = store::question_count(s);
     out.outcome = "comment";
+    comment_recorded(db, config, s, now);
     if (thank)
         out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
     if (s.alert_state == AlertState::pending) queue_alert(db, config, s, now, out);
@@ -114,6 +123,10 @@ void apply_score(store::Store& db, const config::Config& config, SurveyRow& s, i
         s.next_reminder_at.reset();
     }
     db.record_answer(s, index, score, now);
+    // The survey's score (its first question's) is what receivers hear of; the answers to
+    // its further questions travel with its later events.
+    if (index == 0)
+        alerts::record_outbound_event(db, config, alerts::kSurveyAnswered, s, nullptr, now);
     out.score = score;
     s.question = index + 1;
     s.retries = 0;  // the next question may be asked once more too
@@ -154,7 +167,10 @@ void apply_score(store::Store& db, const config::Config& config, SurveyRow& s, i
     } else {
         s.state = comment.empty() ? SurveyState::answered : SurveyState::commented;
         s.comment_until.reset();
-        if (!comment.empty()) s.commented_at = now;
+        if (!comment.empty()) {
+            s.commented_at = now;
+            comment_recorded(db, config, s, now);
+        }
         if (sends_messages)
             out.queued_messages.push_back(queue(db, templates::compose(config, s, "thanks", now)));
         if (pending) queue_alert(db, config, s, now, out);
@@ -320,6 +336,7 @@ PageAnswerOutcome answer_from_page(store::Store& db, const config::Config& confi
         if (!answer.comment.empty()) {
             s.state = store::SurveyState::commented;
             s.commented_at = now;
+            comment_recorded(db, config, s, now);
         }
         if (s.alert_state == AlertState::pending) queue_alert(db, config, s, now, reply);
     }

@@ -11,6 +11,8 @@
 #include "cxgate/foundation/phone.hpp"
 #include "cxgate/privacy/retention.hpp"
 #include "cxgate/replies/conversation.hpp"
+#include "cxgate/scheduler/digests.hpp"
+#include "cxgate/scheduler/share_answers.hpp"
 #include "cxgate/scheduler/target_watch.hpp"
 #include "cxgate/templates/compose.hpp"
 
@@ -266,6 +268,16 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     out.target_alerts = targets.alerts;
     out.queued_messages.insert(out.queued_messages.end(), targets.queued_messages.begin(),
                                targets.queued_messages.end());
+    // Every answer to its staff member, and the digests due (each bounded per pass).
+    auto shared = share_answers(db, config, now, limit);
+    out.answers_shared = shared.shared;
+    out.queued_messages.insert(out.queued_messages.end(), shared.queued_messages.begin(),
+                               shared.queued_messages.end());
+    auto digests = watch_digests(db, config, now, limit);
+    out.digests_made = digests.made;
+    out.digests_sent = digests.sent;
+    out.queued_messages.insert(out.queued_messages.end(), digests.queued_messages.begin(),
+                               digests.queued_messages.end());
     // Retention: once a day, a batch of each kind per pass until nothing is past its age.
     const auto retention = privacy::apply_retention(db, config.retention, now, limit);
     out.retention = retention.removed;
@@ -285,7 +297,7 @@ PassResult run_due_work(store::Store& db, const config::Config& config, Seconds 
     if (auto escalation = db.next_escalation();
         escalation && (!out.next_due || *escalation < *out.next_due))
         out.next_due = escalation;
-    if (retention.more) out.next_due = now;
+    if (retention.more || shared.more || digests.more) out.next_due = now;
     return out;
 }
 

@@ -82,6 +82,11 @@ asio::awaitable<void> Scheduler::loop() {
         if (result.targets_checked)
             spdlog::info("weekly targets: {} judged, {} missed or dropped", result.targets_checked,
                          result.target_alerts);
+        if (result.digests_made)
+            spdlog::info("digests: {} made, {} sent", result.digests_made, result.digests_sent);
+        if (result.answers_shared)
+            spdlog::info("share_answers: {} answers shared with their staff member",
+                         result.answers_shared);
         if (const auto& n = result.retention; n.total() > 0)
             spdlog::info(
                 "retention: removed {} events, {} messages, {} comments, {} replies, {} audit "

@@ -142,4 +142,36 @@ AlertTimes SqliteStore::alert_times(std::optional<Seconds> since) {
     return t;
 }
 
+std::vector<AlertFacts> SqliteStore::alert_facts(Seconds since, Seconds until,
+                                                 const std::string& flow) {
+    SQLite::Statement st(
+        db_,
+        "SELECT a.id, s.flow, s.step, COALESCE(s.staff_id, ''), COALESCE(s.segment, ''), a.state, "
+        "a.opened_at, a.acknowledged_at, a.resolved_at, COALESCE(a.resolution, ''), a.level "
+        "FROM alerts a JOIN surveys s ON s.id = a.survey_id "
+        "WHERE a.opened_at >= ? AND a.opened_at < ? AND (? = '' OR s.flow = ?) "
+        "ORDER BY a.opened_at, a.id");
+    st.bind(1, static_cast<std::int64_t>(since));
+    st.bind(2, static_cast<std::int64_t>(until));
+    st.bind(3, flow);
+    st.bind(4, flow);
+    std::vector<AlertFacts> out;
+    while (st.executeStep()) {
+        AlertFacts f;
+        f.id = st.getColumn(0).getInt64();
+        f.flow = st.getColumn(1).getString();
+        f.step = st.getColumn(2).getString();
+        f.staff_id = st.getColumn(3).getString();
+        f.segment = st.getColumn(4).getString();
+        f.state = stored_state(parse_alert_handling, st.getColumn(5).getString(), "alert", f.id);
+        f.opened_at = st.getColumn(6).getInt64();
+        f.acknowledged_at = optional_int(st.getColumn(7));
+        f.resolved_at = optional_int(st.getColumn(8));
+        f.resolution = st.getColumn(9).getString();
+        f.level = st.getColumn(10).getInt();
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 }  // namespace cxgate::store

@@ -249,6 +249,10 @@ ErasureCounts SqliteStore::erase_person(const PersonTraces& t, const ErasureOpti
         n.clicks = changes(db_);
         // What staff wrote on the person's alerts may name them; who handled it and when stay.
         db_.exec("UPDATE alerts SET note = NULL WHERE survey_id IN (" + surveys + ")");
+        // Events a receiver has not had would tell it the person's score and comment after
+        // they asked to be forgotten; delivered ones hold no payload, and go too.
+        db_.exec("DELETE FROM outbound_events WHERE survey_id IN (" + surveys + ")");
+        n.outbound_events = changes(db_);
         // A send under way keeps its row (the dispatcher records its result there), with
         // nothing of the person left in it.
         db_.exec(

@@ -230,6 +230,21 @@ def test(make_daemon, workdir):
         b.open(base + "/alerts?flow=cx")
         alerts = b.find_all("table tbody tr")
         check(len(alerts) == 3, f"three low scores alerted (Ben 2, Cid 1, Anna 2): {len(alerts)}")
+        # Handling from the dashboard: each alert is open with a link to its page, where the
+        # manager acknowledges it; back in the inbox it shows who took it.
+        handling = [b.text(cell) for cell in b.find_all("table tbody td:last-child")]
+        check(handling == ["open\nHandle"] * 3 or [h.split("\n")[0] for h in handling] == ["open"] * 3,
+              f"three open alerts, in the manager's English: {handling}")
+        handle = b.property(b.find("table tbody tr a"), "href")
+        check("/a/" in handle and handle.endswith("?l=en"), f"the link to the alert's page: {handle}")
+        b.open(handle)
+        b.type(b.find("input[name=by]"), "Boss")
+        b.click(b.find("button"))
+        b.wait_text("p.ok", "Saved")
+        b.open(base + "/alerts?flow=cx")
+        handling = [b.text(cell) for cell in b.find_all("table tbody td:last-child")]
+        check(sorted(h.split("\n")[0] for h in handling) == ["acknowledged", "open", "open"]
+              and "Boss" in handling[0], f"the inbox shows the acknowledgement: {handling}")
         b.open(base + "/")
         csv_link = b.property(b.find("p.downloads a"), "href")
         session = b.cookies()["cxgate_session"]

@@ -13,15 +13,30 @@
 namespace cxgate::alerts {
 
 // Where a message to a named person goes: a staff member by id (on the alert channel, by
-// email or phone as the channel takes), or an alerts.targets name.
+// email or phone as the channel takes), or an alerts.targets name; in their language.
 struct Recipient {
     std::string channel, address;
+    std::string locale;  // empty: defaults.locale
 };
 // None when the name is neither, or the person has no address on that channel.
 std::optional<Recipient> recipient_named(const config::Config& config, const std::string& name);
 
-// The step's rule, if the survey has a score and the step (still) has an alert.
+// The step's rule, if the survey has a score and the step (still) has an alert, or an
+// alerts.routes entry with `when` that matches the survey.
 bool should_alert(const config::Config& config, const store::SurveyRow& survey);
+
+// Does the route concern this survey (its flow, step, team, segment and metric)? Its `when`
+// is not read here.
+bool route_matches(const config::Config& config, const config::AlertRoute& route,
+                   const store::SurveyRow& survey);
+
+// Everyone the survey's alert reaches: the step's notify when its rule matched, and the notify
+// of each alerts.routes entry that concerns the survey (its `when` matched, or it has none),
+// each address once, in order. Names that reach no one (a staff member without email, a
+// survey without a lead) are added to `skipped`.
+std::vector<Recipient> alert_recipients(const config::Config& config,
+                                        const store::SurveyRow& survey,
+                                        std::vector<std::string>* skipped);
 
 // One queued message per resolvable recipient; unresolvable ones (a staff member with
 // no email) are skipped and logged by the caller through `skipped`. `alert` is what the
@@ -67,9 +82,38 @@ struct HandlingResult {
     bool not_found = false;
 };
 // Acknowledging an acknowledged alert, or resolving a resolved one, changes nothing and is
-// not an error (two people clicked); acknowledging a resolved one is.
-HandlingResult handle_alert(store::Store& db, std::int64_t alert_id, const Handling& handling,
-                            store::Seconds now);
+// not an error (two people clicked); acknowledging a resolved one is. A resolution queues
+// alert.resolved for the outbound receivers of `config` (alerts/outbound_events.hpp).
+HandlingResult handle_alert(store::Store& db, const config::Config& config, std::int64_t alert_id,
+                            const Handling& handling, store::Seconds now);
+
+// Answering the customer from the alert: the staff member's text goes on the survey's
+// channel to the customer's address (kind "reply", on the survey's thread), and an open
+// alert counts as acknowledged by them. Refused (error) for an anonymous or erased survey,
+// an opted-out address, or a text too long for the channel.
+struct CustomerAnswer {
+    std::string by;
+    std::string text;
+};
+struct CustomerAnswerResult {
+    std::optional<store::AlertRow> alert;
+    std::optional<std::int64_t> message_id;  // the queued answer: tell the dispatcher
+    std::string error;
+    bool not_found = false;
+};
+CustomerAnswerResult answer_customer(store::Store& db, const config::Config& config,
+                                     std::int64_t alert_id, const CustomerAnswer& answer,
+                                     store::Seconds now);
+// Why the customer cannot be answered on this survey; empty when they can.
+std::string why_not_answerable(store::Store& db, const config::Config& config,
+                               const store::SurveyRow& survey);
+// The starting points the page offers: templates/<locale>/reply-<name>.txt rendered for the
+// survey in the customer's locale (else the default's), by name ("callback" for
+// reply-callback.txt), in name order.
+struct ReplyDraft {
+    std::string name, text;
+};
+std::vector<ReplyDraft> reply_drafts(const config::Config& config, const store::SurveyRow& survey);
 
 // Open alerts whose escalation is due go one level up: to the lead of whoever had it last
 // (the survey's staff member first), then to alerts.managers once; each level waits

@@ -9,12 +9,13 @@
 namespace cxgate::alerts {
 
 // survey: as the alert may show it (an anonymous survey's without who answered);
-// rendered: its alert template in the daemon's default locale, whose words the facts'
-// labels follow too. The title is the rendered subject, else "Low score: CSAT 2 (meeting)".
-// alert: the alert's id, escalation level and page (its link becomes the card's action,
-// "Acknowledge or resolve"; an escalated alert's event is "alert.escalated").
+// rendered: its alert template in the recipient's locale, whose words the facts' labels
+// follow too (`locale`, empty: defaults.locale). The title is the rendered subject, else "Low
+// score: CSAT 2 (meeting)". alert: the alert's id, escalation level and page (its link becomes the
+// card's action, "Acknowledge or resolve"; an escalated alert's event is "alert.escalated").
 templates::AlertCard alert_card(const config::Config& config, const store::SurveyRow& survey,
                                 const templates::Rendered& rendered, store::Seconds now,
-                                const templates::AlertFields& alert = {});
+                                const templates::AlertFields& alert = {},
+                                const std::string& locale = {});
 
 }  // namespace cxgate::alerts

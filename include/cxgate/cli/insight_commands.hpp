@@ -32,6 +32,11 @@ int themes_command(const std::string& file, const std::string& db_override,
 int targets_command(const std::string& file, const std::string& db_override,
                     const std::map<std::string, std::string>& options, bool as_json);
 
+// How alerts were handled (options: flow, by = flow|step|staff|team|segment, since, until;
+// all time by default): counts and the time to acknowledge and to resolve.
+int alerts_command(const std::string& file, const std::string& db_override,
+                   const std::map<std::string, std::string>& options, bool as_json);
+
 // Through the running daemon (POST /v1/marks), so the marker is durable before it answers.
 int mark_add(const std::string& file, const std::string& override_url, const std::string& label,
              const std::string& flow, const std::string& at);

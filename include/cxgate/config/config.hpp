@@ -67,6 +67,7 @@ struct AlertTarget {
     // email or phone; empty for team-lead (resolved from staff) and on a chat channel, whose
     // URL decides the room
     std::string address;
+    std::string locale;  // the alert's language there; empty: defaults.locale
 };
 
 struct StaffMember {
@@ -74,8 +75,37 @@ struct StaffMember {
     std::string name;
     std::string email;
     std::string phone;
-    std::string lead;  // staff id of the team lead
+    std::string lead;    // staff id of the team lead
+    std::string locale;  // the language of their alerts and digests; empty: defaults.locale
 };
+
+// Every answer shown to the staff member it concerns, not only the low ones that alert
+// (`share_answers:` on a flow or a step): `immediately` queues a short message with the score
+// and the comment to the survey's staff member on the alert channel; `digest` lists every
+// answer (not only those with a comment) in the staff member's digest; `off` (the default)
+// neither. Never on an anonymous flow: one answer shown alone would name who gave it.
+enum class ShareAnswers { off, immediately, digest };
+std::string to_string(ShareAnswers share);
+
+// A digest (`digests: { weekly: {...} }`): each recipient's figures of the period before
+// (n, margin of error, change against the period before that), its comments and the open
+// alerts, once per period at a local time, by email (text and HTML) or to a chat room.
+struct Digest {
+    enum class Every { day, week };
+    std::string name;  // the key under digests:; with the period it makes a digest unique
+    Every every = Every::week;
+    int weekday = 0;         // week: the day it goes, 0 = Monday
+    int at_minute = 8 * 60;  // local time of day
+    std::string timezone;    // defaults.timezone unless written
+    bool business_days_only = true;
+    // "staff" (each staff member their own), "team-lead" (each lead their team), or staff ids
+    // (that person: their own, and their team's when they lead one).
+    std::vector<std::string> to{"staff", "team-lead"};
+    std::string channel;        // empty: alerts.channel, to each person's email
+    timing::Calendar calendar;  // the defaults' holiday calendars and extra days off
+    int line = 0;
+};
+std::string to_string(Digest::Every every);
 
 struct AlertRule {
     std::string expression;  // as written: "score <= 2"
@@ -83,6 +113,19 @@ struct AlertRule {
     int threshold = 0;
     std::vector<std::string> notify;  // "staff", "team-lead", or a target name
     bool matches(int score) const;
+};
+
+// alerts.routes: who else hears of an alert, by what the survey was about. A route matches a
+// survey when every field it names matches (a list: any of its values); an empty field matches
+// anything. With `when` it raises an alert of its own (a step without an alert rule, or a
+// score the step's rule lets pass); without, it only adds recipients to alerts raised.
+struct AlertRoute {
+    std::vector<std::string> flows, steps, teams, segments, metrics;
+    std::optional<AlertRule> when;
+    std::vector<std::string> notify;  // "staff", "team-lead", staff ids, alerts.targets names
+    // Staff and leads are reached on this channel (email or sms) instead of alerts.channel.
+    std::string channel;
+    int line = 0;  // where it is written, for `cxgate check` and logs
 };
 
 struct Reminder {
@@ -152,6 +195,7 @@ struct Step {
     // `recontact` unless the step says otherwise). Other steps of the flow never count.
     std::optional<timing::Delay> recontact;
     OnWaiting on_waiting = OnWaiting::supersede;
+    ShareAnswers share_answers = ShareAnswers::off;          // the flow's unless the step says
     timing::Delay wait_max{timing::Delay::Unit::hours, 24};  // on_waiting: { wait: ... }
     int line = 0;                                            // where the step starts, for messages
 
@@ -209,6 +253,7 @@ struct Flow {
     // survey closes nothing links its answer to the person, alerts name nobody, and groups
     // of fewer than kAnonymousMinimum answers are not shown (store/personal_data.hpp).
     bool anonymous = false;
+    ShareAnswers share_answers = ShareAnswers::off;  // the default of its steps'
     std::vector<Step> steps;
     const Step* find_step(const std::string& id) const;
 };
@@ -308,6 +353,26 @@ struct Retention {
     bool any() const { return events || messages || comments || inbound || audit; }
 };
 
+// One receiver of outbound events (`outbound_events:`): survey.answered, survey.commented,
+// alert.opened and alert.resolved, posted to `url` with cxgate's signed-webhook headers
+// (channels/signatures.hpp) from a durable outbox (alerts/outbound_events.hpp). Keyed by
+// name: the outbox rows, the log and `cxgate check` say which receiver.
+struct OutboundReceiver {
+    std::string name;
+    std::string url;     // http(s); may come from ${ENV} when it carries a token
+    std::string secret;  // ${ENV}, at least 16 characters: signs every post
+    // The event types it takes; all four unless the file narrows them.
+    std::set<std::string> events;
+    std::set<std::string> flows;  // empty: every flow
+    int line = 0;
+    bool wants(const std::string& type, const std::string& flow) const {
+        return events.count(type) && (flows.empty() || flows.count(flow));
+    }
+};
+
+// The event types an outbound receiver may take, in the order of a survey's life.
+const std::vector<std::string>& outbound_event_types();
+
 // What one request and one client may take, so nobody can lock everyone else out
 // (http/server.hpp says how the bounds are enforced).
 struct ServerConfig {
@@ -380,6 +445,7 @@ struct Config {
     // alerts.escalate_after: an alert nobody acknowledged within this much business time
     // goes to the staff member's lead, then to each next lead, then to alerts.managers.
     std::optional<std::chrono::seconds> alert_escalate_after;
+    std::vector<AlertRoute> alert_routes;  // in the order written
     std::string flows_dir;
     std::string templates_dir;
     std::string calendars_dir;  // <name>.yaml holiday calendars
@@ -387,14 +453,18 @@ struct Config {
     Retention retention;
     Sales sales;
     std::vector<Theme> themes;  // in the order the file lists them
+    std::map<std::string, Digest> digests;
     std::vector<Flow> flows;
     std::map<std::string, std::string> templates;  // "fi/nps.txt" -> source
     std::map<std::string, Source> sources;         // CRM webhooks: POST /v1/events/{name}
+    std::map<std::string, OutboundReceiver> outbound_receivers;  // `outbound_events:`
     // Flows of earlier configurations, keyed "name@version", kept across reloads so a
     // survey goes on with the flow version it was created with (see flow_versions.hpp).
     std::map<std::string, std::shared_ptr<const Flow>> retired_flows;
 
     const Flow* find_flow(const std::string& name) const;
+    // The language a staff member or alerts.targets name reads: their own, else the default.
+    const std::string& locale_of(const std::string& recipient) const;
     // The team of a staff member: their lead's id; a lead (no lead of their own) leads their
     // own team; "" for someone not in the staff list.
     std::string team_of(const std::string& staff_id) const;

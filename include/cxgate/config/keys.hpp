@@ -16,8 +16,11 @@ struct KeyTable {
 
 namespace keys {
 // cxgate.yaml
-extern const KeyTable root, server, database, api_token, defaults, alerts, alert_target, staff,
-    channel, channel_retry, fatigue, retention, sales, sales_retention, theme;
+extern const KeyTable root, server, database, api_token, defaults, alerts, alert_target,
+    alert_route, staff, channel, channel_retry, fatigue, retention, sales, sales_retention, theme,
+    digest;
+// `outbound_events:` (signed events to a CRM or any receiver)
+extern const KeyTable outbound_receiver;
 // `sources:` (CRM webhooks mapped to events)
 extern const KeyTable source, source_field, source_type_rule, source_type_from;
 // Shared by defaults and flows: one `{days, from, to}` send window, a named day off.

@@ -106,6 +106,10 @@ struct SurveyList {
     std::string next_cursor;  // "answered_at.id" of the last row when there may be more
     std::string filters;      // "&staff=s-1", as narrowed for the viewer
     std::string zone;         // the flow's, for local times
+    // The alerts inbox: each row's alert as handled so far, and the link to its page (signed
+    // by the caller, who holds the link secret), by survey id.
+    std::map<std::int64_t, store::AlertRow> alert_of;
+    std::map<std::int64_t, std::string> handle_url;
 };
 inline constexpr size_t kListPage = 50;
 

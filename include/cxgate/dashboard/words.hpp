@@ -69,12 +69,18 @@ struct Words {
     const char* comment;
     const char* older;
     const char* nothing_yet;
-    const char* alerts_note;  // what the inbox holds, until alerts can be acknowledged
+    const char* alerts_note;  // what the inbox holds
     const char* themes;
     const char* theme;
     const char* mentions;
     const char* share;
     const char* no_theme;  // comments that mention no configured theme
+    // The alerts inbox: each alert's handling and the link to its page.
+    const char* handling;
+    const char* alert_open;
+    const char* alert_acknowledged;
+    const char* alert_resolved;
+    const char* handle;
 };
 
 const Words& words(Lang lang);

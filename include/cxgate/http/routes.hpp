@@ -16,6 +16,8 @@ asio::awaitable<Reply> alert_page(const Request& request, Services& services, co
 asio::awaitable<Reply> get_alerts(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> get_alert(const Request& request, Services& services, const Target& target);
 asio::awaitable<Reply> post_alert(const Request& request, Services& services, const Target& target);
+asio::awaitable<Reply> post_alert_answer(const Request& request, Services& services,
+                                         const Target& target);
 asio::awaitable<Reply> get_event_schema(const Request& request, Services& services,
                                         const Target& target);
 

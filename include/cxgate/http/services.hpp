@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cxgate/channels/dispatcher.hpp"
+#include "cxgate/channels/outbound_sender.hpp"
 #include "cxgate/config/config.hpp"
 #include "cxgate/foundation/clock.hpp"
 #include "cxgate/http/guess_throttle.hpp"
@@ -50,6 +51,8 @@ struct Services {
     GuessThrottle guesses{};  // failed tokens and links per address (guess_throttle.hpp)
     // Login passwords are checked on threads of their own (password_checks.hpp).
     std::shared_ptr<PasswordChecks> password_checks = std::make_shared<PasswordChecks>();
+    // The sender of outbound events, for /metrics; null where none runs (tests).
+    const channels::OutboundSender* outbound = nullptr;
 };
 
 }  // namespace cxgate::http

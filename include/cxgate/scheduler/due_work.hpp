@@ -29,6 +29,9 @@ struct PassResult {
     int clicks_recorded = 0, clicks_voided = 0;
     // Weekly target checks made, and of them those that missed or dropped (alerted).
     int targets_checked = 0, target_alerts = 0;
+    // Answers shared with their staff member (share_answers: immediately), and digests
+    // made (queued, or recorded with nothing to tell) and of them queued.
+    int answers_shared = 0, digests_made = 0, digests_sent = 0;
     // Recurring surveys: the events made for people released in this pass (what each
     // planned), and people whose event was refused, with the reason.
     std::vector<engine::EventOutcome> schedule_events;

@@ -38,6 +38,17 @@ struct AlertTimes {
     double acknowledge_seconds_sum = 0, resolve_seconds_sum = 0;
 };
 
+// One alert with what its survey was about, for reports on how alerts are handled.
+struct AlertFacts {
+    std::int64_t id = 0;
+    std::string flow, step, staff_id, segment;
+    AlertHandling state = AlertHandling::open;
+    Seconds opened_at = 0;
+    std::optional<Seconds> acknowledged_at, resolved_at;
+    std::string resolution;
+    int level = 0;
+};
+
 class AlertLog {
   public:
     // Returns the new alert's id.
@@ -54,6 +65,9 @@ class AlertLog {
     // Newest first.
     virtual std::vector<AlertRow> alerts_where(const AlertFilter& filter) = 0;
     virtual AlertTimes alert_times(std::optional<Seconds> since) = 0;
+    // Alerts opened in [since, until), optionally of one flow, oldest first.
+    virtual std::vector<AlertFacts> alert_facts(Seconds since, Seconds until,
+                                                const std::string& flow) = 0;
 
   protected:
     ~AlertLog() = default;

@@ -57,6 +57,9 @@ struct ErasureCounts {
     // again when a CRM sends it later (Records::is_opted_out knows both forms).
     long long optouts = 0;
     long long closed = 0;  // open surveys closed, so nothing more goes to the person
+    // Outbound events of their surveys deleted: what a receiver has not had yet never goes
+    // (one being posted at that very moment may still arrive).
+    long long outbound_events = 0;
 };
 
 struct ErasureOptions {

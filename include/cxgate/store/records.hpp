@@ -80,7 +80,7 @@ struct AnswerRow {
 struct MessageRow {
     std::int64_t id = 0;
     std::optional<std::int64_t> survey_id;
-    std::string kind;  // survey, reminder, why, retry, thanks, alert, optout, help
+    std::string kind;  // survey, reminder, why, retry, thanks, alert, reply, optout, help
     std::string channel, address, locale, subject, body;
     MessageState state = MessageState::queued;
     std::string provider_id, error;

@@ -147,11 +147,31 @@ class SqliteStore final : public Store {
     std::optional<Seconds> next_escalation() override;
     std::vector<AlertRow> alerts_where(const AlertFilter& filter) override;
     AlertTimes alert_times(std::optional<Seconds> since) override;
+    std::vector<AlertFacts> alert_facts(Seconds since, Seconds until,
+                                        const std::string& flow) override;
+
+    // OutboundLog
+    void queue_outbound_event(const OutboundEventRow& row) override;
+    std::vector<OutboundEventRow> outbound_events_due(Seconds now, size_t limit) override;
+    void outbound_delivered(std::int64_t id, int attempts, Seconds now) override;
+    void outbound_retry(std::int64_t id, int attempts, Seconds next_attempt_at,
+                        const std::string& error) override;
+    void outbound_failed(std::int64_t id, int attempts, Seconds now,
+                         const std::string& error) override;
+    OutboundCounts outbound_counts() override;
+    size_t prune_outbound_events(Seconds before, size_t limit) override;
+    std::vector<OutboundEventRow> outbound_events_of_survey(std::int64_t survey_id) override;
 
     // TargetChecks
     bool target_checked(const std::string& flow, const std::string& step, const std::string& metric,
                         const std::string& week) override;
     void record_target_check(const TargetCheckRow& row) override;
+
+    // DigestLog
+    std::set<std::string> digests_made(const std::string& digest,
+                                       const std::string& period) override;
+    void record_digest(const DigestRun& run) override;
+    long long digests_sent() override;
 
     // UserDirectory
     std::optional<std::int64_t> add_user(const UserRow& user) override;

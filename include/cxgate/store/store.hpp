@@ -13,10 +13,12 @@
 #include "cxgate/store/clicks.hpp"
 #include "cxgate/store/contacts.hpp"
 #include "cxgate/store/delivered_emails.hpp"
+#include "cxgate/store/digests.hpp"
 #include "cxgate/store/events.hpp"
 #include "cxgate/store/inbound.hpp"
 #include "cxgate/store/marks.hpp"
 #include "cxgate/store/message_queries.hpp"
+#include "cxgate/store/outbound_events.hpp"
 #include "cxgate/store/personal_data.hpp"
 #include "cxgate/store/records.hpp"
 #include "cxgate/store/rollups.hpp"
@@ -46,7 +48,9 @@ class Store : public Records,
               public TargetChecks,
               public UserDirectory,
               public PersonalData,
-              public AlertLog {
+              public AlertLog,
+              public OutboundLog,
+              public DigestLog {
   public:
     Store() = default;
     Store(const Store&) = delete;

@@ -146,35 +146,39 @@ TEST_CASE("alert: opened once with its link, acknowledged, resolved, never reope
     CHECK(w.db->alerts_where({}).size() == 1);
 
     using Action = alerts::Handling::Action;
-    CHECK(
-        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "", "", ""}, now + 60).error ==
-        "by: say who you are");
-    auto acked =
-        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Aino", "", ""}, now + 60);
+    CHECK(alerts::handle_alert(*w.db, *w.config, alert.id, {Action::acknowledge, "", "", ""},
+                               now + 60)
+              .error == "by: say who you are");
+    auto acked = alerts::handle_alert(*w.db, *w.config, alert.id,
+                                      {Action::acknowledge, "Aino", "", ""}, now + 60);
     CHECK(acked.error.empty());
     CHECK(acked.alert->state == store::AlertHandling::acknowledged);
     CHECK(acked.alert->acknowledged_by == "Aino");
     CHECK_FALSE(acked.alert->escalate_at);
     // Twice is not an error (two people clicked); the first stays.
-    auto again =
-        alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Bo", "", ""}, now + 90);
+    auto again = alerts::handle_alert(*w.db, *w.config, alert.id,
+                                      {Action::acknowledge, "Bo", "", ""}, now + 90);
     CHECK(again.error.empty());
     CHECK(again.alert->acknowledged_by == "Aino");
-    CHECK(alerts::handle_alert(*w.db, alert.id, {Action::resolve, "Aino", "maybe", ""}, now + 120)
+    CHECK(alerts::handle_alert(*w.db, *w.config, alert.id, {Action::resolve, "Aino", "maybe", ""},
+                               now + 120)
               .error.rfind("resolution:", 0) == 0);
     auto resolved = alerts::handle_alert(
-        *w.db, alert.id, {Action::resolve, "Aino", "called_back", "Called, rebooked"}, now + 3600);
+        *w.db, *w.config, alert.id, {Action::resolve, "Aino", "called_back", "Called, rebooked"},
+        now + 3600);
     CHECK(resolved.error.empty());
     CHECK(resolved.alert->state == store::AlertHandling::resolved);
     CHECK(resolved.alert->note == "Called, rebooked");
-    CHECK(alerts::handle_alert(*w.db, alert.id, {Action::acknowledge, "Bo", "", ""}, now + 4000)
+    CHECK(alerts::handle_alert(*w.db, *w.config, alert.id, {Action::acknowledge, "Bo", "", ""},
+                               now + 4000)
               .error == "the alert is already resolved");
     auto times = w.db->alert_times(std::nullopt);
     CHECK(times.opened == 1);
     CHECK(times.resolved == 1);
     CHECK(times.acknowledge_seconds_sum == 60);
     CHECK(times.resolve_seconds_sum == 3600);
-    CHECK_FALSE(alerts::handle_alert(*w.db, 999, {Action::acknowledge, "x", "", ""}, now).alert);
+    CHECK_FALSE(
+        alerts::handle_alert(*w.db, *w.config, 999, {Action::acknowledge, "x", "", ""}, now).alert);
 }
 
 TEST_CASE("alert escalation: lead, next lead, managers; in business time; stops when handled") {
@@ -212,8 +216,8 @@ TEST_CASE("alert escalation: an acknowledged alert does not escalate") {
     const auto monday = at("2026-11-30T10:00:00+02:00");
     alerts::send_alert(*w.db, *w.config, s, monday);
     auto alert = *w.db->alert_for_survey(s.id);
-    alerts::handle_alert(*w.db, alert.id, {alerts::Handling::Action::acknowledge, "Aino", "", ""},
-                         monday + 600);
+    alerts::handle_alert(*w.db, *w.config, alert.id,
+                         {alerts::Handling::Action::acknowledge, "Aino", "", ""}, monday + 600);
     CHECK(alerts::escalate_due(*w.db, *w.config, at("2026-12-31T10:00:00+02:00")).empty());
     CHECK_FALSE(w.db->next_escalation());
 }

@@ -341,7 +341,9 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
         // surveys stay.
         db.database().exec(R"sql(
 DROP INDEX surveys_due; DROP INDEX surveys_held; DROP INDEX surveys_held_until;
-DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;
+DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; DROP TABLE digest_answers;
+DROP TABLE digest_runs;
+DROP TABLE outbound_events; DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;
 DROP INDEX contacts_by_phone; DROP INDEX contacts_by_email; DROP INDEX inbound_by_from;
 DROP INDEX inbound_by_survey; DROP INDEX inbound_by_time; DROP INDEX messages_unattached;
 DROP INDEX messages_by_created; DROP INDEX events_by_received; DROP INDEX surveys_by_commented;
