@@ -36,12 +36,17 @@ test: test-deps
 	cmake --build build/tsan -j$(JOBS) --target cxgate_unit_tests
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/cxgate_unit_tests
 
+# Every benchmark on a Release build, each figure printed beside its target (README.md,
+# "Benchmarks"). Never part of `make test` or CI: timings on a shared machine are not tests.
 bench: test-deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCXGATE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS)
 	bench/ingest build/release
 	bench/dispatch build/release
 	build/release/bench/bench_reports
+	bench/events build/release
+	bench/scale build/release
+	bench/kannel build/release
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -11,21 +11,16 @@ namespace cxgate::config::detail {
 
 namespace fs = std::filesystem;
 
-std::optional<Flow> read_flow(const fs::path& path, const std::string& display, const Config& c,
-                              CalendarCache& calendars, Diagnostics& diag) {
-    auto text = read_file(path);
-    if (!text) {
-        diag.error(display, 0, 0, "cannot read file");
-        return std::nullopt;
-    }
-    auto root = parse_yaml(*text, display, diag);
-    if (!root) return std::nullopt;
+std::optional<Flow> read_flow(const std::string& text, const YAML::Node& document,
+                              const std::string& display, const Config& c, CalendarCache& calendars,
+                              Diagnostics& diag) {
+    const YAML::Node* root = &document;  // read only: lint reads the same nodes after
     YamlReader r(display, diag);
     if (!r.expect_map(*root, "a flow file")) return std::nullopt;
     r.check_keys(*root, keys::flow.keys, "a flow");
     Flow f;
     f.file = display;
-    f.version = crypto::sha256_hex(*text).substr(0, 12);
+    f.version = crypto::sha256_hex(text).substr(0, 12);
     f.name = r.string(*root, "flow", true).value_or("");
     f.timezone = c.defaults.timezone;
     if (auto tz = r.string(*root, "timezone")) {

@@ -299,9 +299,12 @@ long long longest_closed_stretch(const timing::SendWindow& w) {
     return std::min(longest, kWeek) * 60LL;
 }
 
-void lint(const Config& c, Diagnostics& d) {
+void lint(const Config& c, Diagnostics& d, const std::map<std::string, YAML::Node>* parsed) {
     for (const auto& f : c.flows) {
-        auto root = load_yaml(f.file);
+        std::optional<YAML::Node> root;
+        if (parsed)
+            if (auto it = parsed->find(f.file); it != parsed->end()) root = it->second;
+        if (!root) root = load_yaml(f.file);
         if (!root) continue;
         auto nodes = step_nodes(*root);
         check_journey(c, f, nodes, d);

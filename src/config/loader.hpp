@@ -88,8 +88,10 @@ std::optional<ShareAnswers> read_share_answers(YamlReader& r, const YAML::Node& 
 
 // steps.cpp: one step of a flow; the flow gives the defaults a step may override.
 Step read_step(YamlReader& r, const YAML::Node& node, const Config& c, const Flow& flow);
-// flows.cpp: one flow file, against the settings and channels of `c`.
-std::optional<Flow> read_flow(const std::filesystem::path& path, const std::string& display,
-                              const Config& c, CalendarCache& calendars, Diagnostics& diag);
+// flows.cpp: one flow file, its text and its YAML as parse_yaml gave it, against the settings
+// and channels of `c`.
+std::optional<Flow> read_flow(const std::string& text, const YAML::Node& root,
+                              const std::string& display, const Config& c, CalendarCache& calendars,
+                              Diagnostics& diag);
 
 }  // namespace cxgate::config::detail

@@ -36,7 +36,13 @@ asio::awaitable<Reply> post_event(const Request& request, Services& s, const Tar
         s.counters.events_duplicate++;
     else
         s.counters.events_accepted++;
-    s.scheduler.poke();
+    // The scheduler runs a pass only if a new survey is due before the pass it waits for.
+    std::optional<store::Seconds> first_due;
+    for (const auto& survey : outcome.surveys)
+        if (survey.state == store::SurveyState::scheduled && survey.due_at &&
+            (!first_due || *survey.due_at < *first_due))
+            first_due = survey.due_at;
+    if (first_due) s.scheduler.due_at(*first_due);
     co_return json_response(request, status::accepted, json_input::dump(engine::to_json(outcome)));
 }
 

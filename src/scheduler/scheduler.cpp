@@ -40,6 +40,10 @@ void Scheduler::poke() {
     timer_.cancel();
 }
 
+void Scheduler::due_at(store::Seconds at) {
+    if (!sleeping_until_ || at < *sleeping_until_) poke();
+}
+
 void Scheduler::stop() {
     stopping_ = true;
     timer_.cancel();
@@ -115,8 +119,10 @@ asio::awaitable<void> Scheduler::loop() {
         if (wait.count() == 0 && result.next_due)
             wait = std::chrono::seconds(1);  // due now but not claimable yet
         timer_.expires_after(wait);
+        sleeping_until_ = clock_.now().time_since_epoch().count() + wait.count();
         boost::system::error_code ec;
         co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        sleeping_until_.reset();
     }
 }
 

@@ -9,13 +9,23 @@
 
 namespace cxgate::store {
 
+// Never tried first, oldest first, then retries by when they are due: each read from
+// messages_by_retry (next_attempt_at, its NULLs in id order), never every queued message.
 std::vector<std::int64_t> SqliteStore::queued_messages_due(Seconds now, size_t limit) {
-    auto st = cached(db_,
-                     "SELECT id FROM messages WHERE state = 'queued' AND (next_attempt_at IS NULL "
-                     "OR next_attempt_at <= ?) ORDER BY id LIMIT ?");
-    st->bind(1, static_cast<std::int64_t>(now));
-    st->bind(2, static_cast<std::int64_t>(limit));
     std::vector<std::int64_t> ids;
+    {
+        auto st = cached(db_,
+                         "SELECT id FROM messages INDEXED BY messages_by_retry WHERE state = "
+                         "'queued' AND next_attempt_at IS NULL ORDER BY id LIMIT ?");
+        st->bind(1, static_cast<std::int64_t>(limit));
+        while (st->executeStep()) ids.push_back(st->getColumn(0).getInt64());
+    }
+    if (ids.size() >= limit) return ids;
+    auto st = cached(db_,
+                     "SELECT id FROM messages INDEXED BY messages_by_retry WHERE state = 'queued' "
+                     "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+    st->bind(1, static_cast<std::int64_t>(now));
+    st->bind(2, static_cast<std::int64_t>(limit - ids.size()));
     while (st->executeStep()) ids.push_back(st->getColumn(0).getInt64());
     return ids;
 }

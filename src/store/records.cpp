@@ -3,7 +3,10 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -70,64 +73,122 @@ std::vector<SurveyQuestion> questions_from_json(const std::string& text) {
     return out;
 }
 
-// Binds every column after id, in kSurveyColumns order, starting at index 1.
-void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
-    int i = 1;
-    st.bind(i++, r.event_id);
-    st.bind(i++, r.event_type);
-    st.bind(i++, r.flow);
-    st.bind(i++, r.flow_version);
-    st.bind(i++, r.step);
-    st.bind(i++, r.metric);
-    st.bind(i++, r.scale_min);
-    st.bind(i++, r.scale_max);
-    st.bind(i++, r.low_is_good ? 1 : 0);
-    st.bind(i++, r.follow_up_why ? 1 : 0);
-    st.bind(i++, r.contact_id);
-    bind_text(st, i++, r.contact_name);
-    st.bind(i++, r.locale);
-    bind_text(st, i++, r.segment);
-    bind_text(st, i++, r.staff_id);
-    bind_text(st, i++, r.staff_name);
-    bind_text(st, i++, r.staff_email);
-    bind_text(st, i++, r.staff_phone);
-    st.bind(i++, r.channels);
-    bind_text(st, i++, r.channel);
-    bind_text(st, i++, r.address);
-    st.bind(i++, std::string(to_string(r.state)));
-    bind_text(st, i++, r.reason);
-    bind_optional(st, i++, r.due_at);
-    bind_optional(st, i++, r.expires_at);
-    bind_optional(st, i++, r.sent_at);
-    bind_optional(st, i++, r.answered_at);
-    bind_optional(st, i++, r.commented_at);
-    bind_optional(st, i++, r.closed_at);
-    bind_optional(st, i++, r.score);
-    bind_text(st, i++, r.comment);
-    st.bind(i++, r.retries);
-    st.bind(i++, r.reminders_sent);
-    st.bind(i++, r.reminders_max);
-    bind_optional(st, i++, r.next_reminder_at);
-    bind_optional(st, i++, r.comment_until);
-    st.bind(i++, std::string(to_string(r.alert_state)));
-    bind_optional(st, i++, r.alert_due_at);
-    st.bind(i++, static_cast<std::int64_t>(r.created_at));
-    st.bind(i++, static_cast<std::int64_t>(r.updated_at));
-    bind_text(st, i++, r.deal_id);
-    bind_text(st, i++, r.timezone);
-    bind_optional(st, i++, r.held_by);
-    bind_text(st, i++, r.suppressed_by);
-    bind_text(st, i++, r.template_name);
-    bind_text(st, i++, questions_json(r.questions));
-    st.bind(i++, r.question);
-    bind_optional(st, i++, r.superseded_by);
-    bind_optional(st, i++, r.wait_until);
+// A column's value as SQLite keeps it: NULL, an integer or text.
+using Value = std::variant<std::monostate, std::int64_t, std::string>;
+
+Value text_or_null(const std::string& s) {
+    if (s.empty()) return std::monostate{};
+    return s;
+}
+
+template <typename T>
+Value int_or_null(const std::optional<T>& v) {
+    if (!v) return std::monostate{};
+    return static_cast<std::int64_t>(*v);
+}
+
+// Every column after id, in kSurveyColumns order, as the row writes them.
+std::vector<Value> survey_values(const SurveyRow& r) {
+    std::vector<Value> v;
+    v.reserve(static_cast<size_t>(survey_column_count()));
+    v.emplace_back(r.event_id);
+    v.emplace_back(r.event_type);
+    v.emplace_back(r.flow);
+    v.emplace_back(r.flow_version);
+    v.emplace_back(r.step);
+    v.emplace_back(r.metric);
+    v.emplace_back(std::int64_t{r.scale_min});
+    v.emplace_back(std::int64_t{r.scale_max});
+    v.emplace_back(std::int64_t{r.low_is_good ? 1 : 0});
+    v.emplace_back(std::int64_t{r.follow_up_why ? 1 : 0});
+    v.emplace_back(r.contact_id);
+    v.push_back(text_or_null(r.contact_name));
+    v.emplace_back(r.locale);
+    v.push_back(text_or_null(r.segment));
+    v.push_back(text_or_null(r.staff_id));
+    v.push_back(text_or_null(r.staff_name));
+    v.push_back(text_or_null(r.staff_email));
+    v.push_back(text_or_null(r.staff_phone));
+    v.emplace_back(r.channels);
+    v.push_back(text_or_null(r.channel));
+    v.push_back(text_or_null(r.address));
+    v.emplace_back(std::string(to_string(r.state)));
+    v.push_back(text_or_null(r.reason));
+    v.push_back(int_or_null(r.due_at));
+    v.push_back(int_or_null(r.expires_at));
+    v.push_back(int_or_null(r.sent_at));
+    v.push_back(int_or_null(r.answered_at));
+    v.push_back(int_or_null(r.commented_at));
+    v.push_back(int_or_null(r.closed_at));
+    v.push_back(int_or_null(r.score));
+    v.push_back(text_or_null(r.comment));
+    v.emplace_back(std::int64_t{r.retries});
+    v.emplace_back(std::int64_t{r.reminders_sent});
+    v.emplace_back(std::int64_t{r.reminders_max});
+    v.push_back(int_or_null(r.next_reminder_at));
+    v.push_back(int_or_null(r.comment_until));
+    v.emplace_back(std::string(to_string(r.alert_state)));
+    v.push_back(int_or_null(r.alert_due_at));
+    v.emplace_back(static_cast<std::int64_t>(r.created_at));
+    v.emplace_back(static_cast<std::int64_t>(r.updated_at));
+    v.push_back(text_or_null(r.deal_id));
+    v.push_back(text_or_null(r.timezone));
+    v.push_back(int_or_null(r.held_by));
+    v.push_back(text_or_null(r.suppressed_by));
+    v.push_back(text_or_null(r.template_name));
+    v.push_back(text_or_null(questions_json(r.questions)));
+    v.emplace_back(std::int64_t{r.question});
+    v.push_back(int_or_null(r.superseded_by));
+    v.push_back(int_or_null(r.wait_until));
     // The local day it was sent on, for the sent rollups (rollups_schema.hpp).
     std::optional<DayBounds> sent_day;
     if (r.sent_at) sent_day = local_day_of(*r.sent_at, r.timezone);
-    bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->start) : std::nullopt);
-    bind_optional(st, i++, sent_day ? std::optional<Seconds>(sent_day->end) : std::nullopt);
-    st.bind(i++, r.anonymous ? 1 : 0);
+    v.push_back(sent_day ? Value{sent_day->start} : Value{});
+    v.push_back(sent_day ? Value{sent_day->end} : Value{});
+    v.emplace_back(std::int64_t{r.anonymous ? 1 : 0});
+    return v;
+}
+
+void bind_value(SQLite::Statement& st, int index, const Value& value) {
+    if (const auto* i = std::get_if<std::int64_t>(&value))
+        st.bind(index, *i);
+    else if (const auto* t = std::get_if<std::string>(&value))
+        st.bind(index, *t);
+    else
+        st.bind(index);
+}
+
+// The column as stored, for comparing with what a save would write.
+Value stored_value(const SQLite::Column& c) {
+    if (c.isNull()) return std::monostate{};
+    if (c.isInteger()) return c.getInt64();
+    return c.getString();
+}
+
+// Binds every column after id, in kSurveyColumns order, starting at index 1.
+void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
+    int i = 1;
+    for (const auto& value : survey_values(r)) bind_value(st, i++, value);
+}
+
+// The names of the columns after id, in kSurveyColumns order.
+const std::vector<std::string>& survey_column_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
+        size_t start = 0;
+        while (start < columns.size()) {
+            size_t comma = columns.find(',', start);
+            std::string name = columns.substr(
+                start, comma == std::string::npos ? std::string::npos : comma - start);
+            while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+            out.push_back(name);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return out;
+    }();
+    return names;
 }
 
 SurveyRow read_survey(SQLite::Statement& st) {
@@ -202,36 +263,41 @@ std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
     return db_.getLastInsertRowid();
 }
 
+// Writes only the columns whose value changed. A claim changes three or four of the
+// columns; writing all of them rewrote the entries of every index on surveys (about twenty)
+// and dirtied ten times the pages: 500 surveys claimed took 52 ms and 3.9 MB of WAL instead
+// of 4 ms and 190 kB (issue 15, bench/scale). The rollup and anonymity triggers compare old
+// and new values, so a column left out because it did not change fires nothing they would.
 void SqliteStore::save_survey(const SurveyRow& row) {
-    std::string columns = std::string(kSurveyColumns).substr(4);
-    std::string assignments;
-    size_t start = 0;
-    while (start < columns.size()) {
-        size_t comma = columns.find(',', start);
-        std::string name =
-            columns.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        while (!name.empty() && name.front() == ' ') name.erase(0, 1);
-        if (!assignments.empty()) assignments += ", ";
-        assignments += name + " = ?";
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    const auto& names = survey_column_names();
+    const auto values = survey_values(row);
+    std::vector<size_t> changed;
     {
-        auto stored = store::cached(db_, "SELECT state, alert_state FROM surveys WHERE id = ?");
+        auto stored = store::cached(
+            db_, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE id = ?");
         stored->bind(1, static_cast<std::int64_t>(row.id));
-        if (stored->executeStep()) {
-            const auto what = "survey " + std::to_string(row.id);
-            require_move(
-                stored_state(parse_survey_state, text(stored->getColumn(0)), "survey", row.id),
-                row.state, what);
-            require_move(
-                stored_state(parse_alert_state, text(stored->getColumn(1)), "alert", row.id),
-                row.alert_state, what + " alert");
-        }
+        if (!stored->executeStep()) return;  // gone (erased): nothing to update
+        const auto what = "survey " + std::to_string(row.id);
+        const auto column = [&](const char* name) {
+            const auto at = std::find(names.begin(), names.end(), name) - names.begin();
+            return text(stored->getColumn(static_cast<int>(at) + 1));
+        };
+        require_move(stored_state(parse_survey_state, column("state"), "survey", row.id), row.state,
+                     what);
+        require_move(stored_state(parse_alert_state, column("alert_state"), "alert", row.id),
+                     row.alert_state, what + " alert");
+        for (size_t i = 0; i < values.size(); ++i)
+            if (stored_value(stored->getColumn(static_cast<int>(i) + 1)) != values[i])
+                changed.push_back(i);
     }
-    auto st = store::cached(db_, "UPDATE surveys SET " + assignments + " WHERE id = ?");
-    bind_survey(*st, row);
-    st->bind(survey_column_count() + 1, static_cast<std::int64_t>(row.id));
+    if (changed.empty()) return;
+    std::string sql = "UPDATE surveys SET ";
+    for (size_t i = 0; i < changed.size(); ++i) sql += (i ? ", " : "") + names[changed[i]] + " = ?";
+    sql += " WHERE id = ?";
+    auto st = store::cached(db_, sql);
+    int index = 1;
+    for (const auto i : changed) bind_value(*st, index++, values[i]);
+    st->bind(index, static_cast<std::int64_t>(row.id));
     st->exec();
 }
 
@@ -243,9 +309,9 @@ std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
 
 std::vector<SurveyRow> surveys_where(SQLite::Database& db, const std::string& where_sql,
                                      const std::vector<std::string>& args,
-                                     const std::string& tail_sql) {
-    auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE " +
-                                    where_sql + " " + tail_sql);
+                                     const std::string& tail_sql, const std::string& indexed_by) {
+    auto st = store::cached(db, std::string("SELECT ") + kSurveyColumns + " FROM surveys " +
+                                    indexed_by + " WHERE " + where_sql + " " + tail_sql);
     for (size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
     std::vector<SurveyRow> out;
     while (st->executeStep()) out.push_back(read_survey(*st));

@@ -77,9 +77,26 @@ std::vector<HistoryRow> SqliteStore::survey_history(const std::string& contact_i
     return out;
 }
 
+// The scheduler's every-pass questions name their index (INDEXED BY): without ANALYZE's
+// statistics SQLite takes `state = ?` for a selective equality and plans them on
+// surveys_by_due (state, due_at), reading every survey of that state, a million of them when
+// a million wait (issue 15). Named, each reads only the rows it returns, and a statement
+// whose index is gone fails to prepare instead of slowing down unnoticed;
+// tests/unit/store/test_query_plans.cpp checks every one of them.
 std::vector<SurveyRow> SqliteStore::due_surveys(Seconds now, size_t limit) {
-    return surveys_where(db_, "state = 'scheduled' AND due_at <= ?", {std::to_string(now)},
-                         "ORDER BY held_by IS NOT NULL, due_at, id LIMIT " + std::to_string(limit));
+    // Held surveys (waiting for another survey on their address) come after every survey
+    // that can go, each group in order of due time.
+    auto due = surveys_where(
+        db_, "state = 'scheduled' AND held_by IS NULL AND due_at <= ?", {std::to_string(now)},
+        "ORDER BY due_at, id LIMIT " + std::to_string(limit), "INDEXED BY surveys_due");
+    if (due.size() >= limit) return due;
+    auto held = surveys_where(db_, "state = 'scheduled' AND held_by IS NOT NULL AND due_at <= ?",
+                              {std::to_string(now)},
+                              "ORDER BY due_at, id LIMIT " + std::to_string(limit - due.size()),
+                              "INDEXED BY surveys_held");
+    due.insert(due.end(), std::make_move_iterator(held.begin()),
+               std::make_move_iterator(held.end()));
+    return due;
 }
 
 std::vector<SurveyRow> SqliteStore::reminders_due(Seconds now, size_t limit) {
@@ -87,45 +104,56 @@ std::vector<SurveyRow> SqliteStore::reminders_due(Seconds now, size_t limit) {
         db_,
         "state IN ('sent', 'delivered') AND next_reminder_at <= ?1 "
         "AND reminders_sent < reminders_max AND (expires_at IS NULL OR expires_at > ?1)",
-        {std::to_string(now)}, "ORDER BY next_reminder_at LIMIT " + std::to_string(limit));
+        {std::to_string(now)}, "ORDER BY next_reminder_at LIMIT " + std::to_string(limit),
+        "INDEXED BY surveys_by_reminder");
 }
 
 std::vector<SurveyRow> SqliteStore::alerts_due(Seconds now) {
     return surveys_where(db_, "alert_state = 'pending' AND alert_due_at <= ?",
-                         {std::to_string(now)});
+                         {std::to_string(now)}, "", "INDEXED BY surveys_by_alert");
 }
 
 int SqliteStore::expire_unanswered(Seconds now) {
     auto st = cached(db_,
-                     "UPDATE surveys SET state = 'expired', reason = 'expired: no answer before "
-                     "expiry', next_reminder_at = NULL, updated_at = ?1 "
-                     "WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
+                     "UPDATE surveys INDEXED BY surveys_by_expiry SET state = 'expired', "
+                     "reason = 'expired: no answer before expiry', next_reminder_at = NULL, "
+                     "updated_at = ?1 WHERE state IN ('sent', 'delivered') AND expires_at <= ?1");
     st->bind(1, static_cast<std::int64_t>(now));
     return st->exec();
 }
 
 int SqliteStore::close_ended_comment_windows(Seconds now) {
     auto st = cached(db_,
-                     "UPDATE surveys SET state = 'closed', closed_at = ?1, comment_until = NULL, "
-                     "updated_at = ?1 WHERE state = 'answered' AND comment_until <= ?1");
+                     "UPDATE surveys INDEXED BY surveys_by_comment SET state = 'closed', "
+                     "closed_at = ?1, comment_until = NULL, updated_at = ?1 "
+                     "WHERE state = 'answered' AND comment_until <= ?1");
     st->bind(1, static_cast<std::int64_t>(now));
     return st->exec();
 }
 
+// The earliest instant any of the pass's questions has something due: one index entry read
+// per line. A held survey is due again at the earlier of its wait's end and its expiry.
 std::optional<Seconds> SqliteStore::next_due() {
     auto st = cached(
         db_,
         "SELECT MIN(t) FROM ("
-        " SELECT MIN(due_at) AS t FROM surveys WHERE state = 'scheduled' AND held_by IS NULL"
+        " SELECT MIN(due_at) AS t FROM surveys INDEXED BY surveys_due"
+        " WHERE state = 'scheduled' AND held_by IS NULL"
         " UNION ALL SELECT MIN(COALESCE(MIN(wait_until, expires_at), wait_until, expires_at))"
-        " FROM surveys WHERE state = 'scheduled' AND held_by IS NOT NULL"
-        " UNION ALL SELECT MIN(next_reminder_at) FROM surveys WHERE state IN ('sent','delivered') "
-        "AND reminders_sent < reminders_max"
-        " UNION ALL SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent','delivered')"
-        " UNION ALL SELECT MIN(alert_due_at) FROM surveys WHERE alert_state = 'pending'"
-        " UNION ALL SELECT MIN(comment_until) FROM surveys WHERE state = 'answered'"
-        " UNION ALL SELECT MIN(next_attempt_at) FROM messages WHERE state = 'queued'"
-        " UNION ALL SELECT MIN(settle_at) FROM answer_clicks WHERE state = 'pending')");
+        " FROM surveys INDEXED BY surveys_held_until"
+        " WHERE state = 'scheduled' AND held_by IS NOT NULL"
+        " UNION ALL SELECT MIN(next_reminder_at) FROM surveys INDEXED BY surveys_by_reminder"
+        " WHERE state IN ('sent', 'delivered') AND reminders_sent < reminders_max"
+        " UNION ALL SELECT MIN(expires_at) FROM surveys INDEXED BY surveys_by_expiry"
+        " WHERE state IN ('sent', 'delivered')"
+        " UNION ALL SELECT MIN(alert_due_at) FROM surveys INDEXED BY surveys_by_alert"
+        " WHERE alert_state = 'pending'"
+        " UNION ALL SELECT MIN(comment_until) FROM surveys INDEXED BY surveys_by_comment"
+        " WHERE state = 'answered'"
+        " UNION ALL SELECT MIN(next_attempt_at) FROM messages INDEXED BY messages_by_retry"
+        " WHERE state = 'queued'"
+        " UNION ALL SELECT MIN(settle_at) FROM answer_clicks INDEXED BY answer_clicks_by_settle"
+        " WHERE state = 'pending')");
     if (st->executeStep() && !st->getColumn(0).isNull()) return st->getColumn(0).getInt64();
     return std::nullopt;
 }

@@ -19,7 +19,8 @@ struct OutboxFilter {
 // (SQLite today) implements them; callers get them through store::Store.
 class MessageQueries {
   public:
-    // Queued messages whose retry time (if any) has come, oldest first: ids only.
+    // Queued messages whose retry time (if any) has come: those never tried, oldest first,
+    // then retries in order of their time. Ids only.
     virtual std::vector<std::int64_t> queued_messages_due(Seconds now, size_t limit) = 0;
 
     // Messages left `sending` (a crash in the middle of a request): recovery decides each.

@@ -340,6 +340,7 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
         // Back to schema 11: what migrations 12 and later added, gone; the answers and
         // surveys stay.
         db.database().exec(R"sql(
+DROP INDEX surveys_due; DROP INDEX surveys_held; DROP INDEX surveys_held_until;
 DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; DROP TABLE digest_answers;
 DROP TABLE digest_runs;
 DROP TABLE outbound_events; DROP TABLE alerts; DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails;

@@ -103,6 +103,7 @@ TEST_CASE("delivered emails: a database of schema 15 gets the table on upgrade")
             "DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; "
             "DROP TABLE digest_answers; DROP TABLE digest_runs; "
             "DROP TABLE outbound_events; "
+            "DROP INDEX surveys_due; DROP INDEX surveys_held; DROP INDEX surveys_held_until; "
             "DROP TRIGGER delivered_email_wiped; DROP TABLE delivered_emails; "
             "PRAGMA user_version = 15;");
     }
