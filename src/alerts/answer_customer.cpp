@@ -14,7 +14,7 @@ namespace {
 // An SMS answer stays within four GSM-7 parts (or nine UCS-2 ones); an email may say more.
 constexpr size_t kMaxSmsAnswer = 600;
 constexpr size_t kMaxEmailAnswer = 4000;
-constexpr size_t kMaxBy = 100;
+constexpr size_t kMaxAnswerBy = 100;
 constexpr std::string_view kTemplatePrefix = "reply-";
 
 }  // namespace
@@ -73,8 +73,8 @@ CustomerAnswerResult answer_customer(store::Store& db, const config::Config& con
         out.error = "by: say who you are";
         return out;
     }
-    if (utf8::length(by) > kMaxBy) {
-        out.error = "by: at most " + std::to_string(kMaxBy) + " characters";
+    if (utf8::length(by) > kMaxAnswerBy) {
+        out.error = "by: at most " + std::to_string(kMaxAnswerBy) + " characters";
         return out;
     }
     if (text.empty()) {

@@ -51,7 +51,7 @@ std::string duration(std::optional<double> seconds) {
     return out;
 }
 
-std::string iso(long long t) {
+std::string iso_utc(long long t) {
     return timing::format_iso8601(timing::TimePoint{std::chrono::seconds{t}});
 }
 
@@ -100,8 +100,8 @@ nlohmann::json to_json(const std::vector<AlertHandlingRow>& rows, const AlertHan
     auto seconds = [](std::optional<double> v) {
         return v ? nlohmann::json(*v) : nlohmann::json();
     };
-    nlohmann::json out{{"since", iso(query.since)},
-                       {"until", iso(query.until)},
+    nlohmann::json out{{"since", iso_utc(query.since)},
+                       {"until", iso_utc(query.until)},
                        {"by", query.by},
                        {"rows", nlohmann::json::array()}};
     if (!query.flow.empty()) out["flow"] = query.flow;
@@ -123,7 +123,7 @@ nlohmann::json to_json(const std::vector<AlertHandlingRow>& rows, const AlertHan
 }
 
 std::string to_text(const std::vector<AlertHandlingRow>& rows, const AlertHandlingQuery& query) {
-    std::string out = "alerts opened " + iso(query.since) + " .. " + iso(query.until) +
+    std::string out = "alerts opened " + iso_utc(query.since) + " .. " + iso_utc(query.until) +
                       (query.flow.empty() ? "" : " in " + query.flow) + "\n";
     char line[256];
     const std::string head = query.by.empty() ? "all" : query.by;

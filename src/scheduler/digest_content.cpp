@@ -1,11 +1,33 @@
 // What a digest says (digests.hpp): the report's figures of the period against the period
 // before, the period's comments and the alerts still open, for one person or their team.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "cxgate/scheduler/digests.hpp"
 
 namespace cxgate::scheduler {
+
+namespace detail {
+
+std::string first_name(const std::string& name) {
+    const auto space = name.find(' ');
+    return space == std::string::npos ? name : name.substr(0, space);
+}
+
+const config::Step* step_of(const config::Config& config, const store::SurveyRow& s) {
+    const auto* flow = config.flow_for(s.flow, s.flow_version);
+    return flow ? flow->find_step(s.step) : nullptr;
+}
+
+std::string metric_name(const std::string& metric) {
+    if (metric == "enps") return "eNPS";
+    std::string out = metric;
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -26,17 +48,8 @@ std::vector<report::ComparisonRow> figures_of(store::Store& db, const config::Co
     return report::compare(db, config, q);
 }
 
-// "Maija Virtanen" -> "Maija": a digest goes to staff who need the customer's name to
-// place the comment, not the full name.
-std::string first_name(const std::string& name) {
-    const auto space = name.find(' ');
-    return space == std::string::npos ? name : name.substr(0, space);
-}
-
-const config::Step* step_of(const config::Config& config, const store::SurveyRow& s) {
-    const auto* flow = config.flow_for(s.flow, s.flow_version);
-    return flow ? flow->find_step(s.step) : nullptr;
-}
+using detail::first_name;
+using detail::step_of;
 
 bool anonymous(const config::Config& config, const store::SurveyRow& s) {
     const auto* flow = config.flow_for(s.flow, s.flow_version);

@@ -115,13 +115,7 @@ std::string fmt(double v) {
     return text;
 }
 
-// "csat" -> "CSAT", "enps" -> "eNPS": how the metrics are written for people.
-std::string metric_name(const std::string& metric) {
-    if (metric == "enps") return "eNPS";
-    std::string out = metric;
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
+using detail::metric_name;
 
 // A figure as reports write it, in its unit: "80.0 % ± 17.5" (CSAT's share satisfied),
 // "40.0 ± 21.3" (NPS points, a CES mean).

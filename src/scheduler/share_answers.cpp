@@ -16,10 +16,9 @@ constexpr const char* kCursor = "share_answers_cursor";
 // Never shared once older than this: see share_answers.hpp.
 constexpr store::Seconds kMaxAge = 86400;
 
-const config::Step* step_of(const config::Config& config, const store::SurveyRow& s) {
-    const auto* flow = config.flow_for(s.flow, s.flow_version);
-    return flow ? flow->find_step(s.step) : nullptr;
-}
+using detail::first_name;
+using detail::metric_name;
+using detail::step_of;
 
 bool any_shared_at_once(const config::Config& config) {
     for (const auto& flow : config.flows)
@@ -49,17 +48,6 @@ const char* new_answer(const std::string& locale) {
     if (locale == "fi") return "Uusi vastaus";
     if (locale == "sv") return "Nytt svar";
     return "New answer";
-}
-
-std::string metric_name(const std::string& metric) {
-    if (metric == "enps") return "eNPS";
-    std::string out = metric;
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string first_name(const std::string& name) {
-    return name.substr(0, name.find(' '));
 }
 
 // The survey's staff member on the alert channel: their email or phone, as the survey

@@ -24,6 +24,17 @@
 
 namespace cxgate::scheduler {
 
+// Words a digest and a shared answer both write (digest_content.cpp).
+namespace detail {
+// "Maija Virtanen" -> "Maija": staff need the customer's first name to place a comment,
+// not the full name.
+std::string first_name(const std::string& name);
+// The step a survey was created with (its flow's version), if it still exists.
+const config::Step* step_of(const config::Config& config, const store::SurveyRow& s);
+// "csat" -> "CSAT", "enps" -> "eNPS": how the metrics are written for people.
+std::string metric_name(const std::string& metric);
+}  // namespace detail
+
 // One period of a digest.
 struct DigestPeriod {
     std::string key;          // the local date the digest goes: "2026-11-30"
