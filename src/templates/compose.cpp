@@ -83,50 +83,62 @@ std::string first_name(const std::string& name) {
                kMaxFirstName);
 }
 
-mstch::map survey_context(const config::Config& config, const store::SurveyRow& s) {
-    mstch::map contact{{"name", cap(s.contact_name, kMaxName)},
-                       {"first_name", first_name(s.contact_name)},
-                       {"address", s.address},
-                       {"segment", cap(s.segment, kMaxName)}};
-    mstch::map staff{{"id", s.staff_id},
-                     {"name", cap(s.staff_name, kMaxName)},
-                     {"first_name", first_name(s.staff_name)},
-                     {"email", s.staff_email}};
+Fields survey_fields(const config::Config& config, const store::SurveyRow& s) {
     // The question being asked (or last asked): its scale is what a reply must give.
     const int index = std::min(s.question, store::question_count(s) - 1);
     const auto q = store::question_at(s, index);
     const metrics::Scale question_scale{q.scale_min, q.scale_max};
-    mstch::map scale{{"min", std::to_string(q.scale_min)}, {"max", std::to_string(q.scale_max)}};
-    mstch::map ctx{{"contact", contact},
-                   {"staff", staff},
-                   {"scale", scale},
-                   {"flow", s.flow},
-                   {"step", s.step},
-                   {"metric", q.metric},
-                   {"question", mstch::map{{"id", q.id},
-                                           {"number", std::to_string(index + 1)},
-                                           {"of", std::to_string(store::question_count(s))}}},
-                   {"survey_id", std::to_string(s.id)},
-                   {"public_url", config.server.public_url}};
-    if (s.score) ctx.emplace("score", std::to_string(*s.score));
-    if (!s.comment.empty()) ctx.emplace("comment", cap(s.comment, kMaxComment));
+    Fields out{{"contact", "name", cap(s.contact_name, kMaxName)},
+               {"contact", "first_name", first_name(s.contact_name)},
+               {"contact", "address", s.address},
+               {"contact", "segment", cap(s.segment, kMaxName)},
+               {"staff", "id", s.staff_id},
+               {"staff", "name", cap(s.staff_name, kMaxName)},
+               {"staff", "first_name", first_name(s.staff_name)},
+               {"staff", "email", s.staff_email},
+               {"scale", "min", std::to_string(q.scale_min)},
+               {"scale", "max", std::to_string(q.scale_max)},
+               {"", "flow", s.flow},
+               {"", "step", s.step},
+               {"", "metric", q.metric},
+               {"question", "id", q.id},
+               {"question", "number", std::to_string(index + 1)},
+               {"question", "of", std::to_string(store::question_count(s))},
+               {"", "survey_id", std::to_string(s.id)},
+               {"", "public_url", config.server.public_url}};
+    if (s.score) out.push_back({"", "score", std::to_string(*s.score)});
+    if (!s.comment.empty()) out.push_back({"", "comment", cap(s.comment, kMaxComment)});
     // Templates distinguish "1 = very easy" from "5 = very easy" wordings, and a yes/no
     // question ("Vastaa KYLLÄ tai EI") from a scale.
-    ctx.emplace("low_is_good", q.low_is_good);
-    ctx.emplace("yes_no", metrics::is_yes_no(question_scale));
-    return ctx;
-}
-
-mstch::map alert_context(const AlertFields& alert) {
-    mstch::map out{{"id", std::to_string(alert.id)},
-                   {"level", std::to_string(alert.level)},
-                   {"escalated", alert.level > 0}};
-    if (!alert.url.empty()) out.emplace("url", alert.url);
+    out.push_back({"", "low_is_good", q.low_is_good});
+    out.push_back({"", "yes_no", metrics::is_yes_no(question_scale)});
     return out;
 }
 
+mstch::map survey_context(const config::Config& config, const store::SurveyRow& s) {
+    return to_mstch(survey_fields(config, s));
+}
+
+void add_alert_fields(Fields& fields, const AlertFields& alert) {
+    fields.push_back({"alert", "id", std::to_string(alert.id)});
+    fields.push_back({"alert", "level", std::to_string(alert.level)});
+    fields.push_back({"alert", "escalated", alert.level > 0});
+    if (!alert.url.empty()) fields.push_back({"alert", "url", alert.url});
+}
+
+mstch::map alert_context(const AlertFields& alert) {
+    Fields fields;
+    add_alert_fields(fields, alert);
+    for (auto& f : fields) f.group.clear();  // the caller puts them under `alert`
+    return to_mstch(fields);
+}
+
+Fields plain_fields(const config::Config& config) {
+    return Fields{{"", "public_url", config.server.public_url}};
+}
+
 mstch::map plain_context(const config::Config& config) {
-    return mstch::map{{"public_url", config.server.public_url}};
+    return to_mstch(plain_fields(config));
 }
 
 }  // namespace detail
@@ -142,16 +154,16 @@ std::string trim_end(std::string s) {
 }
 
 Rendered render_with(const config::Config& config, const std::string& name,
-                     const std::string& locale, const mstch::map& ctx) {
+                     const std::string& locale, const detail::Fields& ctx) {
     // Messages are plain text: SMS, the email's text part and its subject. The email's
     // HTML part escapes that text when it is built (channels/email_format.cpp).
     Rendered out;
     if (const auto* body = find_template(config, locale, name + ".txt"))
-        out.body = trim_end(detail::render(*body, ctx, false));
+        out.body = trim_end(detail::render_fields(*body, ctx));
     if (const auto* subject = find_template(config, locale, name + ".subject.txt"))
-        out.subject = trim_end(detail::render(*subject, ctx, false));
+        out.subject = trim_end(detail::render_fields(*subject, ctx));
     else if (const auto* fallback = find_template(config, locale, "subject.txt"))
-        out.subject = trim_end(detail::render(*fallback, ctx, false));
+        out.subject = trim_end(detail::render_fields(*fallback, ctx));
     return out;
 }
 
@@ -173,33 +185,33 @@ void finish(const config::Config& config, store::MessageRow& m) {
 
 Rendered render(const config::Config& config, const store::SurveyRow& survey,
                 const std::string& kind, const std::string& locale) {
-    const auto ctx = detail::survey_context(config, survey);
-    if (kind != "survey" && kind != "question") return render_with(config, kind, locale, ctx);
+    if (kind != "survey" && kind != "question")
+        return render_with(config, kind, locale, detail::survey_fields(config, survey));
     // The question's own template (the step's wording), else its metric's.
     const int index = kind == "survey" ? 0 : survey.question;
     auto asked = survey;
     asked.question = index;
     const auto q = store::question_at(survey, index);
-    const auto question_ctx = detail::survey_context(config, asked);
+    const auto question_ctx = detail::survey_fields(config, asked);
     Rendered out;
     if (const auto* body =
             detail::find_question_template(config, locale, q.template_name, q.metric))
-        out.body = trim_end(detail::render(*body, question_ctx, false));
+        out.body = trim_end(detail::render_fields(*body, question_ctx));
     const std::string subject_name = q.template_name.empty() ? q.metric : q.template_name;
     if (const auto* subject = find_template(config, locale, subject_name + ".subject.txt"))
-        out.subject = trim_end(detail::render(*subject, question_ctx, false));
+        out.subject = trim_end(detail::render_fields(*subject, question_ctx));
     else if (const auto* generic = find_template(config, locale, q.metric + ".subject.txt"))
-        out.subject = trim_end(detail::render(*generic, question_ctx, false));
+        out.subject = trim_end(detail::render_fields(*generic, question_ctx));
     else if (const auto* fallback = find_template(config, locale, "subject.txt"))
-        out.subject = trim_end(detail::render(*fallback, question_ctx, false));
+        out.subject = trim_end(detail::render_fields(*fallback, question_ctx));
     return out;
 }
 
 Rendered render_alert(const config::Config& config, const store::SurveyRow& survey,
                       const std::string& locale, const AlertFields& alert) {
-    auto ctx = detail::survey_context(config, survey);
-    ctx.emplace("alert", detail::alert_context(alert));
-    return render_with(config, "alert", locale, ctx);
+    auto fields = detail::survey_fields(config, survey);
+    detail::add_alert_fields(fields, alert);
+    return render_with(config, "alert", locale, fields);
 }
 
 store::MessageRow compose(const config::Config& config, const store::SurveyRow& survey,
@@ -232,8 +244,17 @@ store::MessageRow compose_plain(const config::Config& config, const std::string&
                                 const std::string& channel, const std::string& address,
                                 const std::string& locale, store::Seconds now,
                                 const std::map<std::string, std::string>& fields) {
-    auto ctx = detail::plain_context(config);
-    for (const auto& [name, value] : fields) ctx[name] = value;
+    auto ctx = detail::plain_fields(config);
+    for (const auto& [name, value] : fields) {
+        // A field of the caller's replaces the common one of its name.
+        auto same = std::find_if(ctx.begin(), ctx.end(), [&](const detail::Field& f) {
+            return f.group.empty() && f.name == name;
+        });
+        if (same != ctx.end())
+            same->value = value;
+        else
+            ctx.push_back({"", name, value});
+    }
     auto rendered = render_with(config, kind, locale, ctx);
     store::MessageRow m;
     m.kind = kind;

@@ -9,6 +9,7 @@
 #include "cxgate/store/records.hpp"
 #include "cxgate/templates/compose.hpp"
 #include "cxgate/templates/pages.hpp"
+#include "fields.hpp"
 
 namespace cxgate::templates::detail {
 
@@ -32,10 +33,13 @@ inline constexpr size_t kMaxComment = 1000;
 std::string render(const std::string& source, const mstch::map& ctx, bool html);
 
 // What survey messages (the metric's question, why, thanks, alert, ...) can use.
+Fields survey_fields(const config::Config& config, const store::SurveyRow& survey);
 mstch::map survey_context(const config::Config& config, const store::SurveyRow& survey);
 // An alert's own fields (compose.hpp, AlertFields), under `alert` beside the survey's.
+void add_alert_fields(Fields& fields, const AlertFields& alert);
 mstch::map alert_context(const AlertFields& alert);
 // What messages outside a survey (optout, help) can use.
+Fields plain_fields(const config::Config& config);
 mstch::map plain_context(const config::Config& config);
 
 std::string first_name(const std::string& name);
