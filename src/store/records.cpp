@@ -429,10 +429,15 @@ void SqliteStore::put_setting(const std::string& key, const std::string& value) 
 bool SqliteStore::is_opted_out(const std::string& address) {
     // An opt-out whose person was erased is kept under a keyed hash (personal_data.hpp).
     const auto key = erased_optout_key(address);
-    auto st = store::cached(db_, "SELECT 1 FROM optouts WHERE address IN (?, ?)");
-    st->bind(1, address);
-    st->bind(2, key);
-    return st->executeStep();
+    // Two lookups by key: "address IN (?, ?)" built a temporary b-tree for the list on
+    // every call, and this runs for every survey claimed.
+    auto st = store::cached(db_, "SELECT 1 FROM optouts WHERE address = ?");
+    for (const auto* candidate : {&address, &key}) {
+        st->reset();
+        st->bind(1, *candidate);
+        if (st->executeStep()) return true;
+    }
+    return false;
 }
 
 }  // namespace cxgate::store

@@ -245,15 +245,15 @@ store::MessageRow compose_plain(const config::Config& config, const std::string&
                                 const std::string& locale, store::Seconds now,
                                 const std::map<std::string, std::string>& fields) {
     auto ctx = detail::plain_fields(config);
-    for (const auto& [name, value] : fields) {
+    for (const auto& field : fields) {
         // A field of the caller's replaces the common one of its name.
         auto same = std::find_if(ctx.begin(), ctx.end(), [&](const detail::Field& f) {
-            return f.group.empty() && f.name == name;
+            return f.group.empty() && f.name == field.first;
         });
         if (same != ctx.end())
-            same->value = value;
+            same->value = field.second;
         else
-            ctx.push_back({"", name, value});
+            ctx.push_back({"", field.first, field.second});
     }
     auto rendered = render_with(config, kind, locale, ctx);
     store::MessageRow m;
