@@ -19,7 +19,7 @@ Scheduler::Scheduler(asio::io_context& io, store::DbThread& writer, ConfigSource
       dispatcher_(dispatcher),
       timer_(io) {
     dispatcher_.on_drained([this] {
-        if (more_queued_) poke();
+        if (more_queued_ || more_due_) poke();
     });
 }
 
@@ -108,10 +108,18 @@ asio::awaitable<void> Scheduler::loop() {
         more_queued_ = result.more_queued;
         dispatcher_.enqueue(result.queued_messages);
         if (stopping_) break;
-        if (poked_ || static_cast<size_t>(result.claimed) >= kLimit) continue;
+        if (poked_) continue;
+        // A full pass: more may be due now. Claiming it while the dispatcher still has
+        // messages waiting only lengthens its queue, and the writer thread spent on the
+        // pass delays the claims and results of the messages being sent (a pass of 500
+        // surveys takes tens of milliseconds): the next pass waits for the drain.
+        more_due_ = static_cast<size_t>(result.claimed) >= kLimit;
+        if (more_due_ && dispatcher_.stats().pending == 0) continue;
 
         auto wait = kMaxSleep;
-        if (result.next_due) {
+        if (more_due_) {
+            wait = std::chrono::seconds(1);
+        } else if (result.next_due) {
             auto until =
                 std::chrono::seconds(*result.next_due - clock_.now().time_since_epoch().count());
             wait = std::clamp(until, std::chrono::seconds(0), kMaxSleep);

@@ -131,6 +131,27 @@ void DbThread::scrub_after_commit() {
     }
 }
 
+struct DbThread::Statements {
+    explicit Statements(SQLite::Database& db)
+        : begin(db, "BEGIN IMMEDIATE"),
+          savepoint(db, "SAVEPOINT job"),
+          release(db, "RELEASE job"),
+          commit(db, "COMMIT") {}
+    SQLite::Statement begin, savepoint, release, commit;
+
+    // Reset after every run, failed or not: a statement left unreset keeps the pager's
+    // error state (a full disk) from clearing, and writes never resumed.
+    static void run(SQLite::Statement& st) {
+        try {
+            st.exec();
+        } catch (...) {
+            st.tryReset();
+            throw;
+        }
+        st.reset();
+    }
+};
+
 void DbThread::run_batch(std::deque<Job>& batch) {
     std::vector<std::exception_ptr> errors(batch.size());
     if (mode_ == Mode::reader) {
@@ -144,12 +165,14 @@ void DbThread::run_batch(std::deque<Job>& batch) {
     } else {
         std::exception_ptr commit_error;
         try {
-            db_->exec("BEGIN IMMEDIATE");
+            if (!statements_) statements_ = std::make_unique<Statements>(*db_);
+            auto& st = *statements_;
+            Statements::run(st.begin);
             for (size_t i = 0; i < batch.size(); ++i) {
-                db_->exec("SAVEPOINT job");
+                Statements::run(st.savepoint);
                 try {
                     batch[i].work(*store_);
-                    db_->exec("RELEASE job");
+                    Statements::run(st.release);
                 } catch (...) {
                     errors[i] = classify(std::current_exception());
                     try {
@@ -162,7 +185,7 @@ void DbThread::run_batch(std::deque<Job>& batch) {
                     }
                 }
             }
-            db_->exec("COMMIT");
+            Statements::run(st.commit);
             // Erased personal data leaves no older copy in the WAL once its callers hear
             // it is gone (personal_data.hpp).
             if (store_->scrub_pending()) scrub_after_commit();

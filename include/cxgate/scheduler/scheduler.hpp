@@ -42,6 +42,9 @@ class Scheduler {
     // The last pass left queued messages it could not offer; the dispatcher's next drain
     // asks for them (a backlog after a restart or a burst went out 30 s apart before).
     bool more_queued_ = false;
+    // The last pass claimed its limit and more may be due, but the dispatcher still had
+    // messages waiting: the next pass waits for the dispatcher's drain (at most a second).
+    bool more_due_ = false;
     bool stopping_ = false;
     // While it sleeps: the clock instant its timer wakes it at.
     std::optional<store::Seconds> sleeping_until_;
