@@ -95,7 +95,7 @@ struct Options {
 
 // The repository this file was compiled from (CMake passes absolute paths).
 std::filesystem::path source_tree() {
-    return std::filesystem::path(__FILE__).parent_path().parent_path();
+    return std::filesystem::path(CXGATE_SOURCE_DIR);
 }
 
 std::optional<Options> parse_options(int argc, char** argv) {
