@@ -107,7 +107,9 @@ std::string render_fields(const std::string& source, const Fields& fields) {
         key += f.group;
         key += '.';
         key += f.name;
-        key += truthy(f) ? '\1' : '\2';
+        // Its kind too: a marker is filled only from a text.
+        const bool text = std::holds_alternative<std::string>(f.value);
+        key += truthy(f) ? (text ? '\1' : '\3') : (text ? '\2' : '\4');
     }
     auto compiled = cache().find(key);
     if (!compiled) {
