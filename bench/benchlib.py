@@ -61,6 +61,15 @@ def need_wrk():
         sys.exit("wrk is not installed (apt-get install wrk)")
 
 
+def commit():
+    """The commit of the source tree being measured (short), printed with every figure."""
+    try:
+        return subprocess.run(["git", "-C", SOURCE, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
