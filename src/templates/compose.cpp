@@ -83,9 +83,10 @@ std::string first_name(const std::string& name) {
                kMaxFirstName);
 }
 
-Fields survey_fields(const config::Config& config, const store::SurveyRow& s) {
+Fields survey_fields(const config::Config& config, const store::SurveyRow& s,
+                     std::optional<int> question) {
     // The question being asked (or last asked): its scale is what a reply must give.
-    const int index = std::min(s.question, store::question_count(s) - 1);
+    const int index = std::min(question.value_or(s.question), store::question_count(s) - 1);
     const auto q = store::question_at(s, index);
     const metrics::Scale question_scale{q.scale_min, q.scale_max};
     Fields out{{"contact", "name", cap(s.contact_name, kMaxName)},
@@ -189,10 +190,8 @@ Rendered render(const config::Config& config, const store::SurveyRow& survey,
         return render_with(config, kind, locale, detail::survey_fields(config, survey));
     // The question's own template (the step's wording), else its metric's.
     const int index = kind == "survey" ? 0 : survey.question;
-    auto asked = survey;
-    asked.question = index;
     const auto q = store::question_at(survey, index);
-    const auto question_ctx = detail::survey_fields(config, asked);
+    const auto question_ctx = detail::survey_fields(config, survey, index);
     Rendered out;
     if (const auto* body =
             detail::find_question_template(config, locale, q.template_name, q.metric))

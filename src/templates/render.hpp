@@ -3,6 +3,7 @@
 // message, page and check code share.
 #include <mstch/mstch.hpp>
 
+#include <optional>
 #include <string>
 
 #include "cxgate/config/config.hpp"
@@ -33,7 +34,9 @@ inline constexpr size_t kMaxComment = 1000;
 std::string render(const std::string& source, const mstch::map& ctx, bool html);
 
 // What survey messages (the metric's question, why, thanks, alert, ...) can use.
-Fields survey_fields(const config::Config& config, const store::SurveyRow& survey);
+// `question`: the question asked, when it is not the survey's current one (its first).
+Fields survey_fields(const config::Config& config, const store::SurveyRow& survey,
+                     std::optional<int> question = std::nullopt);
 mstch::map survey_context(const config::Config& config, const store::SurveyRow& survey);
 // An alert's own fields (compose.hpp, AlertFields), under `alert` beside the survey's.
 void add_alert_fields(Fields& fields, const AlertFields& alert);
