@@ -141,7 +141,8 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
                         (calendars.dir() / (name + ".yaml")).lexically_normal().string() + ")");
     // The flow files are read and parsed (yaml-cpp, and the duplicate-key check) on two
     // threads, each document on its own, which is most of a reload's time with many flows
-    // (issue 15); what they found is reported in file order as before.
+    // (issue 15); what they found is reported in file order as before. A file whose text
+    // is unchanged since the previous load keeps its document (parsed_documents.cpp).
     struct FlowFile {
         std::string display;
         std::optional<std::string> text;
@@ -154,13 +155,22 @@ LoadResult load(const std::string& config_file, const LoadOptions& options) {
             auto& file = files[i];
             file.display = flow_files[i].lexically_normal().string();
             file.text = read_file(flow_files[i]);
-            if (file.text) file.root = parse_yaml(*file.text, file.display, file.diag);
+            if (!file.text) continue;
+            auto document = parse_flow_document(*file.text, file.display);
+            file.root = std::move(document.root);
+            file.diag = std::move(document.diag);
         }
     };
     {
         std::thread other(parse_some, 1);
         parse_some(0);
         other.join();
+    }
+    {
+        std::vector<std::string> loaded;
+        loaded.reserve(files.size());
+        for (const auto& file : files) loaded.push_back(file.display);
+        keep_flow_documents(loaded);
     }
     for (auto& file : files) {
         const auto& display = file.display;

@@ -27,6 +27,15 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
                                      Diagnostics& diag);
 
+// parsed_documents.cpp: a flow file's document, reused from the previous load when the file's
+// text is the same; keep_flow_documents drops those of files no longer loaded.
+struct ParsedDocument {
+    std::optional<YAML::Node> root;
+    Diagnostics diag;  // the syntax error or repeated keys parse_yaml found
+};
+ParsedDocument parse_flow_document(const std::string& text, const std::string& file);
+void keep_flow_documents(const std::vector<std::string>& files);
+
 // time_settings.cpp: the time values defaults and flows share.
 bool valid_zone(const std::string& name);
 std::optional<timing::SendWindow> read_window(YamlReader& r, const YAML::Node& parent,
