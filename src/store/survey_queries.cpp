@@ -38,13 +38,25 @@ std::optional<SurveyRow> SqliteStore::waiting_survey_for(const std::string& addr
     return rows.front();
 }
 
+// Asked for every survey the scheduler claims, and nearly always answered "none": MIN(id)
+// reads the address's few index entries with no sort, where ORDER BY id LIMIT 1 built a
+// temporary b-tree for every call (the index is ordered by state, not id). The row is read
+// only when there is one.
 std::optional<SurveyRow> SqliteStore::survey_in_the_way(const std::string& address,
                                                         std::int64_t except, Seconds now) {
-    auto rows = surveys_where(db_, "address = ?1 AND id <> ?2 AND " + awaits_or_sending("?3"),
-                              {address, std::to_string(except), std::to_string(now)},
-                              "ORDER BY id LIMIT 1");
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
+    static const std::string sql =
+        "SELECT MIN(id) FROM surveys WHERE address = ?1 AND id <> ?2 AND " +
+        awaits_or_sending("?3");
+    std::int64_t id = 0;
+    {
+        auto st = cached(db_, sql);
+        st->bind(1, address);
+        st->bind(2, static_cast<std::int64_t>(except));
+        st->bind(3, static_cast<std::int64_t>(now));
+        if (!st->executeStep() || st->getColumn(0).isNull()) return std::nullopt;
+        id = st->getColumn(0).getInt64();
+    }
+    return find_survey(id);
 }
 
 std::vector<HistoryRow> SqliteStore::survey_history(const std::string& contact_id,
