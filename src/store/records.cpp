@@ -172,6 +172,13 @@ bool stored_as(const SQLite::Column& c, const Value& value) {
            std::get<std::string>(value);
 }
 
+// One survey's every column, for reading it and for comparing a save with it.
+const std::string& survey_by_id() {
+    static const std::string sql =
+        std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE id = ?";
+    return sql;
+}
+
 // Binds every column after id, in kSurveyColumns order, starting at index 1.
 void bind_survey(SQLite::Statement& st, const SurveyRow& r) {
     int i = 1;
@@ -280,9 +287,7 @@ void SqliteStore::save_survey(const SurveyRow& row) {
     const auto values = survey_values(row);
     std::vector<size_t> changed;
     {
-        static const std::string by_id =
-            std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE id = ?";
-        auto stored = store::cached(db_, by_id);
+        auto stored = store::cached(db_, survey_by_id());
         stored->bind(1, static_cast<std::int64_t>(row.id));
         if (!stored->executeStep()) return;  // gone (erased): nothing to update
         const auto what = "survey " + std::to_string(row.id);
@@ -310,9 +315,7 @@ void SqliteStore::save_survey(const SurveyRow& row) {
 }
 
 std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
-    static const std::string by_id =
-        std::string("SELECT ") + kSurveyColumns + " FROM surveys WHERE id = ?";
-    auto st = store::cached(db_, by_id);
+    auto st = store::cached(db_, survey_by_id());
     st->bind(1, static_cast<std::int64_t>(id));
     if (!st->executeStep()) return std::nullopt;
     return read_survey(*st);

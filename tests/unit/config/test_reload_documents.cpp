@@ -20,10 +20,11 @@ struct FlowsDir {
         root = fs::temp_directory_path() / ("cxgate-documents-" + std::to_string(std::rand()));
         fs::create_directories(root / "flows");
         setenv("CXGATE_TEST_TOKEN", "unit-test-token-0123456789", 1);
-        write("cxgate.yaml", "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
-                             "channels:\n"
-                             "  sms: { type: sandbox, kind: sms }\n"
-                             "templates_dir: " CXGATE_SOURCE_DIR "/templates\n");
+        write("cxgate.yaml",
+              "api_tokens: [\"${CXGATE_TEST_TOKEN}\"]\n"
+              "channels:\n"
+              "  sms: { type: sandbox, kind: sms }\n"
+              "templates_dir: " CXGATE_SOURCE_DIR "/templates\n");
     }
     ~FlowsDir() { fs::remove_all(root); }
     void write(const std::string& name, const std::string& text) {
