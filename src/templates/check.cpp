@@ -67,9 +67,9 @@ mstch::map sample_context(const config::Config& config, ContextKind kind) {
             return ctx;
         }
         case ContextKind::alert: {
-            auto ctx = detail::survey_context(config, sample_survey());
-            ctx.emplace("alert", detail::alert_context({7, 1, config.server.public_url + "/a/x"}));
-            return ctx;
+            auto fields = detail::survey_fields(config, sample_survey());
+            detail::add_alert_fields(fields, {7, 1, config.server.public_url + "/a/x"});
+            return detail::to_mstch(fields);
         }
         case ContextKind::survey:
             break;

@@ -127,13 +127,6 @@ void add_alert_fields(Fields& fields, const AlertFields& alert) {
     if (!alert.url.empty()) fields.push_back({"alert", "url", alert.url});
 }
 
-mstch::map alert_context(const AlertFields& alert) {
-    Fields fields;
-    add_alert_fields(fields, alert);
-    for (auto& f : fields) f.group.clear();  // the caller puts them under `alert`
-    return to_mstch(fields);
-}
-
 Fields plain_fields(const config::Config& config) {
     return Fields{{"", "public_url", config.server.public_url}};
 }

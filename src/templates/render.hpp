@@ -40,7 +40,6 @@ Fields survey_fields(const config::Config& config, const store::SurveyRow& surve
 mstch::map survey_context(const config::Config& config, const store::SurveyRow& survey);
 // An alert's own fields (compose.hpp, AlertFields), under `alert` beside the survey's.
 void add_alert_fields(Fields& fields, const AlertFields& alert);
-mstch::map alert_context(const AlertFields& alert);
 // What messages outside a survey (optout, help) can use.
 Fields plain_fields(const config::Config& config);
 mstch::map plain_context(const config::Config& config);
