@@ -120,6 +120,15 @@ def run_wrk(url, script, seconds, connections, threads=2):
             "p50": _ms(*p50.groups()), "p99": _ms(*p99.groups()), "raw": out}
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used so far, all its threads (/proc/PID/stat).
+    CPU per request is steadier than requests per second on a shared machine: another
+    tenant's load takes wall time from a run, not CPU time from each request."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid):
     """(VmRSS, VmHWM) of a process in MB (10^6 bytes)."""
     fields = {}

@@ -36,7 +36,8 @@ int serve(const ServeOptions& options) {
     // it passes a small threshold; SQLite's per-statement temporary structures made the
     // writer thread do that thousands of times a second, and each call is a TLB
     // shootdown across CPUs (a third of the CPU time of bench/dispatch). Keep up to
-    // 64 MiB of free heap instead.
+    // 64 MiB of free heap instead. (The daemon is linked with jemalloc unless built with
+    // -DCXGATE_JEMALLOC=OFF; then this is what keeps glibc's malloc from doing so.)
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     auto loaded = config::load(options.config_file);
     for (const auto& d : loaded.diagnostics.items) std::cerr << d.to_string() << "\n";
