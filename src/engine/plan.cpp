@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 namespace cxgate::engine {
@@ -191,7 +192,9 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
         return a.step->priority > b.step->priority;
     });
 
-    const nlohmann::json doc = condition_document(event);
+    // Built for the first step with an if: (most steps have none, and the document copies
+    // the event's contact and staff).
+    std::optional<nlohmann::json> doc;
     for (const auto& [flow_ptr, step_ptr] : candidates) {
         const auto& flow = *flow_ptr;
         const auto& step = *step_ptr;
@@ -244,7 +247,8 @@ Plan plan_event(const config::Config& config, const Event& event, const History&
 
         timing::TimePoint last{};
         std::vector<std::string> other_flows;
-        if (step.condition && !step.condition->evaluate(doc)) {
+        if (step.condition &&
+            !step.condition->evaluate(doc ? *doc : doc.emplace(condition_document(event)))) {
             d.reason = "condition";
             d.detail = "step " + step.id + " has if: " + step.condition->source() +
                        ", which is false for this event";

@@ -69,12 +69,15 @@ std::optional<Normalized> normalize(std::string_view raw, std::string_view defau
         return fail();
     }
     // Parse accepts anything digit-shaped ("040 123" becomes +35840123), so only
-    // IsValidNumber tells a real number from a typo.
-    if (!util.IsValidNumber(number)) return fail();
+    // validation tells a real number from a typo. A number of a known type is valid (both
+    // run the same pattern matching on the region's metadata, a third of an event's parse),
+    // so IsValidNumber is asked only about the rest: it also takes a number of the right
+    // length in a region without patterns.
+    const auto type = util.GetNumberType(number);
+    if (type == PhoneNumberUtil::UNKNOWN && !util.IsValidNumber(number)) return fail();
 
     Normalized out;
     util.Format(number, PhoneNumberUtil::E164, &out.e164);
-    const auto type = util.GetNumberType(number);
     out.mobile_capable =
         type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
     return out;

@@ -267,11 +267,13 @@ SurveyRow read_survey(SQLite::Statement& st) {
 }  // namespace
 
 std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
-    std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
-    std::string placeholders;
-    for (int i = 0; i < survey_column_count(); ++i) placeholders += i ? ",?" : "?";
-    auto st =
-        store::cached(db_, "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")");
+    static const std::string sql = [] {
+        std::string columns = std::string(kSurveyColumns).substr(4);  // without "id, "
+        std::string placeholders;
+        for (int i = 0; i < survey_column_count(); ++i) placeholders += i ? ",?" : "?";
+        return "INSERT INTO surveys (" + columns + ") VALUES (" + placeholders + ")";
+    }();
+    auto st = store::cached(db_, sql);
     bind_survey(*st, row);
     st->exec();
     return db_.getLastInsertRowid();

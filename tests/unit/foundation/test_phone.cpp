@@ -2,6 +2,11 @@
 
 #include "cxgate/foundation/phone.hpp"
 
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <string>
+
 using cxgate::phone::normalize;
 using cxgate::phone::region_for_locale;
 
@@ -78,4 +83,40 @@ TEST_CASE("phone: region_for_locale") {
     CHECK(region_for_locale("de") == "");
     CHECK(region_for_locale("") == "");
     CHECK(region_for_locale("fi-FI") == "");
+}
+
+// normalize asks IsValidNumber only about numbers of no known type; what it accepts must be
+// what IsValidNumber accepts, for every kind of number: mobiles, landlines, toll-free and
+// premium numbers, the non-geographic +800 and +882, regions sharing a calling code (+1,
+// +44, +7), and typos of every length.
+TEST_CASE("phone: valid exactly when libphonenumber's IsValidNumber says so") {
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    const char* prefixes[] = {"+35840", "+358050", "+3589",  "+358800", "+358600", "+35820",
+                              "+4670",  "+468",    "+46771", "+447700", "+44207",  "+44800",
+                              "+1212",  "+1800",   "+1684",  "+7495",   "+7700",   "+800",
+                              "+882",   "+979",    "+290",   "+3906",   "+39347",  "+999"};
+    int valid = 0, checked = 0;
+    for (const char* prefix : prefixes) {
+        for (int digits = 0; digits <= 9; ++digits) {
+            std::string raw = prefix;
+            for (int i = 0; i < digits; ++i) raw += static_cast<char>('1' + (i * 7 + digits) % 9);
+            PhoneNumber number;
+            const bool parses = util.Parse(raw, "FI", &number) == PhoneNumberUtil::NO_PARSING_ERROR;
+            const bool expected = parses && util.IsValidNumber(number);
+            const auto got = normalize(raw, "FI", nullptr);
+            CHECK_MESSAGE(got.has_value() == expected, raw);
+            if (got) {
+                const auto type = util.GetNumberType(number);
+                CHECK(got->mobile_capable == (type == PhoneNumberUtil::MOBILE ||
+                                              type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE));
+            }
+            valid += expected;
+            ++checked;
+        }
+    }
+    // Both sides of the comparison are exercised.
+    CHECK(valid > 20);
+    CHECK(checked - valid > 20);
 }

@@ -519,3 +519,32 @@ TEST_CASE("ISO 8601 week labels in the zone's local date") {
     CHECK(iso_week_label(late_sunday, utc) == "2026-W49");
     CHECK(iso_week_label(late_sunday, helsinki) == "2026-W50");
 }
+
+// format_iso8601 and format_local write the text themselves; it must be date::format's, in
+// every zone the tests know and across offsets that change (DST, historical local mean time,
+// half-hour zones, negative offsets), leap days and the ends of years.
+TEST_CASE("timing: the ISO 8601 text is date::format's") {
+    const char* zones[] = {
+        "Europe/Helsinki",    "America/New_York", "America/St_Johns", "Asia/Kolkata",
+        "Australia/Adelaide", "Pacific/Chatham",  "Europe/Stockholm", "UTC"};
+    // From 1850 (local mean time) to 2100, about every 11 days and 7 hours and 13 seconds.
+    const auto first = date::sys_days{date::year{1850} / 1 / 1};
+    const auto last = date::sys_days{date::year{2100} / 12 / 31};
+    const std::chrono::seconds step = std::chrono::hours{24 * 11 + 7} + std::chrono::seconds{13};
+    int checked = 0;
+    for (auto t = TimePoint{first}; t < TimePoint{last}; t += step) {
+        CHECK(format_iso8601(t) == date::format("%FT%TZ", t));
+        for (const char* name : zones) {
+            const auto& zone = *date::locate_zone(name);
+            const auto expected = date::format("%FT%T%Ez", date::zoned_seconds{&zone, t});
+            const auto got = format_local(t, zone);
+            if (got != expected) CHECK_MESSAGE(got == expected, name);
+        }
+        ++checked;
+    }
+    CHECK(checked > 8000);
+    CHECK(format_iso8601(TimePoint{date::sys_days{date::year{2024} / 2 / 29}} + 86399s) ==
+          "2024-02-29T23:59:59Z");
+    CHECK(format_local(TimePoint{date::sys_days{date::year{2026} / 12 / 31}} + 22h, helsinki()) ==
+          "2027-01-01T00:00:00+02:00");
+}
