@@ -40,7 +40,8 @@ History load_history(store::Store& db, const Event& event, store::Seconds now) {
     return h;
 }
 
-store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds now) {
+store::SurveyRow survey_from(const Decision& d, const Event& e, const std::string& contact_name,
+                             store::Seconds now) {
     store::SurveyRow s;
     s.event_id = e.id;
     s.event_type = e.type;
@@ -61,7 +62,7 @@ store::SurveyRow survey_from(const Decision& d, const Event& e, store::Seconds n
                                    q.low_is_good, q.template_name});
     s.follow_up_why = d.step->follow_up_why;
     s.contact_id = e.contact.id;
-    s.contact_name = e.contact.name;
+    s.contact_name = contact_name;
     s.locale = e.contact.locale;
     s.segment = e.contact.segment;
     if (e.staff) {
@@ -103,12 +104,9 @@ EventOutcome record_event(store::Store& db, const config::Config& config, const 
         return out;
     }
     const store::Seconds now_s = secs(now);
-    db.upsert_contact(contact_row(event.contact), now_s);
     // An event that leaves out the name (a CRM sends the deal, not the person) still greets
     // the customer by the name an earlier event gave.
-    Event named = event;
-    if (named.contact.name.empty())
-        if (auto known = db.find_contact(event.contact.id)) named.contact.name = known->name;
+    const std::string name = db.upsert_contact(contact_row(event.contact), now_s);
     db.insert_event(store::EventRow{event.id, event.type, secs(event.occurred_at),
                                     secs(event.received_at), event.contact.id, event.raw.dump()});
     if (const auto kind = config.sales.kind_of(event.type); !kind.empty())
@@ -131,7 +129,7 @@ EventOutcome record_event(store::Store& db, const config::Config& config, const 
         out.surveys.push_back(std::move(*row));
     }
     for (const auto& decision : planned.decisions) {
-        auto row = survey_from(decision, named, now_s);
+        auto row = survey_from(decision, event, name, now_s);
         row.id = db.insert_survey(row);
         if (!decision.waiting_note.empty()) out.notes[row.id] = decision.waiting_note;
         out.surveys.push_back(std::move(row));

@@ -24,7 +24,7 @@ constexpr const char* kContactColumns = "id, phone, email, name, locale, timezon
 
 }  // namespace
 
-void SqliteStore::upsert_contact(const ContactRow& c, Seconds now) {
+std::string SqliteStore::upsert_contact(const ContactRow& c, Seconds now) {
     auto st = cached(
         db_,
         "INSERT INTO contacts (id, phone, email, name, locale, timezone, segment, updated_at) "
@@ -32,7 +32,8 @@ void SqliteStore::upsert_contact(const ContactRow& c, Seconds now) {
         "phone = COALESCE(excluded.phone, phone), email = COALESCE(excluded.email, email), "
         "name = COALESCE(excluded.name, name), locale = COALESCE(excluded.locale, locale), "
         "timezone = COALESCE(excluded.timezone, timezone), "
-        "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at");
+        "segment = COALESCE(excluded.segment, segment), updated_at = excluded.updated_at "
+        "RETURNING name");
     st->bind(1, c.id);
     bind_text(*st, 2, c.phone);
     bind_text(*st, 3, c.email);
@@ -41,7 +42,9 @@ void SqliteStore::upsert_contact(const ContactRow& c, Seconds now) {
     bind_text(*st, 6, c.timezone);
     bind_text(*st, 7, c.segment);
     st->bind(8, static_cast<std::int64_t>(now));
-    st->exec();
+    // The one row RETURNING gives is read before the statement is reset, which ends it.
+    if (!st->executeStep()) return c.name;
+    return text(st->getColumn(0));
 }
 
 std::optional<ContactRow> SqliteStore::find_contact(const std::string& id) {

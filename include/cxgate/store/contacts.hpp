@@ -19,7 +19,8 @@ struct ContactRow {
 class ContactBook {
   public:
     // Inserts the contact, or updates what this one carries and keeps what it leaves empty.
-    virtual void upsert_contact(const ContactRow& contact, Seconds now) = 0;
+    // Returns the name it has after: this one's, or the one kept from before.
+    virtual std::string upsert_contact(const ContactRow& contact, Seconds now) = 0;
     virtual std::optional<ContactRow> find_contact(const std::string& id) = 0;
 
     // A page of known contacts after `cursor` in id order (a recurring survey's audience):

@@ -52,7 +52,7 @@ class SqliteStore final : public Store {
     std::vector<std::int64_t> surveys_with_settled_clicks(Seconds now, size_t limit) override;
 
     // ContactBook
-    void upsert_contact(const ContactRow& contact, Seconds now) override;
+    std::string upsert_contact(const ContactRow& contact, Seconds now) override;
     std::optional<ContactRow> find_contact(const std::string& id) override;
     std::vector<ContactRow> contacts_after(const std::string& cursor,
                                            const std::vector<std::string>& segments,
