@@ -323,3 +323,25 @@ steps:
     CHECK(store::to_string(record("e3", "x.now", "2026-11-20T10:00:00+02:00").state) ==
           "scheduled");
 }
+
+// A CRM that sends the deal rather than the person leaves the name out: the survey still
+// greets the customer by the name an earlier event gave, and a new name replaces it.
+TEST_CASE("an event without the contact's name takes the name an earlier event gave") {
+    World w(kFlow);
+    const auto record = [&](const std::string& id, const std::string& type, const char* name) {
+        const auto t = *timing::parse_iso8601("2026-11-23T10:00:00+02:00");
+        auto body = nlohmann::json::parse(R"({"contact":{"id":"crm-9","phone":"0401234567"}})");
+        body["id"] = id;
+        body["type"] = type;
+        if (name) body["contact"]["name"] = name;
+        auto parsed = engine::parse_event(body, *w.config, t);
+        REQUIRE(parsed.event);
+        const auto out = engine::record_event(*w.db, *w.config, *parsed.event, t);
+        REQUIRE(out.surveys.size() == 1);
+        return w.survey(out.surveys[0].id).contact_name;
+    };
+    CHECK(record("e1", "meeting.completed", "Maija") == "Maija");
+    CHECK(record("e2", "call.completed", nullptr) == "Maija");
+    CHECK(record("e3", "deal.won", "Maija Virtanen") == "Maija Virtanen");
+    CHECK(w.db->find_contact("crm-9")->name == "Maija Virtanen");
+}
