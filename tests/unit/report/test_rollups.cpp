@@ -340,6 +340,7 @@ TEST_CASE("rollups: a database from before them gets them on upgrade, its answer
         // Back to schema 11: what migrations 12 and later added, gone; the answers and
         // surveys stay.
         db.database().exec(R"sql(
+DROP INDEX surveys_by_sent; CREATE INDEX surveys_by_due ON surveys(state, due_at);
 DROP INDEX surveys_due; DROP INDEX surveys_held; DROP INDEX surveys_held_until;
 DROP TRIGGER digest_quote_wiped; DROP TRIGGER digest_quote_deleted; DROP TABLE digest_answers;
 DROP TABLE digest_runs;
@@ -355,7 +356,6 @@ DROP TRIGGER answer_rollups_delete; DROP TRIGGER answer_rollups_survey;
 DROP TRIGGER sent_rollups_insert; DROP TRIGGER sent_rollups_update;
 DROP TRIGGER sent_rollups_delete;
 DROP TABLE answer_rollups; DROP TABLE sent_rollups; DROP TABLE rollup_grains;
-DROP INDEX surveys_by_sent;
 ALTER TABLE answers DROP COLUMN day; ALTER TABLE answers DROP COLUMN day_end;
 ALTER TABLE surveys DROP COLUMN sent_day; ALTER TABLE surveys DROP COLUMN sent_day_end;
 PRAGMA user_version = 11;

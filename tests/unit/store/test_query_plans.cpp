@@ -6,7 +6,7 @@
 // each (EXPLAIN QUERY PLAN). It fails on
 //   - a SCAN of a table that grows with the business (surveys, messages, events, ...), with or
 //     without an index: every row is read;
-//   - a SEARCH whose only constraint is a state (`surveys_by_due (state=?)`): every survey
+//   - a SEARCH whose only constraint is a state (an index on `(state, ...)`): every survey
 //     of that state is read, a million of them when a million wait;
 //   - an automatic index (SQLite builds one for the statement from a full scan);
 //   - a statement that took more steps than a handful of rows can cost, or stepped through a
@@ -346,8 +346,14 @@ TEST_CASE("query plans: a scan is caught") {
         for (const auto& line : w.plan(sql)) wrong += judge(line);
         return wrong;
     };
+    // SQLite takes the partial index the question matches...
+    CHECK(plan_of("SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent', 'delivered')")
+              .empty());
+    // ...until an index by state offers an equality (schemas before 20 had one,
+    // surveys_by_due): a search through it reads every survey of the state.
+    w.sql().exec("CREATE INDEX surveys_by_state ON surveys (state, due_at)");
     CHECK(plan_of("SELECT MIN(expires_at) FROM surveys WHERE state IN ('sent', 'delivered')") ==
-          "reads every row of a state through surveys_by_due");
+          "reads every row of a state through surveys_by_state");
     CHECK(plan_of("SELECT id FROM surveys WHERE comment LIKE 'x%'") ==
           "reads every row of surveys");
     CHECK(plan_of("SELECT MIN(expires_at) FROM surveys INDEXED BY surveys_by_expiry "
