@@ -51,14 +51,6 @@ Seconds into_window(const config::Config& config, const SurveyRow* survey, Secon
     return t.time_since_epoch().count();
 }
 
-void mark_survey_sent(store::Store& db, SurveyRow& s, Seconds now) {
-    if (s.state != SurveyState::sending) return;
-    s.state = SurveyState::sent;
-    s.sent_at = now;
-    s.updated_at = now;
-    db.save_survey(s);
-}
-
 void fail_survey(store::Store& db, SurveyRow& s, const std::string& why, Seconds now) {
     s.state = SurveyState::failed;
     s.reason = "failed: " + why;
@@ -122,8 +114,6 @@ DeliveryOutcome record_send_result(store::Store& db, const config::Config& confi
                                    double jitter) {
     DeliveryOutcome out;
     MessageRow m = sent;
-    std::optional<SurveyRow> survey;
-    if (m.survey_id) survey = db.find_survey(*m.survey_id);
     const auto* channel = config.find_channel(m.channel);
 
     if (result.status == SendResult::Status::sent) {
@@ -135,13 +125,16 @@ DeliveryOutcome record_send_result(store::Store& db, const config::Config& confi
         db.update_message(m, now);
         // Durable with the result: the email as built is what `cxgate outbox --html` shows.
         if (result.delivered_email) db.keep_delivered_email(m.id, *result.delivered_email);
-        if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
-        if (survey && m.kind == "thanks" &&
-            (survey->state == SurveyState::answered || survey->state == SurveyState::commented)) {
-            survey->state = SurveyState::closed;
-            survey->closed_at = now;
-            survey->updated_at = now;
-            db.save_survey(*survey);
+        if (m.survey_id && carries_survey(m)) db.mark_survey_sent(*m.survey_id, now);
+        if (m.survey_id && m.kind == "thanks") {
+            auto survey = db.find_survey(*m.survey_id);
+            if (survey && (survey->state == SurveyState::answered ||
+                           survey->state == SurveyState::commented)) {
+                survey->state = SurveyState::closed;
+                survey->closed_at = now;
+                survey->updated_at = now;
+                db.save_survey(*survey);
+            }
         }
         // A report may have beaten the send's answer here; apply it now.
         std::vector<StatusReport> reports;
@@ -162,10 +155,15 @@ DeliveryOutcome record_send_result(store::Store& db, const config::Config& confi
         m.error += " (sent, no answer: not sent again)";
         m.next_attempt_at.reset();
         db.update_message(m, now);
-        if (survey && carries_survey(m)) mark_survey_sent(db, *survey, now);
+        if (m.survey_id && carries_survey(m)) db.mark_survey_sent(*m.survey_id, now);
         out.note = "outcome unknown; not resent";
         return out;
     }
+
+    // A retry waits for the survey's send window and gives up at its expiry; a permanent
+    // failure fails it or moves it to its next channel.
+    std::optional<SurveyRow> survey;
+    if (m.survey_id) survey = db.find_survey(*m.survey_id);
     if (result.status == SendResult::Status::temporary_failure) {
         const auto& policy = channel ? channel->retry : config::RetryPolicy{};
         if (m.attempts < policy.max_attempts) {
@@ -292,8 +290,7 @@ std::pair<int, int> recover_in_flight(store::Store& db, const std::vector<std::s
             m.state = MessageState::unknown;
             m.error = "in flight at a crash; not sent again (the provider may have delivered it)";
             ++unknown;
-            if (m.survey_id && m.kind == "survey")
-                if (auto s = db.find_survey(*m.survey_id)) mark_survey_sent(db, *s, now);
+            if (m.survey_id && carries_survey(m)) db.mark_survey_sent(*m.survey_id, now);
         }
         db.update_message(m, now);
     }

@@ -316,6 +316,28 @@ void SqliteStore::save_survey(const SurveyRow& row) {
     st->exec();
 }
 
+bool SqliteStore::mark_survey_sent(std::int64_t id, Seconds now) {
+    std::string zone;
+    {
+        auto st =
+            store::cached(db_, "SELECT timezone FROM surveys WHERE id = ? AND state = 'sending'");
+        st->bind(1, static_cast<std::int64_t>(id));
+        if (!st->executeStep()) return false;
+        zone = text(st->getColumn(0));
+    }
+    // sent_day and sent_day_end as survey_values derives them, for the sent rollups' trigger.
+    const auto day = local_day_of(now, zone);
+    auto st = store::cached(db_,
+                            "UPDATE surveys SET state = 'sent', sent_at = ?1, updated_at = ?1, "
+                            "sent_day = ?2, sent_day_end = ?3 WHERE id = ?4");
+    st->bind(1, static_cast<std::int64_t>(now));
+    st->bind(2, static_cast<std::int64_t>(day.start));
+    st->bind(3, static_cast<std::int64_t>(day.end));
+    st->bind(4, static_cast<std::int64_t>(id));
+    st->exec();
+    return true;
+}
+
 std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
     auto st = store::cached(db_, survey_by_id());
     st->bind(1, static_cast<std::int64_t>(id));

@@ -115,6 +115,11 @@ class Records {
     // state) may not move to the row's.
     virtual void save_survey(const SurveyRow& row) = 0;
     virtual std::optional<SurveyRow> find_survey(std::int64_t id) = 0;
+    // Moves a survey being sent (`sending`) to `sent` at `now`, as save_survey would write it;
+    // false when it is no longer being sent (opted out, closed or erased meanwhile). Every
+    // send's result takes this path: a narrow lookup and an UPDATE of the columns a send
+    // changes, instead of reading the whole row twice and comparing it.
+    virtual bool mark_survey_sent(std::int64_t id, Seconds now) = 0;
     virtual std::int64_t insert_message(const MessageRow& row) = 0;
     virtual std::optional<MessageRow> find_message(std::int64_t id) = 0;
     virtual void set_message_state(std::int64_t id, MessageState state,

@@ -88,6 +88,7 @@ class SqliteStore final : public Store {
     std::int64_t insert_survey(const SurveyRow& row) override;
     void save_survey(const SurveyRow& row) override;
     std::optional<SurveyRow> find_survey(std::int64_t id) override;
+    bool mark_survey_sent(std::int64_t id, Seconds now) override;
     std::int64_t insert_message(const MessageRow& row) override;
     std::optional<MessageRow> find_message(std::int64_t id) override;
     void set_message_state(std::int64_t id, MessageState state, const std::string& provider_id,

@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
 
 #include "../replies/survey_fixture.hpp"
 #include "cxgate/store/records.hpp"
@@ -122,4 +126,57 @@ TEST_CASE("states: the store refuses an illegal step and keeps the row as it was
     CHECK(db->find_message(m.id)->state == MessageState::unknown);
     CHECK_THROWS_AS(db->set_message_state(m.id, MessageState::sending, "", "", 2000),
                     store::IllegalTransition);
+}
+
+TEST_CASE("states: a send's result marks the survey sent as saving the whole row would") {
+    auto db = testing::fresh_database("cxgate-unit-mark-sent-");
+    auto planned = testing::sent_email_nps(SurveyState::sending);
+    planned.sent_at.reset();
+    planned.timezone = "Europe/Helsinki";
+    planned.event_id = "by-save";
+    const auto by_save = db->insert_survey(planned);
+    planned.event_id = "by-mark";
+    const auto by_mark = db->insert_survey(planned);
+    // 2026-11-29 23:30 UTC is already Monday the 30th in Helsinki: the local day counts.
+    const store::Seconds now = 1795995000;
+
+    auto s = *db->find_survey(by_save);
+    s.state = SurveyState::sent;
+    s.sent_at = now;
+    s.updated_at = now;
+    db->save_survey(s);
+    CHECK(db->mark_survey_sent(by_mark, now));
+
+    // Every column alike but the id and the event it came from, the local day included.
+    SQLite::Statement rows(db->database(), "SELECT * FROM surveys WHERE id IN (?, ?) ORDER BY id");
+    rows.bind(1, static_cast<std::int64_t>(by_save));
+    rows.bind(2, static_cast<std::int64_t>(by_mark));
+    std::vector<std::vector<std::string>> values;
+    while (rows.executeStep()) {
+        values.emplace_back();
+        for (int i = 0; i < rows.getColumnCount(); ++i) {
+            const std::string name = rows.getColumnName(i);
+            if (name == "id" || name == "event_id") continue;
+            values.back().push_back(
+                name + "=" + (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
+        }
+    }
+    REQUIRE(values.size() == 2);
+    CHECK(values[0] == values[1]);
+    const auto day = db->database().execAndGet("SELECT sent_day FROM surveys WHERE id = " +
+                                               std::to_string(by_mark));
+    CHECK(day.getInt64() == 1795989600);  // 2026-11-30 00:00 in Helsinki (UTC+2)
+    // The sent rollups counted both, at every grain.
+    SQLite::Statement counts(db->database(), "SELECT DISTINCT sent FROM sent_rollups");
+    REQUIRE(counts.executeStep());
+    CHECK(counts.getColumn(0).getInt() == 2);
+    CHECK_FALSE(counts.executeStep());
+
+    // No longer being sent (here opted out meanwhile), or gone: nothing changes.
+    db->database().exec("UPDATE surveys SET state = 'opted_out' WHERE id = " +
+                        std::to_string(by_mark));
+    CHECK_FALSE(db->mark_survey_sent(by_mark, now + 60));
+    CHECK(db->find_survey(by_mark)->state == SurveyState::opted_out);
+    CHECK(db->find_survey(by_mark)->updated_at == now);
+    CHECK_FALSE(db->mark_survey_sent(by_mark + 100, now));
 }
