@@ -66,14 +66,10 @@ bool carries_survey(const MessageRow& m) {
 }  // namespace
 
 std::optional<MessageRow> claim_message(store::Store& db, std::int64_t id, Seconds now) {
-    auto m = db.find_message(id);
-    if (!m || m->state != MessageState::queued) return std::nullopt;
-    if (m->next_attempt_at && *m->next_attempt_at > now) return std::nullopt;
-    m->state = MessageState::sending;
-    m->attempts += 1;
-    db.update_message(*m, now);
+    auto m = db.claim_queued_message(id, now);
+    if (!m) return std::nullopt;
     if (m->survey_id && (m->kind == "survey" || m->kind == "reminder")) {
-        if (auto s = db.find_survey(*m->survey_id)) {
+        if (auto s = db.survey_scale(*m->survey_id)) {
             // Links work until the survey expires, or for a default lifetime from now.
             const Seconds expires =
                 s->expires_at ? *s->expires_at : now + links::kDefaultAnswerLifetime;

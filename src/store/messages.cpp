@@ -116,6 +116,22 @@ std::optional<MessageRow> SqliteStore::find_message(std::int64_t id) {
     return rows.front();
 }
 
+std::optional<MessageRow> SqliteStore::claim_queued_message(std::int64_t id, Seconds now) {
+    // Only the columns a claim changes: the whole row written back (update_message) moved the
+    // entries of indexes whose columns stayed as they were, after a lookup of its state.
+    static const std::string sql =
+        std::string(
+            "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
+            "updated_at = ?2 WHERE id = ?1 AND state = 'queued' AND "
+            "(next_attempt_at IS NULL OR next_attempt_at <= ?2) RETURNING ") +
+        kMessageColumns;
+    auto st = store::cached(db_, sql);
+    st->bind(1, static_cast<std::int64_t>(id));
+    st->bind(2, static_cast<std::int64_t>(now));
+    if (!st->executeStep()) return std::nullopt;
+    return read_message(*st);
+}
+
 std::vector<MessageRow> messages_where(SQLite::Database& db, const std::string& where_sql,
                                        const std::vector<std::string>& args,
                                        const std::string& tail_sql) {

@@ -338,6 +338,15 @@ bool SqliteStore::mark_survey_sent(std::int64_t id, Seconds now) {
     return true;
 }
 
+std::optional<SurveyScale> SqliteStore::survey_scale(std::int64_t id) {
+    auto st =
+        store::cached(db_, "SELECT scale_min, scale_max, expires_at FROM surveys WHERE id = ?");
+    st->bind(1, static_cast<std::int64_t>(id));
+    if (!st->executeStep()) return std::nullopt;
+    return SurveyScale{st->getColumn(0).getInt(), st->getColumn(1).getInt(),
+                       optional_int(st->getColumn(2))};
+}
+
 std::optional<SurveyRow> SqliteStore::find_survey(std::int64_t id) {
     auto st = store::cached(db_, survey_by_id());
     st->bind(1, static_cast<std::int64_t>(id));

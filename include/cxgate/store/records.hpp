@@ -102,6 +102,12 @@ struct MessageRow {
     std::optional<AnswerLinks> answer_links;
 };
 
+// A survey's scale and expiry (none when it has no expiry): what its answer links need.
+struct SurveyScale {
+    int scale_min = 0, scale_max = 10;
+    std::optional<Seconds> expires_at;
+};
+
 // The operations above, as part of the store's interface (store.hpp). Each store
 // (SQLite today) implements them; callers get them through store::Store.
 class Records {
@@ -120,8 +126,13 @@ class Records {
     // send's result takes this path: a narrow lookup and an UPDATE of the columns a send
     // changes, instead of reading the whole row twice and comparing it.
     virtual bool mark_survey_sent(std::int64_t id, Seconds now) = 0;
+    virtual std::optional<SurveyScale> survey_scale(std::int64_t id) = 0;
     virtual std::int64_t insert_message(const MessageRow& row) = 0;
     virtual std::optional<MessageRow> find_message(std::int64_t id) = 0;
+    // The dispatcher's claim: a queued message that is due (no retry time, or one reached)
+    // moves to `sending` with one more attempt, in one UPDATE, and comes back as claimed;
+    // nullopt when it is not queued (claimed, cancelled or sent meanwhile) or not due yet.
+    virtual std::optional<MessageRow> claim_queued_message(std::int64_t id, Seconds now) = 0;
     virtual void set_message_state(std::int64_t id, MessageState state,
                                    const std::string& provider_id, const std::string& error,
                                    Seconds now) = 0;

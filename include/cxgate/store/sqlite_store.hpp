@@ -89,8 +89,10 @@ class SqliteStore final : public Store {
     void save_survey(const SurveyRow& row) override;
     std::optional<SurveyRow> find_survey(std::int64_t id) override;
     bool mark_survey_sent(std::int64_t id, Seconds now) override;
+    std::optional<SurveyScale> survey_scale(std::int64_t id) override;
     std::int64_t insert_message(const MessageRow& row) override;
     std::optional<MessageRow> find_message(std::int64_t id) override;
+    std::optional<MessageRow> claim_queued_message(std::int64_t id, Seconds now) override;
     void set_message_state(std::int64_t id, MessageState state, const std::string& provider_id,
                            const std::string& error, Seconds now) override;
     void update_message(const MessageRow& row, Seconds now) override;

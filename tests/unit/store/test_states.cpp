@@ -180,3 +180,56 @@ TEST_CASE("states: a send's result marks the survey sent as saving the whole row
     CHECK(db->find_survey(by_mark)->updated_at == now);
     CHECK_FALSE(db->mark_survey_sent(by_mark + 100, now));
 }
+
+TEST_CASE("states: the dispatcher claims a queued message once, and only when it is due") {
+    auto db = testing::fresh_database("cxgate-unit-claim-");
+    const auto survey = db->insert_survey(testing::sent_email_nps(SurveyState::sending));
+    store::MessageRow m;
+    m.survey_id = survey;
+    m.kind = "survey";
+    m.channel = "email";
+    m.address = "matti@example.com";
+    m.body = "Kuinka todennäköisesti suosittelisit meitä?";
+    m.created_at = 1000;
+    const auto due = db->insert_message(m);
+    m.next_attempt_at = 5000;  // a retry that waits until then
+    m.attempts = 1;
+    const auto waiting = db->insert_message(m);
+
+    auto claimed = db->claim_queued_message(due, 2000);
+    REQUIRE(claimed);
+    CHECK(claimed->state == MessageState::sending);
+    CHECK(claimed->attempts == 1);
+    CHECK(claimed->body == m.body);
+    CHECK(claimed->survey_id == survey);
+    const auto stored = db->find_message(due);
+    CHECK(stored->state == MessageState::sending);
+    CHECK(stored->attempts == 1);
+    CHECK(db->database()
+              .execAndGet("SELECT updated_at FROM messages WHERE id = " + std::to_string(due))
+              .getInt64() == 2000);
+    // Claimed already: a second claim (another pass, a duplicate id in a queue) gets nothing.
+    CHECK_FALSE(db->claim_queued_message(due, 2001));
+    CHECK(db->find_message(due)->attempts == 1);
+
+    // A retry is claimed at its time, not before, as its second attempt.
+    CHECK_FALSE(db->claim_queued_message(waiting, 4999));
+    CHECK(db->find_message(waiting)->state == MessageState::queued);
+    auto retried = db->claim_queued_message(waiting, 5000);
+    REQUIRE(retried);
+    CHECK(retried->attempts == 2);
+    CHECK_FALSE(db->claim_queued_message(waiting + 100, 6000));  // no such message
+
+    // What the claimed survey's answer links need.
+    auto scale = db->survey_scale(survey);
+    REQUIRE(scale);
+    CHECK(scale->scale_min == 0);
+    CHECK(scale->scale_max == 10);
+    CHECK_FALSE(scale->expires_at);
+    db->database().exec("UPDATE surveys SET scale_min = 1, scale_max = 5, expires_at = 9000");
+    scale = db->survey_scale(survey);
+    CHECK(scale->scale_min == 1);
+    CHECK(scale->scale_max == 5);
+    CHECK(scale->expires_at == 9000);
+    CHECK_FALSE(db->survey_scale(survey + 100));
+}
