@@ -117,8 +117,8 @@ std::optional<MessageRow> SqliteStore::find_message(std::int64_t id) {
 }
 
 std::optional<MessageRow> SqliteStore::claim_queued_message(std::int64_t id, Seconds now) {
-    // Only the columns a claim changes: the whole row written back (update_message) moved the
-    // entries of indexes whose columns stayed as they were, after a lookup of its state.
+    // One statement where the claim took three: reading the whole row, looking its state up
+    // again (update_message's check) and writing every column back. The WHERE is the check.
     static const std::string sql =
         std::string(
             "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
