@@ -160,6 +160,9 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
                        PassResult& out) {
     auto due = db.due_surveys(now, limit);
     for (auto& s : due) {
+        // As read in this transaction: each save writes what changed against it, with no
+        // second read (nothing else in the pass writes a survey still scheduled).
+        const SurveyRow read = s;
         if (s.expires_at && *s.expires_at <= now) {
             s.state = SurveyState::expired;
             s.reason = s.held_by ? "expired: waited for survey " + std::to_string(*s.held_by) +
@@ -190,7 +193,7 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
                         tp(now), flow->send_window, zone_of(config, flow, s), flow->calendar);
                     if (next > tp(now)) {
                         s.due_at = next.time_since_epoch().count();
-                        db.save_survey(s);
+                        db.save_survey_changes(read, s);
                         continue;
                     }
                 }
@@ -202,7 +205,7 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
             s.next_reminder_at = next_reminder(config, s, now);
             ++out.claimed;
         }
-        db.save_survey(s);
+        db.save_survey_changes(read, s);
     }
 }
 
@@ -211,12 +214,13 @@ void send_reminders(store::Store& db, const config::Config& config, Seconds now,
     auto due = db.reminders_due(now, limit);
     for (auto& s : due) {
         if (db.is_opted_out(s.address)) continue;
+        const SurveyRow read = s;
         out.queued_messages.push_back(
             db.insert_message(templates::compose(config, s, "reminder", now)));
         s.reminders_sent += 1;
         s.next_reminder_at = next_reminder(config, s, now);
         s.updated_at = now;
-        db.save_survey(s);
+        db.save_survey_changes(read, s);
         ++out.reminded;
     }
 }

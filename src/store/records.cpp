@@ -264,6 +264,21 @@ SurveyRow read_survey(SQLite::Statement& st) {
     return r;
 }
 
+// Writes the survey's columns at `changed` (indexes into `values`, kSurveyColumns order).
+void update_columns(SQLite::Database& db, std::int64_t id, const std::vector<Value>& values,
+                    const std::vector<size_t>& changed) {
+    if (changed.empty()) return;
+    const auto& names = survey_column_names();
+    std::string sql = "UPDATE surveys SET ";
+    for (size_t i = 0; i < changed.size(); ++i) sql += (i ? ", " : "") + names[changed[i]] + " = ?";
+    sql += " WHERE id = ?";
+    auto st = store::cached(db, sql);
+    int index = 1;
+    for (const auto i : changed) bind_value(*st, index++, values[i]);
+    st->bind(index, id);
+    st->exec();
+}
+
 }  // namespace
 
 std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
@@ -305,15 +320,19 @@ void SqliteStore::save_survey(const SurveyRow& row) {
             if (!stored_as(stored->getColumn(static_cast<int>(i) + 1), values[i]))
                 changed.push_back(i);
     }
-    if (changed.empty()) return;
-    std::string sql = "UPDATE surveys SET ";
-    for (size_t i = 0; i < changed.size(); ++i) sql += (i ? ", " : "") + names[changed[i]] + " = ?";
-    sql += " WHERE id = ?";
-    auto st = store::cached(db_, sql);
-    int index = 1;
-    for (const auto i : changed) bind_value(*st, index++, values[i]);
-    st->bind(index, static_cast<std::int64_t>(row.id));
-    st->exec();
+    update_columns(db_, row.id, values, changed);
+}
+
+void SqliteStore::save_survey_changes(const SurveyRow& read, const SurveyRow& row) {
+    const auto what = "survey " + std::to_string(row.id);
+    require_move(read.state, row.state, what);
+    require_move(read.alert_state, row.alert_state, what + " alert");
+    const auto before = survey_values(read);
+    const auto values = survey_values(row);
+    std::vector<size_t> changed;
+    for (size_t i = 0; i < values.size(); ++i)
+        if (before[i] != values[i]) changed.push_back(i);
+    update_columns(db_, row.id, values, changed);
 }
 
 bool SqliteStore::mark_survey_sent(std::int64_t id, Seconds now) {

@@ -120,6 +120,12 @@ class Records {
     // Writes every mutable column. Throws IllegalTransition when the stored state (or alert
     // state) may not move to the row's.
     virtual void save_survey(const SurveyRow& row) = 0;
+    // save_survey for a caller that read the survey earlier in this same transaction and
+    // changed nothing else of it since: `read` is that row as read, `row` the row to
+    // write. Writes the columns in which they differ, without reading the survey again
+    // (the scheduler's claim of 500 due surveys spent a fifth of its time on that lookup).
+    // Same transition checks, made against `read`.
+    virtual void save_survey_changes(const SurveyRow& read, const SurveyRow& row) = 0;
     virtual std::optional<SurveyRow> find_survey(std::int64_t id) = 0;
     // Moves a survey being sent (`sending`) to `sent` at `now`, as save_survey would write it;
     // false when it is no longer being sent (opted out, closed or erased meanwhile). Every

@@ -15,6 +15,29 @@ using store::AlertState;
 using store::MessageState;
 using store::SurveyState;
 
+namespace {
+
+// Every column of the two surveys, by name, but their ids and the events they came from.
+std::vector<std::vector<std::string>> columns_of(store::SqliteStore& db, std::int64_t a,
+                                                 std::int64_t b) {
+    SQLite::Statement rows(db.database(), "SELECT * FROM surveys WHERE id IN (?, ?) ORDER BY id");
+    rows.bind(1, a);
+    rows.bind(2, b);
+    std::vector<std::vector<std::string>> values;
+    while (rows.executeStep()) {
+        values.emplace_back();
+        for (int i = 0; i < rows.getColumnCount(); ++i) {
+            const std::string name = rows.getColumnName(i);
+            if (name == "id" || name == "event_id") continue;
+            values.back().push_back(
+                name + "=" + (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
+        }
+    }
+    return values;
+}
+
+}  // namespace
+
 TEST_CASE("states: every word round-trips, and JSON carries the word") {
     for (int i = 0; i <= static_cast<int>(SurveyState::superseded); ++i) {
         const auto s = static_cast<SurveyState>(i);
@@ -148,19 +171,7 @@ TEST_CASE("states: a send's result marks the survey sent as saving the whole row
     CHECK(db->mark_survey_sent(by_mark, now));
 
     // Every column alike but the id and the event it came from, the local day included.
-    SQLite::Statement rows(db->database(), "SELECT * FROM surveys WHERE id IN (?, ?) ORDER BY id");
-    rows.bind(1, static_cast<std::int64_t>(by_save));
-    rows.bind(2, static_cast<std::int64_t>(by_mark));
-    std::vector<std::vector<std::string>> values;
-    while (rows.executeStep()) {
-        values.emplace_back();
-        for (int i = 0; i < rows.getColumnCount(); ++i) {
-            const std::string name = rows.getColumnName(i);
-            if (name == "id" || name == "event_id") continue;
-            values.back().push_back(
-                name + "=" + (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
-        }
-    }
+    const auto values = columns_of(*db, by_save, by_mark);
     REQUIRE(values.size() == 2);
     CHECK(values[0] == values[1]);
     const auto day = db->database().execAndGet("SELECT sent_day FROM surveys WHERE id = " +
@@ -179,6 +190,58 @@ TEST_CASE("states: a send's result marks the survey sent as saving the whole row
     CHECK(db->find_survey(by_mark)->state == SurveyState::opted_out);
     CHECK(db->find_survey(by_mark)->updated_at == now);
     CHECK_FALSE(db->mark_survey_sent(by_mark + 100, now));
+}
+
+TEST_CASE("states: saving a survey's changes against the row as read writes what a save would") {
+    auto db = testing::fresh_database("cxgate-unit-save-changes-");
+    auto planned = testing::sent_email_nps(SurveyState::scheduled);
+    planned.sent_at.reset();
+    planned.due_at = 900;
+    planned.held_by = 7;
+    planned.reason = "waiting: survey 7";
+    planned.channels = "[\"sms\", \"email\"]";
+    planned.channel = "sms";
+    planned.address = "+358401234567";
+    planned.questions = {{"q1", "nps", 0, 10, false, ""}, {"q2", "csat", 1, 5, false, "q2"}};
+    planned.event_id = "by-save";
+    const auto by_save = db->insert_survey(planned);
+    planned.event_id = "by-changes";
+    const auto by_changes = db->insert_survey(planned);
+
+    // The scheduler's claim: released, moved to the next channel, sending, a reminder planned.
+    const auto claim = [](store::SurveyRow s) {
+        s.held_by.reset();
+        s.reason.clear();
+        s.channel = "email";
+        s.address = "matti@example.com";
+        s.state = SurveyState::sending;
+        s.next_reminder_at = 5000;
+        s.updated_at = 2000;
+        return s;
+    };
+    db->save_survey(claim(*db->find_survey(by_save)));
+    const auto read = *db->find_survey(by_changes);
+    db->save_survey_changes(read, claim(read));
+    auto values = columns_of(*db, by_save, by_changes);
+    REQUIRE(values.size() == 2);
+    CHECK(values[0] == values[1]);
+    CHECK(db->find_survey(by_changes)->state == SurveyState::sending);
+    CHECK(db->find_survey(by_changes)->channel == "email");
+    CHECK_FALSE(db->find_survey(by_changes)->held_by);
+
+    // Nothing changed: nothing written (not even updated_at).
+    const auto again = *db->find_survey(by_changes);
+    db->save_survey_changes(again, again);
+    CHECK(columns_of(*db, by_save, by_changes) == values);
+
+    // The same transition checks, against the row as read: a survey being sent may not go
+    // back to scheduled, and the row stays as it was.
+    auto back = again;
+    back.state = SurveyState::scheduled;
+    back.updated_at = 3000;
+    CHECK_THROWS_AS(db->save_survey_changes(again, back), store::IllegalTransition);
+    CHECK(db->find_survey(by_changes)->state == SurveyState::sending);
+    CHECK(db->find_survey(by_changes)->updated_at == 2000);
 }
 
 TEST_CASE("states: the dispatcher claims a queued message once, and only when it is due") {
