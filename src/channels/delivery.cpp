@@ -118,7 +118,10 @@ DeliveryOutcome record_send_result(store::Store& db, const config::Config& confi
         m.provider_id = result.provider_id;
         m.error.clear();
         m.next_attempt_at.reset();
-        db.update_message(m, now);
+        // Not `sending` (erased meanwhile, or a state this path never expects): then
+        // update_message does what it always did, nothing for a row gone and
+        // IllegalTransition for a move the table refuses.
+        if (!db.mark_message_sent(m.id, m.provider_id, now)) db.update_message(m, now);
         // Durable with the result: the email as built is what `cxgate outbox --html` shows.
         if (result.delivered_email) db.keep_delivered_email(m.id, *result.delivered_email);
         if (m.survey_id && carries_survey(m)) db.mark_survey_sent(*m.survey_id, now);

@@ -110,6 +110,19 @@ void SqliteStore::update_message(const MessageRow& m, Seconds now) {
     st->exec();
 }
 
+bool SqliteStore::mark_message_sent(std::int64_t id, const std::string& provider_id, Seconds now) {
+    // The WHERE is update_message's check; channel and address stay out of the SET, so
+    // SQLite leaves the indexes and the trigger on them alone.
+    auto st = store::cached(db_,
+                            "UPDATE messages SET state = 'sent', provider_id = ?2, error = NULL, "
+                            "sent_at = ?3, next_attempt_at = NULL, updated_at = ?3 "
+                            "WHERE id = ?1 AND state = 'sending'");
+    st->bind(1, static_cast<std::int64_t>(id));
+    bind_text(*st, 2, provider_id);
+    st->bind(3, static_cast<std::int64_t>(now));
+    return st->exec() == 1;
+}
+
 std::optional<MessageRow> SqliteStore::find_message(std::int64_t id) {
     auto rows = messages_where(db_, "id = ?", {std::to_string(id)});
     if (rows.empty()) return std::nullopt;

@@ -143,6 +143,12 @@ class Records {
                                    const std::string& provider_id, const std::string& error,
                                    Seconds now) = 0;
 
+    // A send's success: the message being sent (`sending`) becomes `sent` at `now` with the
+    // provider's id, as update_message would write it (error and retry time cleared), in
+    // one UPDATE of the columns a send changes. False, and nothing written, when the
+    // message is not being sent.
+    virtual bool mark_message_sent(std::int64_t id, const std::string& provider_id,
+                                   Seconds now) = 0;
     // Writes every mutable column of a message (state, provider id, errors, retry time).
     // Throws IllegalTransition when the stored state may not move to the row's.
     virtual void update_message(const MessageRow& row, Seconds now) = 0;

@@ -96,6 +96,7 @@ class SqliteStore final : public Store {
     std::optional<MessageRow> claim_queued_message(std::int64_t id, Seconds now) override;
     void set_message_state(std::int64_t id, MessageState state, const std::string& provider_id,
                            const std::string& error, Seconds now) override;
+    bool mark_message_sent(std::int64_t id, const std::string& provider_id, Seconds now) override;
     void update_message(const MessageRow& row, Seconds now) override;
     bool is_opted_out(const std::string& address) override;
     bool opt_out_address(const std::string& address, const std::string& source,

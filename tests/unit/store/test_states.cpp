@@ -244,6 +244,58 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
     CHECK(db->find_survey(by_changes)->updated_at == 2000);
 }
 
+TEST_CASE("states: a send's success marks the message sent as update_message would") {
+    auto db = testing::fresh_database("cxgate-unit-message-sent-");
+    const auto survey = db->insert_survey(testing::sent_email_nps(SurveyState::sending));
+    store::MessageRow m;
+    m.survey_id = survey;
+    m.kind = "survey";
+    m.channel = "email";
+    m.address = "matti@example.com";
+    m.body = "Kuinka todennäköisesti suosittelisit meitä?";
+    m.created_at = 1000;
+    m.next_attempt_at = 1500;  // a retry: the error and retry time of the last attempt go
+    m.error = "timeout";
+    m.error_code = "exception";
+    m.attempts = 1;
+    const auto by_update = db->insert_message(m);
+    const auto by_mark = db->insert_message(m);
+
+    auto claimed = *db->claim_queued_message(by_update, 2000);
+    claimed.state = MessageState::sent;
+    claimed.sent_at = 2100;
+    claimed.provider_id = "pm-1";
+    claimed.error.clear();
+    claimed.next_attempt_at.reset();
+    db->update_message(claimed, 2100);
+    REQUIRE(db->claim_queued_message(by_mark, 2000));
+    CHECK(db->mark_message_sent(by_mark, "pm-1", 2100));
+
+    SQLite::Statement rows(db->database(), "SELECT * FROM messages WHERE id IN (?, ?) ORDER BY id");
+    rows.bind(1, by_update);
+    rows.bind(2, by_mark);
+    std::vector<std::vector<std::string>> values;
+    while (rows.executeStep()) {
+        values.emplace_back();
+        for (int i = 0; i < rows.getColumnCount(); ++i) {
+            if (std::string(rows.getColumnName(i)) == "id") continue;
+            values.back().push_back(
+                std::string(rows.getColumnName(i)) + "=" +
+                (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
+        }
+    }
+    REQUIRE(values.size() == 2);
+    CHECK(values[0] == values[1]);
+    CHECK(db->find_message(by_mark)->state == MessageState::sent);
+    CHECK(db->find_message(by_mark)->provider_id == "pm-1");
+    CHECK(db->find_message(by_mark)->error.empty());
+
+    // Not being sent: nothing written.
+    CHECK_FALSE(db->mark_message_sent(by_mark, "pm-2", 2200));
+    CHECK(db->find_message(by_mark)->provider_id == "pm-1");
+    CHECK_FALSE(db->mark_message_sent(by_mark + 100, "pm-3", 2200));
+}
+
 TEST_CASE("states: the dispatcher claims a queued message once, and only when it is due") {
     auto db = testing::fresh_database("cxgate-unit-claim-");
     const auto survey = db->insert_survey(testing::sent_email_nps(SurveyState::sending));
