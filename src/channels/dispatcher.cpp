@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "cxgate/channels/delivery.hpp"
 #include "cxgate/channels/inflight_journal.hpp"
@@ -95,21 +96,65 @@ void Dispatcher::on_drained(std::function<void()> callback) {
 
 void Dispatcher::enqueue(const std::vector<std::int64_t>& ids) {
     if (stopping_) return;  // they stay queued in the database for the next start
+    std::vector<std::int64_t> fresh;
     for (auto id : ids) {
         if (known_.count(id)) continue;
-        if (pending_.size() >= max_pending_) {
+        if (pending_.size() + looking_up_ >= max_pending_) {
             ++stats_.dropped;
             continue;
         }
         known_.insert(id);
-        pending_.push_back(id);
+        fresh.push_back(id);
+    }
+    // A batch (a scheduler pass) is looked up in one read; one id is looked at by its own
+    // delivery, which costs the same.
+    if (fresh.size() > 1)
+        look_up(std::move(fresh));
+    else
+        admit(fresh);
+}
+
+void Dispatcher::look_up(std::vector<std::int64_t> ids) {
+    looking_up_ += ids.size();
+    auto now = seconds(clock_);
+    auto task = [this, ids = std::move(ids), now]() -> asio::awaitable<void> {
+        auto read = [ids, now](store::Store& db) { return db.queued_channels(ids, now); };
+        std::optional<std::vector<std::pair<std::int64_t, std::string>>> found;
+        try {
+            found = co_await reader_.execute(read, store::Origin::internal);
+        } catch (const std::exception& e) {
+            // Its queue full, say: then each delivery looks for itself.
+            spdlog::debug("dispatcher: the look at {} new messages failed: {}", ids.size(),
+                          e.what());
+        }
+        looking_up_ -= ids.size();
+        if (found) {
+            for (const auto id : ids) routes_[id];  // not found: not queued or not due
+            for (auto& [id, channel] : *found) routes_[id] = std::move(channel);
+        }
+        admit(ids);
+    };
+    asio::co_spawn(io_, std::move(task), asio::detached);
+}
+
+void Dispatcher::admit(const std::vector<std::int64_t>& ids) {
+    for (const auto id : ids) {
+        if (stopping_) {
+            known_.erase(id);
+            routes_.erase(id);
+        } else {
+            pending_.push_back(id);
+        }
     }
     pump();
 }
 
 void Dispatcher::stop() {
     stopping_ = true;
-    for (auto id : pending_) known_.erase(id);
+    for (auto id : pending_) {
+        known_.erase(id);
+        routes_.erase(id);
+    }
     pending_.clear();
     // Deliveries waiting for a claim wake up one after the other and leave (acquire).
     for (auto& [name, state] : channels_) wake_next(state->claims);
@@ -191,13 +236,22 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
     // Look without claiming, on the read connection (no commit), to learn the channel:
     // the token and the slot come first and the claim second, so a crash while waiting
     // for the rate limit leaves the message queued (sent later), not 'sending' (never
-    // sent). The claim re-checks the state in the write transaction.
-    auto peek = [id](store::Store& db) { return db.find_message(id); };
-    auto message = co_await reader_.execute(peek, store::Origin::internal);
-    if (!message || message->state != store::MessageState::queued || stopping_) co_return;
-    if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
+    // sent). The claim re-checks the state in the write transaction. A message of a
+    // batch was looked at with its batch (look_up).
+    std::string channel_name;
+    if (auto route = routes_.find(id); route != routes_.end()) {
+        channel_name = std::move(route->second);
+        routes_.erase(route);
+        if (channel_name.empty() || stopping_) co_return;
+    } else {
+        auto peek = [id](store::Store& db) { return db.find_message(id); };
+        auto message = co_await reader_.execute(peek, store::Origin::internal);
+        if (!message || message->state != store::MessageState::queued || stopping_) co_return;
+        if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
+        channel_name = message->channel;
+    }
 
-    auto found = channels_.find(message->channel);
+    auto found = channels_.find(channel_name);
     std::shared_ptr<ChannelState> state = found == channels_.end() ? nullptr : found->second;
     if (state && !co_await acquire(*state, state->claims, true)) co_return;
 
@@ -315,7 +369,7 @@ asio::awaitable<void> Dispatcher::recover() {
 
 Dispatcher::Stats Dispatcher::stats() const {
     Stats s = stats_;
-    s.pending = pending_.size();
+    s.pending = pending_.size() + looking_up_;
     s.in_flight = in_flight_;
     return s;
 }

@@ -30,6 +30,25 @@ std::vector<std::int64_t> SqliteStore::queued_messages_due(Seconds now, size_t l
     return ids;
 }
 
+std::vector<std::pair<std::int64_t, std::string>> SqliteStore::queued_channels(
+    const std::vector<std::int64_t>& ids, Seconds now) {
+    std::string list = "[";
+    for (const auto id : ids) list += (list.size() > 1 ? "," : "") + std::to_string(id);
+    list += "]";
+    // One statement for any number of ids (an IN list would be a statement per length);
+    // CROSS JOIN keeps the list outside, so each id is a lookup by rowid.
+    auto st = cached(db_,
+                     "SELECT m.id, m.channel FROM json_each(?1) AS j CROSS JOIN messages AS m "
+                     "ON m.id = j.value WHERE m.state = 'queued' AND "
+                     "(m.next_attempt_at IS NULL OR m.next_attempt_at <= ?2)");
+    st->bind(1, list);
+    st->bind(2, static_cast<std::int64_t>(now));
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (st->executeStep())
+        out.emplace_back(st->getColumn(0).getInt64(), st->getColumn(1).getString());
+    return out;
+}
+
 std::vector<MessageRow> SqliteStore::messages_in_flight() {
     return messages_where(db_, "state = 'sending'");
 }

@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -58,6 +60,9 @@ class Dispatcher {
     struct Gate;
     struct ChannelState;
     void pump();
+    // Looks up the channels of new messages in one read, then lets them start.
+    void look_up(std::vector<std::int64_t> ids);
+    void admit(const std::vector<std::int64_t>& ids);
     asio::awaitable<void> deliver(std::int64_t id);
     // False when the dispatcher stops while waiting for a claim.
     asio::awaitable<bool> acquire(ChannelState& state, Gate& gate, bool take_token);
@@ -71,7 +76,11 @@ class Dispatcher {
     const Clock& clock_;
     size_t max_in_flight_, max_pending_;
     std::deque<std::int64_t> pending_;
-    std::unordered_set<std::int64_t> known_;  // pending or in flight
+    std::unordered_set<std::int64_t> known_;  // being looked up, pending or in flight
+    size_t looking_up_ = 0;                   // new ids whose channels are being read
+    // The channel of a pending message as the batch look-up read it; empty when it was not
+    // queued, or not due, then. A message without one is looked at alone.
+    std::unordered_map<std::int64_t, std::string> routes_;
     size_t in_flight_ = 0;
     std::function<void()> drained_;
     bool stopping_ = false;

@@ -2,6 +2,7 @@
 // The questions the daemon asks about outgoing messages, each named for what it decides.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cxgate/store/records.hpp"
@@ -22,6 +23,12 @@ class MessageQueries {
     // Queued messages whose retry time (if any) has come: those never tried, oldest first,
     // then retries in order of their time. Ids only.
     virtual std::vector<std::int64_t> queued_messages_due(Seconds now, size_t limit) = 0;
+
+    // Of `ids`, those queued and due at `now` (no retry time, or one reached), each with its
+    // channel, in one statement: the dispatcher's look, before it takes a channel's token,
+    // for a whole batch of new messages instead of a read of each.
+    virtual std::vector<std::pair<std::int64_t, std::string>> queued_channels(
+        const std::vector<std::int64_t>& ids, Seconds now) = 0;
 
     // Messages left `sending` (a crash in the middle of a request): recovery decides each.
     virtual std::vector<MessageRow> messages_in_flight() = 0;

@@ -71,6 +71,8 @@ class SqliteStore final : public Store {
 
     // MessageQueries
     std::vector<std::int64_t> queued_messages_due(Seconds now, size_t limit) override;
+    std::vector<std::pair<std::int64_t, std::string>> queued_channels(
+        const std::vector<std::int64_t>& ids, Seconds now) override;
     std::vector<MessageRow> messages_in_flight() override;
     std::vector<MessageRow> messages_by_provider_id(const std::string& channel,
                                                     const std::string& provider_id) override;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../replies/survey_fixture.hpp"
@@ -311,6 +312,12 @@ TEST_CASE("states: the dispatcher claims a queued message once, and only when it
     m.attempts = 1;
     const auto waiting = db->insert_message(m);
 
+    // The dispatcher's look at a batch: the due one with its channel; the retry at its time.
+    using Routes = std::vector<std::pair<std::int64_t, std::string>>;
+    CHECK(db->queued_channels({due, waiting, waiting + 100}, 2000) == Routes{{due, "email"}});
+    CHECK(db->queued_channels({waiting, due}, 5000).size() == 2);
+    CHECK(db->queued_channels({}, 5000).empty());
+
     auto claimed = db->claim_queued_message(due, 2000);
     REQUIRE(claimed);
     CHECK(claimed->state == MessageState::sending);
@@ -325,6 +332,7 @@ TEST_CASE("states: the dispatcher claims a queued message once, and only when it
               .getInt64() == 2000);
     // Claimed already: a second claim (another pass, a duplicate id in a queue) gets nothing.
     CHECK_FALSE(db->claim_queued_message(due, 2001));
+    CHECK(db->queued_channels({due}, 2001).empty());
     CHECK(db->find_message(due)->attempts == 1);
 
     // A retry is claimed at its time, not before, as its second attempt.
