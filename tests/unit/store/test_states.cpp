@@ -18,10 +18,13 @@ using store::SurveyState;
 
 namespace {
 
-// Every column of the two surveys, by name, but their ids and the events they came from.
+// Every column of two rows of a table, by name, but their ids and (surveys) the events they
+// came from.
 std::vector<std::vector<std::string>> columns_of(store::SqliteStore& db, std::int64_t a,
-                                                 std::int64_t b) {
-    SQLite::Statement rows(db.database(), "SELECT * FROM surveys WHERE id IN (?, ?) ORDER BY id");
+                                                 std::int64_t b,
+                                                 const std::string& table = "surveys") {
+    SQLite::Statement rows(db.database(),
+                           "SELECT * FROM " + table + " WHERE id IN (?, ?) ORDER BY id");
     rows.bind(1, a);
     rows.bind(2, b);
     std::vector<std::vector<std::string>> values;
@@ -35,6 +38,18 @@ std::vector<std::vector<std::string>> columns_of(store::SqliteStore& db, std::in
         }
     }
     return values;
+}
+
+// A survey's email, queued to go.
+store::MessageRow queued_email(std::int64_t survey) {
+    store::MessageRow m;
+    m.survey_id = survey;
+    m.kind = "survey";
+    m.channel = "email";
+    m.address = "matti@example.com";
+    m.body = "Kuinka todennäköisesti suosittelisit meitä?";
+    m.created_at = 1000;
+    return m;
 }
 
 }  // namespace
@@ -247,14 +262,7 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
 
 TEST_CASE("states: a send's success marks the message sent as update_message would") {
     auto db = testing::fresh_database("cxgate-unit-message-sent-");
-    const auto survey = db->insert_survey(testing::sent_email_nps(SurveyState::sending));
-    store::MessageRow m;
-    m.survey_id = survey;
-    m.kind = "survey";
-    m.channel = "email";
-    m.address = "matti@example.com";
-    m.body = "Kuinka todennäköisesti suosittelisit meitä?";
-    m.created_at = 1000;
+    auto m = queued_email(db->insert_survey(testing::sent_email_nps(SurveyState::sending)));
     m.next_attempt_at = 1500;  // a retry: the error and retry time of the last attempt go
     m.error = "timeout";
     m.error_code = "exception";
@@ -272,19 +280,7 @@ TEST_CASE("states: a send's success marks the message sent as update_message wou
     REQUIRE(db->claim_queued_message(by_mark, 2000));
     CHECK(db->mark_message_sent(by_mark, "pm-1", 2100));
 
-    SQLite::Statement rows(db->database(), "SELECT * FROM messages WHERE id IN (?, ?) ORDER BY id");
-    rows.bind(1, by_update);
-    rows.bind(2, by_mark);
-    std::vector<std::vector<std::string>> values;
-    while (rows.executeStep()) {
-        values.emplace_back();
-        for (int i = 0; i < rows.getColumnCount(); ++i) {
-            if (std::string(rows.getColumnName(i)) == "id") continue;
-            values.back().push_back(
-                std::string(rows.getColumnName(i)) + "=" +
-                (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
-        }
-    }
+    const auto values = columns_of(*db, by_update, by_mark, "messages");
     REQUIRE(values.size() == 2);
     CHECK(values[0] == values[1]);
     CHECK(db->find_message(by_mark)->state == MessageState::sent);
@@ -300,13 +296,7 @@ TEST_CASE("states: a send's success marks the message sent as update_message wou
 TEST_CASE("states: the dispatcher claims a queued message once, and only when it is due") {
     auto db = testing::fresh_database("cxgate-unit-claim-");
     const auto survey = db->insert_survey(testing::sent_email_nps(SurveyState::sending));
-    store::MessageRow m;
-    m.survey_id = survey;
-    m.kind = "survey";
-    m.channel = "email";
-    m.address = "matti@example.com";
-    m.body = "Kuinka todennäköisesti suosittelisit meitä?";
-    m.created_at = 1000;
+    auto m = queued_email(survey);
     const auto due = db->insert_message(m);
     m.next_attempt_at = 5000;  // a retry that waits until then
     m.attempts = 1;
