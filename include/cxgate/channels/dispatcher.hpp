@@ -62,6 +62,8 @@ class Dispatcher {
     void pump();
     // Looks up the channels of new messages in one read, then lets them start.
     void look_up(std::vector<std::int64_t> ids);
+    // Puts new messages in the pending queue and starts what fits (stopping: forgets them;
+    // they stay queued in the database).
     void admit(const std::vector<std::int64_t>& ids);
     asio::awaitable<void> deliver(std::int64_t id);
     // False when the dispatcher stops while waiting for a claim.
