@@ -244,11 +244,13 @@ asio::awaitable<void> Dispatcher::deliver(std::int64_t id) {
         routes_.erase(route);
         if (channel_name.empty() || stopping_) co_return;
     } else {
-        auto peek = [id](store::Store& db) { return db.find_message(id); };
-        auto message = co_await reader_.execute(peek, store::Origin::internal);
-        if (!message || message->state != store::MessageState::queued || stopping_) co_return;
-        if (message->next_attempt_at && *message->next_attempt_at > seconds(clock_)) co_return;
-        channel_name = message->channel;
+        // The same question as a batch's, for this one message.
+        auto peek = [id, now = seconds(clock_)](store::Store& db) {
+            return db.queued_channels({id}, now);
+        };
+        auto found = co_await reader_.execute(peek, store::Origin::internal);
+        if (found.empty() || stopping_) co_return;
+        channel_name = std::move(found.front().second);
     }
 
     auto found = channels_.find(channel_name);
