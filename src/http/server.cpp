@@ -26,6 +26,8 @@ constexpr std::chrono::seconds kWriteTimeout{30};
 // connections linger at once; beyond that they are just closed.
 constexpr std::chrono::seconds kLinger{1};
 constexpr size_t kMaxLingering = 64;
+// Connections taken from the listen queue per turn of the event loop.
+constexpr size_t kAcceptBatch = 64;
 // The request head (request line and fields) and, within it, the request target.
 constexpr size_t kMaxHeadBytes = 16 * 1024;
 constexpr size_t kMaxTargetBytes = 8 * 1024;
@@ -317,8 +319,26 @@ struct Server::Impl {
         asio::co_spawn(io, std::move(run), [this](std::exception_ptr) { --lingering; });
     }
 
+    // Admits or refuses one accepted connection.
+    void take(tcp::socket socket) {
+        boost::system::error_code ec;
+        auto peer = socket.remote_endpoint(ec);
+        if (ec) return;  // already gone
+        auto address = address_key(peer.address());
+        const auto config = services.config();
+        if (!admit(address, config->server)) {
+            start_refusal(std::move(socket));
+            return;
+        }
+        start_session(std::move(socket), std::move(address));
+    }
+
     asio::awaitable<void> accept_loop() {
         asio::steady_timer pause(io);
+        // Connections already waiting are taken without a trip through the event loop
+        // each: under a flood the listen queue drains several times faster, and a client
+        // queued behind the flood is answered sooner.
+        acceptor.non_blocking(true);
         while (!stopping) {
             boost::system::error_code ec;
             tcp::socket socket =
@@ -331,17 +351,16 @@ struct Server::Impl {
                 co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 continue;
             }
-            auto peer = socket.remote_endpoint(ec);
-            if (ec) continue;  // already gone
-            auto address = address_key(peer.address());
-            const auto config = services.config();
-            if (!admit(address, config->server)) {
-                start_refusal(std::move(socket));
-                continue;
+            take(std::move(socket));
+            // An error here (nothing waiting, or out of descriptors) ends the batch; the
+            // next async_accept waits for, or reports, it.
+            for (size_t n = 1; n < kAcceptBatch && !stopping; ++n) {
+                tcp::socket next = acceptor.accept(ec);
+                if (ec) break;
+                take(std::move(next));
             }
-            start_session(std::move(socket), std::move(address));
-            // Let the sessions run before the next accept: a flood of new connections must
-            // not evict a new one before its first bytes, already sent, are read.
+            // Let the sessions run before the next batch: a new connection counts as idle,
+            // and may be closed to make room, only once its session has looked for bytes.
             co_await asio::post(io, asio::use_awaitable);
         }
     }
