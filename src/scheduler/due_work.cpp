@@ -158,11 +158,31 @@ bool goes_over(store::Store& db, const config::Config& config, SurveyRow& s, con
 // crowd out surveys that can go in a pass at the limit.
 void claim_due_surveys(store::Store& db, const config::Config& config, Seconds now, size_t limit,
                        PassResult& out) {
+    // Each survey's own changes are saved together at the end of the pass (or sooner, see
+    // in_the_way), against the row as read in this transaction: one statement for all the
+    // surveys that change the same columns, no second read. Nothing else in the pass writes
+    // a survey still scheduled.
+    std::vector<store::SurveyChange> changes;
+    std::unordered_set<std::string> addresses;  // of the surveys in `changes`
+    const auto save = [&](store::SurveyRow read, store::SurveyRow s) {
+        addresses.insert(read.address);
+        addresses.insert(s.address);
+        changes.push_back({std::move(read), std::move(s)});
+    };
+    const auto write = [&] {
+        db.save_survey_changes(changes);
+        changes.clear();
+        addresses.clear();
+    };
+    // A survey claimed earlier in this pass on the same address must be seen as being sent
+    // (and one expired or opted out as no longer waiting): what is pending is written first.
+    const auto in_the_way = [&](const SurveyRow& s) {
+        if (addresses.contains(s.address)) write();
+        return db.survey_in_the_way(s.address, s.id, now);
+    };
     auto due = db.due_surveys(now, limit);
     for (auto& s : due) {
-        // As read in this transaction: each save writes what changed against it, with no
-        // second read (nothing else in the pass writes a survey still scheduled).
-        const SurveyRow read = s;
+        SurveyRow read = s;
         if (s.expires_at && *s.expires_at <= now) {
             s.state = SurveyState::expired;
             s.reason = s.held_by ? "expired: waited for survey " + std::to_string(*s.held_by) +
@@ -175,7 +195,7 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
             s.state = SurveyState::opted_out;
             s.reason = "opted_out: every address of the contact has opted out";
             s.updated_at = now;
-        } else if (auto older = db.survey_in_the_way(s.address, s.id, now);
+        } else if (auto older = in_the_way(s);
                    older && !goes_over(db, config, s, *older, now, out)) {
             continue;  // waits (written only when what it waits for changes) or was skipped
         } else {
@@ -193,7 +213,7 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
                         tp(now), flow->send_window, zone_of(config, flow, s), flow->calendar);
                     if (next > tp(now)) {
                         s.due_at = next.time_since_epoch().count();
-                        db.save_survey_changes(read, s);
+                        save(std::move(read), std::move(s));
                         continue;
                     }
                 }
@@ -205,8 +225,9 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
             s.next_reminder_at = next_reminder(config, s, now);
             ++out.claimed;
         }
-        db.save_survey_changes(read, s);
+        save(std::move(read), std::move(s));
     }
+    write();
 }
 
 void send_reminders(store::Store& db, const config::Config& config, Seconds now, size_t limit,

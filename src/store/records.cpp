@@ -4,8 +4,10 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -279,6 +281,20 @@ void update_columns(SQLite::Database& db, std::int64_t id, const std::vector<Val
     st->exec();
 }
 
+// The transition checks of a save against `read`, the survey as read earlier in the same
+// transaction; then the columns (indexes into `values`, the row's) that differ from it.
+std::vector<size_t> changes_against(const SurveyRow& read, const SurveyRow& row,
+                                    const std::vector<Value>& values) {
+    const auto what = "survey " + std::to_string(row.id);
+    require_move(read.state, row.state, what);
+    require_move(read.alert_state, row.alert_state, what + " alert");
+    const auto before = survey_values(read);
+    std::vector<size_t> changed;
+    for (size_t i = 0; i < values.size(); ++i)
+        if (before[i] != values[i]) changed.push_back(i);
+    return changed;
+}
+
 }  // namespace
 
 std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
@@ -324,15 +340,57 @@ void SqliteStore::save_survey(const SurveyRow& row) {
 }
 
 void SqliteStore::save_survey_changes(const SurveyRow& read, const SurveyRow& row) {
-    const auto what = "survey " + std::to_string(row.id);
-    require_move(read.state, row.state, what);
-    require_move(read.alert_state, row.alert_state, what + " alert");
-    const auto before = survey_values(read);
     const auto values = survey_values(row);
-    std::vector<size_t> changed;
-    for (size_t i = 0; i < values.size(); ++i)
-        if (before[i] != values[i]) changed.push_back(i);
-    update_columns(db_, row.id, values, changed);
+    update_columns(db_, row.id, values, changes_against(read, row, values));
+}
+
+void SqliteStore::save_survey_changes(const std::vector<SurveyChange>& changes) {
+    // One statement writes up to kRows surveys; smaller groups go in statements of halving
+    // size, so a set of changed columns has at most seven shapes in the statement cache.
+    constexpr size_t kRows = 64;
+    struct Write {
+        std::int64_t id;
+        std::vector<Value> values;
+    };
+    std::map<std::vector<size_t>, std::vector<Write>> by_columns;
+    std::unordered_set<std::int64_t> seen;
+    for (const auto& [read, row] : changes) {
+        if (!seen.insert(row.id).second)
+            throw std::invalid_argument("survey " + std::to_string(row.id) +
+                                        " changed twice in one save");
+        auto values = survey_values(row);
+        auto changed = changes_against(read, row, values);
+        if (!changed.empty()) by_columns[changed].push_back({row.id, std::move(values)});
+    }
+    const auto& names = survey_column_names();
+    for (const auto& [columns, writes] : by_columns) {
+        size_t done = 0;
+        while (done < writes.size()) {
+            size_t rows = kRows;
+            while (rows > writes.size() - done) rows /= 2;
+            // WITH v(id, c0, c1, ...) AS (VALUES (?, ?, ?), ...)
+            // UPDATE surveys SET name0 = v.c0, ... FROM v WHERE surveys.id = v.id
+            std::string tuple = "(?";
+            for (size_t c = 0; c < columns.size(); ++c) tuple += ", ?";
+            tuple += ")";
+            std::string sql = "WITH v(id";
+            for (size_t c = 0; c < columns.size(); ++c) sql += ", c" + std::to_string(c);
+            sql += ") AS (VALUES ";
+            for (size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + tuple;
+            sql += ") UPDATE surveys SET ";
+            for (size_t c = 0; c < columns.size(); ++c)
+                sql += (c ? ", " : "") + names[columns[c]] + " = v.c" + std::to_string(c);
+            sql += " FROM v WHERE surveys.id = v.id";
+            auto st = store::cached(db_, sql);
+            int index = 1;
+            for (size_t r = done; r < done + rows; ++r) {
+                st->bind(index++, writes[r].id);
+                for (const auto c : columns) bind_value(*st, index++, writes[r].values[c]);
+            }
+            st->exec();
+            done += rows;
+        }
+    }
 }
 
 bool SqliteStore::mark_survey_sent(std::int64_t id, Seconds now) {

@@ -108,6 +108,12 @@ struct SurveyScale {
     std::optional<Seconds> expires_at;
 };
 
+// A survey as read earlier in a transaction, and as it is to be saved in the same one.
+struct SurveyChange {
+    SurveyRow read;
+    SurveyRow row;
+};
+
 // The operations above, as part of the store's interface (store.hpp). Each store
 // (SQLite today) implements them; callers get them through store::Store.
 class Records {
@@ -126,6 +132,12 @@ class Records {
     // (the scheduler's claim of 500 due surveys spent a fifth of its time on that lookup).
     // Same transition checks, made against `read`.
     virtual void save_survey_changes(const SurveyRow& read, const SurveyRow& row) = 0;
+    // The same for many surveys, each at most once: the surveys that change the same
+    // columns are written by one statement. Every transition is checked before anything
+    // is written. With the triggers on surveys, a statement per survey costs SQLite about
+    // as much again as the row it writes; the scheduler's claim of 500 at a million pending
+    // takes a tenth less time this way (bench_scale_claim).
+    virtual void save_survey_changes(const std::vector<SurveyChange>& changes) = 0;
     virtual std::optional<SurveyRow> find_survey(std::int64_t id) = 0;
     // Moves a survey being sent (`sending`) to `sent` at `now`, as save_survey would write it;
     // false when it is no longer being sent (opted out, closed or erased meanwhile). Every

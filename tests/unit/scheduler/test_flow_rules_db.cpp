@@ -221,6 +221,22 @@ TEST_CASE(
     CHECK(w.pass("2026-11-17T09:00:00+02:00").claimed == 1);
 }
 
+TEST_CASE("one at a time: of two surveys due in one pass on one address, the second waits") {
+    // The pass saves its surveys together at its end; the second must still see the first
+    // as being sent, not as scheduled.
+    World w(kFlow);
+    auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");
+    auto csat = w.event("call", "call.completed", "2026-11-16T10:00:00+02:00");
+    auto pass = w.pass("2026-11-16T10:00:00+02:00");
+    CHECK(pass.claimed == 1);
+    CHECK(pass.held == 1);
+    CHECK(store::to_string(w.survey(nps).state) == "sending");
+    const auto waiting = w.survey(csat);
+    CHECK(store::to_string(waiting.state) == "scheduled");
+    CHECK(waiting.held_by == nps);
+    CHECK(waiting.reason.find("is being sent") != std::string::npos);
+}
+
 TEST_CASE("one at a time: the open survey's expiry releases the waiting one") {
     World w(kFlow);
     auto nps = w.event("won", "deal.won", "2026-11-16T10:00:00+02:00");

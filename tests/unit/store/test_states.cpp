@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +19,25 @@ using store::MessageState;
 using store::SurveyState;
 
 namespace {
+
+// A value as SQLite keeps it, its type included: an integer written as text differs.
+std::string stored(const SQLite::Column& c) {
+    if (c.isNull()) return "NULL";
+    return (c.isInteger() ? "int:" : c.isFloat() ? "real:" : "text:") + c.getString();
+}
+
+// Every row of a table, ordered by its first column, every value with its type.
+std::vector<std::string> rows_of(store::SqliteStore& db, const std::string& table) {
+    SQLite::Statement rows(db.database(), "SELECT * FROM " + table + " ORDER BY 1");
+    std::vector<std::string> out;
+    while (rows.executeStep()) {
+        std::string row;
+        for (int i = 0; i < rows.getColumnCount(); ++i)
+            row += std::string(rows.getColumnName(i)) + "=" + stored(rows.getColumn(i)) + " ";
+        out.push_back(std::move(row));
+    }
+    return out;
+}
 
 // Every column of two rows of a table, by name, but their ids and (surveys) the events they
 // came from.
@@ -33,8 +54,7 @@ std::vector<std::vector<std::string>> columns_of(store::SqliteStore& db, std::in
         for (int i = 0; i < rows.getColumnCount(); ++i) {
             const std::string name = rows.getColumnName(i);
             if (name == "id" || name == "event_id") continue;
-            values.back().push_back(
-                name + "=" + (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString()));
+            values.back().push_back(name + "=" + stored(rows.getColumn(i)));
         }
     }
     return values;
@@ -258,6 +278,81 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
     CHECK_THROWS_AS(db->save_survey_changes(again, back), store::IllegalTransition);
     CHECK(db->find_survey(by_changes)->state == SurveyState::sending);
     CHECK(db->find_survey(by_changes)->updated_at == 2000);
+}
+
+TEST_CASE("states: saving many surveys' changes at once writes what saving each would") {
+    // The same surveys in two databases; one saves each change alone, the other all at once.
+    auto one_by_one = testing::fresh_database("cxgate-unit-save-each-");
+    auto at_once = testing::fresh_database("cxgate-unit-save-all-");
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 80; ++i) {
+        auto s = testing::sent_email_nps(i < 76 ? SurveyState::scheduled : SurveyState::sent);
+        s.event_id = "e" + std::to_string(i);
+        s.address = "person" + std::to_string(i % 7) + "@example.com";
+        if (s.state == SurveyState::scheduled) {
+            s.sent_at.reset();
+            s.due_at = 900 + i;
+            s.expires_at = 100000;
+        }
+        if (i == 75) s.held_by = 1;
+        ids.push_back(one_by_one->insert_survey(s));
+        CHECK(at_once->insert_survey(s) == ids.back());
+    }
+    // What a claim pass writes: 70 claimed (a group of 64, then 4 and 2), 3 expired, one
+    // unchanged, one released to the next opening of its window; and, firing the sent
+    // rollups' trigger, 4 sent surveys moved to another segment.
+    const auto change = [](store::SurveyRow s, int i) {
+        if (i < 70) {
+            s.state = SurveyState::sending;
+            s.next_reminder_at = 5000 + i;
+        } else if (i < 73) {
+            s.state = SurveyState::expired;
+            s.reason = "expired: not sent before it expired";
+        } else if (i == 73) {
+            return s;
+        } else if (i < 76) {
+            s.held_by.reset();
+            s.due_at = 7000;
+        } else {
+            s.segment = "enterprise";
+        }
+        s.updated_at = 2000;
+        return s;
+    };
+    std::vector<store::SurveyChange> changes;
+    for (int i = 0; i < 80; ++i) {
+        const auto read = *one_by_one->find_survey(ids[static_cast<size_t>(i)]);
+        one_by_one->save_survey_changes(read, change(read, i));
+        changes.push_back({read, change(read, i)});
+    }
+    at_once->save_survey_changes(changes);
+    for (const auto* table : {"surveys", "sent_rollups", "answer_rollups"})
+        CHECK(rows_of(*at_once, table) == rows_of(*one_by_one, table));
+    CHECK(at_once->find_survey(ids[0])->state == SurveyState::sending);
+    CHECK(at_once->find_survey(ids[79])->segment == "enterprise");
+    const auto rollups = rows_of(*at_once, "sent_rollups");
+    CHECK(std::any_of(rollups.begin(), rollups.end(), [](const std::string& row) {
+        return row.find("segment=text:enterprise") != std::string::npos;
+    }));
+
+    // Nothing to save: nothing written.
+    const auto before = rows_of(*at_once, "surveys");
+    at_once->save_survey_changes(std::vector<store::SurveyChange>{});
+    CHECK(rows_of(*at_once, "surveys") == before);
+
+    // One illegal move (back to scheduled) refuses the whole save before a row is written,
+    // and so does a survey changed twice.
+    auto read = *at_once->find_survey(ids[1]);
+    auto later = *at_once->find_survey(ids[2]);
+    auto back = later;
+    back.state = SurveyState::scheduled;
+    auto claimed = read;
+    claimed.updated_at = 3000;
+    CHECK_THROWS_AS(at_once->save_survey_changes({{read, claimed}, {later, back}}),
+                    store::IllegalTransition);
+    CHECK_THROWS_AS(at_once->save_survey_changes({{read, claimed}, {read, claimed}}),
+                    std::invalid_argument);
+    CHECK(rows_of(*at_once, "surveys") == before);
 }
 
 TEST_CASE("states: a send's success marks the message sent as update_message would") {
