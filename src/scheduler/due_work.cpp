@@ -174,8 +174,8 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
         changes.clear();
         addresses.clear();
     };
-    // A survey claimed earlier in this pass on the same address must be seen as being sent
-    // (and one expired or opted out as no longer waiting): what is pending is written first.
+    // A survey claimed earlier in this pass on the same address must be seen as being sent:
+    // what is pending is written first.
     const auto in_the_way = [&](const SurveyRow& s) {
         if (addresses.contains(s.address)) write();
         return db.survey_in_the_way(s.address, s.id, now);
