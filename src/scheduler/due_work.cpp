@@ -232,18 +232,21 @@ void claim_due_surveys(store::Store& db, const config::Config& config, Seconds n
 
 void send_reminders(store::Store& db, const config::Config& config, Seconds now, size_t limit,
                     PassResult& out) {
+    // Saved together at the end, as the claim's: nothing in between reads these surveys.
+    std::vector<store::SurveyChange> changes;
     auto due = db.reminders_due(now, limit);
     for (auto& s : due) {
         if (db.is_opted_out(s.address)) continue;
-        const SurveyRow read = s;
+        SurveyRow read = s;
         out.queued_messages.push_back(
             db.insert_message(templates::compose(config, s, "reminder", now)));
         s.reminders_sent += 1;
         s.next_reminder_at = next_reminder(config, s, now);
         s.updated_at = now;
-        db.save_survey_changes(read, s);
+        changes.push_back({std::move(read), std::move(s)});
         ++out.reminded;
     }
+    db.save_survey_changes(changes);
 }
 
 void expire_and_close(store::Store& db, const config::Config& config, Seconds now,

@@ -281,20 +281,6 @@ void update_columns(SQLite::Database& db, std::int64_t id, const std::vector<Val
     st->exec();
 }
 
-// The transition checks of a save against `read`, the survey as read earlier in the same
-// transaction; then the columns (indexes into `values`, the row's) that differ from it.
-std::vector<size_t> changes_against(const SurveyRow& read, const SurveyRow& row,
-                                    const std::vector<Value>& values) {
-    const auto what = "survey " + std::to_string(row.id);
-    require_move(read.state, row.state, what);
-    require_move(read.alert_state, row.alert_state, what + " alert");
-    const auto before = survey_values(read);
-    std::vector<size_t> changed;
-    for (size_t i = 0; i < values.size(); ++i)
-        if (before[i] != values[i]) changed.push_back(i);
-    return changed;
-}
-
 }  // namespace
 
 std::int64_t SqliteStore::insert_survey(const SurveyRow& row) {
@@ -339,11 +325,6 @@ void SqliteStore::save_survey(const SurveyRow& row) {
     update_columns(db_, row.id, values, changed);
 }
 
-void SqliteStore::save_survey_changes(const SurveyRow& read, const SurveyRow& row) {
-    const auto values = survey_values(row);
-    update_columns(db_, row.id, values, changes_against(read, row, values));
-}
-
 void SqliteStore::save_survey_changes(const std::vector<SurveyChange>& changes) {
     // One statement writes up to kRows surveys; smaller groups go in statements of halving
     // size, so a set of changed columns has at most seven shapes in the statement cache.
@@ -358,8 +339,14 @@ void SqliteStore::save_survey_changes(const std::vector<SurveyChange>& changes) 
         if (!seen.insert(row.id).second)
             throw std::invalid_argument("survey " + std::to_string(row.id) +
                                         " changed twice in one save");
+        const auto what = "survey " + std::to_string(row.id);
+        require_move(read.state, row.state, what);
+        require_move(read.alert_state, row.alert_state, what + " alert");
+        const auto before = survey_values(read);
         auto values = survey_values(row);
-        auto changed = changes_against(read, row, values);
+        std::vector<size_t> changed;
+        for (size_t i = 0; i < values.size(); ++i)
+            if (before[i] != values[i]) changed.push_back(i);
         if (!changed.empty()) by_columns[changed].push_back({row.id, std::move(values)});
     }
     const auto& names = survey_column_names();

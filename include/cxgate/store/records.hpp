@@ -126,17 +126,14 @@ class Records {
     // Writes every mutable column. Throws IllegalTransition when the stored state (or alert
     // state) may not move to the row's.
     virtual void save_survey(const SurveyRow& row) = 0;
-    // save_survey for a caller that read the survey earlier in this same transaction and
-    // changed nothing else of it since: `read` is that row as read, `row` the row to
-    // write. Writes the columns in which they differ, without reading the survey again
-    // (the scheduler's claim of 500 due surveys spent a fifth of its time on that lookup).
-    // Same transition checks, made against `read`.
-    virtual void save_survey_changes(const SurveyRow& read, const SurveyRow& row) = 0;
-    // The same for many surveys, each at most once: the surveys that change the same
-    // columns are written by one statement. Every transition is checked before anything
-    // is written. With the triggers on surveys, a statement per survey costs SQLite about
-    // as much again as the row it writes; the scheduler's claim of 500 at a million pending
-    // takes a tenth less time this way (bench_scale_claim).
+    // save_survey for a caller that read the surveys earlier in this same transaction and
+    // changed nothing else of them since: each change holds a survey as read and as it is
+    // to be written, each survey at most once. Writes the columns in which they differ,
+    // without reading the surveys again (the scheduler's claim of 500 due surveys spent a
+    // fifth of its time on that lookup), the surveys that change the same columns in one
+    // statement: with the triggers on surveys, a statement per survey cost SQLite about as
+    // much again as the row it wrote (a tenth of that claim, bench_scale_claim). Every
+    // transition is checked, against the row as read, before anything is written.
     virtual void save_survey_changes(const std::vector<SurveyChange>& changes) = 0;
     virtual std::optional<SurveyRow> find_survey(std::int64_t id) = 0;
     // Moves a survey being sent (`sending`) to `sent` at `now`, as save_survey would write it;

@@ -89,7 +89,6 @@ class SqliteStore final : public Store {
     std::vector<AnswerRow> answers_of(std::int64_t survey_id) override;
     std::int64_t insert_survey(const SurveyRow& row) override;
     void save_survey(const SurveyRow& row) override;
-    void save_survey_changes(const SurveyRow& read, const SurveyRow& row) override;
     void save_survey_changes(const std::vector<SurveyChange>& changes) override;
     std::optional<SurveyRow> find_survey(std::int64_t id) override;
     bool mark_survey_sent(std::int64_t id, Seconds now) override;

@@ -257,7 +257,7 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
     };
     db->save_survey(claim(*db->find_survey(by_save)));
     const auto read = *db->find_survey(by_changes);
-    db->save_survey_changes(read, claim(read));
+    db->save_survey_changes({{read, claim(read)}});
     auto values = columns_of(*db, by_save, by_changes);
     REQUIRE(values.size() == 2);
     CHECK(values[0] == values[1]);
@@ -267,7 +267,7 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
 
     // Nothing changed: nothing written (not even updated_at).
     const auto again = *db->find_survey(by_changes);
-    db->save_survey_changes(again, again);
+    db->save_survey_changes({{again, again}});
     CHECK(columns_of(*db, by_save, by_changes) == values);
 
     // The same transition checks, against the row as read: a survey being sent may not go
@@ -275,13 +275,14 @@ TEST_CASE("states: saving a survey's changes against the row as read writes what
     auto back = again;
     back.state = SurveyState::scheduled;
     back.updated_at = 3000;
-    CHECK_THROWS_AS(db->save_survey_changes(again, back), store::IllegalTransition);
+    CHECK_THROWS_AS(db->save_survey_changes({{again, back}}), store::IllegalTransition);
     CHECK(db->find_survey(by_changes)->state == SurveyState::sending);
     CHECK(db->find_survey(by_changes)->updated_at == 2000);
 }
 
 TEST_CASE("states: saving many surveys' changes at once writes what saving each would") {
-    // The same surveys in two databases; one saves each change alone, the other all at once.
+    // The same surveys in two databases; one saves each whole (save_survey), the other only
+    // their changes, all at once.
     auto one_by_one = testing::fresh_database("cxgate-unit-save-each-");
     auto at_once = testing::fresh_database("cxgate-unit-save-all-");
     std::vector<std::int64_t> ids;
@@ -322,7 +323,7 @@ TEST_CASE("states: saving many surveys' changes at once writes what saving each 
     std::vector<store::SurveyChange> changes;
     for (int i = 0; i < 80; ++i) {
         const auto read = *one_by_one->find_survey(ids[static_cast<size_t>(i)]);
-        one_by_one->save_survey_changes(read, change(read, i));
+        one_by_one->save_survey(change(read, i));
         changes.push_back({read, change(read, i)});
     }
     at_once->save_survey_changes(changes);
