@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <list>
+#include <optional>
 #include <unordered_map>
 
 #include <boost/beast/core.hpp>
@@ -112,15 +113,22 @@ struct Server::Impl {
         beast::tcp_stream* stream = nullptr;
         std::string address;
         bool counted = false;  // still in the counts (an evicted one leaves them at once)
+        bool started = false;  // its session has run to its first read
         bool idle = false;     // no request under way: may be closed to make room
         std::list<Connection*>::iterator idle_at;
     };
-    // The connections of one client address: how many, and its idle ones, longest idle
-    // first.
+    // The connections of one client address: how many, how many of them have not started
+    // (taken in this turn of the accept loop: not idle yet, whatever they will send), and
+    // its idle ones, longest idle first.
     struct Address {
         size_t open = 0;
+        size_t starting = 0;
         std::list<Connection*> idle;
     };
+    // What making room for a new connection came to. `wait`: room could be made only by
+    // closing a connection that is not the flood's, while the flood's newest connections
+    // have not started; a turn later they may be closed instead.
+    enum class Room { made, wait, none };
 
     asio::io_context& io;
     Services& services;
@@ -142,9 +150,16 @@ struct Server::Impl {
             list.erase(c.idle_at);
     }
 
+    void set_started(Connection& c) {
+        if (c.started) return;
+        c.started = true;
+        if (c.counted) --addresses[c.address].starting;
+    }
+
     void forget(Connection& c) {
         if (!c.counted) return;
         set_idle(c, false);
+        set_started(c);
         c.counted = false;
         --open_connections;
         services.counters.connections_open = open_connections;
@@ -166,25 +181,32 @@ struct Server::Impl {
     }
 
     // At the global bound, room is taken from the address that holds the most
-    // connections and has one idle: a flood from a few addresses pays for itself, and a
-    // client with one connection that has not yet sent its request keeps it.
-    bool evict_from_largest() {
+    // connections: a flood from a few addresses pays for itself, and a client with one
+    // connection that has not yet sent its request keeps it. Only when that address has
+    // nothing idle, and nothing about to be, is room taken from the next largest.
+    Room evict_from_largest(bool may_wait) {
         Address* largest = nullptr;
-        for (auto& [key, a] : addresses)
-            if (!a.idle.empty() && (!largest || a.open > largest->open)) largest = &a;
-        return largest && evict_idle(*largest);
+        Address* largest_idle = nullptr;
+        for (auto& [key, a] : addresses) {
+            if (!largest || a.open > largest->open) largest = &a;
+            if (!a.idle.empty() && (!largest_idle || a.open > largest_idle->open))
+                largest_idle = &a;
+        }
+        if (may_wait && largest && largest->idle.empty() && largest->starting > 0)
+            return Room::wait;
+        return largest_idle && evict_idle(*largest_idle) ? Room::made : Room::none;
     }
 
-    // Whether a new connection from `address` fits, after closing idle ones if need be.
-    bool admit(const std::string& address, const config::ServerConfig& limits) {
+    // Whether a new connection from `address` fits, after closing an idle one if need be.
+    Room make_room(const std::string& address, const config::ServerConfig& limits, bool may_wait) {
         if (limits.max_connections_per_address > 0) {
             auto it = addresses.find(address);
             if (it != addresses.end() && it->second.open >= limits.max_connections_per_address &&
                 !evict_idle(it->second))
-                return false;
+                return may_wait && it->second.starting > 0 ? Room::wait : Room::none;
         }
-        if (open_connections >= limits.max_connections && !evict_from_largest()) return false;
-        return true;
+        if (open_connections >= limits.max_connections) return evict_from_largest(may_wait);
+        return Room::made;
     }
 
     // Over a bound with nobody idle: a 503 the client can act on instead of a reset.
@@ -205,6 +227,7 @@ struct Server::Impl {
     }
 
     asio::awaitable<void> session(tcp::socket socket, Connection& conn) {
+        set_started(conn);  // runs on to its first read before anything else does
         beast::tcp_stream stream(std::move(socket));
         conn.stream = &stream;
         beast::flat_buffer buffer;
@@ -294,7 +317,9 @@ struct Server::Impl {
         conn->counted = true;
         ++open_connections;
         services.counters.connections_open = open_connections;
-        ++addresses[conn->address].open;
+        auto& counts = addresses[conn->address];
+        ++counts.open;
+        ++counts.starting;
         auto run = [this, conn, s = std::move(socket)]() mutable -> asio::awaitable<void> {
             co_await session(std::move(s), *conn);
         };
@@ -319,18 +344,27 @@ struct Server::Impl {
         asio::co_spawn(io, std::move(run), [this](std::exception_ptr) { --lingering; });
     }
 
-    // Admits or refuses one accepted connection.
-    void take(tcp::socket socket) {
+    // Admits or refuses one accepted connection. With `may_hold`, a connection that
+    // could get in only by closing one taken in this same turn is given back instead
+    // (Room::wait): those have not looked for bytes yet, so none counts as idle, and
+    // refusing now, or closing another client's connection, would be wrong a turn later.
+    std::optional<tcp::socket> take(tcp::socket socket, bool may_hold) {
         boost::system::error_code ec;
         auto peer = socket.remote_endpoint(ec);
-        if (ec) return;  // already gone
+        if (ec) return std::nullopt;  // already gone
         auto address = address_key(peer.address());
         const auto config = services.config();
-        if (!admit(address, config->server)) {
-            start_refusal(std::move(socket));
-            return;
+        switch (make_room(address, config->server, may_hold)) {
+            case Room::made:
+                start_session(std::move(socket), std::move(address));
+                return std::nullopt;
+            case Room::wait:
+                return socket;
+            case Room::none:
+                start_refusal(std::move(socket));
+                return std::nullopt;
         }
-        start_session(std::move(socket), std::move(address));
+        return std::nullopt;
     }
 
     asio::awaitable<void> accept_loop() {
@@ -351,17 +385,18 @@ struct Server::Impl {
                 co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 continue;
             }
-            take(std::move(socket));
+            auto held = take(std::move(socket), true);
             // An error here (nothing waiting, or out of descriptors) ends the batch; the
             // next async_accept waits for, or reports, it.
-            for (size_t n = 1; n < kAcceptBatch && !stopping; ++n) {
+            for (size_t n = 1; n < kAcceptBatch && !held && !stopping; ++n) {
                 tcp::socket next = acceptor.accept(ec);
                 if (ec) break;
-                take(std::move(next));
+                held = take(std::move(next), true);
             }
             // Let the sessions run before the next batch: a new connection counts as idle,
             // and may be closed to make room, only once its session has looked for bytes.
             co_await asio::post(io, asio::use_awaitable);
+            if (held && !stopping) take(std::move(*held), false);
         }
     }
 };
@@ -409,7 +444,7 @@ void Server::stop() {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
     // Idle connections have nothing to finish; requests under way finish and then close.
-    while (impl_->evict_from_largest()) {
+    while (impl_->evict_from_largest(false) == Impl::Room::made) {
     }
 }
 
