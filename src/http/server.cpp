@@ -125,9 +125,9 @@ struct Server::Impl {
         size_t starting = 0;
         std::list<Connection*> idle;
     };
-    // What making room for a new connection came to. `wait`: room could be made only by
-    // closing a connection that is not the flood's, while the flood's newest connections
-    // have not started; a turn later they may be closed instead.
+    // What making room for a new connection came to. `wait`: the connections that should
+    // make room (the address's own, or the largest address's) have nothing idle but some
+    // not yet started; a turn later one of those may be closed.
     enum class Room { made, wait, none };
 
     asio::io_context& io;
