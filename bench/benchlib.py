@@ -129,6 +129,74 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Pipeline:
+    """How the daemon's two busy threads share a run, measured between start() and stop():
+    group commits a second and jobs per commit (the writer's counters from /metrics), and
+    for the event loop (the process's main thread) and the writer (the thread named
+    db-writer) the share of the wall time each ran and waited for a core
+    (/proc/PID/task/TID/schedstat). A thread neither running nor waiting for a core waits
+    for the other one, or the writer for its fdatasync."""
+
+    def __init__(self, url, pid):
+        self.url, self.pid = url, pid
+
+    def _threads(self):
+        out = {}
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/comm") as f:
+                    name = f.read().strip()
+                with open(f"/proc/{self.pid}/task/{tid}/schedstat") as f:
+                    ran, waited, _ = (int(x) for x in f.read().split())
+            except OSError:
+                continue
+            role = "loop" if tid == str(self.pid) else "writer" if name == "db-writer" else None
+            if role:
+                out[role] = (ran, waited)
+        return out
+
+    def _counters(self):
+        req = urllib.request.Request(self.url + "/metrics", headers={"Authorization": "Bearer " + TOKEN})
+        text = urllib.request.urlopen(req, timeout=10).read().decode()
+        return tuple(int(re.search(rf"^{name} (\d+)", text, re.M).group(1))
+                     for name in ("cxgate_db_write_batches_total", "cxgate_db_write_jobs_total"))
+
+    def start(self):
+        self.t0, self.threads0, self.counters0 = time.monotonic(), self._threads(), self._counters()
+
+    def stop(self):
+        took = time.monotonic() - self.t0
+        threads, counters = self._threads(), self._counters()
+        commits = counters[0] - self.counters0[0]
+        jobs = counters[1] - self.counters0[1]
+        out = {"commits_per_s": commits / took, "jobs_per_commit": jobs / max(1, commits)}
+        for role, (ran, waited) in threads.items():
+            ran0, waited0 = self.threads0.get(role, (0, 0))
+            out[f"{role}_ran"] = (ran - ran0) / 1e9 / took
+            out[f"{role}_waited"] = (waited - waited0) / 1e9 / took
+        return out
+
+
+def run_wrk_sampled(url, script, seconds, connections, pipeline):
+    """run_wrk, with `pipeline` (a Pipeline) measured over the middle of the run: from 2 s in
+    to 1 s before the end, away from the connections' set-up and wrk's last requests."""
+    import threading
+    sampled = {}
+
+    def sample():
+        time.sleep(2)
+        pipeline.start()
+        time.sleep(max(1, seconds - 3))
+        sampled.update(pipeline.stop())
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = run_wrk(url, script, seconds, connections)
+    sampler.join()
+    result["pipeline"] = sampled
+    return result
+
+
 def rss_mb(pid):
     """(VmRSS, VmHWM) of a process in MB (10^6 bytes)."""
     fields = {}

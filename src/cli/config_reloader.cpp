@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "cxgate/foundation/thread_name.hpp"
+
 namespace cxgate::cli {
 
 ConfigReloader::ConfigReloader(asio::io_context& io, std::string config_file, Apply apply)
@@ -19,6 +21,7 @@ void ConfigReloader::request() {
     loading_ = true;
     join();  // the previous one has posted its result already
     loader_ = std::thread([this] {
+        name_this_thread("config-loader");
         auto next = std::make_shared<config::LoadResult>(config::load(config_file_));
         asio::post(io_, [this, next] { finished(std::move(*next)); });
     });

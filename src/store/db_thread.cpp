@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "cxgate/foundation/thread_name.hpp"
 #include "cxgate/store/sqlite_store.hpp"
 #include "statement_cache.hpp"
 
@@ -57,6 +58,7 @@ DbThread::Stats DbThread::stats() const {
 }
 
 void DbThread::run() {
+    name_this_thread(mode_ == Mode::writer ? "db-writer" : "db-reader");
     enable_statement_cache(*db_);
     std::deque<Job> batch;
     while (true) {
