@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -169,11 +170,11 @@ class Pipeline:
         threads, counters = self._threads(), self._counters()
         commits = counters[0] - self.counters0[0]
         jobs = counters[1] - self.counters0[1]
-        out = {"commits_per_s": commits / took, "jobs_per_commit": jobs / max(1, commits)}
+        out = self.unmeasured()
+        out.update(commits_per_s=commits / took, jobs_per_commit=jobs / max(1, commits))
         for role in ("loop", "writer"):
             # A build from before the threads had names has no db-writer: nan, not a failed bench.
             if role not in threads or role not in self.threads0:
-                out[f"{role}_ran"] = out[f"{role}_waited"] = float("nan")
                 continue
             (ran, waited), (ran0, waited0) = threads[role], self.threads0[role]
             out[f"{role}_ran"] = (ran - ran0) / 1e9 / took
@@ -189,7 +190,6 @@ class Pipeline:
 def run_wrk_sampled(url, script, seconds, connections, pipeline):
     """run_wrk, with `pipeline` (a Pipeline) measured over the middle of the run: from 2 s in
     to 1 s before the end, away from the connections' set-up and wrk's last requests."""
-    import threading
     sampled = Pipeline.unmeasured()
 
     def sample():
